@@ -1,0 +1,379 @@
+import { createHash } from "crypto";
+import { Construct } from "constructs";
+import { Lazy, TerraformOutput, TerraformStack } from "cdktf";
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import {
+  EgressRule,
+  Endpoint,
+  Flow,
+  HardeningError,
+  IWorkload,
+  Labels,
+  PlaceOptions,
+  Platform,
+  Protocol,
+  ResourcesProps,
+  SecureDefaults,
+  Secret,
+  Tier,
+  WorkloadSpec,
+  checkReason,
+} from "../core";
+import { HardenedContainer } from "./hardened-container";
+import { PrivateTierNetwork } from "./private-tier-network";
+import { SubnetPool } from "./subnet-pool";
+import { renderHostFirewall } from "./host-firewall";
+
+/** TLS client material for a remote Docker daemon. */
+export class DockerTls {
+  /** A directory on the machine running Terraform holding `ca.pem`, `cert.pem` and `key.pem`. */
+  public static fromDirectory(path: string): DockerTls {
+    if (!path.startsWith("/") && !path.startsWith("~")) {
+      throw new HardeningError("DockerTls.fromDirectory", `certificate directory ${JSON.stringify(path)} must be absolute`, "pass e.g. '/etc/docker-client' or '~/.docker'");
+    }
+    return new DockerTls(path);
+  }
+
+  /** PEM material from sensitive Terraform variables (`Secret.fromVariable`). */
+  public static fromSecrets(material: { readonly ca: Secret; readonly cert: Secret; readonly key: Secret }): DockerTls {
+    for (const [k, s] of Object.entries(material)) {
+      if (s.source !== "variable") {
+        throw new HardeningError("DockerTls.fromSecrets", `${k} comes from ${s.source}`, "use Secret.fromVariable for PEM material, or DockerTls.fromDirectory for files");
+      }
+    }
+    return new DockerTls(undefined, material);
+  }
+
+  private constructor(
+    public readonly certPath?: string,
+    public readonly material?: { readonly ca: Secret; readonly cert: Secret; readonly key: Secret },
+  ) {}
+}
+
+/** Props of {@link DockerPlatform}. */
+export interface DockerPlatformProps {
+  /**
+   * The Docker daemon. A local socket, or a remote daemon as `tcp://HOST:2376` with TLS.
+   * Plain `tcp://` and port 2375 (unauthenticated, unencrypted root access) are refused.
+   *
+   * @default "unix:///var/run/docker.sock"
+   * @see seed 004 "Docker daemon over TLS", CIS Docker Benchmark 2.x
+   */
+  readonly host?: string;
+  /**
+   * TLS client material; required for `tcp://` hosts.
+   *
+   * @default - none (local socket)
+   */
+  readonly tls?: DockerTls;
+  /**
+   * Private IPv4 range the tier and flow networks are carved from. Give every platform on one
+   * host its own pool.
+   *
+   * @default "10.213.0.0/16"
+   */
+  readonly subnetPool?: string;
+  /**
+   * Prefix length of each network carved from the pool.
+   *
+   * @default 28
+   */
+  readonly networkPrefix?: number;
+  /**
+   * Prefix of container, network and volume names on the host.
+   *
+   * @default - the stack's id, lowercased and shortened
+   */
+  readonly namePrefix?: string;
+  /**
+   * Resources for workloads that set none (app-wide defaults).
+   *
+   * @default - 256 MiB, half a core
+   */
+  readonly resourceDefaults?: ResourcesProps;
+  /**
+   * Host address the edge's PUBLIC ports bind to.
+   *
+   * @default "0.0.0.0"
+   * @see CIS Docker Benchmark v1.6 5.14
+   */
+  readonly publicAddress?: string;
+  /**
+   * Emit the generated host firewall script as a Terraform output (`<id>_host_firewall`).
+   *
+   * @default true
+   */
+  readonly firewallOutput?: boolean;
+}
+
+/** A workload placed on a Docker host. */
+class DockerWorkload extends Construct implements IWorkload {
+  constructor(
+    scope: Construct,
+    id: string,
+    public readonly platform: DockerPlatform,
+    public readonly container: HardenedContainer,
+  ) {
+    super(scope, id);
+  }
+
+  public get spec(): WorkloadSpec {
+    return this.container.spec;
+  }
+
+  public endpoint(portName: string): Endpoint {
+    const port = this.spec.ports.find((p) => p.name === portName);
+    if (!port) throw new HardeningError(this.container, `${this.spec.name} has no port ${JSON.stringify(portName)}`, `name one of: ${this.spec.ports.map((p) => p.name).join(", ") || "(none)"}`);
+    return { host: this.spec.name, port: port.port };
+  }
+}
+
+/** A flow network between two workloads. */
+interface FlowNetwork {
+  readonly network: PrivateTierNetwork;
+  readonly addresses: Record<string, string>;
+  readonly rules: Array<{ from: string; to: string; port: number; protocol: Protocol }>;
+}
+
+/**
+ * Places workloads on one Docker host.
+ *
+ * Tiers are user-defined bridges with explicit /28 subnets (`internal` where the tier has no
+ * egress, ICC off), and a flow is a small shared network between exactly two containers: Docker
+ * cannot narrow it to one port (every port, both ways), so the platform also generates host
+ * firewall rules (DOCKER-USER) that do — see {@link DockerPlatform.hostFirewallScript}.
+ */
+export class DockerPlatform extends Construct implements Platform {
+  public readonly kind = "docker";
+  /** The docker provider (escape hatch). */
+  public readonly provider: DockerProvider;
+  /** Tier networks by tier name. */
+  public readonly tierNetworks: Record<string, PrivateTierNetwork> = {};
+  /** Prefix of every Docker object name. */
+  public readonly namePrefix: string;
+  private readonly pool: SubnetPool;
+  private readonly workloads = new Map<string, DockerWorkload>();
+  private readonly flowNetworks = new Map<string, FlowNetwork>();
+  private readonly flowList: Flow[] = [];
+  private readonly egressRules: Array<{ workload: string; rule: EgressRule }> = [];
+  private readonly registryAuth = new Map<string, Record<string, string | undefined>>();
+  private readonly resourceDefaults?: ResourcesProps;
+  private readonly publicAddress?: string;
+
+  constructor(scope: Construct, id: string, props: DockerPlatformProps = {}) {
+    super(scope, id);
+    const host = props.host ?? "unix:///var/run/docker.sock";
+    checkHost(this, host, props.tls);
+    const stack = TerraformStack.of(this);
+    this.namePrefix = props.namePrefix ?? stack.node.id.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 20);
+    if (!/^[a-z][a-z0-9-]{0,19}$/.test(this.namePrefix)) {
+      throw new HardeningError(this, `namePrefix ${JSON.stringify(this.namePrefix)} is invalid`, "use lowercase letters, digits and '-', at most 20 characters, starting with a letter");
+    }
+    this.pool = new SubnetPool(this.node.path, props.subnetPool ?? SecureDefaults.dockerSubnetPool, props.networkPrefix ?? SecureDefaults.dockerSubnetPrefix);
+    this.resourceDefaults = props.resourceDefaults;
+    if (props.publicAddress !== undefined && !/^(\d{1,3}\.){3}\d{1,3}$/.test(props.publicAddress)) {
+      throw new HardeningError(this, `publicAddress ${JSON.stringify(props.publicAddress)} is not an IPv4 address`, "give the host interface address the edge listens on, e.g. 203.0.113.7");
+    }
+    this.publicAddress = props.publicAddress;
+    const alias = stack.node.findAll().some((c) => c instanceof DockerProvider) ? id : undefined;
+    this.provider = new DockerProvider(this, "Provider", {
+      alias,
+      host,
+      certPath: props.tls?.certPath,
+      caMaterial: props.tls?.material?.ca.valueExpression(this),
+      certMaterial: props.tls?.material?.cert.valueExpression(this),
+      keyMaterial: props.tls?.material?.key.valueExpression(this),
+      registryAuth: Lazy.anyValue({ produce: () => (this.registryAuth.size ? [...this.registryAuth.values()] : undefined) }) as any,
+    });
+    if (props.firewallOutput ?? true) {
+      new TerraformOutput(this, "HostFirewall", {
+        description: "Host firewall rules (iptables DOCKER-USER / INPUT) that narrow flows to their ports; run as root on the Docker host",
+        value: Lazy.stringValue({ produce: () => this.hostFirewallScript() }),
+      });
+    }
+  }
+
+  /** Every flow declared so far. */
+  public get flows(): readonly Flow[] {
+    return this.flowList;
+  }
+
+  /** The tier network of `tier`, created on first use. */
+  public tierNetwork(tier: Tier): PrivateTierNetwork {
+    let net = this.tierNetworks[tier.name];
+    if (!net) {
+      const name = `${this.namePrefix}-${tier.name}`;
+      const { subnet, gateway } = this.pool.allocate(name);
+      net = new PrivateTierNetwork(this, `Tier-${tier.name}`, {
+        name,
+        bridgeName: bridgeName("hd", name),
+        subnet,
+        gateway,
+        internal: !tier.egress,
+        interContainerCommunication: false,
+        tier: tier.name,
+        provider: this.provider,
+      });
+      this.tierNetworks[tier.name] = net;
+    }
+    return net;
+  }
+
+  public place(scope: Construct, id: string, options: PlaceOptions): IWorkload {
+    const name = options.name ?? id.toLowerCase();
+    if (this.workloads.has(name)) {
+      throw new HardeningError(scope, `a workload named ${JSON.stringify(name)} is already placed on ${this.node.path}`, "give each workload its own name");
+    }
+    const tier = options.tier ?? Tier.APP;
+    const container = new HardenedContainer(scope, id, {
+      ...options,
+      name,
+      containerName: `${this.namePrefix}-${name}`,
+      network: this.tierNetwork(tier),
+      resourceDefaults: options.resources ? undefined : this.resourceDefaults,
+      publicAddress: this.publicAddress,
+      provider: this.provider,
+    });
+    const creds = container.spec.image.credentials;
+    if (creds) this.addRegistryAuth(container, container.spec.image.registry, creds.username, creds.password);
+    const workload = new DockerWorkload(container, "Workload", this, container);
+    this.workloads.set(name, workload);
+    return workload;
+  }
+
+  public connect(from: IWorkload, to: IWorkload, portName: string): void {
+    const a = this.own(from);
+    const b = this.own(to);
+    if (a === b) throw new HardeningError(a.container, `a flow from ${a.spec.name} to itself`, "a workload reaches its own ports on localhost; declare flows between two workloads");
+    const port = b.spec.ports.find((p) => p.name === portName);
+    if (!port) {
+      throw new HardeningError(b.container, `flow ${a.spec.name} -> ${b.spec.name} names port ${JSON.stringify(portName)}, which ${b.spec.name} does not declare`, `name one of: ${b.spec.ports.map((p) => p.name).join(", ") || "(none: declare the port first)"}`);
+    }
+    const [first, second] = [a, b].sort((x, y) => x.spec.name.localeCompare(y.spec.name));
+    const key = `${first.spec.name}~${second.spec.name}`;
+    let fn = this.flowNetworks.get(key);
+    if (!fn) {
+      const name = `${this.namePrefix}-f-${first.spec.name}-${second.spec.name}`.slice(0, 63);
+      const { subnet, gateway } = this.pool.allocate(name);
+      const base = subnet.split("/")[0].split(".").map(Number);
+      const addr = (n: number) => [base[0], base[1], base[2], base[3] + n].join(".");
+      const network = new PrivateTierNetwork(this, `Flow-${first.spec.name}-${second.spec.name}`, {
+        name,
+        bridgeName: bridgeName("hf", name),
+        subnet,
+        gateway,
+        // A flow network carries only the two peers' traffic: nothing leaves the host through it.
+        internal: true,
+        interContainerCommunication: true,
+        tier: `${first.spec.tier.name}+${second.spec.tier.name}`.slice(0, 63),
+        role: "flow-network",
+        provider: this.provider,
+      });
+      fn = { network, addresses: { [first.spec.name]: addr(2), [second.spec.name]: addr(3) }, rules: [] };
+      this.flowNetworks.set(key, fn);
+      first.container.attachNetwork(name, fn.addresses[first.spec.name]);
+      second.container.attachNetwork(name, fn.addresses[second.spec.name]);
+    }
+    if (!fn.rules.some((r) => r.from === a.spec.name && r.to === b.spec.name && r.port === port.port)) {
+      fn.rules.push({ from: a.spec.name, to: b.spec.name, port: port.port, protocol: port.protocol });
+      this.flowList.push({ from, to, portName });
+      const label = `${a.spec.name}>${b.spec.name}:${portName}`;
+      a.container.recordFlow(label);
+      b.container.recordFlow(label);
+    }
+  }
+
+  public allowEgress(from: IWorkload, rule: EgressRule): void {
+    const w = this.own(from);
+    if (!w.spec.tier.egress) {
+      throw new HardeningError(w.container, `${w.spec.name} is on tier ${w.spec.tier.name}, which has no egress (an internal network)`, "place it on a tier with egress (Tier.APP or Tier.of(name, { egress: true })), or reach the destination through a flow");
+    }
+    checkEgress(w.container, rule);
+    this.egressRules.push({ workload: w.spec.name, rule });
+  }
+
+  /**
+   * A shell script (iptables, run as root on the Docker host) that narrows what Docker cannot:
+   * each flow network to its declared ports and direction, every tier and flow bridge cut off
+   * from the host's own services (INPUT), and egress of workloads with an allowlist to it.
+   */
+  public hostFirewallScript(): string {
+    const tiers = Object.values(this.tierNetworks).sort((x, y) => x.name.localeCompare(y.name));
+    const flows = [...this.flowNetworks.values()].sort((x, y) => x.network.name.localeCompare(y.network.name));
+    return renderHostFirewall({
+      chainSuffix: this.namePrefix,
+      tiers: tiers.map((t) => ({ bridge: t.bridgeName, subnet: t.subnet, internal: t.internal })),
+      flows: flows.map((f) => ({ bridge: f.network.bridgeName, rules: f.rules.map((r) => ({ from: f.addresses[r.from], to: f.addresses[r.to], port: r.port, protocol: r.protocol, label: `${r.from}>${r.to}` })) })),
+      egress: this.egressRules.map((e) => {
+        const w = this.workloads.get(e.workload)!;
+        return { bridge: this.tierNetworks[w.spec.tier.name].bridgeName, workload: e.workload, cidrs: e.rule.cidrs, ports: e.rule.ports, protocol: e.rule.protocol ?? Protocol.TCP };
+      }),
+    });
+  }
+
+  /** The placed container of a workload. */
+  public containerOf(workload: IWorkload): HardenedContainer {
+    return this.own(workload).container;
+  }
+
+  private own(w: IWorkload): DockerWorkload {
+    if (!(w instanceof DockerWorkload) || w.platform !== this) {
+      throw new HardeningError(w, `workload ${w.spec?.name ?? w.node.path} was not placed by ${this.node.path}`, "place both ends of a flow with the same platform");
+    }
+    return w;
+  }
+
+  private addRegistryAuth(where: Construct, address: string, username: string, password: Secret): void {
+    if (this.registryAuth.has(address)) return;
+    if (password.source === "existing") {
+      throw new HardeningError(where, `registry ${address} credentials come from an existing Kubernetes/Swarm secret`, "on Docker use Secret.fromVariable (password) or Secret.fromHostFile (a docker config.json)");
+    }
+    this.registryAuth.set(
+      address,
+      // Lazy values bypass the provider's name mapping: Terraform attribute names here.
+      password.source === "variable" ? { address, username, password: password.valueExpression(where) } : { address, config_file: password.hostPath },
+    );
+  }
+}
+
+function checkHost(where: Construct, host: string, tls: DockerTls | undefined): void {
+  if (host.startsWith("unix://")) {
+    if (!/^unix:\/\/\/[^\s]+$/.test(host)) throw new HardeningError(where, `host ${JSON.stringify(host)} is not a socket path`, "use unix:///var/run/docker.sock");
+    return;
+  }
+  const m = /^tcp:\/\/([^:/\s]+):(\d+)\/?$/.exec(host);
+  if (!m) {
+    throw new HardeningError(where, `host ${JSON.stringify(host)} is not a local socket or tcp://HOST:2376`, "use unix:///var/run/docker.sock, or a remote daemon as tcp://HOST:2376 with tls");
+  }
+  if (m[2] === "2375") {
+    throw new HardeningError(where, `host ${host} uses port 2375, the daemon's unencrypted, unauthenticated port (root on the host for anyone who reaches it)`, "enable TLS on the daemon (--tlsverify) and use tcp://HOST:2376 with tls: DockerTls.fromDirectory(...)");
+  }
+  if (!tls) {
+    throw new HardeningError(where, `host ${host} is plain tcp:// without TLS client material`, "set tls: DockerTls.fromDirectory('/path/with/ca,cert,key.pem') or DockerTls.fromSecrets({...}); the daemon must run with --tlsverify");
+  }
+  if (m[2] !== "2376") {
+    throw new HardeningError(where, `host ${host} uses port ${m[2]}`, "remote daemons are reached as tcp://HOST:2376 with TLS");
+  }
+}
+
+const CIDR4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** Validates an egress rule (shared with other Docker-family platforms). */
+export function checkEgress(where: Construct, rule: EgressRule): void {
+  if (!rule.cidrs?.length || !rule.ports?.length) throw new HardeningError(where, "an egress rule needs at least one CIDR and one port", "name the destinations, e.g. { cidrs: ['203.0.113.10/32'], ports: [443] }");
+  for (const c of rule.cidrs) {
+    const m = CIDR4.exec(c);
+    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) throw new HardeningError(where, `egress CIDR ${JSON.stringify(c)} is not an IPv4 CIDR`, "write e.g. 203.0.113.0/24");
+    if (Number(m[5]) === 0 && !rule.anywhere) throw new HardeningError(where, `egress to ${c} allows the whole internet`, "name the destinations, or set anywhere: { reason } to record the weakening 'egress-anywhere'");
+  }
+  if (rule.anywhere) checkReason(where, "egress anywhere (weakening 'egress-anywhere')", rule.anywhere);
+  for (const p of rule.ports) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new HardeningError(where, `egress port ${p} is invalid`, "use 1-65535");
+}
+
+/** Linux bridge names are at most 15 characters: a 2-letter kind and 12 hex of the network name. */
+export function bridgeName(kind: "hd" | "hf" | "hs", networkName: string): string {
+  return `${kind}-${createHash("sha256").update(networkName).digest("hex").slice(0, 12)}`;
+}
+
+// Re-exported for labels in docs.
+export const DOCKER_FLOW_LABEL = Labels.FLOWS;

@@ -1,0 +1,5 @@
+export * from "./private-tier-network";
+export * from "./hardened-container";
+export * from "./secret-seeder";
+export * from "./docker-platform";
+export * from "./host-firewall";

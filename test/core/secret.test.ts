@@ -1,0 +1,60 @@
+import { TerraformOutput, TerraformStack, Testing, Token } from "cdktf";
+import { Secret } from "../../lib/core";
+import { newStack } from "../helpers/synth";
+
+describe("Secret", () => {
+  test("fromVariable declares a sensitive, non-nullable variable and never a value", () => {
+    const { stack } = newStack();
+    const s = Secret.fromVariable(stack, "db_password");
+    expect(s.source).toBe("variable");
+    const json = JSON.parse(Testing.synth(stack));
+    expect(json.variable.db_password).toEqual(expect.objectContaining({ sensitive: true, nullable: false, type: "string" }));
+    expect(json.variable.db_password.default).toBeUndefined();
+  });
+
+  test("fromVariable twice with one name returns the same variable", () => {
+    const { stack } = newStack();
+    const a = Secret.fromVariable(stack, "db_password");
+    const b = Secret.fromVariable(stack, "db_password");
+    expect(a.variable).toBe(b.variable);
+  });
+
+  test("the value is only ever a Terraform expression", () => {
+    const { stack } = newStack();
+    const s = Secret.fromVariable(stack, "db_password");
+    const expr = s.valueExpression(stack);
+    expect(Token.isUnresolved(expr)).toBe(true);
+    new TerraformOutput(stack, "probe", { value: expr, sensitive: true });
+    expect(JSON.parse(Testing.synth(stack)).output.probe.value).toBe("${var.db_password}");
+  });
+
+  test("an invalid variable name is refused", () => {
+    const { stack } = newStack();
+    expect(() => Secret.fromVariable(stack, "DB-Password")).toThrow(/is not a valid name/);
+  });
+
+  test("fromHostFile needs an absolute path", () => {
+    expect(Secret.fromHostFile("/etc/acme/db_password").hostPath).toBe("/etc/acme/db_password");
+    expect(() => Secret.fromHostFile("etc/acme/db")).toThrow(/must be an absolute file path/);
+    expect(() => Secret.fromHostFile("/etc/../root/x")).toThrow(/must be an absolute file path/);
+  });
+
+  test("fromExistingSecret validates the object name", () => {
+    expect(Secret.fromExistingSecret("db-creds", "password").existingKey).toBe("password");
+    expect(() => Secret.fromExistingSecret("DB_CREDS", "password")).toThrow(/not a valid secret object name/);
+  });
+
+  test("a host-file secret has no Terraform value", () => {
+    const { stack } = newStack();
+    expect(() => Secret.fromHostFile("/etc/x/y").valueExpression(stack)).toThrow(/has no Terraform value/);
+  });
+
+
+  test("a non-sensitive variable of the same name is refused", () => {
+    const { stack } = newStack();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { TerraformVariable } = require("cdktf");
+    new TerraformVariable(stack as TerraformStack, "db_password", { type: "string" });
+    expect(() => Secret.fromVariable(stack, "db_password")).toThrow(/exists but is not sensitive/);
+  });
+});

@@ -1,0 +1,132 @@
+import { Exposure, HealthCheck, Identity, Image, Secret, Tier, deriveUid, resolveWorkload, SecureDefaults, escapeTerraformTemplate, unescapedTemplates } from "../../lib/core";
+import { newStack } from "../helpers/synth";
+
+const image = Image.fromDigest("ghcr.io/acme/api", "sha256:" + "cd".repeat(32));
+const health = HealthCheck.exec(["/app/healthcheck"]);
+
+function resolve(props: any, name = "api") {
+  const { stack } = newStack("prod");
+  return resolveWorkload(stack, name, { image, health, ...props });
+}
+
+describe("resolveWorkload defaults", () => {
+  test("derives a stable uid >= 10000 from the construct path", () => {
+    const spec = resolve({});
+    expect(spec.identity.source).toBe("derived");
+    expect(spec.identity.uid).toBeGreaterThanOrEqual(SecureDefaults.minUid);
+    expect(spec.identity.uid).toBe(deriveUid("prod"));
+    expect(spec.identity.gid).toBe(spec.identity.uid);
+  });
+
+  test("two construct paths get different uids", () => {
+    expect(deriveUid("prod/api")).not.toBe(deriveUid("prod/worker"));
+  });
+
+  test("read-only root, no capabilities, one replica, tier app by default", () => {
+    const spec = resolve({});
+    expect(spec.readOnlyRootFilesystem).toBe(true);
+    expect(spec.addCapabilities).toEqual([]);
+    expect(spec.replicas).toBe(1);
+    expect(spec.tier).toBe(Tier.APP);
+    expect(spec.weakenings).toEqual([]);
+  });
+
+  test("resources default to the table: 256 MiB, 500 millicores", () => {
+    const spec = resolve({});
+    expect(spec.resources).toEqual({ memoryMiB: 256, memoryRequestMiB: 128, cpuMillis: 500, cpuRequestMillis: 100 });
+  });
+
+  test("ports are internal unless said otherwise; loopback publishes on the same port", () => {
+    const spec = resolve({ ports: [{ name: "http", port: 8080 }, { name: "admin", port: 9090, exposure: Exposure.LOOPBACK }] });
+    expect(spec.ports[0]).toEqual(expect.objectContaining({ exposure: Exposure.INTERNAL, publishedPort: undefined }));
+    expect(spec.ports[1]).toEqual(expect.objectContaining({ exposure: Exposure.LOOPBACK, publishedPort: 9090 }));
+  });
+
+  test("secret files default to /run/secrets/<name>, the _FILE variable gets the path", () => {
+    const { stack } = newStack("prod");
+    const spec = resolveWorkload(stack, "api", { image, health, secrets: [{ secret: Secret.fromVariable(stack, "db_password"), pathEnv: "DB_PASSWORD_FILE" }] });
+    expect(spec.secrets[0].path).toBe("/run/secrets/db_password");
+    expect(spec.env).toEqual({ DB_PASSWORD_FILE: "/run/secrets/db_password" });
+  });
+
+  test("config files with a Terraform expression are sensitive by default; literal ${VAR} is escaped", () => {
+    const { stack } = newStack("prod");
+    const pw = Secret.fromVariable(stack, "db_password");
+    const spec = resolveWorkload(stack, "api", {
+      image,
+      health,
+      configFiles: [
+        { path: "/etc/app/a.yaml", content: "url: ${REDIS_URL}\n" },
+        { path: "/etc/app/b.yaml", content: `password: ${pw.valueExpression(stack)}\n` },
+      ],
+    });
+    expect(spec.configFiles[0]).toEqual({ path: "/etc/app/a.yaml", content: "url: $${REDIS_URL}\n", sensitive: false });
+    expect(spec.configFiles[1].sensitive).toBe(true);
+  });
+
+  test("the config hash changes with the content and never contains it", () => {
+    const a = resolve({ configFiles: [{ path: "/etc/app/a.yaml", content: "x: 1\n" }] });
+    const b = resolve({ configFiles: [{ path: "/etc/app/a.yaml", content: "x: 2\n" }] });
+    expect(a.configHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.configHash).not.toBe(b.configHash);
+  });
+});
+
+describe("resolveWorkload refuses", () => {
+  test.each<[string, any, RegExp]>([
+    ["root by uid", { identity: Identity.fixed(0, 0) }, /uid 0 is root and is refused/],
+    ["a low fixed uid", { identity: Identity.fixed(1000, 1000) }, /uid\/gid 1000:1000 is below 10000/],
+    ["an image uid without reason", { identity: Identity.fromImage(999, 999, { reason: "" }) }, /needs a reason of at least 10 characters/],
+    ["a privileged port", { ports: [{ name: "http", port: 80 }] }, /listens on 80, a privileged port below 1024/],
+    ["a public port on a non-edge workload", { ports: [{ name: "http", port: 8443, exposure: Exposure.PUBLIC }] }, /port http is PUBLIC but api is not the TLS edge/],
+    ["a secret-looking env var with a literal", { env: { DB_PASSWORD: "hunter2hunter2" } }, /environment variable DB_PASSWORD looks like a secret and has a literal value/],
+    ["unlimited memory", { resources: { memoryMiB: Infinity } }, /memoryMiB must be a finite whole number, got Infinity/],
+    ["memory below 6 MiB", { resources: { memoryMiB: 4 } }, /memoryMiB must be at least 6, got 4/],
+    ["a request above its limit", { resources: { memoryMiB: 64, memoryRequestMiB: 128 } }, /memoryRequestMiB \(128\) is above memoryMiB \(64\)/],
+    ["a missing health check", { health: undefined }, /health is missing/],
+    ["a tcp health check on an undeclared port", { health: HealthCheck.tcp("http", { exec: ["/probe"] }) }, /health check names port "http"/],
+    ["a writable path over the docker socket", { writablePaths: [{ path: "/var/run/docker.sock" }] }, /would cover a system directory or the Docker socket/],
+    ["a relative writable path", { writablePaths: [{ path: "data" }] }, /must be absolute and normalized/],
+    ["SYS_ADMIN", { addCapabilities: { capabilities: ["SYS_ADMIN"], reason: "we need to mount things" } }, /capability SYS_ADMIN gives host-level power and is refused/],
+    ["a capability without reason", { addCapabilities: { capabilities: ["NET_RAW"], reason: "" } }, /weakening 'added-capabilities' needs a reason/],
+    ["a bad workload name", {}, /is not a DNS label/],
+    ["two ports with one name", { ports: [{ name: "http", port: 8080 }, { name: "http", port: 8081 }] }, /port name "http" is used twice/],
+  ])("%s", (_what, props, message) => {
+    const name = _what === "a bad workload name" ? "Bad_Name" : "api";
+    expect(() => resolve(props, name)).toThrow(message);
+  });
+
+  test("errors name the construct path", () => {
+    expect(() => resolve({ ports: [{ name: "http", port: 80 }] })).toThrow(/^\[prod\] /);
+  });
+});
+
+describe("weakenings are recorded with their reasons", () => {
+  test("writable root, capabilities, public port, image uid, mutable tag, no health check", () => {
+    const spec = resolve({
+      image: Image.fromTag("acme/api", "1.2.3", { reason: "vendor ships no digests" }),
+      identity: Identity.fromImage(999, 999, { reason: "image owns /data as uid 999" }),
+      writableRootFilesystem: { reason: "legacy app writes into /opt at start" },
+      addCapabilities: { capabilities: ["NET_BIND_SERVICE"], reason: "binds 443 directly, no proxy" },
+      publicWithoutEdge: { reason: "a TCP service behind the host's own firewall" },
+      ports: [{ name: "tcp", port: 8443, exposure: Exposure.PUBLIC }],
+      health: HealthCheck.none({ reason: "batch job with no listening socket" }),
+    });
+    expect(spec.weakenings.map((w) => w.control)).toEqual(["added-capabilities", "low-uid", "mutable-image-tag", "no-healthcheck", "public-port", "writable-root-filesystem"]);
+    expect(spec.readOnlyRootFilesystem).toBe(false);
+  });
+});
+
+describe("Terraform template escaping", () => {
+  test("literal ${VAR} and %{ are escaped, tokens kept", () => {
+    const { stack } = newStack();
+    const pw = Secret.fromVariable(stack, "db_password");
+    const out = escapeTerraformTemplate(`a: \${A}\nb: %{x}\nc: ${pw.valueExpression(stack)}\n`);
+    expect(out.startsWith("a: $${A}\nb: %%{x}\nc: ${TfToken[")).toBe(true);
+  });
+
+  test("unescapedTemplates finds engine placeholders that Terraform would interpolate", () => {
+    expect(unescapedTemplates('{"a":"$${REDIS_URL}","b":"${var.x}"}')).toEqual([]);
+    expect(unescapedTemplates('{"a":"${REDIS_URL}"}')).toEqual(["${REDIS_URL}"]);
+  });
+});
