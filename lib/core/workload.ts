@@ -205,6 +205,13 @@ export interface WorkloadProps {
    */
   readonly publicWithoutEdge?: Reasoned;
   /**
+   * Weakenings a higher-level construct records on this workload (e.g. the iii service's
+   * `stream-port-exposed`), each with its reason.
+   *
+   * @default - none
+   */
+  readonly weakenings?: Weakening[];
+  /**
    * Open-file limit (soft = hard) on Docker targets: bounds descriptor exhaustion.
    *
    * @default 4096
@@ -292,6 +299,7 @@ export function resolveWorkload(scope: IConstruct, name: string, props: Workload
     throw new HardeningError(scope, "health is missing: a workload without health check restarts blind and is never marked unhealthy", "pass health: HealthCheck.exec([...]) or HealthCheck.tcp('port', { exec: [...] }), or HealthCheck.none({ reason }) for a workload that truly has none");
   }
   const weakenings: Weakening[] = [...props.image.weakenings()];
+  for (const w of props.weakenings ?? []) weakenings.push(weaken(scope, w.control, w));
   const identity = (props.identity ?? Identity.derived()).resolve(scope);
   weakenings.push(...identity.weakenings);
   const ports = resolvePorts(scope, props.ports);

@@ -17,10 +17,10 @@ export function resourcesOf(json: any, type: string): Array<[string, any]> {
 /**
  * The single resource of a type whose construct path (below the stack) ends with `suffix`.
  * `Testing.synth` drops the `//` metadata, so this matches cdktf's logical ids: the path's
- * components joined by `_` (a trailing `Resource` child dropped) and an 8-hex hash.
+ * components joined by `_` (`Resource` components — default children — dropped) and an 8-hex hash.
  */
 export function resourceAt(json: any, type: string, suffix: string): any {
-  const want = suffix.replace(/\/Resource$/, "").split("/").join("_");
+  const want = suffix.split("/").filter((c) => c !== "Resource").join("_");
   const found = resourcesOf(json, type).filter(([id]) => {
     const base = id.replace(/_[0-9A-F]{8}$/, "");
     return base === want || base.endsWith(`_${want}`);

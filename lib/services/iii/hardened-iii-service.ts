@@ -1,0 +1,210 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { EgressRule, HardeningError, HealthCheck, Identity, Image, IWorkload, Platform, Reasoned, ResourcesProps, Tier, checkReason } from "../../core";
+import { HardenedService, IServiceTarget, workloadOf } from "../hardened-service";
+import { IiiPorts, checkHostGlob, renderIiiConfig } from "./iii-config";
+
+/** A Redis the engine keeps its state, streams, pub/sub and cron locks in. */
+export interface IiiRedisConnection {
+  /** The Redis service (a `RedisDataStore` or any service with a port named `redis`). */
+  readonly service: IServiceTarget;
+  /** ACL user the engine logs in as. */
+  readonly username: string;
+  /** Its password (URL-encoded into the `redis://` URL by Terraform; never literal). */
+  readonly password: import("../../core").Secret;
+  /** @default "redis" */
+  readonly portName?: string;
+}
+
+/** Props of {@link HardenedIiiService}. */
+export interface HardenedIiiServiceProps {
+  /** The platform the engine runs on. */
+  readonly platform: Platform;
+  /** The engine image, `iiidev/iii` 0.22.x by digest (`docker buildx imagetools inspect iiidev/iii:0.22.1`). */
+  readonly image: Image;
+  /** The public domain the edge serves the REST API on; the default CORS origin is `https://<domain>`. */
+  readonly domain: string;
+  /**
+   * Origins allowed to call the REST API from browsers. Never empty: the engine reads an empty
+   * list as "any origin".
+   *
+   * @default - [`https://<domain>`]
+   */
+  readonly corsOrigins?: string[];
+  /**
+   * Where state lives. `memory` loses it on restart; `file` keeps it on a data volume (one
+   * replica); Redis is shared and survives restarts.
+   *
+   * @default - in memory
+   */
+  readonly state?: "memory" | "file";
+  /**
+   * Keep state, streams, pub/sub and cron locks in Redis (the queue stays `builtin`: the 0.22
+   * Redis queue adapter is publish-only — no retries, no dead-letter queue). The engine has no TLS
+   * for Redis and logs the full URL on connection errors: keep Redis on the internal data tier with
+   * a least-privilege ACL user.
+   *
+   * @default - no Redis
+   */
+  readonly redis?: IiiRedisConnection;
+  /**
+   * Enable `iii-stream` on 3112 (deprecated upstream, authenticated only by an optional function).
+   * A weakening: it opens a second externally routable surface.
+   *
+   * @default - off
+   */
+  readonly streams?: Reasoned;
+  /**
+   * The RBAC worker listener on 49135 for workers outside the trust boundary.
+   *
+   * @default - off: only the trusted, unauthenticated 49134 listener, reachable from declared workers only
+   */
+  readonly rbacListener?: { readonly authFunctionId: string; readonly exposeFunctions: string[]; readonly middlewareFunctionId?: string };
+  /**
+   * Enable `iii-http-functions`, limited to these host globs (`api.example.com`, `*.example.com`).
+   *
+   * @default - off: HTTP-invoked functions are refused
+   */
+  readonly httpFunctionsAllowlist?: string[];
+  /**
+   * OTLP/HTTP collector endpoint (e.g. `http://otel-collector:4318`). There is no Prometheus port.
+   *
+   * @default - telemetry kept in memory
+   */
+  readonly otlpEndpoint?: string;
+  /**
+   * Egress the engine needs off the platform (OTLP collector, http-functions hosts).
+   *
+   * @default - none
+   */
+  readonly egress?: EgressRule[];
+  /** @default - 512 MiB, one core */
+  readonly resources?: ResourcesProps;
+  /** @default "info" */
+  readonly logLevel?: "trace" | "debug" | "info" | "warn" | "error";
+  /** @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** @default 1024 */
+  readonly concurrencyRequestLimit?: number;
+}
+
+/** Where the generated config is mounted: its own directory, so the mount never hides /app/iii. */
+export const III_CONFIG_PATH = "/etc/iii/config.yaml";
+/** The engine's configuration store: a memory tmpfs so expanded secrets never reach disk. */
+export const III_CONFIG_STORE = "/app/config";
+
+/**
+ * The iii engine (0.22.x), hardened on any platform from one description (seed 000 corrected by
+ * research/iii-engine.md): distroless image run as its own non-root uid with a read-only root, the
+ * config rendered from typed props as a secret file (never environment values), the configuration
+ * store on a memory tmpfs, telemetry off, the unauthenticated worker port reachable only from
+ * declared workers, the REST API only through the edge, no metrics port, dangerous workers off.
+ */
+export class HardenedIiiService extends Construct implements IServiceTarget {
+  /** The underlying service. */
+  public readonly service: HardenedService;
+  /** The rendered config.yaml (may contain Terraform expressions). */
+  public readonly configYaml: string;
+
+  constructor(scope: Construct, id: string, props: HardenedIiiServiceProps) {
+    super(scope, id);
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(props.domain ?? "")) {
+      throw new HardeningError(this, `domain ${JSON.stringify(props.domain)} is not a host name`, "give the public DNS name the edge serves, e.g. iii.example.com");
+    }
+    const corsOrigins = props.corsOrigins ?? [`https://${props.domain}`];
+    if (corsOrigins.length === 0) throw new HardeningError(this, "corsOrigins is empty, which the engine reads as 'any origin'", "list the origins, or omit corsOrigins for https://<domain>");
+    for (const o of corsOrigins) {
+      if (o === "*" || !/^https:\/\/[^/*\s]+$/.test(o)) {
+        throw new HardeningError(this, `CORS origin ${JSON.stringify(o)} is not an https origin`, "write origins as https://host[:port]; '*' and plain http are refused");
+      }
+    }
+    for (const h of props.httpFunctionsAllowlist ?? []) checkHostGlob(this.node.path, h);
+    if (props.httpFunctionsAllowlist && props.httpFunctionsAllowlist.length === 0) {
+      throw new HardeningError(this, "httpFunctionsAllowlist is empty, which the engine reads as every host", "list the hosts, or omit it to keep iii-http-functions off");
+    }
+    if (props.streams) checkReason(this, "iii-stream on 3112 (weakening 'stream-port-exposed')", props.streams);
+    if (props.state === "file" && props.redis) throw new HardeningError(this, "state 'file' and redis are both set", "choose one place for the engine's state");
+    if (props.otlpEndpoint !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(props.otlpEndpoint)) {
+      throw new HardeningError(this, `otlpEndpoint ${JSON.stringify(props.otlpEndpoint)} is not an http(s) base URL`, "give e.g. http://otel-collector:4318 (OTLP/HTTP)");
+    }
+
+    let redisUrl: string | undefined;
+    if (props.redis) {
+      const r = props.redis;
+      const endpoint = workloadOf(r.service).endpoint(r.portName ?? "redis");
+      if (!/^[a-z][-a-z0-9_]*$/.test(r.username)) throw new HardeningError(this, `redis username ${JSON.stringify(r.username)} is invalid`, "use lowercase letters, digits, '-' and '_'");
+      // The password is URL-encoded by Terraform at apply time: it never appears in cdk.tf.json.
+      redisUrl = `redis://${r.username}:${Fn.urlencode(r.password.valueExpression(this))}@${endpoint.host}:${endpoint.port}`;
+    }
+    const dataDir = "/app/data";
+    this.configYaml = renderIiiConfig({
+      corsOrigins,
+      state: redisUrl ? { kind: "redis", url: redisUrl } : props.state === "file" ? { kind: "file", directory: `${dataDir}/state` } : { kind: "memory" },
+      streams: props.streams !== undefined,
+      rbac: props.rbacListener,
+      httpFunctionsAllowlist: props.httpFunctionsAllowlist,
+      otlpEndpoint: props.otlpEndpoint,
+      serviceName: id.toLowerCase(),
+      requestTimeoutMs: props.requestTimeoutMs ?? 30000,
+      concurrencyRequestLimit: props.concurrencyRequestLimit ?? 1024,
+      configStoreDirectory: III_CONFIG_STORE,
+      logLevel: props.logLevel ?? "info",
+    });
+
+    const env: Record<string, string> = { III_TELEMETRY_ENABLED: "false" };
+    if (props.otlpEndpoint) env.OTEL_EXPORTER_OTLP_PROTOCOL = "http/protobuf";
+    this.service = new HardenedService(this, "Engine", {
+      platform: props.platform,
+      name: id.toLowerCase(),
+      image: props.image,
+      tier: Tier.APP,
+      // A file-backed state needs the image's /app/data (owned by 65532) on a persistent volume.
+      identity: props.state === "file" ? Identity.fromImage(65532, 65532, { reason: "file-backed state on a volume: the iii image ships /app/data owned by 65532" }) : undefined,
+      command: ["--config", III_CONFIG_PATH],
+      env,
+      ports: [
+        { name: "worker", port: IiiPorts.WORKER },
+        { name: "http", port: IiiPorts.HTTP },
+        ...(props.streams ? [{ name: "stream", port: IiiPorts.STREAM }] : []),
+        ...(props.rbacListener ? [{ name: "rbac", port: IiiPorts.RBAC }] : []),
+      ],
+      // Always a secret file: the config may carry the Redis password, and it is the engine's only input.
+      configFiles: [{ path: III_CONFIG_PATH, content: this.configYaml, sensitive: true }],
+      writablePaths: [{ path: III_CONFIG_STORE, sizeMiB: 16 }],
+      volumes: props.state === "file" ? [{ name: "data", path: dataDir, sizeGiB: 1 }] : undefined,
+      resources: props.resources ?? { memoryMiB: 512, cpuMillis: 1000 },
+      // Distroless: no shell, no curl, no nc. TCP on the worker port where the platform can; the
+      // engine's own client where it cannot (Docker). 49134 exists in every engine line.
+      health: HealthCheck.tcp("worker", {
+        exec: ["/app/iii", "trigger", "engine::health::check", "--address", "127.0.0.1", "--port", String(IiiPorts.WORKER), "--timeout-ms", "3000"],
+        startPeriodSeconds: 20,
+      }),
+      replicas: 1,
+      stopGraceSeconds: 30,
+      weakenings: props.streams ? [{ control: "stream-port-exposed", reason: props.streams.reason }] : undefined,
+    });
+    if (props.redis) this.service.connectTo(props.redis.service, props.redis.portName ?? "redis");
+    for (const rule of props.egress ?? []) this.service.allowEgress(rule);
+  }
+
+  /** The placed engine workload. */
+  public get workload(): IWorkload {
+    return this.service.workload;
+  }
+
+  /**
+   * Lets a worker connect to the trusted worker port 49134 — the only way anything reaches it.
+   * That port has no authentication: every worker allowed here can call every function.
+   */
+  public allowWorker(worker: IServiceTarget | IWorkload): void {
+    this.service.allowFrom(worker, "worker");
+  }
+
+  /** Lets a worker outside the trust boundary reach the RBAC listener (49135). */
+  public allowRbacWorker(worker: IServiceTarget | IWorkload): void {
+    if (!this.workload.spec.ports.some((p) => p.name === "rbac")) {
+      throw new HardeningError(this, "the RBAC listener is off", "set rbacListener: { authFunctionId, exposeFunctions } first");
+    }
+    this.service.allowFrom(worker, "rbac");
+  }
+}

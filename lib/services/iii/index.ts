@@ -1,0 +1,2 @@
+export * from "./iii-config";
+export * from "./hardened-iii-service";

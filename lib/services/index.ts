@@ -1,0 +1,2 @@
+export * from "./hardened-service";
+export * from "./iii";
