@@ -1,3 +1,4 @@
 export * from "./core";
 export * from "./docker";
+export * from "./kubernetes";
 export * from "./services";

@@ -17,7 +17,8 @@ export type WeakeningControl =
   | "stream-port-exposed"
   | "dangerous-iii-worker"
   | "seeder-writable-root"
-  | "low-uid";
+  | "low-uid"
+  | "edge-rate-limit";
 
 /** One recorded weakening: which control, and why. */
 export interface Weakening {

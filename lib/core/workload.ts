@@ -1,11 +1,12 @@
 import { createHash } from "crypto";
 import { IConstruct } from "constructs";
+import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
 import { HardeningError, Reasoned, checkReason } from "./errors";
 import { SecureDefaults } from "./defaults";
 import { HealthCheck } from "./health";
 import { Identity, ResolvedIdentity } from "./identity";
 import { Image } from "./image";
-import { Labels, MANAGED_BY_VALUE, ResourceRole, weakeningLabel } from "./labels";
+import { Labels, MANAGED_BY_VALUE, ResourceRole, platformLimitLabel, weakeningLabel } from "./labels";
 import { ResolvedPort, ServicePort, Exposure, resolvePorts } from "./port";
 import { Resources, ResourcesProps, resolveResources } from "./resources";
 import { Secret } from "./secret";
@@ -84,6 +85,15 @@ export interface DataVolume {
    * @default - a named Docker volume (kept on destroy)
    */
   readonly hostDirectory?: string;
+  /**
+   * The uid/gid that owns `path` inside the image, when the image ships the directory. Kubernetes
+   * ignores it (`fsGroup` makes the volume writable for the workload's own uid); on Docker, where a
+   * named volume copies the image directory's owner on first mount, a workload with a derived uid
+   * then runs as this owner instead, recorded as the weakening `image-uid` / `low-uid`.
+   *
+   * @default - unknown: a derived uid cannot use a named volume on Docker
+   */
+  readonly imageOwner?: { readonly uid: number; readonly gid: number };
 }
 
 /** Capabilities added back after `drop ALL`; a weakening. */
@@ -212,6 +222,14 @@ export interface WorkloadProps {
    */
   readonly weakenings?: Weakening[];
   /**
+   * Controls this workload cannot have on its platform or in its software (e.g. Caddy 2.6 cannot
+   * rate-limit), recorded as `cdktf-hardened.io/platform-limit.<id>` so the audit reports them
+   * instead of passing silently.
+   *
+   * @default - none
+   */
+  readonly platformLimits?: Record<string, string>;
+  /**
    * Open-file limit (soft = hard) on Docker targets: bounds descriptor exhaustion.
    *
    * @default 4096
@@ -275,6 +293,8 @@ export interface WorkloadSpec {
   readonly stopGraceSeconds: number;
   /** Every recorded weakening, with its reason. */
   readonly weakenings: Weakening[];
+  /** Controls the workload cannot have (id → what and why), for platform-limit labels. */
+  readonly platformLimits: Record<string, string>;
   /** sha256 over config contents and secret sources (never values). */
   readonly configHash: string;
 }
@@ -401,7 +421,8 @@ export function resolveWorkload(scope: IConstruct, name: string, props: Workload
   const stopGraceSeconds = props.stopGraceSeconds ?? SecureDefaults.stopGraceSeconds;
 
   const hash = createHash("sha256");
-  for (const f of configFiles) hash.update(`file ${f.path}\n${f.content}\n`);
+  // Tokens are numbered per process: hash their Terraform form, so the hash is stable across synths.
+  for (const f of configFiles) hash.update(`file ${f.path}\n${terraformForm(scope, f.content)}\n`);
   for (const s of secrets) hash.update(`secret ${s.path} ${s.secret.fingerprint}\n`);
 
   return {
@@ -429,8 +450,17 @@ export function resolveWorkload(scope: IConstruct, name: string, props: Workload
     nproc,
     stopGraceSeconds,
     weakenings: dedupe(weakenings),
+    platformLimits: Object.fromEntries(Object.keys(props.platformLimits ?? {}).sort().map((k) => {
+      if (!/^[a-z0-9][-a-z0-9.]{0,50}$/.test(k)) throw new HardeningError(scope, `platform limit id ${JSON.stringify(k)} is invalid`, "use lowercase letters, digits, '-' and '.'");
+      return [k, props.platformLimits![k]];
+    })),
     configHash: hash.digest("hex"),
   };
+}
+
+function terraformForm(scope: IConstruct, text: string): string {
+  if (!hasTokens(text)) return text;
+  return String(Tokenization.resolve(text, { scope: TerraformStack.of(scope), preparing: true, resolver: new DefaultTokenResolver(new StringConcat()) }));
 }
 
 function dedupe(ws: Weakening[]): Weakening[] {
@@ -452,6 +482,7 @@ export function workloadLabels(spec: WorkloadSpec, role: ResourceRole, extra: Re
   if (role === "workload" || role === "edge") {
     labels[Labels.CONFIG_HASH] = spec.configHash;
     for (const w of spec.weakenings) labels[weakeningLabel(w.control)] = w.reason;
+    for (const [id, what] of Object.entries(spec.platformLimits)) labels[platformLimitLabel(id)] = what;
   }
   return labels;
 }

@@ -1,2 +1,4 @@
 export * from "./hardened-service";
 export * from "./iii";
+export * from "./edge";
+export * from "./redis";

@@ -103,3 +103,39 @@ describe("docker-two-tier", () => {
     expect(json.variable.store_password.sensitive).toBe(true);
   });
 });
+
+describe("iii-docker", () => {
+  const json = parsed["iii-docker"];
+  const containers = resourcesOf(json, "docker_container").map(([, c]) => c);
+  const byRole = (role: string) => containers.filter((c) => dockerLabels(c)["cdktf-hardened.io/role"] === role);
+
+  test("snapshot (read it: the properties below say why it is right)", () => {
+    expect(json).toMatchSnapshot();
+  });
+
+  test("the edge alone publishes, and only 443 and 80", () => {
+    for (const c of containers.filter((x) => blocks(x.ports).length > 0)) expect(dockerLabels(c)["cdktf-hardened.io/role"]).toBe("edge");
+    expect(byRole("edge").flatMap((c) => blocks<any>(c.ports).map((p) => p.external)).sort()).toEqual([443, 80]);
+  });
+
+  test("flows: edge -> iii:http, worker -> iii:worker, iii -> redis:redis, nothing else", () => {
+    const flows = new Set(containers.flatMap((c) => (dockerLabels(c)["cdktf-hardened.io/flows"] ?? "").split(",").filter(Boolean)));
+    expect([...flows].sort()).toEqual(["edge>iii:http", "iii>redis:redis", "worker>iii:worker"]);
+  });
+
+  test("the iii config is 0.22 YAML with Redis credentials only as Terraform expressions", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parse } = require("yaml");
+    const upload = containers.flatMap((c) => blocks<any>(c.upload)).find((u) => u.file.endsWith("config.yaml"));
+    const doc = parse(upload.content.replace(/\$\{[^}]+\}/g, "x"));
+    expect(doc.workers.map((w: any) => w.name)).toContain("iii-worker-manager");
+    expect(upload.content).toMatch(/redis:\/\/iii:\$\{urlencode\(var\.redis_iii_password\)\}@redis:6379/);
+  });
+
+  test("every workload except the seeders runs read-only with no capabilities", () => {
+    for (const c of [...byRole("workload"), ...byRole("edge")]) {
+      expect(c.read_only).toBe(true);
+      expect(c.capabilities).toEqual({ drop: ["ALL"] });
+    }
+  });
+});

@@ -1,0 +1,335 @@
+import { Construct } from "constructs";
+import { TerraformResource } from "cdktf";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
+import {
+  DeploymentV1SpecTemplate,
+  DeploymentV1SpecTemplateSpecContainer,
+  DeploymentV1SpecTemplateSpecContainerEnv,
+  DeploymentV1SpecTemplateSpecContainerLivenessProbe,
+  DeploymentV1SpecTemplateSpecContainerVolumeMount,
+  DeploymentV1SpecTemplateSpecVolume,
+} from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import {
+  Endpoint,
+  Exposure,
+  HardeningError,
+  SecureDefaults,
+  Weakening,
+  WorkloadProps,
+  WorkloadSpec,
+  resolveWorkload,
+  weaken,
+} from "../core";
+import { IngressAllowPolicy } from "./allow-policy";
+import { HardenedNamespace } from "./hardened-namespace";
+import { ImagePullSecret } from "./image-pull-secret";
+import { KubernetesWorkloadOptions, SecretEnvVar } from "./kubernetes-workload-options";
+import { cpu, mebibytes, partMetadata, selectorLabels, workloadMetadata } from "./metadata";
+import { NetworkPeer } from "./network-peer";
+import { PodDefaults, SeccompProfile } from "./pod-defaults";
+import { WorkloadConfig, configKey } from "./workload-config";
+import { WorkloadSecrets } from "./workload-secrets";
+import { WorkloadService } from "./workload-service";
+
+/** Props of {@link HardenedDeployment} and {@link HardenedStatefulSet}. */
+export interface HardenedWorkloadProps extends WorkloadProps, KubernetesWorkloadOptions {
+  /** The namespace: a {@link HardenedNamespace} (preferred) or the name of one that exists. */
+  readonly namespace: HardenedNamespace | string;
+  /**
+   * Workload name (DNS label): the name of the controller, its Service, ServiceAccount and pods.
+   *
+   * @default - the construct id, lowercased
+   */
+  readonly name?: string;
+  /**
+   * App-wide pod defaults (a platform passes its own).
+   *
+   * @default - secure defaults: 256 MiB, half a core, RuntimeDefault seccomp
+   */
+  readonly defaults?: PodDefaults;
+}
+
+/** The only capability the PSS *restricted* profile lets a container add back. */
+const RESTRICTED_ADDABLE = ["NET_BIND_SERVICE"];
+/** Volume names the pod template uses itself. */
+const RESERVED_VOLUMES = /^(tmp|writable-\d+|secrets-\d+|config|config-sensitive)$/;
+
+/**
+ * What `HardenedDeployment` and `HardenedStatefulSet` share: everything around the controller
+ * (ServiceAccount, Secrets, ConfigMap, Services, PodDisruptionBudget, public ingress policy) and
+ * a pod template that meets the Pod Security Standards *restricted* profile with nothing written
+ * by the user.
+ */
+export abstract class HardenedWorkload extends Construct {
+  /** The validated workload description. */
+  public readonly spec: WorkloadSpec;
+  /** Namespace name (a reference to the namespace resource when a HardenedNamespace was given). */
+  public readonly namespace: string;
+  /** Weakenings only Kubernetes knows (e.g. `secret-in-env`), besides `spec.weakenings`. */
+  public readonly kubernetesWeakenings: readonly Weakening[];
+  /** The workload's own ServiceAccount, token automounting off. */
+  public readonly serviceAccount: ServiceAccountV1;
+  /** Secrets from sensitive variables. */
+  public readonly secrets: WorkloadSecrets;
+  /** ConfigMap / Secret of config files. */
+  public readonly config: WorkloadConfig;
+  /** Image-pull Secret, when the image's registry needs credentials. */
+  public readonly pullSecret?: ImagePullSecret;
+  /** ClusterIP Service of every port, when there are ports. */
+  public readonly service?: WorkloadService;
+  /** LoadBalancer / NodePort Service of the PUBLIC ports, when there are any. */
+  public readonly publicService?: WorkloadService;
+  /** Ingress from outside the cluster to the PUBLIC ports. */
+  public readonly publicIngress?: IngressAllowPolicy;
+  /** PodDisruptionBudget, when replicas > 1. */
+  public readonly disruptionBudget?: PodDisruptionBudgetV1;
+  /** Labels the controller, Services, policies and PDB select the pods by. */
+  public readonly selector: Record<string, string>;
+  /** The pod template handed to the controller. */
+  protected readonly podTemplate: DeploymentV1SpecTemplate;
+
+  protected constructor(scope: Construct, id: string, props: HardenedWorkloadProps, kind: "Deployment" | "StatefulSet") {
+    super(scope, id);
+    const defaults = props.defaults ?? {};
+    this.spec = resolveWorkload(this, props.name ?? id.toLowerCase(), props, { resources: defaults.resources });
+    const spec = this.spec;
+    if (!props.namespace) throw new HardeningError(this, "namespace is missing", "pass a HardenedNamespace (or the name of an existing, PSA-restricted namespace)");
+    this.namespace = typeof props.namespace === "string" ? props.namespace : props.namespace.name;
+    const ns = this.namespace;
+
+    const bad = spec.addCapabilities.filter((c) => !RESTRICTED_ADDABLE.includes(c));
+    if (bad.length) {
+      throw new HardeningError(this, `capabilities ${bad.join(", ")} cannot be added on Kubernetes: the Pod Security Standards restricted profile admits only NET_BIND_SERVICE`, "drop them; a restricted namespace would reject the pod");
+    }
+    if (spec.volumes.length && kind === "Deployment") {
+      throw new HardeningError(this, `${spec.name} declares volumes (${spec.volumes.map((v) => v.name).join(", ")}), which a Deployment cannot keep per replica`, "use HardenedStatefulSet (KubernetesPlatform.place picks it for workloads with volumes)");
+    }
+    for (const v of spec.volumes) {
+      if (v.hostDirectory !== undefined) throw new HardeningError(this, `volume ${v.name} names hostDirectory ${v.hostDirectory}: hostPath volumes are refused on Kubernetes`, "omit hostDirectory: the volume becomes a PersistentVolumeClaim");
+      if (RESERVED_VOLUMES.test(v.name)) throw new HardeningError(this, `volume name ${v.name} is used by the pod template itself`, "rename the volume");
+    }
+
+    const weakenings: Weakening[] = [];
+    const envSecrets = props.secretEnv;
+    if (envSecrets) {
+      weakenings.push(weaken(this, "secret-in-env", envSecrets));
+      if (!envSecrets.variables?.length) throw new HardeningError(this, "secretEnv lists no variables", "name at least one, or drop secretEnv");
+      for (const v of envSecrets.variables) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.name)) throw new HardeningError(this, `secretEnv name ${JSON.stringify(v.name)} is not a variable name`, "use letters, digits and '_'");
+        if (spec.env[v.name] !== undefined) throw new HardeningError(this, `secretEnv ${v.name} is also set in env`, "set it in one place");
+      }
+    }
+    this.kubernetesWeakenings = weakenings;
+    this.selector = selectorLabels(spec.name);
+
+    this.serviceAccount = new ServiceAccountV1(this, "ServiceAccount", {
+      metadata: { name: spec.name, namespace: ns, ...partMetadata(spec) },
+      // No API token in the pod: a compromised workload cannot talk to the API server.
+      automountServiceAccountToken: false,
+    });
+    this.secrets = new WorkloadSecrets(this, "Secrets", { spec, namespace: ns, extra: envSecrets?.variables.map((v) => v.secret) });
+    this.config = new WorkloadConfig(this, "Config", { spec, namespace: ns });
+    if (spec.image.credentials) this.pullSecret = new ImagePullSecret(this, "PullSecret", { spec, namespace: ns });
+
+    if (spec.ports.length) this.service = new WorkloadService(this, "Service", { spec, namespace: ns, scope: "internal" });
+    const publicPorts = spec.ports.filter((p) => p.exposure === Exposure.PUBLIC);
+    if (publicPorts.length) {
+      this.publicService = new WorkloadService(this, "PublicService", {
+        spec,
+        namespace: ns,
+        scope: "public",
+        publicServiceType: props.publicServiceType,
+        publicSourceRanges: props.publicSourceRanges,
+      });
+      const ranges = props.publicSourceRanges?.length ? props.publicSourceRanges : ["0.0.0.0/0"];
+      const why = spec.edge ? "the TLS edge is public by definition" : "recorded weakening public-port";
+      this.publicIngress = new IngressAllowPolicy(this, "PublicIngress", {
+        namespace: ns,
+        name: `${spec.name}-public-ingress`,
+        podSelector: this.selector,
+        peers: ranges.map((r) => NetworkPeer.cidr(r, { anywhere: { reason: why } })),
+        ports: publicPorts.map((p) => ({ port: p.port, protocol: p.protocol })),
+        flows: ranges.map((r) => `${r}>${spec.name}:${publicPorts.map((p) => p.name).join("+")}`),
+      });
+    }
+    if (spec.replicas > 1) {
+      this.disruptionBudget = new PodDisruptionBudgetV1(this, "DisruptionBudget", {
+        metadata: { name: spec.name, namespace: ns, ...partMetadata(spec) },
+        spec: { maxUnavailable: "1", selector: { matchLabels: { ...this.selector } } },
+      });
+    }
+
+    this.podTemplate = this.renderPodTemplate(defaults, envSecrets?.variables ?? []);
+  }
+
+  /** How peers with a flow reach the named port: the Service name (same namespace) and port. */
+  public endpoint(portName: string): Endpoint {
+    const port = this.spec.ports.find((p) => p.name === portName);
+    if (!port) throw new HardeningError(this, `${this.spec.name} has no port ${JSON.stringify(portName)}`, `name one of: ${this.spec.ports.map((p) => p.name).join(", ") || "(none)"}`);
+    return { host: this.spec.name, port: port.port };
+  }
+
+  /** Every weakening of the workload: the neutral ones and the Kubernetes-only ones. */
+  public get weakenings(): readonly Weakening[] {
+    return [...this.spec.weakenings, ...this.kubernetesWeakenings].sort((a, b) => a.control.localeCompare(b.control));
+  }
+
+  /**
+   * The objects the pods need before they can start (ServiceAccount, Secrets, ConfigMap): the
+   * controller depends on them, so Terraform creates them first while the pod spec keeps their
+   * plain names.
+   */
+  protected prerequisites(): TerraformResource[] {
+    const out: TerraformResource[] = [this.serviceAccount];
+    for (const r of [this.secrets.resource, this.config.configMap, this.config.sensitive, this.pullSecret?.resource]) if (r) out.push(r);
+    return out;
+  }
+
+  /** Platform limits: controls Kubernetes cannot express, stated on the pod template. */
+  protected platformLimits(): Record<string, string> {
+    const limits: Record<string, string> = {
+      // Kubernetes has no per-container ulimits; the runtime's defaults apply, pids are capped per pod by the kubelet.
+      nofile: `nofile ${this.spec.nofile} is not expressible on Kubernetes: the container runtime's default applies`,
+      nproc: `nproc ${this.spec.nproc} is not expressible on Kubernetes: set the kubelet's podPidsLimit`,
+    };
+    const loopback = this.spec.ports.filter((p) => p.exposure === Exposure.LOOPBACK);
+    if (loopback.length) {
+      limits.loopback = `LOOPBACK ports (${loopback.map((p) => p.name).join(", ")}) have no cluster meaning: ClusterIP only, reach them with kubectl port-forward`;
+    }
+    return limits;
+  }
+
+  private renderPodTemplate(defaults: PodDefaults, envSecrets: readonly SecretEnvVar[]): DeploymentV1SpecTemplate {
+    const spec = this.spec;
+    const uid = String(spec.identity.uid);
+    const gid = String(spec.identity.gid);
+    const seccomp = defaults.seccompProfile ?? SeccompProfile.runtimeDefault();
+    const seccompProfile = { type: seccomp.type, localhostProfile: seccomp.localhostProfile };
+    const volumes: DeploymentV1SpecTemplateSpecVolume[] = [];
+    const mounts: DeploymentV1SpecTemplateSpecContainerVolumeMount[] = [];
+
+    // Writable paths: memory-backed, size-limited emptyDirs (the root filesystem is read-only).
+    const writable = [...spec.writablePaths];
+    if (!writable.some((w) => w.path === "/tmp")) writable.unshift({ path: "/tmp", sizeMiB: SecureDefaults.tmpSizeMiB });
+    writable.forEach((w, i) => {
+      const name = w.path === "/tmp" ? "tmp" : `writable-${i}`;
+      volumes.push({ name, emptyDir: { medium: "Memory", sizeLimit: mebibytes(w.sizeMiB) } });
+      mounts.push({ name, mountPath: w.path });
+    });
+
+    // Secret files: one projected volume per directory, files mode 0400 (group-readable through fsGroup).
+    const dirs = new Map<string, { key: string; secretName: string; file: string }[]>();
+    for (const s of spec.secrets) {
+      const dir = s.path.slice(0, s.path.lastIndexOf("/")) || "/";
+      const ref = this.secrets.refOf(s.secret);
+      const list = dirs.get(dir) ?? [];
+      list.push({ key: ref.key, secretName: ref.name, file: s.path.slice(s.path.lastIndexOf("/") + 1) });
+      dirs.set(dir, list);
+    }
+    [...dirs.keys()].sort().forEach((dir, i) => {
+      const name = `secrets-${i}`;
+      volumes.push({
+        name,
+        projected: [
+          {
+            defaultMode: "0400",
+            sources: dirs.get(dir)!.map((f) => ({ secret: [{ name: f.secretName, items: [{ key: f.key, path: f.file }] }] })),
+          },
+        ],
+      });
+      mounts.push({ name, mountPath: dir, readOnly: true });
+    });
+
+    // Config files: mounted file by file (subPath), read-only.
+    if (this.config.configMap) volumes.push({ name: "config", configMap: { name: this.config.configMapName, defaultMode: "0444" } });
+    if (this.config.sensitive) volumes.push({ name: "config-sensitive", secret: { secretName: this.config.sensitiveName, defaultMode: "0400" } });
+    for (const f of spec.configFiles) mounts.push({ name: f.sensitive ? "config-sensitive" : "config", mountPath: f.path, subPath: configKey(f), readOnly: true });
+
+    // Persistent volumes (StatefulSet claim templates of the same name).
+    for (const v of spec.volumes) mounts.push({ name: v.name, mountPath: v.path });
+    mounts.sort((a, b) => a.mountPath.localeCompare(b.mountPath));
+
+    const env: DeploymentV1SpecTemplateSpecContainerEnv[] = [
+      ...Object.keys(spec.env).map((name) => ({ name, value: spec.env[name] })),
+      ...envSecrets.map((v) => ({ name: v.name, valueFrom: { secretKeyRef: this.secrets.refOf(v.secret) } })),
+    ].sort((a, b) => a.name.localeCompare(b.name));
+
+    const container: DeploymentV1SpecTemplateSpecContainer = {
+      name: spec.name,
+      image: spec.image.reference,
+      // Re-resolve on every start: a digest cannot change, and the registry's authorisation is checked each time.
+      imagePullPolicy: "Always",
+      command: spec.entrypoint,
+      args: spec.command,
+      workingDir: spec.workingDir,
+      env: env.length ? env : undefined,
+      port: spec.ports.length ? spec.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol.toUpperCase() })) : undefined,
+      resources: {
+        limits: { cpu: cpu(spec.resources.cpuMillis), memory: mebibytes(spec.resources.memoryMiB) },
+        requests: { cpu: cpu(spec.resources.cpuRequestMillis), memory: mebibytes(spec.resources.memoryRequestMiB) },
+      },
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        readOnlyRootFilesystem: spec.readOnlyRootFilesystem,
+        runAsNonRoot: true,
+        runAsUser: uid,
+        runAsGroup: gid,
+        capabilities: { drop: ["ALL"], add: spec.addCapabilities.length ? [...spec.addCapabilities] : undefined },
+        seccompProfile,
+      },
+      volumeMount: mounts,
+      ...this.probes(),
+    };
+
+    const meta = workloadMetadata(spec, spec.edge ? "edge" : "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });
+    return {
+      metadata: { labels: { ...meta.labels }, annotations: { ...meta.annotations } },
+      spec: {
+        serviceAccountName: spec.name,
+        automountServiceAccountToken: false,
+        // Service links would copy every Service's address into the environment of every pod.
+        enableServiceLinks: false,
+        hostNetwork: false,
+        hostPid: false,
+        hostIpc: false,
+        runtimeClassName: defaults.runtimeClassName,
+        terminationGracePeriodSeconds: spec.stopGraceSeconds,
+        imagePullSecrets: this.pullSecret ? [{ name: this.pullSecret.secretName }] : undefined,
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: uid,
+          runAsGroup: gid,
+          fsGroup: gid,
+          fsGroupChangePolicy: defaults.fsGroupChangePolicy,
+          seccompProfile,
+        },
+        container: [container],
+        volume: volumes,
+        topologySpreadConstraint:
+          spec.replicas > 1
+            ? [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: [{ matchLabels: { ...this.selector } }] }]
+            : undefined,
+      },
+    };
+  }
+
+  /** Probes from the workload's health check: exec or tcpSocket; `none` renders none. */
+  private probes(): Pick<DeploymentV1SpecTemplateSpecContainer, "livenessProbe" | "readinessProbe" | "startupProbe"> {
+    const h = this.spec.health;
+    if (h.kind === "none") return {};
+    const action: Pick<DeploymentV1SpecTemplateSpecContainerLivenessProbe, "exec" | "tcpSocket"> =
+      h.kind === "exec" ? { exec: { command: [...h.command!] } } : { tcpSocket: [{ port: h.portName! }] };
+    const t = h.timing;
+    const probe = { ...action, periodSeconds: t.intervalSeconds, timeoutSeconds: t.timeoutSeconds, failureThreshold: t.retries };
+    const startupPeriod = 5;
+    return {
+      livenessProbe: probe,
+      readinessProbe: probe,
+      // Holds liveness off for the start period, then hands over.
+      startupProbe: { ...action, periodSeconds: startupPeriod, timeoutSeconds: t.timeoutSeconds, failureThreshold: Math.ceil(t.startPeriodSeconds / startupPeriod) + t.retries },
+    };
+  }
+}
+

@@ -1,0 +1,192 @@
+import { Construct } from "constructs";
+import { Exposure, HardeningError, HealthCheck, Image, IWorkload, Platform, ResourcesProps, Secret, SecretFile, Tier, Weakening } from "../../core";
+import { HardenedService, IServiceTarget, workloadOf } from "../hardened-service";
+import { renderCaddyConfig } from "./caddy-config";
+import { EdgeCertificate, EdgeRateLimit, EdgeSecurityHeaderOptions, EDGE_DEFAULT_HTTP_PORT, EDGE_DEFAULT_HTTPS_PORT, resolveEdgeConfig } from "./edge-config";
+import { EdgeLimitation } from "./limitations";
+import { renderNginxConfig } from "./nginx-config";
+
+/** One route of the edge to a workload's port. */
+export interface TlsEdgeRoute {
+  /** Path prefix, e.g. `/api`; `/` is the catch-all. */
+  readonly pathPrefix: string;
+  /** The service behind it. */
+  readonly target: IServiceTarget | IWorkload;
+  /** Its port name, e.g. `http`. */
+  readonly portName: string;
+  /** @default true */
+  readonly stripPrefix?: boolean;
+  /** @default false */
+  readonly websocket?: boolean;
+  /** @default - 60 s; 3600 s for websockets */
+  readonly readTimeoutSeconds?: number;
+  /**
+   * Client networks allowed (admin and metrics routes).
+   *
+   * @default - every client
+   */
+  readonly allowFrom?: string[];
+}
+
+/** Where the edge's certificate comes from. */
+export class TlsEdgeCertificate {
+  /** PEM certificate chain and key from secrets, mounted read-only at `/run/secrets/edge/`. */
+  public static fromSecrets(certificate: Secret, key: Secret, options: { readonly trustedChain?: Secret } = {}): TlsEdgeCertificate {
+    return new TlsEdgeCertificate({ certificate, key, trustedChain: options.trustedChain });
+  }
+
+  /** Caddy's automatic HTTPS (ACME). The account and certificates live on a memory tmpfs: they are re-obtained after a restart. */
+  public static automatic(email: string): TlsEdgeCertificate {
+    return new TlsEdgeCertificate(undefined, email);
+  }
+
+  private constructor(
+    public readonly files?: { readonly certificate: Secret; readonly key: Secret; readonly trustedChain?: Secret },
+    public readonly acmeEmail?: string,
+  ) {}
+}
+
+/** Props common to both edges. */
+export interface TlsEdgeProps {
+  readonly platform: Platform;
+  /** The Caddy or NGINX image, by digest. */
+  readonly image: Image;
+  /** Host names served; requests for any other name are refused. */
+  readonly domains: string[];
+  /** Routes; anything else is `404`. Never the iii worker port 49134 or `/ws`. */
+  readonly routes: TlsEdgeRoute[];
+  readonly certificate: TlsEdgeCertificate;
+  /**
+   * Per-client rate limit (NGINX answers `429`; Caddy 2.6 cannot rate-limit and records it as a platform limit).
+   *
+   * @default - 10 requests/s per client, burst 20
+   */
+  readonly rateLimit?: EdgeRateLimit;
+  /** @default 1 */
+  readonly maxRequestBodyMiB?: number;
+  /** @default - HSTS 1 year with subdomains, nosniff, DENY, no-referrer, an API CSP */
+  readonly headers?: EdgeSecurityHeaderOptions;
+  /**
+   * Also publish plain HTTP (port 80 → 8080) for redirects and ACME HTTP-01.
+   *
+   * @default true
+   */
+  readonly redirectHttp?: boolean;
+  /** @default - 128 MiB, half a core */
+  readonly resources?: ResourcesProps;
+  /**
+   * Health check. On Kubernetes a TCP probe of the HTTPS port; the Docker form runs the server's own
+   * configuration test (the image has no HTTP client), which proves config and binary, not the socket.
+   *
+   * @default - TCP on https, with the server's config test as the Docker form
+   */
+  readonly health?: HealthCheck;
+}
+
+type EdgeKind = "caddy" | "nginx";
+
+/**
+ * The only public workload: a TLS-terminating reverse proxy (Caddy or NGINX) on the edge tier,
+ * listening on unprivileged ports published as 443 (and 80 for redirects), routing path prefixes to
+ * internal workloads through declared flows, with TLS 1.2/1.3 only, the seed 002 ciphers and
+ * headers, request-size and rate limits, allowlists, and access logs without secrets.
+ */
+export class TlsEdge extends Construct implements IServiceTarget {
+  /** An NGINX edge: the one that can rate-limit (`limit_req`, `429`). */
+  public static nginx(scope: Construct, id: string, props: TlsEdgeProps): TlsEdge {
+    return new TlsEdge(scope, id, "nginx", props);
+  }
+
+  /** A Caddy edge: automatic HTTPS; no rate limiting in Debian's Caddy 2.6 (recorded, not faked). */
+  public static caddy(scope: Construct, id: string, props: TlsEdgeProps): TlsEdge {
+    return new TlsEdge(scope, id, "caddy", props);
+  }
+
+  /** The underlying service. */
+  public readonly service: HardenedService;
+  /** The rendered server configuration. */
+  public readonly configText: string;
+  /** What this edge cannot do, recorded as platform limits. */
+  public readonly limitations: readonly EdgeLimitation[];
+
+  private constructor(scope: Construct, id: string, public readonly kind: EdgeKind, props: TlsEdgeProps) {
+    super(scope, id);
+    if (props.routes.length === 0) throw new HardeningError(this, "an edge without routes", "route at least one path prefix to a workload's port");
+    const secrets: SecretFile[] = [];
+    let certificate: EdgeCertificate;
+    if (props.certificate.files) {
+      const f = props.certificate.files;
+      secrets.push({ secret: f.certificate, path: "/run/secrets/edge/tls.crt" }, { secret: f.key, path: "/run/secrets/edge/tls.key" });
+      if (f.trustedChain) secrets.push({ secret: f.trustedChain, path: "/run/secrets/edge/chain.pem" });
+      certificate = EdgeCertificate.fromFiles({ certificatePath: "/run/secrets/edge/tls.crt", keyPath: "/run/secrets/edge/tls.key", trustedChainPath: f.trustedChain ? "/run/secrets/edge/chain.pem" : undefined });
+    } else {
+      if (kind !== "caddy") throw new HardeningError(this, "automatic HTTPS is a Caddy feature", "use TlsEdge.caddy, or give the certificate with TlsEdgeCertificate.fromSecrets");
+      certificate = EdgeCertificate.automatic({ email: props.certificate.acmeEmail! });
+    }
+    const redirect = props.redirectHttp ?? true;
+    const edge = resolveEdgeConfig(
+      {
+        domains: props.domains,
+        routes: props.routes.map((r) => ({
+          pathPrefix: r.pathPrefix,
+          upstream: workloadOf(r.target).endpoint(r.portName),
+          stripPrefix: r.stripPrefix,
+          websocket: r.websocket,
+          readTimeoutSeconds: r.readTimeoutSeconds,
+          allowFrom: r.allowFrom,
+        })),
+        certificate,
+        httpsPort: EDGE_DEFAULT_HTTPS_PORT,
+        httpPort: redirect ? EDGE_DEFAULT_HTTP_PORT : false,
+        maxRequestBodyMiB: props.maxRequestBodyMiB,
+        rateLimit: props.rateLimit,
+        headers: props.headers,
+      },
+      this.node.path,
+    );
+    const isDockerFamily = props.platform.kind === "docker" || props.platform.kind === "swarm";
+    const rendered =
+      kind === "nginx"
+        ? // Docker's embedded DNS answers at 127.0.0.11 (OCSP stapling needs a resolver).
+          renderNginxConfig(edge, { runtimeDir: "/tmp", resolvers: isDockerFamily ? ["127.0.0.11"] : [] }, this.node.path)
+        : renderCaddyConfig(edge, { storageDir: "/data/caddy" }, this.node.path);
+    this.configText = rendered.content;
+    this.limitations = rendered.limitations;
+    const configDir = kind === "nginx" ? "/etc/nginx-edge" : "/etc/caddy-edge";
+    const configPath = `${configDir}/${rendered.fileName}`;
+    const serverBinary = kind === "nginx" ? "/usr/sbin/nginx" : "/usr/bin/caddy";
+    const command = kind === "nginx" ? [serverBinary, "-c", configPath, "-e", "stderr"] : [serverBinary, "run", "--config", configPath];
+    const weakenings: Weakening[] = [];
+    if (props.rateLimit?.unlimitedReason) weakenings.push({ control: "edge-rate-limit", reason: props.rateLimit.unlimitedReason });
+    this.service = new HardenedService(this, "Proxy", {
+      platform: props.platform,
+      name: id.toLowerCase(),
+      image: props.image,
+      tier: Tier.EDGE,
+      edge: true,
+      entrypoint: command.slice(0, 1),
+      command: command.slice(1),
+      ports: [
+        { name: "https", port: EDGE_DEFAULT_HTTPS_PORT, exposure: Exposure.PUBLIC, publishedPort: 443 },
+        ...(redirect ? [{ name: "http", port: EDGE_DEFAULT_HTTP_PORT, exposure: Exposure.PUBLIC, publishedPort: 80 }] : []),
+      ],
+      secrets,
+      configFiles: [{ path: configPath, content: this.configText }],
+      writablePaths: kind === "caddy" ? [{ path: "/data", sizeMiB: 16 }, { path: "/config", sizeMiB: 4 }] : [],
+      resources: props.resources ?? { memoryMiB: 128, cpuMillis: 500 },
+      health:
+        props.health ??
+        HealthCheck.tcp("https", {
+          exec: kind === "nginx" ? [serverBinary, "-t", "-q", "-c", configPath, "-e", "stderr"] : [serverBinary, "validate", "--config", configPath],
+        }),
+      weakenings,
+      platformLimits: Object.fromEntries(this.limitations.map((l) => [l.id, `${l.detail} Mitigation: ${l.mitigation}`])),
+    });
+    for (const r of props.routes) this.service.connectTo(r.target, r.portName);
+  }
+
+  /** The placed edge workload. */
+  public get workload(): IWorkload {
+    return this.service.workload;
+  }
+}

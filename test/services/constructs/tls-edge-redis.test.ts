@@ -1,0 +1,129 @@
+import { DockerPlatform } from "../../../lib/docker";
+import { HealthCheck, Image, Secret } from "../../../lib/core";
+import { EdgeRateLimit, HardenedIiiService, RedisDataStore, TlsEdge, TlsEdgeCertificate } from "../../../lib/services";
+import { blocks, dockerLabels, newStack, resourceAt, synthJson } from "../../helpers/synth";
+
+const IMG = (n: string) => Image.fromDigest(`acme/${n}`, "sha256:" + "c3".repeat(32));
+
+function build(kind: "nginx" | "caddy", extra: any = {}) {
+  return synthJson((stack) => {
+    const platform = new DockerPlatform(stack, "host");
+    const iii = new HardenedIiiService(stack, "iii", { platform, image: IMG("iii"), domain: "iii.example.com" });
+    TlsEdge[kind](stack, "edge", {
+      platform,
+      image: IMG(kind),
+      domains: ["iii.example.com"],
+      routes: [{ pathPrefix: "/api", target: iii, portName: "http" }],
+      certificate: TlsEdgeCertificate.fromSecrets(Secret.fromVariable(stack, "tls_crt"), Secret.fromVariable(stack, "tls_key")),
+      ...extra,
+    });
+  });
+}
+
+describe("TlsEdge", () => {
+  test("the edge is the only public workload: 443 -> 8443 and 80 -> 8080, role edge", () => {
+    const json = build("nginx");
+    const edge = resourceAt(json, "docker_container", "edge/Proxy/Resource/Resource");
+    expect(edge.ports).toEqual([
+      { internal: 8443, external: 443, ip: "0.0.0.0", protocol: "tcp" },
+      { internal: 8080, external: 80, ip: "0.0.0.0", protocol: "tcp" },
+    ]);
+    expect(dockerLabels(edge)["cdktf-hardened.io/role"]).toBe("edge");
+    expect(dockerLabels(edge)["cdktf-hardened.io/tier"]).toBe("edge");
+    const iii = resourceAt(json, "docker_container", "iii/Engine/Resource/Resource");
+    expect(iii.ports).toBeUndefined();
+  });
+
+  test("routes open exactly one flow to the upstream's port", () => {
+    const json = build("nginx");
+    expect(dockerLabels(resourceAt(json, "docker_container", "edge/Proxy/Resource/Resource"))["cdktf-hardened.io/flows"]).toBe("edge>iii:http");
+  });
+
+  test("the certificate and key are secret files; nginx.conf routes /api to iii:3111 with TLS 1.2/1.3 only", () => {
+    const json = build("nginx");
+    const seeder = resourceAt(json, "docker_container", "edge/Proxy/Resource/Seeder/Resource");
+    const uploads = blocks<any>(seeder.upload);
+    expect(uploads.map((u) => u.file).sort()).toEqual(["/seed/0/nginx.conf", "/seed/1/tls.crt", "/seed/1/tls.key"]);
+    const conf = uploads.find((u) => u.file.endsWith("nginx.conf")).content as string;
+    expect(conf).toMatch(/ssl_protocols TLSv1\.2 TLSv1\.3;/);
+    expect(conf).toMatch(/upstream edge_upstream_0 \{\s*server iii:3111/);
+    expect(conf).toMatch(/proxy_pass http:\/\/edge_upstream_0\/;/);
+    expect(conf).toMatch(/limit_req_status 429;/);
+    expect(conf).not.toMatch(/49134/);
+    expect(uploads.find((u) => u.file.endsWith("tls.key")).content).toBe("${var.tls_key}");
+  });
+
+  test("a route to the iii worker port is refused", () => {
+    expect(() => build("nginx", { routes: undefined })).toThrow();
+    const { stack } = newStack();
+    const platform = new DockerPlatform(stack, "host");
+    const iii = new HardenedIiiService(stack, "iii", { platform, image: IMG("iii"), domain: "iii.example.com" });
+    expect(() =>
+      TlsEdge.nginx(stack, "edge", {
+        platform,
+        image: IMG("nginx"),
+        domains: ["iii.example.com"],
+        routes: [{ pathPrefix: "/ws", target: iii, portName: "worker" }],
+        certificate: TlsEdgeCertificate.fromSecrets(Secret.fromVariable(stack, "a"), Secret.fromVariable(stack, "b")),
+      }),
+    ).toThrow(/49134|\/ws/);
+  });
+
+  test("Caddy records that it cannot rate-limit, as a platform limit", () => {
+    const json = build("caddy");
+    const edge = resourceAt(json, "docker_container", "edge/Proxy/Resource/Resource");
+    expect(dockerLabels(edge)["cdktf-hardened.io/platform-limit.caddy-no-rate-limit"]).toMatch(/NOT enforced/);
+    expect(edge.tmpfs["/data"]).toMatch(/size=16m/);
+  });
+
+  test("no rate limit at all is a recorded weakening", () => {
+    const json = build("nginx", { rateLimit: EdgeRateLimit.unlimited({ reason: "the cloud load balancer limits per client" }) });
+    expect(dockerLabels(resourceAt(json, "docker_container", "edge/Proxy/Resource/Resource"))["cdktf-hardened.io/weakening.edge-rate-limit"]).toBe("the cloud load balancer limits per client");
+  });
+
+  test("automatic HTTPS is Caddy-only", () => {
+    expect(() => build("nginx", { certificate: TlsEdgeCertificate.automatic("ops@example.com") })).toThrow(/automatic HTTPS is a Caddy feature/);
+  });
+});
+
+describe("RedisDataStore", () => {
+  const json = synthJson((stack) => {
+    const platform = new DockerPlatform(stack, "host");
+    new RedisDataStore(stack, "redis", { platform, image: IMG("redis"), appUser: "iii", appPassword: Secret.fromVariable(stack, "redis_pw") });
+  });
+  const c = resourceAt(json, "docker_container", "redis/Server/Resource/Resource");
+  const uploads = blocks<any>(resourceAt(json, "docker_container", "redis/Server/Resource/Seeder/Resource").upload);
+
+  test("lives on the internal data tier with no published port", () => {
+    expect(dockerLabels(c)["cdktf-hardened.io/tier"]).toBe("data");
+    expect(c.ports).toBeUndefined();
+  });
+
+  test("ACL file holds only the password's SHA-256, computed by Terraform; default user off", () => {
+    const acl = uploads.find((u) => u.file.endsWith("users.acl")).content as string;
+    expect(acl).toContain("#${sha256(var.redis_pw)}");
+    expect(acl).toMatch(/^user default off/m);
+    expect(acl).toMatch(/^user health on resetpass nopass resetkeys resetchannels -@all \+ping$/m);
+  });
+
+  test("protected-mode yes, aclfile, persistence on the kept volume", () => {
+    const conf = uploads.find((u) => u.file.endsWith("redis.conf")).content as string;
+    expect(conf).toMatch(/^protected-mode yes$/m);
+    expect(conf).toMatch(/^aclfile \/run\/secrets\/redis\/users\.acl$/m);
+    expect(conf).toMatch(/^appendonly yes$/m);
+    expect(blocks(c.mounts).find((m: any) => m.target === "/data")).toEqual(expect.objectContaining({ type: "volume", read_only: false }));
+  });
+
+  test("on Docker runs as the image's /data owner (recorded), read-only root", () => {
+    expect(c.user).toBe("999:999");
+    expect(dockerLabels(c)["cdktf-hardened.io/weakening.low-uid"]).toMatch(/named volume is writable only for the owner/);
+    expect(c.read_only).toBe(true);
+  });
+
+  test("health check pings as the health user: no password on the command line", () => {
+    expect(c.healthcheck.test.join(" ")).toMatch(/--user health .* ping$/);
+    expect(c.healthcheck.test.join(" ")).not.toContain("redis_pw");
+  });
+
+  void HealthCheck;
+});
