@@ -1,4 +1,5 @@
 export * from "./core";
 export * from "./docker";
 export * from "./kubernetes";
+export * from "./swarm";
 export * from "./services";

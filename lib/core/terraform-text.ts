@@ -32,16 +32,17 @@ export function hasTokens(text: string): boolean {
 }
 
 /**
- * Finds `${` / `%{` sequences in synthesized JSON text that are not escaped: the test helper for
- * "every engine placeholder is escaped". Returns the offending snippets.
+ * Finds engine-style placeholders in synthesized JSON text that Terraform would try to interpolate:
+ * `${NAME}` or `${NAME:default}` (a bare identifier, no `.` reference and no function call), not
+ * written `$${...}`. The test helper for "every engine placeholder is escaped". Terraform's own
+ * expressions (`${var.x}`, `${urlencode(var.x)}`, `${docker_volume.v.name}`) are not reported.
  */
-export function unescapedTemplates(rendered: string, allowed: RegExp = /^\$\{(var|local|data|module|docker_|kubernetes_|random_|sha256|base64|join|jsonencode|urlencode|replace|lookup|each|count|path|terraform)/): string[] {
+export function unescapedTemplates(rendered: string): string[] {
   const found: string[] = [];
-  const re = /(\$+)\{([^}]*)\}/g;
-  for (const m of rendered.matchAll(re)) {
+  for (const m of rendered.matchAll(/(\$+)\{([^}]*)\}/g)) {
     if (m[1].length % 2 === 0) continue; // $${ is an escaped literal
-    const snippet = `\${${m[2]}}`;
-    if (!allowed.test(snippet)) found.push(snippet);
+    const inner = m[2];
+    if (/^\s*[A-Za-z_][A-Za-z0-9_-]*\s*(:[^}]*)?$/.test(inner)) found.push(`\${${inner}}`);
   }
   return found;
 }

@@ -163,7 +163,7 @@ export class DockerPlatform extends Construct implements Platform {
   constructor(scope: Construct, id: string, props: DockerPlatformProps = {}) {
     super(scope, id);
     const host = props.host ?? "unix:///var/run/docker.sock";
-    checkHost(this, host, props.tls);
+    checkDockerHost(this, host, props.tls);
     const stack = TerraformStack.of(this);
     this.namePrefix = props.namePrefix ?? stack.node.id.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 20);
     if (!/^[a-z][a-z0-9-]{0,19}$/.test(this.namePrefix)) {
@@ -336,23 +336,28 @@ export class DockerPlatform extends Construct implements Platform {
   }
 }
 
-function checkHost(where: Construct, host: string, tls: DockerTls | undefined): void {
+/**
+ * Validates a Docker API endpoint: a local socket, or `tcp://HOST:2376` with TLS client material.
+ * Shared by the Docker host and Swarm platforms (`role` names what is reached in messages).
+ */
+export function checkDockerHost(where: Construct, host: string, tls: DockerTls | undefined, role: "daemon" | "manager" = "daemon"): void {
+  const blast = role === "daemon" ? "root on the host" : "root on every node of the swarm";
   if (host.startsWith("unix://")) {
     if (!/^unix:\/\/\/[^\s]+$/.test(host)) throw new HardeningError(where, `host ${JSON.stringify(host)} is not a socket path`, "use unix:///var/run/docker.sock");
     return;
   }
   const m = /^tcp:\/\/([^:/\s]+):(\d+)\/?$/.exec(host);
   if (!m) {
-    throw new HardeningError(where, `host ${JSON.stringify(host)} is not a local socket or tcp://HOST:2376`, "use unix:///var/run/docker.sock, or a remote daemon as tcp://HOST:2376 with tls");
+    throw new HardeningError(where, `host ${JSON.stringify(host)} is not a local socket or tcp://HOST:2376`, `use unix:///var/run/docker.sock${role === "manager" ? " on a manager" : ""}, or a remote ${role} as tcp://HOST:2376 with tls`);
   }
   if (m[2] === "2375") {
-    throw new HardeningError(where, `host ${host} uses port 2375, the daemon's unencrypted, unauthenticated port (root on the host for anyone who reaches it)`, "enable TLS on the daemon (--tlsverify) and use tcp://HOST:2376 with tls: DockerTls.fromDirectory(...)");
+    throw new HardeningError(where, `host ${host} uses port 2375, the daemon's unencrypted, unauthenticated port (${blast} for anyone who reaches it)`, `enable TLS on the ${role} (--tlsverify) and use tcp://HOST:2376 with tls: DockerTls.fromDirectory(...)`);
   }
   if (!tls) {
-    throw new HardeningError(where, `host ${host} is plain tcp:// without TLS client material`, "set tls: DockerTls.fromDirectory('/path/with/ca,cert,key.pem') or DockerTls.fromSecrets({...}); the daemon must run with --tlsverify");
+    throw new HardeningError(where, `host ${host} is plain tcp:// without TLS client material`, `set tls: DockerTls.fromDirectory('/path/with/ca,cert,key.pem') or DockerTls.fromSecrets({...}); the ${role} must run with --tlsverify`);
   }
   if (m[2] !== "2376") {
-    throw new HardeningError(where, `host ${host} uses port ${m[2]}`, "remote daemons are reached as tcp://HOST:2376 with TLS");
+    throw new HardeningError(where, `host ${host} uses port ${m[2]}`, `remote ${role}s are reached as tcp://HOST:2376 with TLS`);
   }
 }
 
