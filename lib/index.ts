@@ -3,3 +3,4 @@ export * from "./docker";
 export * from "./kubernetes";
 export * from "./swarm";
 export * from "./services";
+export * from "./graph";

@@ -31,7 +31,11 @@ export interface PrivateTierNetworkProps {
   readonly tier: string;
   /** @default "tier-network" */
   readonly role?: ResourceRole;
-  /** Extra labels. */
+  /**
+   * Extra labels, merged over the schema's labels.
+   *
+   * @default - only the label schema (managed-by, tier, role, construct path)
+   */
   readonly labels?: Record<string, string>;
   /** Provider to use. @default - the stack's default docker provider */
   readonly provider?: TerraformProvider;

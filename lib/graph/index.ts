@@ -1,0 +1,5 @@
+export * from "./topology";
+export * from "./dot";
+export * from "./mermaid";
+export * from "./svg";
+export * from "./cli";
