@@ -3,8 +3,10 @@ import { HardeningError } from "./errors";
 /** Options of a custom tier. */
 export interface TierOptions {
   /**
-   * Whether workloads of this tier may open connections off the host / out of the cluster.
-   * Without it the Docker network is `internal` and Kubernetes allows no egress but DNS and flows.
+   * Whether workloads of this tier may declare egress (`allowEgress`) off the host / out of the
+   * cluster. Nothing leaves without a declared rule either way: a Docker tier network stays
+   * `internal` until a member publishes a port or declares egress (the generated host firewall
+   * then allows only the declared destinations), and Kubernetes allows no egress but DNS and flows.
    *
    * @default false
    */
@@ -16,11 +18,11 @@ export interface TierOptions {
  * (Kubernetes), but still talk to each other only through declared flows.
  */
 export class Tier {
-  /** The public edge: the TLS proxy lives here, with egress for ACME. */
+  /** The public edge: the TLS proxy lives here; it may declare egress (ACME). */
   public static readonly EDGE = new Tier("edge", true);
-  /** Application workloads; egress allowed (APIs, OTLP collectors). */
+  /** Application workloads; they may declare egress (APIs, OTLP collectors). */
   public static readonly APP = new Tier("app", true);
-  /** Data stores: no egress at all. */
+  /** Data stores: no egress can be declared at all. */
   public static readonly DATA = new Tier("data", false);
 
   /** A tier of your own. Names are lowercase, at most 10 characters (they end up in bridge names). */

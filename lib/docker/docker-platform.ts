@@ -5,6 +5,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import {
   EgressRule,
   Endpoint,
+  Exposure,
   Flow,
   HardeningError,
   IWorkload,
@@ -209,7 +210,8 @@ export class DockerPlatform extends Construct implements Platform {
         bridgeName: bridgeName("hd", name),
         subnet,
         gateway,
-        internal: !tier.egress,
+        // Internal until a member publishes a port or declares egress (see openToHost).
+        internal: true,
         interContainerCommunication: false,
         tier: tier.name,
         provider: this.provider,
@@ -236,6 +238,7 @@ export class DockerPlatform extends Construct implements Platform {
     });
     const creds = container.spec.image.credentials;
     if (creds) this.addRegistryAuth(container, container.spec.image.registry, creds.username, creds.password);
+    if (container.spec.ports.some((p) => p.exposure !== Exposure.INTERNAL)) this.tierNetwork(tier).openToHost();
     const workload = new DockerWorkload(container, "Workload", this, container);
     this.workloads.set(name, workload);
     return workload;
@@ -290,6 +293,8 @@ export class DockerPlatform extends Construct implements Platform {
     }
     checkEgress(w.container, rule);
     this.egressRules.push({ workload: w.spec.name, rule });
+    if (rule.anywhere) w.container.recordWeakening("egress-anywhere", rule.anywhere.reason.trim());
+    this.tierNetworks[w.spec.tier.name].openToHost();
   }
 
   /**

@@ -13,6 +13,7 @@ import {
   WorkloadSpec,
   platformLimitLabel,
   resolveWorkload,
+  weakeningLabel,
   sortedLabels,
   workloadLabels,
 } from "../core";
@@ -87,6 +88,7 @@ export class HardenedContainer extends Construct {
   public readonly dataVolumes: Record<string, Volume> = {};
   private readonly extraNetworks: ExtraNetwork[] = [];
   private readonly flowLabels: string[] = [];
+  private readonly lateWeakenings = new Map<string, string>();
   private readonly tierNetwork: PrivateTierNetwork;
 
   constructor(scope: Construct, id: string, props: HardenedContainerProps) {
@@ -245,6 +247,11 @@ export class HardenedContainer extends Construct {
     if (!this.extraNetworks.some((n) => n.name === name)) this.extraNetworks.push({ name, ipv4Address });
   }
 
+  /** Records a weakening decided after placement (e.g. egress anywhere), for the labels. */
+  public recordWeakening(control: string, reason: string): void {
+    this.lateWeakenings.set(control, reason);
+  }
+
   /** Records a flow this container takes part in (`from>to:port`), for the labels. */
   public recordFlow(flow: string): void {
     if (!this.flowLabels.includes(flow)) this.flowLabels.push(flow);
@@ -263,6 +270,7 @@ export class HardenedContainer extends Construct {
   private renderLabels(staticLabels: Record<string, string>): Array<{ label: string; value: string }> {
     const labels = { ...staticLabels };
     if (this.flowLabels.length) labels[Labels.FLOWS] = [...this.flowLabels].sort().join(",");
+    for (const [control, reason] of this.lateWeakenings) labels[weakeningLabel(control)] = reason;
     return sortedLabels(labels).map(([label, value]) => ({ label, value }));
   }
 

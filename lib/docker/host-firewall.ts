@@ -16,8 +16,10 @@ export interface HostFirewallInput {
  * - Every bridge of the platform: no NEW connections to the host itself (an `internal` network
  *   still reaches host services listening on all interfaces through its gateway). Replies stay
  *   allowed, so 127.0.0.1-published ports keep working.
- * - Tiers with an egress allowlist: forwarded traffic leaving that bridge only to the listed
- *   CIDRs and ports (per tier: container addresses on tier networks are dynamic).
+ * - Every tier network that is not `internal` (a member publishes a port or declares egress):
+ *   forwarded traffic leaving the bridge only to the tier's egress allowlist, none without one
+ *   (per tier: container addresses on tier networks are dynamic). Published ports keep working:
+ *   their traffic enters the bridge, it does not leave it.
  */
 export function renderHostFirewall(input: HostFirewallInput): string {
   const fwd = `HD-${input.chainSuffix}`.slice(0, 24);
@@ -41,9 +43,10 @@ export function renderHostFirewall(input: HostFirewallInput): string {
     lines.push(`iptables -A ${fwd} -i ${f.bridge} -o ${f.bridge} -j DROP`);
   }
   const byBridge = new Map<string, HostFirewallInput["egress"][number][]>();
+  for (const t of input.tiers) if (!t.internal) byBridge.set(t.bridge, []);
   for (const e of input.egress) byBridge.set(e.bridge, [...(byBridge.get(e.bridge) ?? []), e]);
   for (const [bridge, rules] of [...byBridge.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`# egress allowlist of tier bridge ${bridge} (${[...new Set(rules.map((r) => r.workload))].join(", ")})`);
+    lines.push(rules.length ? `# egress allowlist of tier bridge ${bridge} (${[...new Set(rules.map((r) => r.workload))].join(", ")})` : `# tier bridge ${bridge}: no egress declared`);
     lines.push(`iptables -A ${fwd} -i ${bridge} ! -o ${bridge} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN`);
     for (const r of rules) {
       for (const cidr of r.cidrs) {

@@ -43,7 +43,8 @@ export interface PrivateTierNetworkProps {
 
 /**
  * One user-defined bridge: never the default bridge, IPv6 off, an explicit small subnet, a
- * predictable bridge name, `internal` unless the tier needs egress, ICC off unless it carries a flow.
+ * predictable bridge name, `internal` until a member publishes a port or declares egress, ICC off
+ * unless it carries a flow.
  */
 export class PrivateTierNetwork extends Construct {
   /** The docker_network resource (escape hatch). */
@@ -54,8 +55,8 @@ export class PrivateTierNetwork extends Construct {
   public readonly bridgeName: string;
   /** Subnet of the network. */
   public readonly subnet: string;
-  /** Whether Docker forwards nothing off the host. */
-  public readonly internal: boolean;
+  private isInternal: boolean;
+  private readonly options: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: PrivateTierNetworkProps) {
     super(scope, id);
@@ -71,7 +72,12 @@ export class PrivateTierNetwork extends Construct {
     this.name = props.name;
     this.bridgeName = props.bridgeName;
     this.subnet = props.subnet;
-    this.internal = props.internal ?? true;
+    this.isInternal = props.internal ?? true;
+    this.options = {
+      "com.docker.network.bridge.name": props.bridgeName,
+      "com.docker.network.bridge.enable_icc": String(props.interContainerCommunication ?? false),
+      "com.docker.network.bridge.enable_ip_masquerade": String(!this.isInternal),
+    };
     const labels: Record<string, string> = {
       [Labels.MANAGED_BY]: MANAGED_BY_VALUE,
       [Labels.TIER]: props.tier,
@@ -82,18 +88,32 @@ export class PrivateTierNetwork extends Construct {
     this.network = new Network(this, "Resource", {
       name: props.name,
       driver: "bridge",
-      internal: this.internal,
+      internal: this.isInternal,
       ipv6: false,
       attachable: false,
       checkDuplicate: true,
       ipamConfig: [{ subnet: props.subnet, gateway: props.gateway }],
-      options: {
-        "com.docker.network.bridge.name": props.bridgeName,
-        "com.docker.network.bridge.enable_icc": String(props.interContainerCommunication ?? false),
-        "com.docker.network.bridge.enable_ip_masquerade": String(!this.internal),
-      },
+      options: this.options,
       labels: sortedLabels(labels).map(([label, value]) => ({ label, value })),
       provider: props.provider,
     });
+  }
+
+  /** Whether Docker forwards nothing off the host. */
+  public get internal(): boolean {
+    return this.isInternal;
+  }
+
+  /**
+   * Makes the network non-internal: needed when a member publishes a port (Docker maps no port
+   * of a container that is only on internal networks) or declares egress. Forwarding off the host
+   * is then limited by the generated host firewall, not by Docker.
+   */
+  public openToHost(): void {
+    if (!this.isInternal) return;
+    this.isInternal = false;
+    this.network.internal = false;
+    this.options["com.docker.network.bridge.enable_ip_masquerade"] = "true";
+    this.network.options = { ...this.options };
   }
 }

@@ -1,5 +1,5 @@
 import { DockerPlatform, DockerTls } from "../../lib/docker";
-import { HealthCheck, Image, Secret, Tier } from "../../lib/core";
+import { Exposure, HealthCheck, Image, Secret, Tier } from "../../lib/core";
 import { blocks, dockerLabels, newStack, resourceAt, resourcesOf, synthJson } from "../helpers/synth";
 
 const image = Image.fromDigest("ghcr.io/acme/api", "sha256:" + "12".repeat(32));
@@ -58,9 +58,26 @@ describe("tiers", () => {
     expect(app.options["com.docker.network.bridge.name"].length).toBeLessThanOrEqual(15);
   });
 
-  test("data tiers are internal, app tiers are not", () => {
+  test("tier networks are internal while no member publishes a port or declares egress", () => {
     expect(data.internal).toBe(true);
-    expect(app.internal).toBe(false);
+    expect(app.internal).toBe(true);
+    expect(app.options["com.docker.network.bridge.enable_ip_masquerade"]).toBe("false");
+  });
+
+  test("a published port or an egress rule opens the tier to the host; the firewall then drops undeclared egress", () => {
+    let script = "";
+    const opened = synthJson((stack) => {
+      const platform = new DockerPlatform(stack, "host");
+      platform.place(stack, "api", { image, health, ports: [{ name: "admin", port: 9090, exposure: Exposure.LOOPBACK }] });
+      platform.place(stack, "db", { image, health, tier: Tier.DATA });
+      script = platform.hostFirewallScript();
+    });
+    const appNet = resourceAt(opened, "docker_network", "host/Tier-app/Resource");
+    expect(appNet.internal).toBe(false);
+    expect(appNet.options["com.docker.network.bridge.enable_ip_masquerade"]).toBe("true");
+    expect(resourceAt(opened, "docker_network", "host/Tier-data/Resource").internal).toBe(true);
+    const bridge = appNet.options["com.docker.network.bridge.name"];
+    expect(script).toContain(`-i ${bridge} ! -o ${bridge} -j DROP`);
   });
 
   test("IPv6 off, ICC off on tier networks", () => {
@@ -152,6 +169,11 @@ describe("flows", () => {
       script = p.hostFirewallScript();
     });
     expect(script).toMatch(/-d 203\.0\.113\.0\/24 -p tcp --dport 443 -j RETURN/);
+  });
+
+  test("egress anywhere is a recorded weakening on the container", () => {
+    const json = twoWorkloads((p, web) => p.allowEgress(web, { cidrs: ["0.0.0.0/0"], ports: [443], anywhere: { reason: "calls a SaaS API without fixed addresses" } }));
+    expect(dockerLabels(resourceAt(json, "docker_container", "web/Resource"))["cdktf-hardened.io/weakening.egress-anywhere"]).toBe("calls a SaaS API without fixed addresses");
   });
 
   test("the firewall script is emitted as a Terraform output", () => {

@@ -183,6 +183,10 @@ export class TlsEdge extends Construct implements IServiceTarget {
       platformLimits: Object.fromEntries(this.limitations.map((l) => [l.id, `${l.detail} Mitigation: ${l.mitigation}`])),
     });
     for (const r of props.routes) this.service.connectTo(r.target, r.portName);
+    if (!props.certificate.files) {
+      // ACME CAs publish no fixed addresses: automatic HTTPS needs egress to any address on 443.
+      this.service.allowEgress({ cidrs: ["0.0.0.0/0"], ports: [443], anywhere: { reason: "automatic HTTPS: the ACME CA (Let's Encrypt) has no fixed addresses" } });
+    }
   }
 
   /** The placed edge workload. */
