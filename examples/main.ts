@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { SecurityAudit } from "../lib";
 import { DockerTwoTierStack } from "./docker/two-tier";
 import { IiiDockerStack } from "./iii/docker";
 import { IiiKubernetesStack } from "./iii/kubernetes";
@@ -12,6 +13,8 @@ export function buildExamples(app: App = new App()): App {
   new SwarmTwoTierStack(app, "swarm-two-tier");
   new IiiDockerStack(app, "iii-docker");
   new IiiKubernetesStack(app, "iii-kubernetes");
+  // Judges every stack's final cdk.tf.json after rendering; any unsuppressed finding fails synth.
+  SecurityAudit.of(app);
   return app;
 }
 

@@ -1,6 +1,8 @@
 export * from "./core";
 export * from "./docker";
 export * from "./kubernetes";
-export * from "./swarm";
 export * from "./services";
+export * from "./audit/public";
+export * as audit from "./audit";
+export * from "./swarm";
 export * from "./graph";

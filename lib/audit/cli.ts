@@ -1,0 +1,96 @@
+import { auditStacks } from "./engine";
+import { loadStacks } from "./load";
+import { AuditInputError } from "./model";
+import { ALL_RULES } from "./registry";
+import { ReportFormat, renderReport } from "./security-audit";
+import { findingLine } from "./reporters/text";
+import { RULE_PACKS, RulePack, SEVERITIES, Severity } from "./types";
+
+/** Where the CLI writes. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Usage of `cdktf-hardened audit`. */
+export const AUDIT_USAGE = `usage: cdktf-hardened audit <cdk.tf.json | cdktf.out dir>... [options]
+
+Judges synthesized cdktf stacks (see docs/audit.md).
+
+options:
+  --format text|json|sarif|markdown   report format on stdout (default: text)
+  --pack <pack>[,<pack>]              packs to run: ${RULE_PACKS.join(", ")} (default: all; repeatable)
+  --min-severity <severity>           ${SEVERITIES.join(" | ")} (default: info)
+  --list-rules                        print every rule ID and exit
+
+exit status: 0 clean, 1 an unsuppressed finding remains, 2 bad input
+`;
+
+const FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "markdown"];
+
+/**
+ * Runs `cdktf-hardened audit` (arguments after `audit`). Returns the exit status:
+ * 0 clean, 1 an unsuppressed finding remains, 2 bad input.
+ */
+export function runAuditCli(args: readonly string[], io: CliIo): number {
+  const inputs: string[] = [];
+  let format: ReportFormat = "text";
+  const packs: RulePack[] = [];
+  let minSeverity: Severity = "info";
+  const bad = (msg: string): number => {
+    io.stderr(`cdktf-hardened audit: ${msg}\n\n${AUDIT_USAGE}`);
+    return 2;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const value = (): string | undefined => inline ?? args[++i];
+    switch (flag) {
+      case "--help":
+      case "-h":
+        io.stdout(AUDIT_USAGE);
+        return 0;
+      case "--list-rules":
+        for (const r of ALL_RULES) io.stdout(`${r.id}\t${r.pack}\t${r.severity}\t${r.title}\n`);
+        return 0;
+      case "--format": {
+        const v = value();
+        if (!v || !FORMATS.includes(v as ReportFormat)) return bad(`--format must be one of ${FORMATS.join(", ")}, got ${JSON.stringify(v)}`);
+        format = v as ReportFormat;
+        break;
+      }
+      case "--pack": {
+        const v = value();
+        if (!v) return bad("--pack needs a value");
+        for (const p of v.split(",").map((x) => x.trim()).filter(Boolean)) {
+          if (!RULE_PACKS.includes(p as RulePack)) return bad(`unknown pack ${JSON.stringify(p)}: use ${RULE_PACKS.join(", ")}`);
+          packs.push(p as RulePack);
+        }
+        break;
+      }
+      case "--min-severity": {
+        const v = value();
+        if (!v || !SEVERITIES.includes(v as Severity)) return bad(`--min-severity must be one of ${SEVERITIES.join(", ")}, got ${JSON.stringify(v)}`);
+        minSeverity = v as Severity;
+        break;
+      }
+      default:
+        if (a.startsWith("-") && a !== "-") return bad(`unknown option ${a}`);
+        inputs.push(a);
+    }
+  }
+  if (inputs.length === 0) return bad("no input: give a cdk.tf.json file or a cdktf.out directory");
+  try {
+    const stacks = loadStacks(inputs);
+    const report = auditStacks(stacks, { packs: packs.length > 0 ? packs : undefined, minSeverity });
+    io.stdout(renderReport(report, format, stacks));
+    if (format !== "text" && report.failures.length > 0) for (const f of report.failures) io.stderr(`${findingLine(f)}\n`);
+    return report.failures.length > 0 ? 1 : 0;
+  } catch (e) {
+    if (e instanceof AuditInputError) {
+      io.stderr(`cdktf-hardened audit: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,91 @@
+import { AuditResource, JsonObject } from "./types";
+import { child, children, dig, isRef, stringMap, strings } from "./values";
+
+/** Docker resource types that run a process. */
+export const DOCKER_RUNNABLE_TYPES: readonly string[] = ["docker_container", "docker_service"];
+
+/** The part of a Docker resource that describes the container: the container itself, or a service's `task_spec.container_spec`. */
+export function containerSpec(r: AuditResource): JsonObject | undefined {
+  if (r.type === "docker_container") return r.body;
+  if (r.type === "docker_service") return dig(r.body, "task_spec", "container_spec");
+  return undefined;
+}
+
+/** A mount of a container or service, normalised over `mounts` and the container's legacy `volumes`. */
+export interface DockerMount {
+  /** `bind`, `volume` or `tmpfs`. */
+  readonly kind: string;
+  /** Host path (bind) or volume name; may be a reference. */
+  readonly source?: unknown;
+  readonly target?: unknown;
+  readonly readOnly: unknown;
+  readonly propagation?: unknown;
+  /** Attribute that declared it, for messages. */
+  readonly via: string;
+}
+
+/** Every mount of a container or service. */
+export function mountsOf(r: AuditResource): DockerMount[] {
+  const spec = containerSpec(r);
+  if (!spec) return [];
+  const out: DockerMount[] = [];
+  for (const m of children(spec, "mounts")) {
+    out.push({ kind: typeof m.type === "string" ? m.type : "volume", source: m.source, target: m.target, readOnly: m.read_only, propagation: child(m, "bind_options")?.propagation, via: "mounts" });
+  }
+  if (r.type === "docker_container") {
+    for (const v of children(spec, "volumes")) {
+      if (v.host_path !== undefined) out.push({ kind: "bind", source: v.host_path, target: v.container_path, readOnly: v.read_only, via: "volumes" });
+      else out.push({ kind: "volume", source: v.volume_name ?? v.from_container, target: v.container_path, readOnly: v.read_only, via: "volumes" });
+    }
+  }
+  return out;
+}
+
+/** One environment entry. */
+export interface EnvEntry {
+  readonly name: string;
+  /** The value (a string, possibly holding a reference), or `undefined` when the entry is itself computed. */
+  readonly value: unknown;
+}
+
+/** The environment of a container (`env` as `NAME=value` strings) or a service (`env` map). */
+export function dockerEnv(r: AuditResource): EnvEntry[] {
+  const spec = containerSpec(r);
+  if (!spec) return [];
+  if (r.type === "docker_container") {
+    return strings(spec.env).map((e) => {
+      const i = e.indexOf("=");
+      return i < 0 ? { name: e, value: undefined } : { name: e.slice(0, i), value: e.slice(i + 1) };
+    });
+  }
+  return Object.entries(stringMap(spec.env)).map(([name, value]) => ({ name, value }));
+}
+
+/** A published port: host side and container side. */
+export interface PublishedPort {
+  readonly hostPort?: unknown;
+  readonly hostIp?: unknown;
+  readonly containerPort?: unknown;
+  /** `ingress` / `host` for services; `container` for containers. */
+  readonly mode: string;
+}
+
+/** Ports a container or service publishes on the host. */
+export function publishedPorts(r: AuditResource): PublishedPort[] {
+  if (r.type === "docker_container") {
+    return children(r.body, "ports").map((p) => ({ hostPort: p.external, hostIp: p.ip, containerPort: p.internal, mode: "container" }));
+  }
+  if (r.type === "docker_service") {
+    return children(child(r.body, "endpoint_spec"), "ports").map((p) => ({
+      hostPort: p.published_port,
+      containerPort: p.target_port,
+      mode: typeof p.publish_mode === "string" ? p.publish_mode : "ingress",
+    }));
+  }
+  return [];
+}
+
+/** True when a string is a literal (not a reference). */
+export function literal(v: unknown): v is string {
+  return typeof v === "string" && !isRef(v);
+}

@@ -1,0 +1,186 @@
+import { buildContext, readResources, sensitiveVariables, StackDocument } from "./model";
+import { ALL_RULES } from "./registry";
+import { AuditSuppression, compileSuppressions, excuseFor, labelExcuses, LabelExcuse } from "./suppressions";
+import { AuditReport, AuditResource, AuditRule, Finding, Outcome, RULE_PACKS, RulePack, Severity, Verdict, atLeast } from "./types";
+
+/** Options of an audit run. */
+export interface AuditOptions {
+  /**
+   * Packs to run.
+   *
+   * @default - every pack: pss, checkov, cis-docker, network, secrets
+   */
+  readonly packs?: readonly RulePack[];
+  /**
+   * Findings of rules below this severity are left out of the report and never fail it.
+   *
+   * @default "info" - everything is reported
+   */
+  readonly minSeverity?: Severity;
+  /**
+   * Accepted findings, each with its reason.
+   *
+   * @default - none (weakenings recorded in labels still count)
+   */
+  readonly suppressions?: readonly AuditSuppression[];
+  /**
+   * Extra rules of your own, run after the packs.
+   *
+   * @default - none
+   */
+  readonly extraRules?: readonly AuditRule[];
+}
+
+/** The audit's own rule: a suppression that matched nothing. */
+export const UNUSED_SUPPRESSION_RULE: AuditRule = {
+  id: "AUDIT-UNUSED-SUPPRESSION",
+  pack: "audit",
+  severity: "medium",
+  title: "Every suppression must match a finding",
+  why: "A suppression that matches nothing is stale (the problem was fixed, or the path changed) and would silently hide the next finding at that place.",
+  fix: "Remove the suppression, or correct its rule ID, path or address.",
+  source: { name: "cdktf-hardened", id: "AUDIT-UNUSED-SUPPRESSION", url: "https://github.com/cdklabs/cdk-nag#suppressing-a-rule" },
+  resourceTypes: [],
+  check: () => undefined,
+};
+
+interface Reduced {
+  outcome: Exclude<Outcome, "suppressed">;
+  message: string;
+  references?: readonly string[];
+}
+
+function reduce(v: Verdict | readonly Verdict[] | undefined): Reduced | undefined {
+  if (v === undefined) return undefined;
+  const list: readonly Verdict[] = Array.isArray(v) ? v : [v as Verdict];
+  if (list.length === 0) return undefined;
+  const fails: string[] = [];
+  const limits: string[] = [];
+  const unknowns: string[] = [];
+  const refs: string[] = [];
+  for (const x of list) {
+    if (x.outcome === "fail") fails.push(x.message);
+    else if (x.outcome === "platform-limit") limits.push(x.message);
+    else if (x.outcome === "unknown") {
+      unknowns.push(x.message);
+      refs.push(...x.references);
+    }
+  }
+  if (fails.length > 0) return { outcome: "fail", message: dedupe(fails).join("; ") };
+  if (unknowns.length > 0) return { outcome: "unknown", message: dedupe(unknowns).join("; "), references: dedupe(refs) };
+  if (limits.length > 0) return { outcome: "platform-limit", message: dedupe(limits).join("; ") };
+  return { outcome: "pass", message: "" };
+}
+
+function dedupe(xs: string[]): string[] {
+  return xs.length < 2 ? xs : [...new Set(xs)];
+}
+
+/** The rules selected by the options. */
+export function selectRules(options: AuditOptions = {}): AuditRule[] {
+  const packs = new Set(options.packs ?? RULE_PACKS);
+  const min = options.minSeverity ?? "info";
+  return [...ALL_RULES, ...(options.extraRules ?? [])].filter((r) => packs.has(r.pack) && atLeast(r.severity, min));
+}
+
+/** Audits synthesized stacks. Pure: reads the JSON, writes nothing. */
+export function auditStacks(stacks: readonly StackDocument[], options: AuditOptions = {}): AuditReport {
+  const started = performance.now();
+  const rules = selectRules(options);
+  const byType = new Map<string, AuditRule[]>();
+  const anyType: AuditRule[] = [];
+  for (const rule of rules) {
+    for (const t of rule.resourceTypes) {
+      if (t === "*") anyType.push(rule);
+      else {
+        let l = byType.get(t);
+        if (!l) byType.set(t, (l = []));
+        l.push(rule);
+      }
+    }
+  }
+  const suppressions = compileSuppressions(options.suppressions);
+  const counts: Record<Outcome, number> = { pass: 0, fail: 0, suppressed: 0, "platform-limit": 0, unknown: 0 };
+  const findings: Finding[] = [];
+  let resourceCount = 0;
+
+  for (const stack of stacks) {
+    const resources = readResources(stack);
+    resourceCount += resources.length;
+    const ctx = buildContext(resources, sensitiveVariables(stack.doc));
+    for (const r of resources) {
+      const typed = byType.get(r.type);
+      const applicable = typed ? (anyType.length > 0 ? [...typed, ...anyType] : typed) : anyType;
+      if (applicable.length === 0) continue;
+      let excuses: Map<string, LabelExcuse> | undefined;
+      for (const rule of applicable) {
+        const red = reduce(rule.check(r, ctx));
+        if (!red) continue;
+        if (red.outcome === "pass") {
+          counts.pass++;
+          continue;
+        }
+        excuses ??= labelExcuses(r);
+        const f = judge(rule, r, red, excuses, suppressions);
+        counts[f.outcome]++;
+        findings.push(f);
+      }
+    }
+  }
+
+  for (const s of suppressions) {
+    if (s.used > 0) continue;
+    const where = s.suppression.address ?? s.suppression.path ?? "";
+    counts.fail++;
+    findings.push({
+      ruleId: UNUSED_SUPPRESSION_RULE.id,
+      pack: "audit",
+      severity: UNUSED_SUPPRESSION_RULE.severity,
+      outcome: "fail",
+      address: `suppression[${s.index}]`,
+      resourceType: "suppression",
+      stack: stacks.map((x) => x.name).join(","),
+      constructPath: s.suppression.path,
+      message: `suppression of ${s.suppression.ruleId} at ${where} matched no finding (reason given: ${JSON.stringify(s.suppression.reason)})`,
+    });
+  }
+
+  findings.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : a.address < b.address ? -1 : a.address > b.address ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  const usedRules = suppressions.some((s) => s.used === 0) ? [...rules, UNUSED_SUPPRESSION_RULE] : rules;
+  return {
+    stacks: stacks.map((s) => s.name),
+    findings,
+    counts,
+    rules: usedRules,
+    resourceCount,
+    durationMs: performance.now() - started,
+    failures: findings.filter((f) => f.outcome === "fail"),
+  };
+}
+
+function judge(rule: AuditRule, r: AuditResource, red: Reduced, excuses: Map<string, LabelExcuse>, suppressions: ReturnType<typeof compileSuppressions>): Finding {
+  const base = {
+    ruleId: rule.id,
+    pack: rule.pack,
+    severity: rule.severity,
+    address: r.address,
+    resourceType: r.type,
+    stack: r.stack,
+    constructPath: r.constructPath,
+    file: r.file,
+    message: red.message,
+    references: red.references,
+  };
+  for (const s of suppressions) {
+    if (s.matches(rule.id, r)) {
+      s.used++;
+      return { ...base, outcome: "suppressed", reason: s.suppression.reason, suppressedBy: "suppression" };
+    }
+  }
+  const excuse = red.outcome === "platform-limit" ? undefined : excuseFor(excuses, rule.id);
+  if (excuse) {
+    if (excuse.kind === "platform-limit") return { ...base, outcome: "platform-limit", reason: excuse.reason, suppressedBy: `platform-limit:${excuse.control}` };
+    return { ...base, outcome: "suppressed", reason: excuse.reason, suppressedBy: excuse.kind === "edge" ? "edge" : `weakening:${excuse.control}` };
+  }
+  return { ...base, outcome: red.outcome as Exclude<Outcome, "pass" | "suppressed"> };
+}

@@ -1,0 +1,158 @@
+import { Labels } from "../core/labels";
+import { AuditContext, AuditResource, Json, JsonObject } from "./types";
+import { blocks, child, children, isObject, isRef, stringMap } from "./values";
+
+/** Input that is not a synthesized Terraform JSON document (the CLI exits 2 on it). */
+export class AuditInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AuditInputError";
+  }
+}
+
+const TOP_LEVEL_KEYS = new Set(["resource", "data", "provider", "terraform", "variable", "output", "locals", "module", "moved", "import", "check", "//"]);
+
+/** One stack read from `cdk.tf.json`. */
+export interface StackDocument {
+  /** Stack name (the stack's directory name, or the `//` metadata's `stackName`). */
+  readonly name: string;
+  /** The parsed document. */
+  readonly doc: JsonObject;
+  /** Source file, when read from disk. */
+  readonly file?: string;
+  /** Source text, when read from disk (used to give SARIF line numbers). */
+  readonly text?: string;
+}
+
+/** Checks that `doc` looks like a Terraform JSON configuration; throws {@link AuditInputError} otherwise. */
+export function assertTerraformJson(doc: unknown, where: string): asserts doc is JsonObject {
+  if (!isObject(doc)) throw new AuditInputError(`${where}: not a Terraform JSON document (expected an object at the top level, got ${Array.isArray(doc) ? "a list" : typeof doc})`);
+  const keys = Object.keys(doc);
+  if (keys.length === 0 || !keys.some((k) => TOP_LEVEL_KEYS.has(k) && k !== "//")) {
+    throw new AuditInputError(`${where}: not a Terraform JSON document (none of the keys resource, terraform, provider, variable, output, data, locals, module at the top level)`);
+  }
+  const unknownKeys = keys.filter((k) => !TOP_LEVEL_KEYS.has(k));
+  if (unknownKeys.length > 0) throw new AuditInputError(`${where}: not a Terraform JSON document (unexpected top-level keys ${unknownKeys.join(", ")})`);
+  if (doc.resource !== undefined && !isObject(doc.resource)) throw new AuditInputError(`${where}: "resource" must be an object of resource types`);
+}
+
+/** The stack name recorded by cdktf in the document's `//` metadata, if any. */
+export function stackNameOf(doc: JsonObject): string | undefined {
+  const meta = doc["//"];
+  if (isObject(meta) && isObject(meta.metadata) && typeof meta.metadata.stackName === "string") return meta.metadata.stackName;
+  return undefined;
+}
+
+function literalEntries(map: Record<string, Json>, into: Record<string, string>): void {
+  for (const [k, v] of Object.entries(map)) {
+    if (typeof v === "string" && !isRef(v)) into[k] = v;
+  }
+}
+
+function dockerLabels(obj: JsonObject | undefined, into: Record<string, string>): void {
+  for (const l of children(obj, "labels")) {
+    if (typeof l.label === "string" && typeof l.value === "string" && !isRef(l.value)) into[l.label] = l.value;
+  }
+}
+
+function k8sMeta(meta: JsonObject | undefined, into: Record<string, string>): void {
+  if (!meta) return;
+  literalEntries(stringMap(meta.labels), into);
+  literalEntries(stringMap(meta.annotations), into);
+}
+
+/** Every literal label and annotation of a resource and of its pod template. */
+export function collectLabels(type: string, body: JsonObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (type.startsWith("docker_")) {
+    dockerLabels(body, out);
+    const cs = child(child(body, "task_spec"), "container_spec");
+    dockerLabels(cs, out);
+    return out;
+  }
+  if (type === "kubernetes_manifest") {
+    const m = blocks(body.manifest)[0];
+    if (!m) return out;
+    k8sMeta(blocks(m.metadata)[0], out);
+    const spec = blocks(m.spec)[0];
+    k8sMeta(blocks(blocks(spec?.template)[0]?.metadata)[0], out);
+    const jt = blocks(blocks(spec?.jobTemplate)[0]?.spec)[0];
+    k8sMeta(blocks(blocks(jt?.template)[0]?.metadata)[0], out);
+    return out;
+  }
+  if (type.startsWith("kubernetes_")) {
+    k8sMeta(child(body, "metadata"), out);
+    const spec = child(body, "spec");
+    k8sMeta(child(child(spec, "template"), "metadata"), out);
+    k8sMeta(child(child(child(child(spec, "job_template"), "spec"), "template"), "metadata"), out);
+  }
+  return out;
+}
+
+/** Reads every resource of one stack document. */
+export function readResources(stack: StackDocument): AuditResource[] {
+  const out: AuditResource[] = [];
+  const res = stack.doc.resource;
+  if (!isObject(res)) return out;
+  for (const [type, byName] of Object.entries(res)) {
+    if (!isObject(byName)) throw new AuditInputError(`${stack.file ?? stack.name}: resource.${type} must be an object of named resources`);
+    for (const [name, raw] of Object.entries(byName)) {
+      // A resource written as a list of one object is valid Terraform JSON too.
+      const body = blocks(raw)[0];
+      if (!body) throw new AuditInputError(`${stack.file ?? stack.name}: resource ${type}.${name} must be an object`);
+      const labels = collectLabels(type, body);
+      const meta = body["//"];
+      let constructPath: string | undefined;
+      if (isObject(meta) && isObject(meta.metadata) && typeof meta.metadata.path === "string") constructPath = meta.metadata.path;
+      constructPath ??= labels[Labels.CONSTRUCT_PATH];
+      out.push({ type, name, address: `${type}.${name}`, body, constructPath, stack: stack.name, labels, file: stack.file });
+    }
+  }
+  return out;
+}
+
+/** Names of the document's variables declared `sensitive`. */
+export function sensitiveVariables(doc: JsonObject): Set<string> {
+  const out = new Set<string>();
+  const vars = doc.variable;
+  if (!isObject(vars)) return out;
+  for (const [name, v] of Object.entries(vars)) {
+    const b = blocks(v)[0];
+    if (b && (b.sensitive === true || b.sensitive === "true")) out.add(name);
+  }
+  return out;
+}
+
+/** Builds the context rules look things up in. */
+export function buildContext(resources: AuditResource[], sensitive: Set<string>): AuditContext {
+  const byAddress = new Map<string, AuditResource>();
+  const typeIndex = new Map<string, AuditResource[]>();
+  for (const r of resources) {
+    byAddress.set(r.address, r);
+    let list = typeIndex.get(r.type);
+    if (!list) typeIndex.set(r.type, (list = []));
+    list.push(r);
+  }
+  const global = new Map<string, unknown>();
+  const perResource = new WeakMap<AuditResource, Map<string, unknown>>();
+  return {
+    resources,
+    byAddress,
+    sensitiveVariables: sensitive,
+    byType: (...types: string[]) => (types.length === 1 ? typeIndex.get(types[0]) ?? [] : types.flatMap((t) => typeIndex.get(t) ?? [])),
+    memo<T>(key: string, resource: AuditResource | undefined, compute: () => T): T {
+      let map: Map<string, unknown>;
+      if (resource) {
+        let m = perResource.get(resource);
+        if (!m) perResource.set(resource, (m = new Map()));
+        map = m;
+      } else {
+        map = global;
+      }
+      if (map.has(key)) return map.get(key) as T;
+      const v = compute();
+      map.set(key, v);
+      return v;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { AuditReport, Finding } from "../types";
+
+function cell(s: string | undefined): string {
+  return (s ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+const ICON: Record<Finding["outcome"], string> = { fail: "❌ fail", unknown: "❔ unknown", "platform-limit": "⚠️ platform limit", suppressed: "✅ suppressed" };
+
+/** The report as Markdown (for pull-request comments and job summaries). */
+export function renderMarkdown(report: AuditReport): string {
+  const c = report.counts;
+  const out: string[] = [];
+  out.push(`# Security audit: ${report.failures.length === 0 ? "passed" : `${report.failures.length} failure(s)`}`);
+  out.push("");
+  out.push(`${report.resourceCount} resources in ${report.stacks.map((s) => `\`${s}\``).join(", ") || "no stack"}; ${report.rules.length} rules.`);
+  out.push("");
+  out.push("| outcome | count |");
+  out.push("|---|---|");
+  for (const o of ["pass", "fail", "unknown", "platform-limit", "suppressed"] as const) out.push(`| ${o} | ${c[o]} |`);
+  out.push("");
+  if (report.findings.length > 0) {
+    out.push("| rule | severity | resource | construct path | outcome | message | reason |");
+    out.push("|---|---|---|---|---|---|---|");
+    for (const f of report.findings) {
+      out.push(`| \`${f.ruleId}\` | ${f.severity} | \`${f.address}\` | ${cell(f.constructPath)} | ${ICON[f.outcome]} | ${cell(f.message)} | ${cell(f.reason)} |`);
+    }
+    out.push("");
+  }
+  const ids = new Set(report.findings.map((f) => f.ruleId));
+  const rules = report.rules.filter((r) => ids.has(r.id));
+  if (rules.length > 0) {
+    out.push("## Rules");
+    out.push("");
+    for (const r of rules) {
+      out.push(`- **${r.id}** (${r.severity}, [${r.source.name}](${r.source.url})): ${r.title}. ${r.why} *Fix:* ${r.fix}`);
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}

@@ -1,0 +1,43 @@
+import { AuditReport, Finding } from "../types";
+
+const ORDER: Record<Finding["outcome"], number> = { fail: 0, unknown: 1, "platform-limit": 2, suppressed: 3 };
+
+/** One line per finding: `RULE-ID type.name: message`, with the outcome when it is not a failure. */
+export function findingLine(f: Finding): string {
+  const tag = f.outcome === "fail" ? "" : `[${f.outcome}] `;
+  const why = f.reason ? ` (${f.outcome === "suppressed" ? "accepted" : "limit"}: ${f.reason})` : "";
+  return `${f.ruleId} ${f.address}: ${tag}${f.message}${why}`;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + " ".repeat(n - s.length);
+}
+
+/**
+ * The terminal report: the finding lines (failures first), then a table of outcomes per pack and a
+ * summary line.
+ */
+export function renderText(report: AuditReport): string {
+  const lines: string[] = [];
+  const sorted = [...report.findings].sort((a, b) => ORDER[a.outcome] - ORDER[b.outcome]);
+  for (const f of sorted) lines.push(findingLine(f));
+  if (sorted.length > 0) lines.push("");
+  const packs = [...new Set(report.rules.map((r) => r.pack))];
+  const header = ["pack", "rules", "fail", "unknown", "platform-limit", "suppressed"];
+  const rows = packs.map((p) => {
+    const fs = report.findings.filter((f) => f.pack === p);
+    const n = (o: Finding["outcome"]) => String(fs.filter((f) => f.outcome === o).length);
+    return [p, String(report.rules.filter((r) => r.pack === p).length), n("fail"), n("unknown"), n("platform-limit"), n("suppressed")];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join("  ").trimEnd();
+  lines.push(fmt(header));
+  lines.push(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) lines.push(fmt(r));
+  lines.push("");
+  const c = report.counts;
+  lines.push(
+    `${report.failures.length === 0 ? "PASS" : "FAIL"}: ${report.resourceCount} resources in ${report.stacks.length} stack(s), ${c.pass} passed, ${c.fail} failed, ${c.unknown} unknown, ${c["platform-limit"]} platform-limit, ${c.suppressed} suppressed (${report.durationMs.toFixed(0)} ms)`,
+  );
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,22 @@
+import { cisDockerRule } from "../../docker-rule";
+import { PASS, Verdict, fail, unknown } from "../../types";
+import { isRef, refsIn } from "../../values";
+
+function judge(user: unknown): Verdict {
+  if (isRef(user)) return unknown("user is computed", refsIn(user));
+  if (user === undefined || user === null || user === "") return fail("no user is set: the image's USER decides, which is root unless the image says otherwise");
+  const name = String(user).split(":")[0];
+  return name === "0" || name === "root" ? fail(`runs as ${JSON.stringify(user)} (root)`) : PASS;
+}
+
+/** CIS Docker 4.1: a non-root user for the container. */
+export const CisDocker41User = cisDockerRule({
+  item: "4.1",
+  severity: "high",
+  title: "Ensure that a user for the container has been created",
+  why: "Root in a container is root on the host's kernel: every escape bug becomes a host compromise.",
+  fix: "Set `user` to a non-root uid:gid (this project derives one ≥ 10000 per workload).",
+  staticReading: "docker-bench reads the running container's user, which includes the image's USER; statically we cannot see the image, so an unset user fails (record the weakening `image-uid` when the image's own non-root user is intended).",
+  container: (body) => judge(body.user),
+  service: (cs) => judge(cs.user),
+});

@@ -1,0 +1,192 @@
+import * as fs from "fs";
+import * as path from "path";
+import { App, ISynthesisSession, IStackSynthesizer, TerraformStack } from "cdktf";
+import { IConstruct } from "constructs";
+import { AuditOptions, auditStacks } from "./engine";
+import { loadStacks, parseStack } from "./load";
+import { StackDocument, assertTerraformJson, stackNameOf } from "./model";
+import { findingLine, renderText } from "./reporters/text";
+import { renderJson } from "./reporters/json";
+import { renderMarkdown } from "./reporters/markdown";
+import { indexResourceLines, renderSarif } from "./reporters/sarif";
+import { AuditReport, JsonObject } from "./types";
+
+/** Report formats. */
+export type ReportFormat = "text" | "json" | "sarif" | "markdown";
+
+const EXTENSIONS: Record<ReportFormat, string> = { text: "security-audit.txt", json: "security-audit.json", sarif: "security-audit.sarif", markdown: "security-audit.md" };
+
+/** Renders a report in one format. */
+export function renderReport(report: AuditReport, format: ReportFormat, stacks: readonly StackDocument[] = []): string {
+  switch (format) {
+    case "text":
+      return renderText(report);
+    case "json":
+      return renderJson(report);
+    case "markdown":
+      return renderMarkdown(report);
+    case "sarif": {
+      const lines = new Map<string, Map<string, number>>();
+      for (const s of stacks) if (s.file && s.text) lines.set(s.file, indexResourceLines(s.text));
+      return renderSarif(report, { lines });
+    }
+  }
+}
+
+/** Options of {@link SecurityAudit.of}. */
+export interface SecurityAuditOptions extends AuditOptions {
+  /**
+   * Reports written next to each audited stack's `cdk.tf.json` (`security-audit.sarif`, `.json`,
+   * `.md`, `.txt`). Terraform reads only `*.tf` and `*.tf.json`, so they never become configuration.
+   *
+   * @default ["sarif"]
+   */
+  readonly reports?: readonly ReportFormat[];
+  /**
+   * Fail the synth when an unsuppressed failure remains.
+   *
+   * @default true
+   */
+  readonly failOnFindings?: boolean;
+  /**
+   * Receives the one-line-per-finding summary when anything other than a pass was found.
+   *
+   * @default - written to standard error
+   */
+  readonly log?: (text: string) => void;
+}
+
+/** The error a failed audit throws from synth: every failure, one per line. */
+export class SecurityAuditError extends Error {
+  constructor(public readonly report: AuditReport) {
+    super(`cdktf-hardened security audit failed with ${report.failures.length} finding(s):\n${report.failures.map(findingLine).join("\n")}`);
+    this.name = "SecurityAuditError";
+  }
+}
+
+/**
+ * Judges the final synthesized Terraform JSON of a stack, or of every stack of an app, after
+ * rendering: a cdk-nag for cdktf's Docker and Kubernetes providers.
+ *
+ * How it hooks synth, with public cdktf API only: each stack's `synthesizer` (a public,
+ * replaceable `IStackSynthesizer`) is wrapped; the wrapper lets the original write `cdk.tf.json`
+ * and then reads that file back (`session.manifest.forStack(stack).synthesizedStackPath`). Aspects
+ * run inside the original synthesizer before `toTerraform()`, so an Aspect would judge the tree
+ * before escape-hatch overrides are applied; reading the written file judges exactly what
+ * Terraform will see, and costs one `JSON.parse` instead of a second rendering. For an app, its
+ * `synth()` is wrapped too, so every stack is audited before the first error is thrown and the
+ * error lists the failures of all stacks.
+ *
+ * ```ts
+ * SecurityAudit.of(app, { suppressions: [{ ruleId: "CIS-DOCKER-5.12", path: "prod/batch/**", reason: "…" }] });
+ * ```
+ */
+export class SecurityAudit {
+  /**
+   * Audits `scope` after synthesis: a stack (its own synth), or an app or any construct (every
+   * stack under it, on `app.synth()`). Calling it twice for the same scope returns the same audit.
+   */
+  public static of(scope: IConstruct, options: SecurityAuditOptions = {}): SecurityAudit {
+    const existing = SecurityAudit.instances.get(scope);
+    if (existing) return existing;
+    const audit = new SecurityAudit(scope, options);
+    SecurityAudit.instances.set(scope, audit);
+    return audit;
+  }
+
+  /** Audits a synthesized document (object or JSON text), e.g. the output of `Testing.synth(stack)`. */
+  public static auditJson(doc: unknown, options: AuditOptions & { readonly stackName?: string } = {}): AuditReport {
+    let stack: StackDocument;
+    if (typeof doc === "string") stack = parseStack(doc, options.stackName ?? "stack", options.stackName ?? "stack");
+    else {
+      assertTerraformJson(doc, options.stackName ?? "stack");
+      stack = { name: stackNameOf(doc) ?? options.stackName ?? "stack", doc };
+    }
+    return auditStacks([stack], options);
+  }
+
+  /** Audits `cdk.tf.json` files or cdktf output directories. */
+  public static auditFiles(inputs: readonly string[], options: AuditOptions = {}): AuditReport {
+    return auditStacks(loadStacks(inputs), options);
+  }
+
+  private static readonly instances = new WeakMap<IConstruct, SecurityAudit>();
+
+  /** The report of the last synth (undefined before the first). */
+  public lastReport?: AuditReport;
+  /** Wall time of the last audit, reading the written files included (milliseconds). */
+  public lastDurationMs?: number;
+
+  private readonly options: SecurityAuditOptions;
+  private pending: Array<{ stack: StackDocument; workingDirectory: string }> = [];
+  private deferring = false;
+  private readonly wrapped = new WeakSet<TerraformStack>();
+
+  private constructor(private readonly scope: IConstruct, options: SecurityAuditOptions) {
+    this.options = options;
+    if (TerraformStack.isStack(scope)) {
+      this.wrapStack(scope);
+      return;
+    }
+    const app = App.isApp(scope) ? scope : App.of(scope);
+    const originalSynth = app.synth.bind(app);
+    app.synth = () => {
+      for (const s of this.scope.node.findAll().filter(TerraformStack.isStack)) this.wrapStack(s);
+      this.deferring = true;
+      try {
+        originalSynth();
+      } finally {
+        this.deferring = false;
+      }
+      this.finish();
+    };
+  }
+
+  private wrapStack(stack: TerraformStack): void {
+    if (this.wrapped.has(stack)) return;
+    this.wrapped.add(stack);
+    const inner: IStackSynthesizer = stack.synthesizer;
+    const audit = this;
+    stack.synthesizer = {
+      synthesize(session: ISynthesisSession): void {
+        inner.synthesize(session);
+        audit.collect(stack, session);
+      },
+    };
+  }
+
+  private collect(stack: TerraformStack, session: ISynthesisSession): void {
+    const started = performance.now();
+    const sm = session.manifest.forStack(stack);
+    const file = path.join(session.outdir, sm.synthesizedStackPath);
+    let doc: StackDocument;
+    if (file.endsWith(".json")) {
+      doc = parseStack(fs.readFileSync(file, "utf8"), file, sm.name);
+    } else {
+      // HCL output: there is no JSON file to read, so the stack is rendered once more.
+      doc = { name: sm.name, doc: stack.toTerraform() as JsonObject, file };
+    }
+    this.pending.push({ stack: { ...doc, name: sm.name }, workingDirectory: path.join(session.outdir, sm.workingDirectory) });
+    this.lastDurationMs = (this.deferring ? this.lastDurationMs ?? 0 : 0) + (performance.now() - started);
+    if (!this.deferring) this.finish();
+  }
+
+  private finish(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const started = performance.now();
+    const report = auditStacks(
+      batch.map((b) => b.stack),
+      this.options,
+    );
+    this.lastReport = report;
+    for (const format of this.options.reports ?? ["sarif"]) {
+      const text = renderReport(report, format, batch.map((b) => b.stack));
+      for (const b of batch) fs.writeFileSync(path.join(b.workingDirectory, EXTENSIONS[format]), text);
+    }
+    this.lastDurationMs = (this.lastDurationMs ?? 0) + (performance.now() - started);
+    if (report.findings.length > 0) (this.options.log ?? ((t: string) => process.stderr.write(t)))(renderText(report));
+    if (report.failures.length > 0 && this.options.failOnFindings !== false) throw new SecurityAuditError(report);
+  }
+}

@@ -1,0 +1,165 @@
+/** Shared vocabulary of the audit: severities, outcomes, rules, findings and reports. */
+
+/** How bad a failed rule is, highest first. */
+export type Severity = "critical" | "high" | "medium" | "low" | "info";
+
+/** Every severity, highest first. */
+export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low", "info"];
+
+/** True when `s` is at least as severe as `min`. */
+export function atLeast(s: Severity, min: Severity): boolean {
+  return SEVERITIES.indexOf(s) <= SEVERITIES.indexOf(min);
+}
+
+/**
+ * The outcome of one rule on one resource.
+ *
+ * - `pass`: the control holds.
+ * - `fail`: it does not, and nothing excuses it.
+ * - `suppressed`: it does not, but a suppression or a recorded weakening says why that is accepted.
+ * - `platform-limit`: the provider cannot express the control; reported, never a silent pass, never a failure.
+ * - `unknown`: the value is an unresolved Terraform reference; the finding names it.
+ */
+export type Outcome = "pass" | "fail" | "suppressed" | "platform-limit" | "unknown";
+
+/** The rule packs. */
+export type RulePack = "pss" | "checkov" | "cis-docker" | "network" | "secrets" | "audit";
+
+/** Every selectable pack (the `audit` pack holds the audit's own findings, e.g. unused suppressions, and always runs). */
+export const RULE_PACKS: readonly RulePack[] = ["pss", "checkov", "cis-docker", "network", "secrets"];
+
+/** Where a rule comes from. */
+export interface RuleSource {
+  /** Name of the standard or tool, e.g. `Kubernetes Pod Security Standards`. */
+  readonly name: string;
+  /** The source's own identifier of the control, e.g. `hostNamespaces`, `CKV_K8S_28`, `5.12`. */
+  readonly id: string;
+  /** Where the source defines it. */
+  readonly url: string;
+}
+
+/** What a rule says about one resource (one of possibly several per resource: one per container, …). */
+export type Verdict =
+  | { readonly outcome: "pass" }
+  | { readonly outcome: "fail"; readonly message: string }
+  | { readonly outcome: "unknown"; readonly message: string; readonly references: readonly string[] }
+  | { readonly outcome: "platform-limit"; readonly message: string };
+
+/** A verdict that holds. */
+export const PASS: Verdict = { outcome: "pass" };
+
+/** A violated control. */
+export function fail(message: string): Verdict {
+  return { outcome: "fail", message };
+}
+
+/** A control whose value is an unresolved Terraform reference. */
+export function unknown(message: string, references: readonly string[]): Verdict {
+  return { outcome: "unknown", message: `${message} (unresolved: ${references.join(", ")})`, references };
+}
+
+/** A control the provider cannot express on this resource type. */
+export function platformLimit(message: string): Verdict {
+  return { outcome: "platform-limit", message };
+}
+
+/** One rule: a stable ID naming its source, a severity, what it checks, why, and how to fix it. */
+export interface AuditRule {
+  /** Stable ID, the source's own where one exists (`CKV_K8S_28`, `CIS-DOCKER-5.12`, `PSS-restricted-capabilities`). Never reused. */
+  readonly id: string;
+  readonly pack: RulePack;
+  readonly severity: Severity;
+  /** One line: what the rule checks. */
+  readonly title: string;
+  /** Why it matters: the threat. */
+  readonly why: string;
+  /** How to fix a failure. */
+  readonly fix: string;
+  /** Where our static reading differs from the source's own (runtime or admission) check, if it does. */
+  readonly staticReading?: string;
+  readonly source: RuleSource;
+  /** Terraform resource types the rule judges. */
+  readonly resourceTypes: readonly string[];
+  /** Judges one resource; `undefined` or an empty list means "not applicable". */
+  check(resource: AuditResource, context: AuditContext): Verdict | readonly Verdict[] | undefined;
+}
+
+/** JSON values as they appear in `cdk.tf.json`. */
+export type Json = null | boolean | number | string | Json[] | JsonObject;
+/** A JSON object. */
+export interface JsonObject {
+  [key: string]: Json;
+}
+
+/** One Terraform resource of a synthesized stack, as the rules see it. */
+export interface AuditResource {
+  /** Terraform resource type, e.g. `docker_container`. */
+  readonly type: string;
+  /** Terraform resource name (the key under the type). */
+  readonly name: string;
+  /** `type.name`. */
+  readonly address: string;
+  /** The resource body as written in `cdk.tf.json`. */
+  readonly body: JsonObject;
+  /** Construct path from the `//` metadata, or from the `cdktf-hardened.io/construct-path` label. */
+  readonly constructPath?: string;
+  /** Stack the resource belongs to. */
+  readonly stack: string;
+  /** Every literal label and annotation of the resource and of its pod template (Docker labels, Kubernetes labels and annotations). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Source file the resource was read from, when known (CLI). */
+  readonly file?: string;
+}
+
+/** What a rule may look up besides its own resource. */
+export interface AuditContext {
+  /** Every resource of the same stack. */
+  readonly resources: readonly AuditResource[];
+  /** Resources by address. */
+  readonly byAddress: ReadonlyMap<string, AuditResource>;
+  /** Resources by type. */
+  byType(...types: string[]): readonly AuditResource[];
+  /** Names of the stack's variables declared `sensitive`. */
+  readonly sensitiveVariables: ReadonlySet<string>;
+  /** Per-run cache shared by rules (parsed pod templates, network policies, …). */
+  memo<T>(key: string, resource: AuditResource | undefined, compute: () => T): T;
+}
+
+/** One reported outcome of one rule on one resource (passes are counted, not listed). */
+export interface Finding {
+  readonly ruleId: string;
+  readonly pack: RulePack;
+  readonly severity: Severity;
+  readonly outcome: Exclude<Outcome, "pass">;
+  readonly address: string;
+  readonly resourceType: string;
+  readonly stack: string;
+  readonly constructPath?: string;
+  readonly file?: string;
+  /** What is wrong, or unknown, or cannot be expressed. */
+  readonly message: string;
+  /** For `suppressed`: the suppression's or weakening's reason. For `platform-limit`: the label's text when one marked it. */
+  readonly reason?: string;
+  /** For `suppressed`: what suppressed it (`suppression`, `weakening:<control>`, `edge`). */
+  readonly suppressedBy?: string;
+  /** For `unknown`: the unresolved references. */
+  readonly references?: readonly string[];
+}
+
+/** The result of auditing one or more stacks. */
+export interface AuditReport {
+  /** Stacks audited, in order. */
+  readonly stacks: readonly string[];
+  /** Every non-pass outcome, sorted by stack, address, rule. */
+  readonly findings: readonly Finding[];
+  /** Count of each outcome (passes included). */
+  readonly counts: Readonly<Record<Outcome, number>>;
+  /** Rules that ran. */
+  readonly rules: readonly AuditRule[];
+  /** Number of resources read. */
+  readonly resourceCount: number;
+  /** Wall time of the audit, in milliseconds. */
+  readonly durationMs: number;
+  /** Findings that fail the audit: unsuppressed `fail` at or above the minimum severity. */
+  readonly failures: readonly Finding[];
+}

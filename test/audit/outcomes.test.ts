@@ -1,0 +1,179 @@
+import { Labels, weakeningLabel, platformLimitLabel } from "../../lib/core";
+import { SecurityAudit, WEAKENING_RULES, globToRegExp } from "../../lib/audit";
+import { Doc, clone, hardenedStack, toListShape } from "./fixtures";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const C = (d: Doc): any => d.resource.docker_container.api;
+const DEP = (d: Doc): any => d.resource.kubernetes_deployment_v1.api;
+const CTR = (d: Doc): any => DEP(d).spec.template.spec.container[0];
+
+function stack(mutate: (d: Doc) => void): Doc {
+  const d = clone(hardenedStack());
+  mutate(d);
+  return d;
+}
+
+describe("unknown: unresolved references are reported, naming them", () => {
+  test("a computed privileged flag", () => {
+    const r = SecurityAudit.auditJson(stack((d) => (C(d).privileged = "${var.privileged}")));
+    const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.5")!;
+    expect(f.outcome).toBe("unknown");
+    expect(f.references).toEqual(["${var.privileged}"]);
+    expect(f.message).toContain("${var.privileged}");
+    expect(r.failures).toEqual([]);
+  });
+
+  test("a computed image, in both shapes", () => {
+    for (const d of [stack((x) => (CTR(x).image = "${var.image}")), toListShape(stack((x) => (CTR(x).image = "${var.image}")))]) {
+      const r = SecurityAudit.auditJson(d);
+      expect(r.findings.filter((x) => x.ruleId === "CKV_K8S_43").map((x) => [x.outcome, x.references])).toEqual([["unknown", ["${var.image}"]]]);
+    }
+  });
+
+  test("an escaped engine placeholder ($${...}) is a literal, not a reference", () => {
+    const r = SecurityAudit.auditJson(stack((d) => (C(d).user = "$${UID}")));
+    expect(r.findings.filter((x) => x.ruleId === "CIS-DOCKER-4.1")).toEqual([]);
+  });
+
+  test("a namespace that references a namespace resource of the stack is resolved", () => {
+    const r = SecurityAudit.auditJson(hardenedStack());
+    expect(r.findings.filter((x) => x.ruleId === "CKV_K8S_21")).toEqual([]);
+    const r2 = SecurityAudit.auditJson(stack((d) => (DEP(d).metadata.namespace = "${var.ns}")));
+    expect(r2.findings.filter((x) => x.ruleId === "CKV_K8S_21" && x.address === "kubernetes_deployment_v1.api").map((x) => x.outcome)).toEqual(["unknown"]);
+  });
+
+  test("a dynamic block's content is judged, its iterator values unknown", () => {
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        C(d).dynamic = { devices: { for_each: "${var.devices}", content: { host_path: "${each.value}" } } };
+      }),
+    );
+    expect(r.findings.filter((x) => x.ruleId === "CIS-DOCKER-5.18").map((x) => x.outcome)).toEqual(["fail"]);
+  });
+});
+
+test("a never-started container (start = false, a secret seeder) is not judged on run-time controls, but still on its configuration", () => {
+  const r = SecurityAudit.auditJson(
+    stack((d) => {
+      Object.assign(C(d), { start: false, must_run: false, restart: "no" });
+      for (const k of ["memory", "cpu_shares", "ulimit", "healthcheck"]) delete C(d)[k];
+      C(d).privileged = true;
+    }),
+  );
+  const ids = r.findings.filter((f) => f.address === "docker_container.api").map((f) => f.ruleId);
+  expect(ids).toEqual(["CIS-DOCKER-5.5"]);
+});
+
+describe("weakenings recorded in labels count as suppressions", () => {
+  test("every WeakeningControl maps to rule IDs that exist", () => {
+    const ids = new Set(SecurityAudit.auditJson(hardenedStack()).rules.map((r) => r.id));
+    for (const rules of Object.values(WEAKENING_RULES)) for (const id of rules) expect(ids).toContain(id);
+  });
+
+  test("a Docker label weakening.mutable-image-tag suppresses nothing Docker-side, writable-root-filesystem suppresses CIS 5.13", () => {
+    const reason = "vendor image writes to /var/cache at start";
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        C(d).read_only = false;
+        C(d).labels.push({ label: weakeningLabel("writable-root-filesystem"), value: reason });
+      }),
+    );
+    const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.13")!;
+    expect([f.outcome, f.reason, f.suppressedBy]).toEqual(["suppressed", reason, "weakening:writable-root-filesystem"]);
+    expect(r.failures).toEqual([]);
+  });
+
+  test("a Kubernetes pod-template annotation weakening.mutable-image-tag suppresses CKV_K8S_43 and CKV_K8S_14", () => {
+    const reason = "vendor publishes tags only, no digests";
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        CTR(d).image = "vendor/app:latest";
+        DEP(d).spec.template.metadata.annotations = { [weakeningLabel("mutable-image-tag")]: reason };
+      }),
+    );
+    expect(r.findings.filter((x) => ["CKV_K8S_43", "CKV_K8S_14"].includes(x.ruleId)).map((x) => [x.ruleId, x.outcome, x.reason])).toEqual([
+      ["CKV_K8S_14", "suppressed", reason],
+      ["CKV_K8S_43", "suppressed", reason],
+    ]);
+  });
+
+  test("a platform-limit label turns a failure into a platform limit with its text", () => {
+    const text = "the provider cannot set no-new-privileges on this resource";
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        C(d).security_opts = ["label=type:container_t"];
+        C(d).labels.push({ label: platformLimitLabel("no-new-privileges"), value: text });
+      }),
+    );
+    const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.26")!;
+    expect([f.outcome, f.reason]).toEqual(["platform-limit", text]);
+    expect(r.failures).toEqual([]);
+  });
+
+  test("the TLS edge (role=edge) publishes 443 publicly: reported as suppressed, never silent", () => {
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        C(d).ports = [{ internal: 8443, external: 443 }];
+        C(d).labels.push({ label: Labels.ROLE, value: "edge" });
+      }),
+    );
+    expect(r.findings.filter((x) => x.address === "docker_container.api" && x.outcome === "suppressed").map((x) => [x.ruleId, x.suppressedBy])).toEqual([
+      ["CIS-DOCKER-5.14", "edge"],
+      ["CIS-DOCKER-5.8", "edge"],
+    ]);
+  });
+});
+
+describe("suppressions", () => {
+  test("match by construct path glob", () => {
+    const r = SecurityAudit.auditJson(stack((d) => delete C(d).memory), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", path: "hardened/**", reason: "memory is capped by the host's cgroup" }] });
+    expect(r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.11")!.outcome).toBe("suppressed");
+    expect(r.failures).toEqual([]);
+  });
+
+  test("an unused suppression is itself a failing finding", () => {
+    const r = SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.gone", reason: "this container was removed long ago" }] });
+    expect(r.failures.map((f) => [f.ruleId, f.address])).toEqual([["AUDIT-UNUSED-SUPPRESSION", "suppression[0]"]]);
+  });
+
+  test("a reason shorter than 10 characters is refused", () => {
+    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.api", reason: "because" }] })).toThrow(/at least 10 characters/);
+  });
+
+  test("a suppression without path or address is refused", () => {
+    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", reason: "applies to everything here" }] })).toThrow(/neither path nor address/);
+  });
+
+  test("globs: * stays in a segment, ** crosses them", () => {
+    expect(globToRegExp("prod/*").test("prod/api")).toBe(true);
+    expect(globToRegExp("prod/*").test("prod/api/Resource")).toBe(false);
+    expect(globToRegExp("prod/**").test("prod/api/Resource")).toBe(true);
+    expect(globToRegExp("prod/**/Resource").test("prod/Resource")).toBe(true);
+    expect(globToRegExp("CKV_K8S_1*").test("CKV_K8S_14")).toBe(true);
+  });
+});
+
+describe("options", () => {
+  test("--pack restricts the rules", () => {
+    const r = SecurityAudit.auditJson(hardenedStack(), { packs: ["pss"] });
+    expect(new Set(r.rules.map((x) => x.pack))).toEqual(new Set(["pss"]));
+  });
+
+  test("minSeverity leaves lower rules out", () => {
+    const r = SecurityAudit.auditJson(stack((d) => delete C(d).ulimit), { minSeverity: "medium" });
+    expect(r.findings.filter((x) => x.ruleId === "CIS-DOCKER-5.19")).toEqual([]);
+  });
+
+  test("construct paths come from the // metadata, else from the construct-path label", () => {
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        delete C(d)["//"];
+        C(d).labels.push({ label: Labels.CONSTRUCT_PATH, value: "from/label" });
+        C(d).privileged = true;
+        CTR(d).security_context.privileged = true;
+      }),
+    );
+    expect(r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.5")!.constructPath).toBe("from/label");
+    expect(r.findings.find((x) => x.ruleId === "CKV_K8S_16")!.constructPath).toBe("hardened/k8s-api/Resource");
+  });
+});
