@@ -1,5 +1,6 @@
 /** Hand-written insecure stacks: every rule of the matching packs must fire on them. */
 import { Doc, fakePrivateKey, fakeToken } from "./fixtures";
+import { JsonObject } from "../../lib/audit/types";
 
 const meta = (path: string) => ({ metadata: { path, uniqueId: path.replace(/\W/g, "_") } });
 
@@ -51,7 +52,7 @@ export function insecureDockerStack(): Doc {
 }
 
 export function insecureKubernetesStack(): Doc {
-  const badPod = {
+  const badPod: JsonObject = {
     host_network: true,
     host_pid: true,
     host_ipc: true,
