@@ -93,6 +93,14 @@ export function isRef(v: unknown): boolean {
   return false;
 }
 
+/**
+ * True when `v` is exactly a reference to a `docker_network` resource's name or id: a user-defined
+ * network, since Docker refuses to create networks named `bridge`, `host` or `none`.
+ */
+export function isUserNetworkRef(v: unknown): boolean {
+  return typeof v === "string" && /^\$\{docker_network\.[A-Za-z0-9_-]+\.(name|id)\}$/.test(v);
+}
+
 /** Every unresolved reference anywhere inside `v`. */
 export function refsIn(v: unknown): string[] {
   if (typeof v === "string") return v.includes("${") ? refsInString(v) : [];

@@ -102,6 +102,34 @@ export interface CapabilityGrant extends Reasoned {
   readonly capabilities: string[];
 }
 
+/** Horizontal autoscaling of a workload on CPU. */
+export interface AutoscalingProps {
+  /**
+   * Fewest replicas.
+   *
+   * @default - `replicas`, or 1
+   */
+  readonly minReplicas?: number;
+  /** Most replicas: the autoscaler never goes above it, so a load spike cannot exhaust the quota. */
+  readonly maxReplicas: number;
+  /**
+   * Average CPU use, in percent of the CPU request, the autoscaler aims for.
+   *
+   * @default 80
+   */
+  readonly targetCpuPercent?: number;
+}
+
+/** Autoscaling after validation. */
+export interface ResolvedAutoscaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCpuPercent: number;
+}
+
+/** Platform-limit id recorded where no autoscaler exists; a platform that renders one drops it. */
+export const AUTOSCALING_PLATFORM_LIMIT = "autoscaling";
+
 /** A platform-neutral description of one workload: what runs, never how a target runs it. */
 export interface WorkloadProps {
   /** The image, pinned by digest unless a reasoned tag. */
@@ -189,6 +217,14 @@ export interface WorkloadProps {
    * @default 1
    */
   readonly replicas?: number;
+  /**
+   * Scale between `minReplicas` and `maxReplicas` on CPU. Kubernetes renders a
+   * HorizontalPodAutoscaler (it needs metrics-server); platforms without an autoscaler run
+   * `minReplicas` and record the platform limit `autoscaling`.
+   *
+   * @default - no autoscaling: `replicas` instances
+   */
+  readonly autoscaling?: AutoscalingProps;
   /**
    * Marks the TLS edge: the only workload allowed a `PUBLIC` port.
    *
@@ -285,6 +321,8 @@ export interface WorkloadSpec {
   readonly resources: Resources;
   readonly health: HealthCheck;
   readonly replicas: number;
+  /** Autoscaling, when asked for (`replicas` is then its minimum). */
+  readonly autoscaling?: ResolvedAutoscaling;
   readonly edge: boolean;
   readonly addCapabilities: string[];
   readonly readOnlyRootFilesystem: boolean;
@@ -411,8 +449,14 @@ export function resolveWorkload(scope: IConstruct, name: string, props: Workload
     weakenings.push(weaken(scope, "writable-root-filesystem", props.writableRootFilesystem));
     readOnlyRootFilesystem = false;
   }
-  const replicas = props.replicas ?? 1;
+  const autoscaling = props.autoscaling ? resolveAutoscaling(scope, props.autoscaling, props.replicas) : undefined;
+  const replicas = props.replicas ?? autoscaling?.minReplicas ?? 1;
   if (!Number.isInteger(replicas) || replicas < 1) throw new HardeningError(scope, `replicas must be a positive whole number, got ${replicas}`, "omit it for 1");
+  const platformLimits: Record<string, string> = { ...(props.platformLimits ?? {}) };
+  if (autoscaling) {
+    if (platformLimits[AUTOSCALING_PLATFORM_LIMIT] !== undefined) throw new HardeningError(scope, `platform limit id ${AUTOSCALING_PLATFORM_LIMIT} is reserved for autoscaling`, "use another id");
+    platformLimits[AUTOSCALING_PLATFORM_LIMIT] = `no horizontal autoscaler on this platform: ${replicas} replica(s) run; on Kubernetes a HorizontalPodAutoscaler scales ${autoscaling.minReplicas}-${autoscaling.maxReplicas} at ${autoscaling.targetCpuPercent}% CPU`;
+  }
   const nofile = props.nofile ?? SecureDefaults.nofile;
   const nproc = props.nproc ?? SecureDefaults.nproc;
   for (const [k, v] of [["nofile", nofile], ["nproc", nproc]] as const) {
@@ -443,6 +487,7 @@ export function resolveWorkload(scope: IConstruct, name: string, props: Workload
     resources: resolveResources(scope, props.resources, defaults.resources),
     health: props.health,
     replicas,
+    autoscaling,
     edge,
     addCapabilities,
     readOnlyRootFilesystem,
@@ -450,12 +495,29 @@ export function resolveWorkload(scope: IConstruct, name: string, props: Workload
     nproc,
     stopGraceSeconds,
     weakenings: dedupe(weakenings),
-    platformLimits: Object.fromEntries(Object.keys(props.platformLimits ?? {}).sort().map((k) => {
+    platformLimits: Object.fromEntries(Object.keys(platformLimits).sort().map((k) => {
       if (!/^[a-z0-9][-a-z0-9.]{0,50}$/.test(k)) throw new HardeningError(scope, `platform limit id ${JSON.stringify(k)} is invalid`, "use lowercase letters, digits, '-' and '.'");
-      return [k, props.platformLimits![k]];
+      return [k, platformLimits[k]];
     })),
     configHash: hash.digest("hex"),
   };
+}
+
+function resolveAutoscaling(scope: IConstruct, a: AutoscalingProps, replicas: number | undefined): ResolvedAutoscaling {
+  const minReplicas = a.minReplicas ?? replicas ?? 1;
+  const maxReplicas = a.maxReplicas;
+  const targetCpuPercent = a.targetCpuPercent ?? 80;
+  if (!Number.isInteger(minReplicas) || minReplicas < 1) throw new HardeningError(scope, `autoscaling.minReplicas must be a positive whole number, got ${minReplicas}`, "omit it for replicas (or 1)");
+  if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas || maxReplicas > 1000) {
+    throw new HardeningError(scope, `autoscaling.maxReplicas must be a whole number from minReplicas (${minReplicas}) to 1000, got ${maxReplicas}`, "give the most replicas the namespace quota and the downstream services can carry");
+  }
+  if (!Number.isInteger(targetCpuPercent) || targetCpuPercent < 10 || targetCpuPercent > 1000) {
+    throw new HardeningError(scope, `autoscaling.targetCpuPercent must be a whole number from 10 to 1000 (percent of the CPU request), got ${targetCpuPercent}`, "omit it for 80");
+  }
+  if (replicas !== undefined && replicas !== minReplicas) {
+    throw new HardeningError(scope, `replicas (${replicas}) and autoscaling.minReplicas (${minReplicas}) disagree`, "set one of them: with autoscaling, replicas is the minimum");
+  }
+  return { minReplicas, maxReplicas, targetCpuPercent };
 }
 
 function terraformForm(scope: IConstruct, text: string): string {

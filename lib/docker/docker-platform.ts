@@ -8,6 +8,8 @@ import {
   Exposure,
   Flow,
   HardeningError,
+  HostTimerUnits,
+  ITask,
   IWorkload,
   Labels,
   PlaceOptions,
@@ -16,14 +18,18 @@ import {
   ResourcesProps,
   SecureDefaults,
   Secret,
+  TaskOptions,
+  TaskSettings,
   Tier,
   WorkloadSpec,
   checkReason,
+  resolveTaskSettings,
 } from "../core";
 import { HardenedContainer } from "./hardened-container";
 import { PrivateTierNetwork } from "./private-tier-network";
 import { SubnetPool } from "./subnet-pool";
 import { renderHostFirewall } from "./host-firewall";
+import { renderTaskUnits } from "./systemd-timer";
 
 /** TLS client material for a remote Docker daemon. */
 export class DockerTls {
@@ -128,6 +134,26 @@ class DockerWorkload extends Construct implements IWorkload {
     return { host: this.spec.name, port: port.port };
   }
 }
+
+/** A task placed on a Docker host: a one-off container (`rm`) or a created container a host timer starts. */
+class DockerTask extends DockerWorkload implements ITask {
+  constructor(
+    scope: Construct,
+    id: string,
+    platform: DockerPlatform,
+    container: HardenedContainer,
+    public readonly task: TaskSettings,
+    public readonly hostTimer?: HostTimerUnits,
+  ) {
+    super(scope, id, platform, container);
+  }
+}
+
+/**
+ * Images of schedulers that drive Docker through its socket (root on the host for whoever controls
+ * them): refused as tasks, and never needed — a host timer starts scheduled tasks.
+ */
+const SOCKET_SCHEDULERS = /(^|\/)(ofelia|deck-chores|docker-crontab|crontab|cronicle|docker-cron|chadburn)$/;
 
 /** A flow network between two workloads. */
 interface FlowNetwork {
@@ -244,6 +270,72 @@ export class DockerPlatform extends Construct implements Platform {
     return workload;
   }
 
+  /**
+   * Places a task: a container with every default of {@link HardenedContainer} plus `restart = "no"`.
+   * A one-off task starts at apply time and removes itself (`rm = true`, `must_run = false`). A
+   * scheduled task is created but never started by Terraform (`start = false`): the returned
+   * `hostTimer` holds the systemd service and timer that run it (`docker start --attach`), also
+   * written as the Terraform output `<id>_Timer-<name>`. Schedulers that use the Docker socket are
+   * refused. What a Docker host cannot enforce (deadline of a one-off run, retries, TTL) is recorded
+   * as `platform-limit` labels.
+   */
+  public placeTask(scope: Construct, id: string, options: TaskOptions): ITask {
+    const name = options.name ?? id.toLowerCase();
+    if (this.workloads.has(name)) {
+      throw new HardeningError(scope, `a workload named ${JSON.stringify(name)} is already placed on ${this.node.path}`, "give each workload and task its own name");
+    }
+    const task = resolveTaskSettings(scope, options);
+    const socket = [...(options.secrets ?? []).map((s) => s.secret.hostPath), ...(options.volumes ?? []).map((v) => v.hostDirectory)].find((p) => p !== undefined && /docker\.sock/.test(p));
+    if (socket || (options.image && SOCKET_SCHEDULERS.test(options.image.repository))) {
+      throw new HardeningError(
+        scope,
+        `task ${name} is a scheduler that drives Docker through its socket (${socket ?? options.image.repository}): whoever controls it is root on the host`,
+        "give the task a schedule instead: the platform creates the container and a host systemd timer starts it",
+      );
+    }
+    const limits: Record<string, string> = { ...(options.platformLimits ?? {}) };
+    if (task.schedule === undefined) {
+      limits["active-deadline"] = `Docker has no run deadline: a one-off task may run past ${task.activeDeadlineSeconds}s; give it a schedule (the host timer enforces the deadline) or place it on Kubernetes`;
+    }
+    if (task.backoffLimit > 0) limits["backoff-limit"] = `Docker refuses a restart policy with --rm: backoffLimit ${task.backoffLimit} is not applied, a failed run is not retried`;
+    limits["ttl-after-finished"] =
+      task.schedule === undefined
+        ? "a one-off container removes itself when it exits (rm): its json-file logs go with it, ship them first if you need them"
+        : `a scheduled task's container is kept between runs for the host timer: it is not deleted after ${task.ttlSecondsAfterFinished}s, its json-file logs rotate at ${SecureDefaults.logMaxSize} x ${SecureDefaults.logMaxFile}`;
+    const tier = options.tier ?? Tier.APP;
+    const containerName = `${this.namePrefix}-${name}`;
+    const container = new HardenedContainer(scope, id, {
+      ...options,
+      name,
+      containerName,
+      network: this.tierNetwork(tier),
+      resourceDefaults: options.resources ? undefined : this.resourceDefaults,
+      publicAddress: this.publicAddress,
+      platformLimits: limits,
+      task: { scheduled: task.schedule !== undefined, runtime: task.runtimeClassName },
+      provider: this.provider,
+    });
+    const creds = container.spec.image.credentials;
+    if (creds) this.addRegistryAuth(container, container.spec.image.registry, creds.username, creds.password);
+    let hostTimer: HostTimerUnits | undefined;
+    if (task.schedule !== undefined) {
+      hostTimer = renderTaskUnits(container, {
+        containerName,
+        schedule: task.schedule,
+        activeDeadlineSeconds: task.activeDeadlineSeconds,
+        stopGraceSeconds: container.spec.stopGraceSeconds,
+        constructPath: container.node.path,
+      });
+      new TerraformOutput(this, `Timer-${name}`, {
+        description: `systemd units that run the scheduled task ${name}: install both under /etc/systemd/system/ on the Docker host, then systemctl enable --now ${hostTimer.timerName}`,
+        value: { [hostTimer.serviceName]: hostTimer.service, [hostTimer.timerName]: hostTimer.timer },
+      });
+    }
+    const workload = new DockerTask(container, "Workload", this, container, task, hostTimer);
+    this.workloads.set(name, workload);
+    return workload;
+  }
+
   public connect(from: IWorkload, to: IWorkload, portName: string): void {
     const a = this.own(from);
     const b = this.own(to);
@@ -274,8 +366,8 @@ export class DockerPlatform extends Construct implements Platform {
       });
       fn = { network, addresses: { [first.spec.name]: addr(2), [second.spec.name]: addr(3) }, rules: [] };
       this.flowNetworks.set(key, fn);
-      first.container.attachNetwork(name, fn.addresses[first.spec.name]);
-      second.container.attachNetwork(name, fn.addresses[second.spec.name]);
+      first.container.attachNetwork(network, fn.addresses[first.spec.name]);
+      second.container.attachNetwork(network, fn.addresses[second.spec.name]);
     }
     if (!fn.rules.some((r) => r.from === a.spec.name && r.to === b.spec.name && r.port === port.port)) {
       fn.rules.push({ from: a.spec.name, to: b.spec.name, port: port.port, protocol: port.protocol });

@@ -50,13 +50,35 @@ export interface HardenedContainerProps extends WorkloadProps {
    * @see CIS Docker Benchmark v1.6 5.14
    */
   readonly publicAddress?: string;
+  /**
+   * Runs the container as a task (see {@link DockerPlatform.placeTask}) instead of a service: no
+   * restart, no ports, and either started once and removed (`rm`) or created for a host timer.
+   *
+   * @default - a long-running service: restart on-failure at most 5 times
+   */
+  readonly task?: ContainerTaskMode;
   /** @default - the stack's default docker provider */
   readonly provider?: TerraformProvider;
 }
 
+/** How a task container runs. */
+export interface ContainerTaskMode {
+  /**
+   * Created but never started by Terraform (`start = false`, kept): a host timer starts it with
+   * `docker start --attach`. Otherwise it starts once at apply time and removes itself (`rm`).
+   */
+  readonly scheduled: boolean;
+  /**
+   * OCI runtime of the daemon (`runsc` for gVisor, `kata-runtime`), for untrusted code.
+   *
+   * @default - the daemon's default runtime
+   */
+  readonly runtime?: string;
+}
+
 /** A network the container joins besides its tier (a flow network). */
 interface ExtraNetwork {
-  readonly name: string;
+  readonly network: PrivateTierNetwork;
   readonly ipv4Address?: string;
 }
 
@@ -120,6 +142,9 @@ export class HardenedContainer extends Construct {
       if (s.secret.source === "existing") {
         throw new HardeningError(this, `secret ${s.secret.name} is an existing Kubernetes/Swarm secret object, which a Docker host does not have`, "use Secret.fromVariable (seeded volume) or Secret.fromHostFile (read-only bind mount)");
       }
+    }
+    if (props.task && spec.ports.length) {
+      throw new HardeningError(this, `a task takes no connections, but ports ${spec.ports.map((p) => p.name).join(", ")} are declared`, "drop the ports; a task reaches what it needs through flows and egress rules");
     }
     const uidgid = `${spec.identity.uid}:${spec.identity.gid}`;
 
@@ -188,6 +213,10 @@ export class HardenedContainer extends Construct {
     const cpuShares = Math.min(1023, Math.max(2, Math.round((1024 * spec.resources.cpuRequestMillis) / 1000)));
     const staticLabels = workloadLabels(spec, spec.edge ? "edge" : "workload");
     for (const [k, v] of Object.entries(DOCKER_CONTAINER_PLATFORM_LIMITS)) staticLabels[platformLimitLabel(k)] = v;
+    if (spec.replicas > 1) {
+      staticLabels[platformLimitLabel("replicas")] = `a Docker host runs one container per workload: ${spec.replicas} replicas were asked for, 1 runs; use SwarmPlatform or KubernetesPlatform to run more`;
+    }
+    const task = props.task;
 
     this.container = new Container(this, "Resource", {
       name: this.containerName,
@@ -206,14 +235,23 @@ export class HardenedContainer extends Construct {
       ipcMode: "private",
       memory: spec.resources.memoryMiB,
       memorySwap: spec.resources.memoryMiB,
-      cpus: (spec.resources.cpuMillis / 1000).toString(),
+      // CPU limit as CFS quota/period: provider 3.6.0-3.6.2 panics on `cpus` (declared a string,
+      // read as a float; kreuzwerker#759, fixed in 3.7.0), found on a real engine.
+      cpuPeriod: 100000,
+      cpuQuota: spec.resources.cpuMillis * 100,
       cpuShares,
       ulimit: [
         { name: "nofile", soft: spec.nofile, hard: spec.nofile },
         { name: "nproc", soft: spec.nproc, hard: spec.nproc },
       ],
-      restart: "on-failure",
-      maxRetryCount: SecureDefaults.maxRestarts,
+      // A task runs to completion: never restarted (a retry replays its payload), and a one-off
+      // run removes itself (Docker refuses `--rm` with any restart policy).
+      restart: task ? "no" : "on-failure",
+      maxRetryCount: task ? undefined : SecureDefaults.maxRestarts,
+      rm: task && !task.scheduled ? true : undefined,
+      mustRun: task ? false : undefined,
+      start: task?.scheduled ? false : undefined,
+      runtime: task?.runtime,
       healthcheck:
         spec.health.kind === "none"
           ? undefined
@@ -230,7 +268,8 @@ export class HardenedContainer extends Construct {
       destroyGraceSeconds: spec.stopGraceSeconds,
       // The tier network is the container's primary network: with no network_mode the container
       // would also join the default bridge.
-      networkMode: props.network.name,
+      // References, not names: Terraform must create the networks before the container.
+      networkMode: props.network.network.name,
       networksAdvanced: Lazy.anyValue({ produce: () => this.renderNetworks() }) as unknown as ContainerNetworksAdvanced[],
       ports: ports.length ? ports : undefined,
       mounts: mounts.length ? mounts : undefined,
@@ -243,8 +282,8 @@ export class HardenedContainer extends Construct {
   }
 
   /** Joins an additional network (a flow network), optionally with a fixed address. */
-  public attachNetwork(name: string, ipv4Address?: string): void {
-    if (!this.extraNetworks.some((n) => n.name === name)) this.extraNetworks.push({ name, ipv4Address });
+  public attachNetwork(network: PrivateTierNetwork, ipv4Address?: string): void {
+    if (!this.extraNetworks.some((n) => n.network === network)) this.extraNetworks.push({ network, ipv4Address });
   }
 
   /** Records a weakening decided after placement (e.g. egress anywhere), for the labels. */
@@ -260,12 +299,13 @@ export class HardenedContainer extends Construct {
   // Lazy values bypass the provider's camelCase → snake_case mapping: render Terraform names.
   private renderNetworks(): Array<Record<string, unknown>> {
     return [
-      { name: this.tierNetwork.name, aliases: [this.spec.name] },
+      { name: this.tierNetwork.network.name, aliases: [this.spec.name] },
       ...[...this.extraNetworks]
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((n) => ({ name: n.name, aliases: [this.spec.name], ipv4_address: n.ipv4Address })),
+        .sort((a, b) => a.network.name.localeCompare(b.network.name))
+        .map((n) => ({ name: n.network.network.name, aliases: [this.spec.name], ipv4_address: n.ipv4Address })),
     ];
   }
+
 
   private renderLabels(staticLabels: Record<string, string>): Array<{ label: string; value: string }> {
     const labels = { ...staticLabels };

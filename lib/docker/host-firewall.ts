@@ -33,6 +33,9 @@ export function renderHostFirewall(input: HostFirewallInput): string {
     `iptables -C DOCKER-USER -j ${fwd} 2>/dev/null || iptables -I DOCKER-USER 1 -j ${fwd}`,
     `iptables -N ${inp} 2>/dev/null || iptables -F ${inp}`,
     `iptables -C INPUT -j ${inp} 2>/dev/null || iptables -I INPUT 1 -j ${inp}`,
+    "# Docker before 28 makes 127.0.0.1-published ports reachable from the LAN segment (it routes",
+    "# 127.0.0.0/8 arriving on other interfaces to them): drop such packets before NAT.",
+    "iptables -t raw -C PREROUTING -d 127.0.0.0/8 ! -i lo -j DROP 2>/dev/null || iptables -t raw -I PREROUTING 1 -d 127.0.0.0/8 ! -i lo -j DROP",
   ];
   for (const f of input.flows) {
     lines.push(`# flow network ${f.bridge}: ${f.rules.map((r) => `${r.label}:${r.port}/${r.protocol}`).join(", ")}`);

@@ -3,3 +3,4 @@ export * from "./hardened-container";
 export * from "./secret-seeder";
 export * from "./docker-platform";
 export * from "./host-firewall";
+export * from "./systemd-timer";

@@ -26,6 +26,8 @@ export class HardenedDeployment extends HardenedWorkload {
     const meta = workloadMetadata(spec, spec.edge ? "edge" : "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });
     this.resource = new DeploymentV1(this, "Resource", {
       dependsOn: this.prerequisites(),
+      // The autoscaler owns the replica count: Terraform must not reset it on every apply.
+      lifecycle: spec.autoscaling ? { ignoreChanges: ["spec[0].replicas"] } : undefined,
       metadata: { name: spec.name, namespace: this.namespace, ...meta },
       spec: {
         replicas: String(spec.replicas),

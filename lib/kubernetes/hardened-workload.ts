@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformResource } from "cdktf";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
+import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
 import {
   DeploymentV1SpecTemplate,
   DeploymentV1SpecTemplateSpecContainer,
@@ -11,6 +12,7 @@ import {
   DeploymentV1SpecTemplateSpecVolume,
 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import {
+  AUTOSCALING_PLATFORM_LIMIT,
   Endpoint,
   Exposure,
   HardeningError,
@@ -50,6 +52,25 @@ export interface HardenedWorkloadProps extends WorkloadProps, KubernetesWorkload
   readonly defaults?: PodDefaults;
 }
 
+/** The controller kinds a {@link HardenedWorkload} renders a pod template for. */
+export type HardenedWorkloadKind = "Deployment" | "StatefulSet" | "Job" | "CronJob";
+
+/** Pod settings a controller kind adds to the shared template (tasks: restart policy, sandbox runtime). */
+export interface PodTemplateOverrides {
+  /**
+   * The pod's restart policy.
+   *
+   * @default - the controller's default (Always)
+   */
+  readonly restartPolicy?: "Never" | "OnFailure";
+  /**
+   * RuntimeClass of this pod only (a sandbox for untrusted code).
+   *
+   * @default - the platform's `defaults.runtimeClassName`
+   */
+  readonly runtimeClassName?: string;
+}
+
 /** The only capability the PSS *restricted* profile lets a container add back. */
 const RESTRICTED_ADDABLE = ["NET_BIND_SERVICE"];
 /** Volume names the pod template uses itself. */
@@ -84,16 +105,22 @@ export abstract class HardenedWorkload extends Construct {
   public readonly publicIngress?: IngressAllowPolicy;
   /** PodDisruptionBudget, when replicas > 1. */
   public readonly disruptionBudget?: PodDisruptionBudgetV1;
+  /** HorizontalPodAutoscaler (autoscaling/v2, CPU), when `autoscaling` is set. */
+  public readonly autoscaler?: HorizontalPodAutoscalerV2;
   /** Labels the controller, Services, policies and PDB select the pods by. */
   public readonly selector: Record<string, string>;
   /** The pod template handed to the controller. */
   protected readonly podTemplate: DeploymentV1SpecTemplate;
 
-  protected constructor(scope: Construct, id: string, props: HardenedWorkloadProps, kind: "Deployment" | "StatefulSet") {
+  protected constructor(scope: Construct, id: string, props: HardenedWorkloadProps, kind: HardenedWorkloadKind, pod: PodTemplateOverrides = {}) {
     super(scope, id);
     const defaults = props.defaults ?? {};
-    this.spec = resolveWorkload(this, props.name ?? id.toLowerCase(), props, { resources: defaults.resources });
+    const resolved = resolveWorkload(this, props.name ?? id.toLowerCase(), props, { resources: defaults.resources });
+    // Kubernetes renders the autoscaler itself: the platform limit core records is not one here.
+    const { [AUTOSCALING_PLATFORM_LIMIT]: _autoscalingLimit, ...platformLimits } = resolved.platformLimits;
+    this.spec = resolved.autoscaling && kind !== "Job" && kind !== "CronJob" ? { ...resolved, platformLimits } : resolved;
     const spec = this.spec;
+    const task = kind === "Job" || kind === "CronJob";
     if (!props.namespace) throw new HardeningError(this, "namespace is missing", "pass a HardenedNamespace (or the name of an existing, PSA-restricted namespace)");
     this.namespace = typeof props.namespace === "string" ? props.namespace : props.namespace.name;
     const ns = this.namespace;
@@ -102,8 +129,13 @@ export abstract class HardenedWorkload extends Construct {
     if (bad.length) {
       throw new HardeningError(this, `capabilities ${bad.join(", ")} cannot be added on Kubernetes: the Pod Security Standards restricted profile admits only NET_BIND_SERVICE`, "drop them; a restricted namespace would reject the pod");
     }
-    if (spec.volumes.length && kind === "Deployment") {
-      throw new HardeningError(this, `${spec.name} declares volumes (${spec.volumes.map((v) => v.name).join(", ")}), which a Deployment cannot keep per replica`, "use HardenedStatefulSet (KubernetesPlatform.place picks it for workloads with volumes)");
+    if (spec.volumes.length && kind !== "StatefulSet") {
+      throw new HardeningError(this, `${spec.name} declares volumes (${spec.volumes.map((v) => v.name).join(", ")}), which a ${kind} cannot keep per replica`, kind === "Deployment" ? "use HardenedStatefulSet (KubernetesPlatform.place picks it for workloads with volumes)" : "a task keeps no state: write results to a data store through a flow");
+    }
+    if (task) {
+      if (spec.ports.length) throw new HardeningError(this, `a ${kind} is a task and takes no connections, but ports ${spec.ports.map((p) => p.name).join(", ")} are declared`, "drop the ports; a task reaches what it needs through flows and egress rules");
+      if (spec.replicas !== 1) throw new HardeningError(this, `a ${kind} runs one pod per run, got replicas ${spec.replicas}`, "omit replicas; schedule more runs or place more tasks instead");
+      if (spec.autoscaling) throw new HardeningError(this, `a ${kind} cannot be autoscaled`, "drop autoscaling");
     }
     for (const v of spec.volumes) {
       if (v.hostDirectory !== undefined) throw new HardeningError(this, `volume ${v.name} names hostDirectory ${v.hostDirectory}: hostPath volumes are refused on Kubernetes`, "omit hostDirectory: the volume becomes a PersistentVolumeClaim");
@@ -153,14 +185,25 @@ export abstract class HardenedWorkload extends Construct {
         flows: ranges.map((r) => `${r}>${spec.name}:${publicPorts.map((p) => p.name).join("+")}`),
       });
     }
-    if (spec.replicas > 1) {
+    if (spec.autoscaling) {
+      this.autoscaler = new HorizontalPodAutoscalerV2(this, "Autoscaler", {
+        metadata: { name: spec.name, namespace: ns, ...partMetadata(spec) },
+        spec: {
+          minReplicas: spec.autoscaling.minReplicas,
+          maxReplicas: spec.autoscaling.maxReplicas,
+          scaleTargetRef: { apiVersion: "apps/v1", kind, name: spec.name },
+          metric: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: spec.autoscaling.targetCpuPercent } } }],
+        },
+      });
+    }
+    if (spec.replicas > 1 || (spec.autoscaling?.maxReplicas ?? 1) > 1) {
       this.disruptionBudget = new PodDisruptionBudgetV1(this, "DisruptionBudget", {
         metadata: { name: spec.name, namespace: ns, ...partMetadata(spec) },
         spec: { maxUnavailable: "1", selector: { matchLabels: { ...this.selector } } },
       });
     }
 
-    this.podTemplate = this.renderPodTemplate(defaults, envSecrets?.variables ?? []);
+    this.podTemplate = this.renderPodTemplate(defaults, envSecrets?.variables ?? [], task, pod);
   }
 
   /** How peers with a flow reach the named port: the Service name (same namespace) and port. */
@@ -200,7 +243,7 @@ export abstract class HardenedWorkload extends Construct {
     return limits;
   }
 
-  private renderPodTemplate(defaults: PodDefaults, envSecrets: readonly SecretEnvVar[]): DeploymentV1SpecTemplate {
+  private renderPodTemplate(defaults: PodDefaults, envSecrets: readonly SecretEnvVar[], task: boolean, pod: PodTemplateOverrides): DeploymentV1SpecTemplate {
     const spec = this.spec;
     const uid = String(spec.identity.uid);
     const gid = String(spec.identity.gid);
@@ -280,7 +323,7 @@ export abstract class HardenedWorkload extends Construct {
         seccompProfile,
       },
       volumeMount: mounts,
-      ...this.probes(),
+      ...this.probes(task),
     };
 
     const meta = workloadMetadata(spec, spec.edge ? "edge" : "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });
@@ -294,7 +337,8 @@ export abstract class HardenedWorkload extends Construct {
         hostNetwork: false,
         hostPid: false,
         hostIpc: false,
-        runtimeClassName: defaults.runtimeClassName,
+        runtimeClassName: pod.runtimeClassName ?? defaults.runtimeClassName,
+        restartPolicy: pod.restartPolicy,
         terminationGracePeriodSeconds: spec.stopGraceSeconds,
         imagePullSecrets: this.pullSecret ? [{ name: this.pullSecret.secretName }] : undefined,
         securityContext: {
@@ -316,7 +360,7 @@ export abstract class HardenedWorkload extends Construct {
   }
 
   /** Probes from the workload's health check: exec or tcpSocket; `none` renders none. */
-  private probes(): Pick<DeploymentV1SpecTemplateSpecContainer, "livenessProbe" | "readinessProbe" | "startupProbe"> {
+  private probes(task: boolean): Pick<DeploymentV1SpecTemplateSpecContainer, "livenessProbe" | "readinessProbe" | "startupProbe"> {
     const h = this.spec.health;
     if (h.kind === "none") return {};
     const action: Pick<DeploymentV1SpecTemplateSpecContainerLivenessProbe, "exec" | "tcpSocket"> =
@@ -326,7 +370,8 @@ export abstract class HardenedWorkload extends Construct {
     const startupPeriod = 5;
     return {
       livenessProbe: probe,
-      readinessProbe: probe,
+      // Nothing routes to a task: readiness means nothing there; liveness still kills a hung run.
+      readinessProbe: task ? undefined : probe,
       // Holds liveness off for the start period, then hands over.
       startupProbe: { ...action, periodSeconds: startupPeriod, timeoutSeconds: t.timeoutSeconds, failureThreshold: Math.ceil(t.startPeriodSeconds / startupPeriod) + t.retries },
     };

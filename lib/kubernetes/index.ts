@@ -14,3 +14,5 @@ export * from "./hardened-workload";
 export * from "./hardened-deployment";
 export * from "./hardened-stateful-set";
 export * from "./kubernetes-platform";
+export * from "./hardened-job";
+export * from "./hardened-cron-job";

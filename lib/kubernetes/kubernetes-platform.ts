@@ -2,9 +2,11 @@ import { createHash } from "crypto";
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { EgressRule, Endpoint, Exposure, Flow, HardeningError, IWorkload, PlaceOptions, Platform, Protocol, WorkloadSpec } from "../core";
+import { EgressRule, Endpoint, Exposure, Flow, HardeningError, ITask, IWorkload, PlaceOptions, Platform, Protocol, TaskOptions, TaskSettings, WorkloadSpec } from "../core";
 import { EgressAllowPolicy, IngressAllowPolicy } from "./allow-policy";
+import { HardenedCronJob } from "./hardened-cron-job";
 import { HardenedDeployment } from "./hardened-deployment";
+import { HardenedJob } from "./hardened-job";
 import { HardenedNamespace, HardenedNamespaceProps } from "./hardened-namespace";
 import { HardenedStatefulSet } from "./hardened-stateful-set";
 import { HardenedWorkload } from "./hardened-workload";
@@ -66,6 +68,27 @@ export class KubernetesWorkload extends Construct implements IWorkload {
   /** The Service name (same namespace) and port of the named port. */
   public endpoint(portName: string): Endpoint {
     return this.controller.endpoint(portName);
+  }
+}
+
+/** Options of a task placed by {@link KubernetesPlatform.placeTask}. */
+export interface KubernetesTaskOptions extends TaskOptions, KubernetesWorkloadOptions {}
+
+/** A task placed on a Kubernetes platform: a Job (one-off) or a CronJob (scheduled). */
+export class KubernetesTask extends KubernetesWorkload implements ITask {
+  constructor(
+    scope: Construct,
+    id: string,
+    platform: KubernetesPlatform,
+    /** The HardenedJob or HardenedCronJob. */
+    public readonly job: HardenedJob | HardenedCronJob,
+  ) {
+    super(scope, id, platform, job);
+  }
+
+  /** The validated task settings. */
+  public get task(): TaskSettings {
+    return this.job.task;
   }
 }
 
@@ -133,6 +156,24 @@ export class KubernetesPlatform extends Construct implements Platform {
     const workload = new KubernetesWorkload(controller, "Workload", this, controller);
     this.workloads.set(name, workload);
     return workload;
+  }
+
+  /**
+   * Places a task: a {@link HardenedJob} when it runs once, a {@link HardenedCronJob} when it has a
+   * `schedule`. Its pods get every PSS-restricted default of a Deployment, and the namespace's
+   * default deny: a task reaches only what flows and egress rules allow.
+   */
+  public placeTask(scope: Construct, id: string, options: KubernetesTaskOptions): KubernetesTask {
+    const name = options.name ?? id.toLowerCase();
+    if (this.workloads.has(name)) {
+      throw new HardeningError(scope, `a workload named ${JSON.stringify(name)} is already placed on ${this.node.path}`, "give each workload and task its own name");
+    }
+    const { schedule, ...rest } = options;
+    const props = { ...rest, name, namespace: this.namespace, defaults: this.defaults };
+    const job = schedule !== undefined ? new HardenedCronJob(scope, id, { ...props, schedule }) : new HardenedJob(scope, id, props);
+    const task = new KubernetesTask(job, "Workload", this, job);
+    this.workloads.set(name, task);
+    return task;
   }
 
   /**

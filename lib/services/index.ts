@@ -2,3 +2,4 @@ export * from "./hardened-service";
 export * from "./iii";
 export * from "./edge";
 export * from "./redis";
+export * from "./workers";

@@ -132,7 +132,7 @@ export const CASES: readonly RuleCase[] = [
   { rule: "CIS-DOCKER-5.6", target: SV, violate: (d) => CS(d).mounts.push({ type: "bind", source: "/usr/lib", target: "/x" }) },
   { rule: "CIS-DOCKER-5.8", target: C1, violate: (d) => (C(d).ports[0].external = 80) },
   { rule: "CIS-DOCKER-5.8", target: SV, violate: (d) => ((d.resource.docker_service.svc as any).endpoint_spec = { ports: [{ target_port: 8080, published_port: 443 }] }) },
-  { rule: "CIS-DOCKER-5.10", target: C1, violate: (d) => (C(d).network_mode = "host") },
+  { rule: "CIS-DOCKER-5.10", target: C1, violate: (d) => (C(d).network_mode = "host"), passes: [(d) => (C(d).network_mode = "${docker_network.app.name}")] },
   { rule: "CIS-DOCKER-5.11", target: C1, violate: (d) => delete C(d).memory },
   { rule: "CIS-DOCKER-5.11", target: SV, violate: (d) => delete S(d).resources.limits.memory_bytes },
   { rule: "CIS-DOCKER-5.12", target: C1, violate: (d) => delete C(d).cpu_shares, passes: [(d) => (delete C(d).cpu_shares, (C(d).cpus = "0.5"))] },
@@ -154,7 +154,16 @@ export const CASES: readonly RuleCase[] = [
   { rule: "CIS-DOCKER-5.27", target: C1, violate: (d) => (C(d).healthcheck = { test: ["NONE"] }) },
   { rule: "CIS-DOCKER-5.27", target: SV, violate: (d) => delete CS(d).healthcheck },
   { rule: "CIS-DOCKER-5.29", target: C1, violate: (d) => (C(d).ulimit = [{ name: "nofile", soft: 1024, hard: 1024 }]), outcome: "platform-limit" },
-  { rule: "CIS-DOCKER-5.30", target: C1, violate: (d) => delete C(d).networks_advanced, passes: [(d) => (delete C(d).networks_advanced, (C(d).network_mode = "none"))] },
+  {
+    rule: "CIS-DOCKER-5.30",
+    target: C1,
+    violate: (d) => delete C(d).networks_advanced,
+    passes: [
+      (d) => (delete C(d).networks_advanced, (C(d).network_mode = "none")),
+      // what HardenedContainer writes: a reference to a docker_network resource (a user-defined network)
+      (d) => (C(d).network_mode = "${docker_network.app.name}"),
+    ],
+  },
   { rule: "CIS-DOCKER-5.31", target: C1, violate: (d) => (C(d).userns_mode = "host") },
   { rule: "CIS-DOCKER-5.32", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", read_only: true }) },
   { rule: "CIS-DOCKER-5.32", target: SV, violate: (d) => CS(d).mounts.push({ type: "bind", source: "/run/containerd/containerd.sock", target: "/c.sock" }) },

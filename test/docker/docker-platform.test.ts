@@ -127,8 +127,9 @@ describe("flows", () => {
     expect(dockerLabels(flow)["cdktf-hardened.io/role"]).toBe("flow-network");
     const web = resourceAt(json, "docker_container", "web/Resource");
     const db = resourceAt(json, "docker_container", "db/Resource");
-    expect(blocks(web.networks_advanced).map((n: any) => n.name)).toEqual(["test-app", flow.name]);
-    expect(blocks(db.networks_advanced).map((n: any) => n.name)).toEqual(["test-data", flow.name]);
+    const ref = (prefix: string) => `\${docker_network.${resourcesOf(json, "docker_network").map(([id]) => id).find((id) => id.startsWith(prefix))}.name}`;
+    expect(blocks(web.networks_advanced).map((n: any) => n.name)).toEqual([ref("host_Tier-app"), ref("host_Flow-db-web")]);
+    expect(blocks(db.networks_advanced).map((n: any) => n.name)).toEqual([ref("host_Tier-data"), ref("host_Flow-db-web")]);
     expect(blocks(db.networks_advanced)[1].ipv4_address).toMatch(/^10\.213\./);
     expect(dockerLabels(web)["cdktf-hardened.io/flows"]).toBe("web>db:sql");
   });

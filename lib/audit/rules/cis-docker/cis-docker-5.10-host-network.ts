@@ -1,6 +1,6 @@
 import { cisDockerRule } from "../../docker-rule";
 import { PASS, fail, unknown } from "../../types";
-import { isRef, refsIn } from "../../values";
+import { isRef, isUserNetworkRef, refsIn } from "../../values";
 
 /** CIS Docker 5.10: no `network_mode = "host"`. */
 export const CisDocker510HostNetwork = cisDockerRule({
@@ -11,6 +11,7 @@ export const CisDocker510HostNetwork = cisDockerRule({
   fix: "Remove `network_mode = \"host\"`; attach the container to a user-defined network.",
   container(body) {
     const v = body.network_mode;
+    if (isUserNetworkRef(v)) return PASS;
     if (isRef(v)) return unknown("network_mode is computed", refsIn(v));
     return typeof v === "string" && v.toLowerCase() === "host" ? fail("network_mode is host") : PASS;
   },

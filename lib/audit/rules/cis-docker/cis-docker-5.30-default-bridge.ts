@@ -1,6 +1,6 @@
 import { cisDockerRule } from "../../docker-rule";
 import { PASS, fail, unknown } from "../../types";
-import { children, isRef, refsIn } from "../../values";
+import { children, isRef, isUserNetworkRef, refsIn } from "../../values";
 
 /** CIS Docker 5.30: the default bridge docker0 is not used. */
 export const CisDocker530DefaultBridge = cisDockerRule({
@@ -12,6 +12,7 @@ export const CisDocker530DefaultBridge = cisDockerRule({
   staticReading: "docker-bench inspects the bridge's members at run time; statically a container fails when `network_mode` is bridge/default, or when it is unset and no `networks_advanced` is given. Whether a container with `networks_advanced` and no `network_mode` is also attached to docker0 depends on the provider version; the real-engine tests are the check of that.",
   container(body) {
     const mode = body.network_mode;
+    if (isUserNetworkRef(mode)) return PASS;
     if (isRef(mode)) return unknown("network_mode is computed", refsIn(mode));
     if (mode === "bridge" || mode === "default") return fail(`network_mode is ${mode}: the container joins docker0`);
     if ((mode === undefined || mode === null || mode === "") && children(body, "networks_advanced").length === 0) return fail("no network_mode and no networks_advanced: the container joins docker0");
