@@ -531,6 +531,20 @@ function dedupe(ws: Weakening[]): Weakening[] {
   return [...seen.values()].sort((a, b) => a.control.localeCompare(b.control));
 }
 
+/**
+ * The identity a Docker-family platform (Docker host, Swarm) runs a workload as: a named volume is
+ * writable only for the owner of the image's directory (Docker copies it on first mount), so a
+ * workload that names that owner (`DataVolume.imageOwner`) and chose no identity runs as the owner,
+ * recorded as a weakening. Kubernetes does not need this (`fsGroup`).
+ */
+export function dockerVolumeIdentity(props: Pick<WorkloadProps, "identity" | "volumes">): Identity | undefined {
+  if (props.identity) return props.identity;
+  const owned = (props.volumes ?? []).find((v) => !v.hostDirectory && v.imageOwner);
+  if (!owned) return undefined;
+  const { uid, gid } = owned.imageOwner!;
+  return Identity.fromImage(uid, gid, { reason: `on Docker a named volume is writable only for the owner of the image's ${owned.path} (uid ${uid}), copied on first mount` });
+}
+
 /** The labels every resource of a workload carries (see `labels.ts`). */
 export function workloadLabels(spec: WorkloadSpec, role: ResourceRole, extra: Record<string, string> = {}): Record<string, string> {
   const labels: Record<string, string> = {

@@ -5,10 +5,10 @@ import { Volume } from "@cdktf/provider-docker/lib/volume";
 import {
   Exposure,
   HardeningError,
-  Identity,
   Labels,
   ResourcesProps,
   SecureDefaults,
+  dockerVolumeIdentity,
   WorkloadProps,
   WorkloadSpec,
   platformLimitLabel,
@@ -116,14 +116,8 @@ export class HardenedContainer extends Construct {
   constructor(scope: Construct, id: string, props: HardenedContainerProps) {
     super(scope, id);
     const name = props.name ?? id.toLowerCase();
-    // A named volume is writable only for the owner of the image's directory (Docker copies it on
-    // first mount); a workload that says who that is runs as that owner here, recorded.
-    const owned = props.identity ? undefined : (props.volumes ?? []).find((v) => !v.hostDirectory && v.imageOwner);
-    const identity = owned
-      ? Identity.fromImage(owned.imageOwner!.uid, owned.imageOwner!.gid, {
-          reason: `on Docker a named volume is writable only for the owner of the image's ${owned.path} (uid ${owned.imageOwner!.uid}), copied on first mount`,
-        })
-      : props.identity;
+    // A named volume is writable only for the owner of the image's directory: see dockerVolumeIdentity.
+    const identity = dockerVolumeIdentity(props);
     this.spec = resolveWorkload(this, name, { ...props, identity }, { resources: props.resourceDefaults });
     const spec = this.spec;
     this.containerName = props.containerName ?? name;

@@ -13,6 +13,7 @@ import {
   WorkloadSpec,
   platformLimitLabel,
   resolveWorkload,
+  dockerVolumeIdentity,
   sortedLabels,
   workloadLabels,
 } from "../core";
@@ -119,7 +120,7 @@ export class HardenedSwarmService extends Construct {
   constructor(scope: Construct, id: string, props: HardenedSwarmServiceProps) {
     super(scope, id);
     const name = props.name ?? id.toLowerCase();
-    this.spec = resolveWorkload(this, name, props, { resources: props.resourceDefaults });
+    this.spec = resolveWorkload(this, name, { ...props, identity: dockerVolumeIdentity(props) }, { resources: props.resourceDefaults });
     const spec = this.spec;
     this.serviceName = props.serviceName ?? name;
     this.homeNetwork = props.network;
