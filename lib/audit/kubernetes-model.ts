@@ -378,16 +378,22 @@ export function policyBuckets(ctx: AuditContext): ReadonlyMap<string, PolicyBuck
     const out = new Map<string, { catchAll: PolicyModel[]; byLabel: Map<string, PolicyModel[]>; others: PolicyModel[] }>();
     for (const [ns, list] of policiesByNamespace(ctx).byName) {
       const b = { catchAll: [] as PolicyModel[], byLabel: new Map<string, PolicyModel[]>(), others: [] as PolicyModel[] };
+      const literalPairs = (p: PolicyModel) => Object.entries(stringMap(p.selector?.match_labels)).filter(([, v]) => typeof v === "string" && !isRef(v));
+      // Bucket each policy under its rarest label pair: a pair every policy shares (managed-by)
+      // would put all policies in one bucket and make matching quadratic.
+      const frequency = new Map<string, number>();
+      for (const p of list) for (const [k, v] of literalPairs(p)) frequency.set(key(k, v as string), (frequency.get(key(k, v as string)) ?? 0) + 1);
       for (const p of list) {
         if (isEmptySelector(p.selector)) {
           b.catchAll.push(p);
           continue;
         }
-        const pair = Object.entries(stringMap(p.selector?.match_labels)).find(([, v]) => typeof v === "string" && !isRef(v));
-        if (!pair) {
+        const pairs = literalPairs(p);
+        if (pairs.length === 0) {
           b.others.push(p);
           continue;
         }
+        const pair = pairs.reduce((best, cur) => (frequency.get(key(cur[0], cur[1] as string))! < frequency.get(key(best[0], best[1] as string))! ? cur : best));
         const k = key(pair[0], pair[1] as string);
         let l = b.byLabel.get(k);
         if (!l) b.byLabel.set(k, (l = []));

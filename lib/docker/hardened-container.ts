@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Lazy, TerraformProvider } from "cdktf";
+import { TerraformProvider } from "cdktf";
 import { Container, ContainerMounts, ContainerNetworksAdvanced } from "@cdktf/provider-docker/lib/container";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import {
@@ -111,6 +111,7 @@ export class HardenedContainer extends Construct {
   private readonly extraNetworks: ExtraNetwork[] = [];
   private readonly flowLabels: string[] = [];
   private readonly lateWeakenings = new Map<string, string>();
+  private readonly staticLabels: Record<string, string>;
   private readonly tierNetwork: PrivateTierNetwork;
 
   constructor(scope: Construct, id: string, props: HardenedContainerProps) {
@@ -206,6 +207,7 @@ export class HardenedContainer extends Construct {
 
     const cpuShares = Math.min(1023, Math.max(2, Math.round((1024 * spec.resources.cpuRequestMillis) / 1000)));
     const staticLabels = workloadLabels(spec, spec.edge ? "edge" : "workload");
+    this.staticLabels = staticLabels;
     for (const [k, v] of Object.entries(DOCKER_CONTAINER_PLATFORM_LIMITS)) staticLabels[platformLimitLabel(k)] = v;
     if (spec.replicas > 1) {
       staticLabels[platformLimitLabel("replicas")] = `a Docker host runs one container per workload: ${spec.replicas} replicas were asked for, 1 runs; use SwarmPlatform or KubernetesPlatform to run more`;
@@ -264,10 +266,11 @@ export class HardenedContainer extends Construct {
       // would also join the default bridge.
       // References, not names: Terraform must create the networks before the container.
       networkMode: props.network.network.name,
-      networksAdvanced: Lazy.anyValue({ produce: () => this.renderNetworks() }) as unknown as ContainerNetworksAdvanced[],
+      // Re-put whenever a flow network or label is added (cheaper to synthesize than Lazy values).
+      networksAdvanced: this.renderNetworks(),
       ports: ports.length ? ports : undefined,
       mounts: mounts.length ? mounts : undefined,
-      labels: Lazy.anyValue({ produce: () => this.renderLabels(staticLabels) }) as any,
+      labels: this.renderLabels(staticLabels),
       provider: props.provider,
       dependsOn: this.seeder ? [this.seeder.container] : undefined,
     });
@@ -277,29 +280,32 @@ export class HardenedContainer extends Construct {
 
   /** Joins an additional network (a flow network), optionally with a fixed address. */
   public attachNetwork(network: PrivateTierNetwork, ipv4Address?: string): void {
-    if (!this.extraNetworks.some((n) => n.network === network)) this.extraNetworks.push({ network, ipv4Address });
+    if (this.extraNetworks.some((n) => n.network === network)) return;
+    this.extraNetworks.push({ network, ipv4Address });
+    this.container.putNetworksAdvanced(this.renderNetworks());
   }
 
   /** Records a weakening decided after placement (e.g. egress anywhere), for the labels. */
   public recordWeakening(control: string, reason: string): void {
     this.lateWeakenings.set(control, reason);
+    this.container.putLabels(this.renderLabels(this.staticLabels));
   }
 
   /** Records a flow this container takes part in (`from>to:port`), for the labels. */
   public recordFlow(flow: string): void {
-    if (!this.flowLabels.includes(flow)) this.flowLabels.push(flow);
+    if (this.flowLabels.includes(flow)) return;
+    this.flowLabels.push(flow);
+    this.container.putLabels(this.renderLabels(this.staticLabels));
   }
 
-  // Lazy values bypass the provider's camelCase → snake_case mapping: render Terraform names.
-  private renderNetworks(): Array<Record<string, unknown>> {
+  private renderNetworks(): ContainerNetworksAdvanced[] {
     return [
       { name: this.tierNetwork.network.name, aliases: [this.spec.name] },
       ...[...this.extraNetworks]
         .sort((a, b) => a.network.name.localeCompare(b.network.name))
-        .map((n) => ({ name: n.network.network.name, aliases: [this.spec.name], ipv4_address: n.ipv4Address })),
+        .map((n) => ({ name: n.network.network.name, aliases: [this.spec.name], ipv4Address: n.ipv4Address })),
     ];
   }
-
 
   private renderLabels(staticLabels: Record<string, string>): Array<{ label: string; value: string }> {
     const labels = { ...staticLabels };

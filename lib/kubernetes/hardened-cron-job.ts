@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
-import { CronJobV1, CronJobV1SpecJobTemplateSpecTemplate } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
+import type { CronJobV1, CronJobV1SpecJobTemplateSpecTemplate } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { HardeningError, TaskSettings, resolveTaskSettings } from "../core";
 import { KubernetesTaskSettings, jobSpec } from "./hardened-job";
 import { HardenedWorkload, HardenedWorkloadProps } from "./hardened-workload";
 import { partMetadata, workloadMetadata } from "./metadata";
+import { cronJobModule } from "./provider-modules";
 
 /** Props of {@link HardenedCronJob}. */
 export interface HardenedCronJobProps extends HardenedWorkloadProps, KubernetesTaskSettings {
@@ -43,7 +44,7 @@ export class HardenedCronJob extends HardenedWorkload {
     }
     const spec = this.spec;
     const meta = workloadMetadata(spec, "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });
-    this.resource = new CronJobV1(this, "Resource", {
+    this.resource = new (cronJobModule().CronJobV1)(this, "Resource", {
       dependsOn: this.prerequisites(),
       metadata: { name: spec.name, namespace: this.namespace, ...meta },
       spec: {

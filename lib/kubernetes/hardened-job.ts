@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
-import { JobV1, JobV1SpecTemplate } from "@cdktf/provider-kubernetes/lib/job-v1";
+import type { JobV1, JobV1SpecTemplate } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { TaskSettings, TaskSettingsProps, resolveTaskSettings } from "../core";
 import { HardenedWorkload, HardenedWorkloadProps } from "./hardened-workload";
 import { workloadMetadata } from "./metadata";
+import { jobModule } from "./provider-modules";
 
 /** Task settings of a Job or CronJob (see `TaskOptions` in core for each default). */
 export type KubernetesTaskSettings = Omit<TaskSettingsProps, "schedule">;
@@ -33,7 +34,7 @@ export class HardenedJob extends HardenedWorkload {
     this.task = task;
     const spec = this.spec;
     const meta = workloadMetadata(spec, "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });
-    this.resource = new JobV1(this, "Resource", {
+    this.resource = new (jobModule().JobV1)(this, "Resource", {
       dependsOn: this.prerequisites(),
       metadata: { name: spec.name, namespace: this.namespace, ...meta },
       // `terraform apply` starts the task and returns; the Job's own limits bound the run.

@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
-import { StatefulSetV1, StatefulSetV1SpecTemplateSpec } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
+import type { StatefulSetV1, StatefulSetV1SpecTemplateSpec } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
 import { HardeningError } from "../core";
 import { HardenedWorkload, HardenedWorkloadProps } from "./hardened-workload";
 import { partMetadata, workloadMetadata } from "./metadata";
+import { statefulSetModule } from "./provider-modules";
 
 /** Props of {@link HardenedStatefulSet}. */
 export interface HardenedStatefulSetProps extends HardenedWorkloadProps {}
@@ -36,7 +37,8 @@ export class HardenedStatefulSet extends HardenedWorkload {
       };
     });
     const meta = workloadMetadata(spec, spec.edge ? "edge" : "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });
-    this.resource = new StatefulSetV1(this, "Resource", {
+    // Loaded on first use (provider-modules.ts): most apps place no StatefulSet.
+    this.resource = new (statefulSetModule().StatefulSetV1)(this, "Resource", {
       dependsOn: this.prerequisites(),
       // The autoscaler owns the replica count: Terraform must not reset it on every apply.
       lifecycle: spec.autoscaling ? { ignoreChanges: ["spec[0].replicas"] } : undefined,

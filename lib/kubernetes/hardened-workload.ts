@@ -2,7 +2,8 @@ import { Construct } from "constructs";
 import { TerraformResource } from "cdktf";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
-import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
+import type { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
+import { autoscalerModule } from "./provider-modules";
 import {
   DeploymentV1SpecTemplate,
   DeploymentV1SpecTemplateSpecContainer,
@@ -186,7 +187,7 @@ export abstract class HardenedWorkload extends Construct {
       });
     }
     if (spec.autoscaling) {
-      this.autoscaler = new HorizontalPodAutoscalerV2(this, "Autoscaler", {
+      this.autoscaler = new (autoscalerModule().HorizontalPodAutoscalerV2)(this, "Autoscaler", {
         metadata: { name: spec.name, namespace: ns, ...partMetadata(spec) },
         spec: {
           minReplicas: spec.autoscaling.minReplicas,
