@@ -44,7 +44,8 @@ export function twoTierWorkloads(scope: Construct, platform: Platform, options: 
     tier: Tier.DATA,
     ports: [{ name: "kv", port: 7000 }],
     secrets: [{ secret: password, pathEnv: "STORE_PASSWORD_FILE" }],
-    writablePaths: [{ path: "/var/lib/store", sizeMiB: 64 }],
+    // A path the image does not ship: on Swarm a tmpfs over a shipped directory stays root-owned.
+    writablePaths: [{ path: "/run/store", sizeMiB: 64 }],
     health: HealthCheck.tcp("kv", { exec: ["/usr/local/bin/healthcheck", "tcp://127.0.0.1:7000"] }),
   });
   platform.connect(web, store, "kv");

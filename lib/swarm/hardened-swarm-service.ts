@@ -204,11 +204,14 @@ export class HardenedSwarmService extends Construct {
       }
     });
 
-    // Writable paths: size-limited tmpfs; the engine mounts them noexec,nosuid,nodev. No mode:
-    // the tmpfs default 1777 is writable by the workload's uid (the provider cannot set an owner).
+    // Writable paths: tmpfs; the engine mounts them noexec,nosuid,nodev. No tmpfs_options at all:
+    // provider 3.6.2 panics on any tmpfs_options block of a docker_service ("interface {} is int,
+    // not int64", fixed in 4.0.0; found on a real engine), so the size cap is a platform limit and
+    // the task's memory limit (tmpfs pages are charged to it) bounds them. No owner either: at a
+    // path the image does not ship the tmpfs is root-owned 1777, writable by the workload's uid.
     const mounts: ServiceTaskSpecContainerSpecMounts[] = [
-      { type: "tmpfs", target: "/tmp", tmpfsOptions: { sizeBytes: SecureDefaults.tmpSizeMiB * MIB } },
-      ...spec.writablePaths.map((w) => ({ type: "tmpfs", target: w.path, tmpfsOptions: { sizeBytes: w.sizeMiB * MIB } })),
+      { type: "tmpfs", target: "/tmp" },
+      ...spec.writablePaths.map((w) => ({ type: "tmpfs", target: w.path })),
     ];
     for (const v of spec.volumes) {
       if (v.hostDirectory) {

@@ -48,7 +48,13 @@ export const SWARM_SERVICE_PLATFORM_LIMITS: readonly SwarmPlatformLimit[] = [
     control: "tmpfs-owner",
     owner: "provider",
     engineSince: "1.46",
-    text: "tmpfs mounts take only size and mode (Engine API 1.46 adds tmpfs options; the provider has none): writable paths are root-owned mode 1777 (noexec,nosuid,nodev by engine default), or copy the owner and mode of a directory the image ships there",
+    text: "tmpfs mounts cannot set an owner (Engine API 1.46 adds tmpfs options; the provider has none): at a path the image does not ship a writable path is root-owned mode 1777 (noexec,nosuid,nodev by engine default); over a directory the image ships it takes that directory's mode but stays root-owned, unwritable for the workload: keep writable paths where the image ships nothing",
+  },
+  {
+    control: "tmpfs-size",
+    owner: "provider",
+    engineSince: "1.25",
+    text: "provider 3.6.2 panics on any tmpfs_options block of a docker_service (fixed in 4.0.0), so writable paths carry no size cap; tmpfs pages count against the task's memory limit, which bounds them",
   },
   {
     control: "seccomp-profile",

@@ -55,11 +55,11 @@ describe("examples/swarm/two-tier.ts", () => {
     expect(text).not.toMatch(/"data":\s*"[A-Za-z0-9+/=]{8,}"/);
   });
 
-  test("the store keeps its writable path as a sized tmpfs; both run read-only without capabilities", () => {
+  test("the store keeps its writable path as a tmpfs; both run read-only without capabilities", () => {
     const store = resourceAt(json, "docker_service", "store/Resource").task_spec.container_spec;
     expect(store.mounts).toEqual([
-      { type: "tmpfs", target: "/tmp", tmpfs_options: { size_bytes: 64 * 1024 * 1024 } },
-      { type: "tmpfs", target: "/var/lib/store", tmpfs_options: { size_bytes: 64 * 1024 * 1024 } },
+      { type: "tmpfs", target: "/tmp" },
+      { type: "tmpfs", target: "/run/store" },
     ]);
     for (const [, s] of resourcesOf(json, "docker_service")) {
       expect(s.task_spec.container_spec.read_only).toBe(true);

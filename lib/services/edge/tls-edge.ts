@@ -149,7 +149,8 @@ export class TlsEdge extends Construct implements IServiceTarget {
       kind === "nginx"
         ? // Docker's embedded DNS answers at 127.0.0.11 (OCSP stapling needs a resolver).
           renderNginxConfig(edge, { runtimeDir: "/tmp", resolvers: isDockerFamily ? ["127.0.0.11"] : [] }, this.node.path)
-        : renderCaddyConfig(edge, { storageDir: "/data/caddy" }, this.node.path);
+        : // Storage and XDG dirs under /run: the image's /data and /config would stay root-owned on Swarm.
+          renderCaddyConfig(edge, { storageDir: "/run/caddy/data" }, this.node.path);
     this.configText = rendered.content;
     this.limitations = rendered.limitations;
     const configDir = kind === "nginx" ? "/etc/nginx-edge" : "/etc/caddy-edge";
@@ -172,7 +173,8 @@ export class TlsEdge extends Construct implements IServiceTarget {
       ],
       secrets,
       configFiles: [{ path: configPath, content: this.configText }],
-      writablePaths: kind === "caddy" ? [{ path: "/data", sizeMiB: 16 }, { path: "/config", sizeMiB: 4 }] : [],
+      env: kind === "caddy" ? { XDG_CONFIG_HOME: "/run/caddy/config", XDG_DATA_HOME: "/run/caddy/data" } : undefined,
+      writablePaths: kind === "caddy" ? [{ path: "/run/caddy/data", sizeMiB: 16 }, { path: "/run/caddy/config", sizeMiB: 4 }] : [],
       resources: props.resources ?? { memoryMiB: 128, cpuMillis: 500 },
       health:
         props.health ??

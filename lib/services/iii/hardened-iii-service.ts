@@ -91,7 +91,9 @@ export interface HardenedIiiServiceProps {
 /** Where the generated config is mounted: its own directory, so the mount never hides /app/iii. */
 export const III_CONFIG_PATH = "/etc/iii/config.yaml";
 /** The engine's configuration store: a memory tmpfs so expanded secrets never reach disk. */
-export const III_CONFIG_STORE = "/app/config";
+// Not the image's /app/config: on Swarm a tmpfs over a directory the image ships stays root-owned
+// (found on a real engine); a path the image does not ship is writable on every platform.
+export const III_CONFIG_STORE = "/run/iii/config";
 
 /**
  * The iii engine (0.22.x), hardened on any platform from one description (seed 000 corrected by

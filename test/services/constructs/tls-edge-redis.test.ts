@@ -73,7 +73,8 @@ describe("TlsEdge", () => {
     const json = build("caddy");
     const edge = resourceAt(json, "docker_container", "edge/Proxy/Resource/Resource");
     expect(dockerLabels(edge)["cdktf-hardened.io/platform-limit.caddy-no-rate-limit"]).toMatch(/NOT enforced/);
-    expect(edge.tmpfs["/data"]).toMatch(/size=16m/);
+    expect(edge.tmpfs["/run/caddy/data"]).toMatch(/size=16m/);
+    expect(edge.env).toEqual(["XDG_CONFIG_HOME=/run/caddy/config", "XDG_DATA_HOME=/run/caddy/data"]);
   });
 
   test("no rate limit at all is a recorded weakening", () => {

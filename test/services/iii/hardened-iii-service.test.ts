@@ -49,8 +49,8 @@ describe("iii config.yaml", () => {
     expect(doc.workers[0].config).toEqual({ host: "0.0.0.0", port: 49134, handshake_timeout_ms: 10000 });
   });
 
-  test("the configuration store is the memory tmpfs /app/config", () => {
-    expect(doc.workers[1].config.adapter).toEqual({ name: "fs", config: { directory: "/app/config" } });
+  test("the configuration store is a memory tmpfs outside the image's directories (/run/iii/config)", () => {
+    expect(doc.workers[1].config.adapter).toEqual({ name: "fs", config: { directory: "/run/iii/config" } });
   });
 
   test("CORS names the domain's https origin: never an empty list (= any origin)", () => {
@@ -97,9 +97,9 @@ describe("HardenedIiiService on Docker", () => {
     expect(blocks(engine.mounts)).toEqual([expect.objectContaining({ target: "/etc/iii", read_only: true, type: "volume" })]);
   });
 
-  test("the config store /app/config is a memory tmpfs owned by the engine's uid", () => {
+  test("the config store /run/iii/config is a memory tmpfs owned by the engine's uid", () => {
     const uid = engine.user.split(":")[0];
-    expect(engine.tmpfs["/app/config"]).toBe(`rw,noexec,nosuid,nodev,size=16m,uid=${uid},gid=${uid},mode=0700`);
+    expect(engine.tmpfs["/run/iii/config"]).toBe(`rw,noexec,nosuid,nodev,size=16m,uid=${uid},gid=${uid},mode=0700`);
     expect(engine.read_only).toBe(true);
   });
 
