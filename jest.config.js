@@ -6,6 +6,10 @@ const common = {
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
 };
 module.exports = {
+  // One worker: the real-engine suites share one dockerd and must not overlap (the Docker-host and
+  // Swarm iii stacks both publish 443/80, and swarm init/leave rewrites the engine's iptables rules
+  // under the Docker-host suite's host-firewall test).
+  maxWorkers: 1,
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/test/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/integration/"] },
     {

@@ -272,7 +272,8 @@ export class DockerPlatform extends Construct implements Platform {
 
   /**
    * Places a task: a container with every default of {@link HardenedContainer} plus `restart = "no"`.
-   * A one-off task starts at apply time and removes itself (`rm = true`, `must_run = false`). A
+   * A one-off task runs at apply time, Terraform waiting for it (`attach = true`, `must_run = false`),
+   * and is kept (no `rm`: an auto-removed container leaves state and runs again at every apply). A
    * scheduled task is created but never started by Terraform (`start = false`): the returned
    * `hostTimer` holds the systemd service and timer that run it (`docker start --attach`), also
    * written as the Terraform output `<id>_Timer-<name>`. Schedulers that use the Docker socket are

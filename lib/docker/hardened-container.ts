@@ -65,7 +65,9 @@ export interface HardenedContainerProps extends WorkloadProps {
 export interface ContainerTaskMode {
   /**
    * Created but never started by Terraform (`start = false`, kept): a host timer starts it with
-   * `docker start --attach`. Otherwise it starts once at apply time and removes itself (`rm`).
+   * `docker start --attach`. Otherwise it runs once at apply time, Terraform waiting for it to
+   * exit (`attach`), and is kept (no `rm`: an auto-removed container vanishes from state and runs
+   * again at every apply, and the provider's read can fail the apply when it is already gone).
    */
   readonly scheduled: boolean;
   /**
@@ -217,7 +219,9 @@ export class HardenedContainer extends Construct {
     this.container = new Container(this, "Resource", {
       name: this.containerName,
       image: spec.image.reference,
-      hostname: spec.name,
+      // Not the workload name: Docker registers the hostname as a DNS alias on the network the
+      // container is created on (its tier, ICC off), where peers could resolve but not reach it.
+      hostname: this.containerName,
       user: uidgid,
       entrypoint: spec.entrypoint,
       command: spec.command,
@@ -244,7 +248,7 @@ export class HardenedContainer extends Construct {
       // run removes itself (Docker refuses `--rm` with any restart policy).
       restart: task ? "no" : "on-failure",
       maxRetryCount: task ? undefined : SecureDefaults.maxRestarts,
-      rm: task && !task.scheduled ? true : undefined,
+      attach: task && !task.scheduled ? true : undefined,
       mustRun: task ? false : undefined,
       start: task?.scheduled ? false : undefined,
       runtime: task?.runtime,
@@ -300,7 +304,10 @@ export class HardenedContainer extends Construct {
 
   private renderNetworks(): ContainerNetworksAdvanced[] {
     return [
-      { name: this.tierNetwork.network.name, aliases: [this.spec.name] },
+      // No alias on the tier network: with ICC off there, a peer on the same tier that resolved the
+      // workload's name to its tier address could not connect (found on a real engine); the name
+      // resolves only on flow networks, where the pair may talk.
+      { name: this.tierNetwork.network.name },
       ...[...this.extraNetworks]
         .sort((a, b) => a.network.name.localeCompare(b.network.name))
         .map((n) => ({ name: n.network.network.name, aliases: [this.spec.name], ipv4Address: n.ipv4Address })),

@@ -28,10 +28,12 @@ describe("one-off task", () => {
   const c = resourceAt(json, "docker_container", "report");
   const labels = dockerLabels(c);
 
-  test("runs once at apply time, is never restarted and removes itself", () => {
+  test("runs once at apply time (Terraform waits for it), is never restarted and is kept", () => {
     expect(c.restart).toBe("no");
     expect(c.max_retry_count).toBeUndefined();
-    expect(c.rm).toBe(true);
+    // no rm: an auto-removed container leaves Terraform state and runs again at every apply
+    expect(c.rm).toBeUndefined();
+    expect(c.attach).toBe(true);
     expect(c.must_run).toBe(false);
     expect(c.start).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import Docker from "dockerode";
 import { pack } from "tar-stream";
 import { dockerMessage, sleep } from "./engine";
+import { callOf, FUNCTIONS, stringLiteral, unknownFunctions } from "./functions";
 
 /**
  * A test-only applier: creates the docker_network, docker_volume and docker_container resources of
@@ -36,6 +37,14 @@ export interface ApplyOptions {
   readonly providerDefects?: "fail" | "record";
   /** Upper bound of the destroy-time stop grace (destroy_grace_seconds), to keep teardown fast. @default 5 */
   readonly maxDestroyGraceSeconds?: number;
+  /**
+   * Create each resource as soon as its dependencies exist, as Terraform's graph walk does
+   * (default -parallelism=10; unbounded here), instead of one after the other. Swarm services
+   * wait for convergence in create, so a sequential apply would add up their health checks.
+   *
+   * @default false
+   */
+  readonly parallel?: boolean;
 }
 
 /** One created resource. */
@@ -76,6 +85,32 @@ export interface ApplyContext {
 }
 
 const META_KEYS = new Set(["//", "provider", "depends_on", "lifecycle"]);
+
+/** What an {@link ExpressionExtension} sees while one `${…}` is evaluated. */
+export interface ExpressionScope {
+  readonly address: string;
+  readonly variables: Record<string, string>;
+  readonly created: Map<string, Created>;
+  /** The stack's `locals` block (raw, unresolved). */
+  readonly locals: Record<string, unknown>;
+  /** Resolve-what-you-can mode (stale-object names before apply): return undefined instead of failing on what is not created yet. */
+  readonly lenient: boolean;
+  /** Resolves a Terraform template string (escapes, `${…}`) in this scope. */
+  template(text: string): string;
+}
+
+/**
+ * Terraform expressions beyond `${var.X}` and `${type.name.attr}` — functions, `local.X` — and the
+ * top-level `locals` block. Empty by default (such expressions are errors); applier-swarm.ts
+ * registers the few functions the Swarm stacks use.
+ */
+export interface ExpressionExtension {
+  /** The value of `${expr}`; undefined only when lenient and it depends on something not created yet. Throws on anything unsupported. */
+  evaluate(expr: string, scope: ExpressionScope): string | undefined;
+  /** Resource addresses (`type.name`) the expression depends on, through locals too. */
+  references(expr: string, locals: Record<string, unknown>): string[];
+}
+export const EXPRESSIONS: { extension?: ExpressionExtension } = {};
 const LIFECYCLE_KEYS = new Set(["prevent_destroy", "ignore_changes", "create_before_destroy"]);
 const MANAGED_BY = "cdktf-hardened.io/managed-by";
 
@@ -111,29 +146,54 @@ export class AppliedStack {
     }
     // Refuse unknown attributes before touching the engine.
     for (const [address, { type, body }] of bodies) checkAttributes(address, HANDLERS[type], body);
+    // Terraform functions the applier does not implement (functions.ts), before the engine too.
+    if (!EXPRESSIONS.extension) {
+      for (const [address, { body }] of bodies) {
+        const unknown = unknownFunctions(Object.fromEntries(Object.entries(body).filter(([k]) => k !== "//")));
+        if (unknown.length) throw new Error(`${address}: Terraform function ${unknown.map((f) => `${f}()`).join(", ")} is not implemented by the test applier (implemented: ${Object.keys(FUNCTIONS).join(", ")}; add it to functions.ts with Terraform's semantics)`);
+      }
+    }
+    const locals = (stack.locals ?? {}) as Record<string, unknown>;
+    const graph = new Map<string, string[]>();
     const order = topoOrder(bodies, (user, named) => {
       const defect = `${user} names ${named} by its literal Docker name, not by reference (\${${named}.name}) nor depends_on: Terraform does not order them and may create the container before the ${named.split(".")[0].replace("docker_", "")} ("network ... not found" at start)`;
       if ((this.options.providerDefects ?? "fail") === "fail") throw new Error(defect);
       this.defects.push(defect);
-    });
+    }, locals, graph);
     const ctx = await this.context();
 
     // Objects of the same names left by a crashed earlier run (ours only).
     for (const address of [...order].reverse()) {
       const { type, body } = bodies.get(address)!;
-      const name = HANDLERS[type].dockerName(resolveDeep(body, address, this.options.variables, new Map(), true) as Record<string, unknown>);
+      const name = HANDLERS[type].dockerName(resolveDeep(body, address, this.options.variables, new Map(), true, locals) as Record<string, unknown>);
       if (name) await HANDLERS[type].removeStale(ctx, name);
     }
 
-    for (const address of order) {
+    const createOne = async (address: string) => {
       const { type, body } = bodies.get(address)!;
       const clean = Object.fromEntries(Object.entries(body).filter(([k]) => !META_KEYS.has(k)));
-      const resolved = resolveDeep(clean, address, this.options.variables, this.byAddress) as Record<string, unknown>;
+      const resolved = resolveDeep(clean, address, this.options.variables, this.byAddress, false, locals) as Record<string, unknown>;
       try {
         ctx.track(await HANDLERS[type].create(ctx, address, resolved));
       } catch (e) {
         throw new Error(`${address}: ${(e as Error).message}`);
       }
+    };
+    if (this.options.parallel) {
+      const started = new Map<string, Promise<void>>();
+      const run = (address: string): Promise<void> => {
+        let p = started.get(address);
+        if (!p) {
+          p = Promise.all(graph.get(address)!.map(run)).then(() => createOne(address));
+          started.set(address, p);
+        }
+        return p;
+      };
+      const results = await Promise.allSettled(order.map(run));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+    } else {
+      for (const address of order) await createOne(address);
     }
   }
 
@@ -150,6 +210,14 @@ export class AppliedStack {
         this.byAddress.set(c.address, c);
       },
     };
+  }
+
+  /** Replaces the record of a resource (an in-place update or a replacement made outside {@link apply}, e.g. a rotation). */
+  public replace(c: Created): void {
+    const i = this.created.findIndex((x) => x.address === c.address);
+    if (i < 0) this.created.push(c);
+    else this.created[i] = c;
+    this.byAddress.set(c.address, c);
   }
 
   /** Removes everything created, newest first; collects errors instead of stopping at the first. */
@@ -174,7 +242,7 @@ function checkTopLevel(stack: StackJson): void {
   for (const k of Object.keys(stack)) {
     if (!known.has(k)) throw new Error(`top-level block ${JSON.stringify(k)} is not supported by the test applier`);
   }
-  if (stack.locals && Object.keys(stack.locals as object).length) throw new Error("locals are not supported by the test applier");
+  if (stack.locals && Object.keys(stack.locals as object).length && !EXPRESSIONS.extension) throw new Error("locals are not supported by the test applier");
   if ((stack as { data?: unknown }).data) throw new Error("data sources are not supported by the test applier");
   const providers = (stack.provider ?? {}) as Record<string, unknown>;
   for (const [name, cfg] of Object.entries(providers)) {
@@ -215,13 +283,15 @@ export function blocks<T = Record<string, unknown>>(v: T | T[] | undefined | nul
 
 const REF = /\$\{\s*([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_]+))?\s*\}/g;
 
-function dependencies(address: string, body: Record<string, unknown>, all: Set<string>): string[] {
+function dependencies(address: string, body: Record<string, unknown>, all: Set<string>, locals: Record<string, unknown> = {}): string[] {
   const deps = new Set<string>();
   const text = JSON.stringify(Object.fromEntries(Object.entries(body).filter(([k]) => k !== "//" && k !== "depends_on")));
   for (const m of text.matchAll(REF)) {
     if (m[1] === "var") continue;
     deps.add(`${m[1]}.${m[2]}`);
   }
+  const ext = EXPRESSIONS.extension;
+  if (ext) for (const m of text.matchAll(/\$\{([^}]*)\}/g)) for (const d of ext.references(m[1], locals)) deps.add(d);
   for (const d of (body.depends_on as string[] | undefined) ?? []) deps.add(d);
   for (const d of deps) if (!all.has(d)) throw new Error(`${address} refers to ${d}, which the stack does not define`);
   return [...deps].sort();
@@ -247,9 +317,15 @@ export function namedByLiteral(type: string, body: Record<string, unknown>, byDo
  * orders before its user (see {@link namedByLiteral}); the dependency is then added, so the
  * applier creates the object first.
  */
-export function topoOrder(bodies: Map<string, { type: string; body: Record<string, unknown> }>, unordered: (user: string, named: string) => void = () => undefined): string[] {
+export function topoOrder(
+  bodies: Map<string, { type: string; body: Record<string, unknown> }>,
+  unordered: (user: string, named: string) => void = () => undefined,
+  locals: Record<string, unknown> = {},
+  /** Filled with each resource's dependencies (when given). */
+  graph?: Map<string, string[]>,
+): string[] {
   const all = new Set(bodies.keys());
-  const deps = new Map([...bodies].map(([a, { body }]) => [a, dependencies(a, body, all)]));
+  const deps = new Map([...bodies].map(([a, { body }]) => [a, dependencies(a, body, all, locals)]));
   const byDockerName = new Map<string, string>();
   for (const [a, { type, body }] of bodies) {
     if ((type === "docker_network" || type === "docker_volume") && typeof body.name === "string" && !body.name.includes("${")) byDockerName.set(`${type}:${body.name}`, a);
@@ -277,10 +353,11 @@ export function topoOrder(bodies: Map<string, { type: string; body: Record<strin
     order.push(a);
   };
   for (const a of [...all].sort()) visit(a, []);
+  if (graph) for (const [a, d] of deps) graph.set(a, [...new Set(d)]);
   return order;
 }
 
-function resolveString(s: string, address: string, vars: Record<string, string>, created: Map<string, Created>, lenient: boolean): string {
+function resolveString(s: string, address: string, vars: Record<string, string>, created: Map<string, Created>, lenient: boolean, locals: Record<string, unknown> = {}): string {
   // Terraform template escapes: $${ and %%{ are literal.
   const parts = s.split(/(\$\$\{|%%\{)/);
   return parts
@@ -308,16 +385,40 @@ function resolveString(s: string, address: string, vars: Record<string, string>,
           if (!(r[3] in c.attributes)) throw new Error(`${address}: ${r[1]}.${r[2]} has no attribute ${r[3]} the applier knows (${Object.keys(c.attributes).join(", ")})`);
           return String(c.attributes[r[3]]);
         }
+        // Terraform functions the Docker examples use (functions.ts), on arguments this applier
+        // resolves itself (var.X, type.name.attr, string literals, such calls); else the extension.
+        const call = callOf(e);
+        if (call && call.name in FUNCTIONS) {
+          const simple = (a: string): boolean => /^var\.[A-Za-z0-9_-]+$/.test(a) || /^[a-z0-9_]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_]+$/.test(a) || stringLiteral(a) !== undefined || (callOf(a) !== undefined && callOf(a)!.name in FUNCTIONS && callOf(a)!.args.every(simple));
+          if (call.args.every(simple)) {
+            const values = call.args.map((a) => stringLiteral(a) ?? resolveString(`\${${a}}`, address, vars, created, lenient, locals));
+            if (lenient && values.some((v, i) => stringLiteral(call.args[i]) === undefined && v.includes("${"))) return whole;
+            try {
+              return FUNCTIONS[call.name](values);
+            } catch (err) {
+              throw new Error(`${address}: \${${e}}: ${(err as Error).message}`);
+            }
+          }
+        }
+        const ext = EXPRESSIONS.extension;
+        if (call && !(call.name in FUNCTIONS) && !ext) {
+          throw new Error(`${address}: Terraform function ${call.name}() in \${${e}} is not implemented by the test applier (implemented: ${Object.keys(FUNCTIONS).join(", ")}; add it to functions.ts with Terraform's semantics)`);
+        }
+        if (ext) {
+          const template = (text: string) => resolveString(text, address, vars, created, lenient, locals);
+          const value = ext.evaluate(e, { address, variables: vars, created, locals, lenient, template });
+          return value === undefined ? whole : value;
+        }
         throw new Error(`${address}: expression \${${e}} is not supported by the test applier`);
       });
     })
     .join("");
 }
 
-function resolveDeep(v: unknown, address: string, vars: Record<string, string>, created: Map<string, Created>, lenient = false): unknown {
-  if (typeof v === "string") return resolveString(v, address, vars, created, lenient);
-  if (Array.isArray(v)) return v.map((x) => resolveDeep(x, address, vars, created, lenient));
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveDeep(x, address, vars, created, lenient)]));
+export function resolveDeep(v: unknown, address: string, vars: Record<string, string>, created: Map<string, Created>, lenient = false, locals: Record<string, unknown> = {}): unknown {
+  if (typeof v === "string") return resolveString(v, address, vars, created, lenient, locals);
+  if (Array.isArray(v)) return v.map((x) => resolveDeep(x, address, vars, created, lenient, locals));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveDeep(x, address, vars, created, lenient, locals)]));
   return v;
 }
 
@@ -571,7 +672,7 @@ const CONTAINER_ATTRIBUTES: Record<string, string> = {
   container_read_refresh_timeout_milliseconds: "read after create: how long to wait for running (default 15000)",
   destroy_grace_seconds: "destroy: ContainerStop timeout before the forced remove",
   remove_volumes: "destroy: RemoveVolumes on ContainerRemove (anonymous volumes; default true)",
-  attach: "not supported by the test applier when true (waits for the container to end)",
+  attach: "after start: ContainerWait until not-running (Terraform waits for the container to end); exit_code recorded",
   logs: "not supported by the test applier when true (only with attach)",
 };
 
@@ -583,7 +684,7 @@ const containerHandler: ResourceHandler = {
   dockerName: (b) => str(b, "name"),
   async create(ctx, address, b) {
     for (const k of CONTAINER_NOT_IMPLEMENTED) if (b[k] !== undefined) throw new Error(`attribute ${k} is known to the provider but not implemented by the test applier`);
-    if (bool(b, "attach") || bool(b, "logs")) throw new Error("attach/logs are not implemented by the test applier");
+    if (bool(b, "logs")) throw new Error("logs are not implemented by the test applier");
     const reference = str(b, "image");
     if (!reference) throw new Error("image is required");
     const image = await ctx.options.image(reference);
@@ -793,6 +894,11 @@ const containerHandler: ResourceHandler = {
       } catch (e) {
         throw new Error(`Unable to start container: ${dockerMessage(e)}`);
       }
+      if (bool(b, "attach")) {
+        // resourceDockerContainerCreate: with attach, it waits for the container to stop.
+        const result = (await container.wait()) as { StatusCode?: number };
+        (created.attributes as Record<string, unknown>).exit_code = result.StatusCode ?? 0;
+      }
       if (bool(b, "wait")) {
         const deadline = Date.now() + (num(b, "wait_timeout") ?? 60) * 1000;
         for (;;) {
@@ -806,8 +912,27 @@ const containerHandler: ResourceHandler = {
       // resourceDockerContainerRead: wait until running, or fail when it exited after our start.
       const mustRun = bool(b, "must_run", true);
       const deadline = Date.now() + (num(b, "container_read_refresh_timeout_milliseconds") ?? 15000);
+      // It first lists the containers: one already gone (rm = true, exited and auto-removed) gets
+      // d.SetId("") and no error, so Create returns without an id and Terraform fails the apply.
+      const listed = await ctx.docker.listContainers({ all: true, filters: { id: [container.id] } });
+      if (!listed.some((x) => x.Id === container.id)) {
+        const defect = `rm = true and the container exited and was removed before the provider's read after create: Terraform fails the apply with "Provider produced inconsistent result after apply … Root resource was present, but now absent" (kreuzwerker/docker resourceDockerContainerRead sets the id to "")`;
+        if ((ctx.options.providerDefects ?? "fail") === "fail") throw new Error(defect);
+        if (!ctx.defects.includes(defect)) ctx.defects.push(defect);
+        return created;
+      }
+      // Then StateChangeConf (Delay 100 ms, MinTimeout 100 ms): an inspect error ends the wait with that error.
+      await sleep(100);
       for (;;) {
-        const i = await container.inspect();
+        let i: Docker.ContainerInspectInfo;
+        try {
+          i = await container.inspect();
+        } catch (e) {
+          const defect = `rm = true and the container was removed during the provider's read after create: Terraform fails the apply with "Error: ${dockerMessage(e)}" (kreuzwerker/docker issue #639)`;
+          if ((ctx.options.providerDefects ?? "fail") === "fail" || !bool(b, "rm")) throw new Error(dockerMessage(e));
+          if (!ctx.defects.includes(defect)) ctx.defects.push(defect);
+          return created;
+        }
         if (i.State.Running || !mustRun) break;
         const finished = Date.parse(i.State.FinishedAt);
         if (finished > startedAt - 1000) {

@@ -1,7 +1,7 @@
 import { randomBytes } from "crypto";
 import { App, TerraformStack, Testing } from "cdktf";
 import { buildExamples } from "../../examples/main";
-import { DockerPlatform, HardenedContainer } from "../../lib";
+import { DockerPlatform, HardenedContainer, Image, Secret, TaskPayload, TaskRunner } from "../../lib";
 import { blocks, StackJson } from "./applier";
 
 /** One workload as declared (construct tree) and as synthesized (cdk.tf.json). */
@@ -14,6 +14,11 @@ export interface DeclaredWorkload {
   /** Every network it joins: network_mode and networks_advanced. */
   readonly networks: string[];
   readonly tierNetwork: string;
+  /**
+   * A long-running service, a scheduled task (created, never started: a host timer runs it with
+   * `docker start --attach`) or a one-off task (started once at apply time, removes itself).
+   */
+  readonly kind: "service" | "scheduled-task" | "one-off-task";
 }
 
 /** A Docker example: its stack, cdk.tf.json, declared workloads and flows. */
@@ -25,6 +30,8 @@ export interface DockerExample {
   readonly workloads: DeclaredWorkload[];
   readonly flows: Array<{ from: DeclaredWorkload; to: DeclaredWorkload; port: number; network: string }>;
   readonly networks: Record<string, { name: string; internal: boolean; icc: boolean; bridge: string; role: string }>;
+  /** Declared egress allowlists (DockerPlatform.allowEgress): the generated host rules enforce them. */
+  readonly egress: Array<{ workload: DeclaredWorkload; cidrs: string[]; ports: number[]; protocol: string }>;
 }
 
 /**
@@ -56,7 +63,8 @@ function describeExample(stack: TerraformStack, json: StackJson): DockerExample 
       if (!body) throw new Error(`no docker_container at ${c.container.node.path}`);
       const netName = (v: string) => networkName(json, v);
       const networks = [netName(body.network_mode as string), ...blocks<any>(body.networks_advanced).map((n) => netName(n.name as string))];
-      return { container: c, name: c.spec.name, containerName: c.containerName, body, networks: [...new Set(networks)], tierNetwork: netName(body.network_mode as string) };
+      const kind: DeclaredWorkload["kind"] = body.start === false ? "scheduled-task" : body.attach === true || body.rm === true ? "one-off-task" : "service";
+      return { container: c, name: c.spec.name, containerName: c.containerName, body, networks: [...new Set(networks)], tierNetwork: netName(body.network_mode as string), kind };
     });
   const nets: DockerExample["networks"] = {};
   for (const b of Object.values((json.resource?.docker_network ?? {}) as Record<string, Record<string, any>>)) {
@@ -81,7 +89,35 @@ function describeExample(stack: TerraformStack, json: StackJson): DockerExample 
       flows.push({ from, to, port, network: shared[0] });
     }
   }
-  return { id: stack.node.id, stack, json, platforms, workloads, flows, networks: nets };
+  const egress: DockerExample["egress"] = [];
+  for (const p of platforms) {
+    // The platform keeps its allowlists private (they only surface in the host script): read them here, in a test.
+    for (const e of (p as unknown as { egressRules: Array<{ workload: string; rule: { cidrs: string[]; ports: number[]; protocol?: string } }> }).egressRules) {
+      const workload = workloads.find((x) => x.name === e.workload)!;
+      egress.push({ workload, cidrs: e.rule.cidrs, ports: e.rule.ports, protocol: e.rule.protocol ?? "tcp" });
+    }
+  }
+  return { id: stack.node.id, stack, json, platforms, workloads, flows, networks: nets, egress };
+}
+
+/**
+ * A test-only stack with a one-off TaskRunner (no schedule: started once at apply time, `rm`): the
+ * Docker examples only have a scheduled task, and this mode must work on the engine too. Built from
+ * the same constructs, with the usage-report task's image (its stand-in reports and exits 0).
+ */
+export function oneOffTaskExample(id = "it-oneoff-task"): DockerExample {
+  const app: App = Testing.app();
+  const stack = new TerraformStack(app, id);
+  const platform = new DockerPlatform(stack, "host");
+  new TaskRunner(stack, "backfill", {
+    platform,
+    image: Image.fromDigest("ghcr.io/acme/usage-report", "sha256:4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a"),
+    activeDeadlineSeconds: 300,
+    payload: TaskPayload.fromJson({ backfill: "2026-11" }),
+    credentials: [{ secret: Secret.fromVariable(stack, "backfill_token"), pathEnv: "BACKFILL_TOKEN_FILE" }],
+  });
+  Testing.synth(stack, true);
+  return describeExample(stack, JSON.parse(JSON.stringify(stack.toTerraform())) as StackJson);
 }
 
 /**

@@ -30,6 +30,7 @@ export class OutsideHost {
   public readonly port = 18080;
   public readonly token = "outside-host";
   private listener?: ChildProcess;
+  private readonly extraListeners: ChildProcess[] = [];
 
   constructor(
     private readonly ns = "hd-it-outside",
@@ -50,6 +51,20 @@ export class OutsideHost {
     this.inNs("ip", ["route", "add", "default", "via", this.hostAddress]);
     // busybox nc -ll -e: a persistent server answering one line per connection.
     this.listener = spawn("ip", ["netns", "exec", this.ns, "busybox", "nc", "-ll", "-p", String(this.port), "-e", "/bin/echo", this.token], { stdio: "ignore" });
+  }
+
+  /**
+   * Gives the fake host a further address (e.g. an example's egress destination): on its side of
+   * the veth, with a host route to it. Call after {@link start}; {@link stop} removes it.
+   */
+  public addAddress(address: string): void {
+    this.inNs("ip", ["addr", "add", `${address}/32`, "dev", this.peerIf]);
+    run("ip", ["route", "replace", `${address}/32`, "via", this.address, "dev", this.hostIf]);
+  }
+
+  /** A further listener answering `token` on `port` (every address of the namespace). */
+  public listen(port: number): void {
+    this.extraListeners.push(spawn("ip", ["netns", "exec", this.ns, "busybox", "nc", "-ll", "-p", String(port), "-e", "/bin/echo", this.token], { stdio: "ignore" }));
   }
 
   /** Runs a command inside the namespace. */
@@ -88,7 +103,14 @@ export class OutsideHost {
       }
     }
     this.listener = undefined;
-    tryRun("ip", ["link", "del", this.hostIf]);
+    for (const l of this.extraListeners.splice(0)) {
+      try {
+        if (l.pid) process.kill(l.pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+    }
+    tryRun("ip", ["link", "del", this.hostIf]); // its routes go with it
     tryRun("ip", ["netns", "del", this.ns]);
   }
 }

@@ -136,7 +136,9 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
       const endpoint = workloadOf(r.service).endpoint(r.portName ?? "redis");
       if (!/^[a-z][-a-z0-9_]*$/.test(r.username)) throw new HardeningError(this, `redis username ${JSON.stringify(r.username)} is invalid`, "use lowercase letters, digits, '-' and '_'");
       // The password is URL-encoded by Terraform at apply time: it never appears in cdk.tf.json.
-      redisUrl = `redis://${r.username}:${Fn.urlencode(r.password.valueExpression(this))}@${endpoint.host}:${endpoint.port}`;
+      // urlencode writes a space as "+", which in a URL's userinfo is a literal plus: use %20
+      // (found on a real engine: a password with a space failed Redis's login).
+      redisUrl = `redis://${r.username}:${Fn.replace(Fn.urlencode(r.password.valueExpression(this)), "+", "%20")}@${endpoint.host}:${endpoint.port}`;
     }
     const dataDir = "/app/data";
     this.configYaml = renderIiiConfig({

@@ -109,7 +109,8 @@ describe("HardenedIiiService on Docker", () => {
 
   test("the Redis password reaches the config only as a Terraform expression, URL-encoded", () => {
     const content = blocks(seeder.upload)[0].content as string;
-    expect(content).toContain('redis_url: "redis://iii:${urlencode(var.redis_iii_password)}@redis:6379"');
+    // urlencode writes a space as "+", a literal plus in a URL's userinfo: "+" becomes %20
+    expect(content).toContain('redis_url: "redis://iii:${replace(urlencode(var.redis_iii_password), "+", "%20")}@redis:6379"');
     expect(unescapedTemplates(JSON.stringify(json))).toEqual([]);
   });
 
