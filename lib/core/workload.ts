@@ -27,7 +27,7 @@ export interface SecretFile {
   readonly path?: string;
   /**
    * Name of an environment variable that receives the file's *path* (the `_FILE` convention used
-   * by many images: `POSTGRES_PASSWORD_FILE=/run/secrets/db_password`). The value never enters the
+   * by many images: `POSTGRES_PASSWORD_FILE` set to the file's path). The value never enters the
    * environment.
    *
    * @default - no variable

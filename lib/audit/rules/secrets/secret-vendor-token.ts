@@ -3,7 +3,7 @@ import { SECRET_TYPES, scanStrings, withDecoded } from "../../strings-scan";
 import { PASS, fail } from "../../types";
 
 /** Shapes of well-known vendor credentials (prefixes published by the vendors for secret scanning). */
-const TOKENS: ReadonlyArray<readonly [string, RegExp]> = [
+const VENDOR_SHAPES: ReadonlyArray<readonly [string, RegExp]> = [
   ["AWS access key id", /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
   ["GitHub token", /\bgh[pousr]_[A-Za-z0-9]{36,}\b/],
   ["GitHub fine-grained token", /\bgithub_pat_[A-Za-z0-9_]{40,}\b/],
@@ -35,7 +35,7 @@ export const SecretVendorToken = defineRule({
     const hits = scanStrings(r, (value) => {
       if (value.length < 20) return false;
       for (const v of withDecoded(value)) {
-        const hit = TOKENS.find(([, re]) => re.test(v));
+        const hit = VENDOR_SHAPES.find(([, re]) => re.test(v));
         if (hit) {
           kinds.push(hit[0]);
           return true;
