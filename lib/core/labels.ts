@@ -54,6 +54,17 @@ export type ResourceRole =
   | "secret"
   | "config";
 
+/** The schema's labels of a resource that is not a workload (a network, a volume): one shape for every target. */
+export function infrastructureLabels(constructPath: string, tier: string, role: ResourceRole, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    [Labels.MANAGED_BY]: MANAGED_BY_VALUE,
+    [Labels.TIER]: tier,
+    [Labels.ROLE]: role,
+    [Labels.CONSTRUCT_PATH]: constructPath,
+    ...extra,
+  };
+}
+
 /** The label key recording one weakening. */
 export function weakeningLabel(control: string): string {
   return `${Labels.WEAKENING_PREFIX}${control}`;

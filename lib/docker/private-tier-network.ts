@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformProvider } from "cdktf";
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { HardeningError, Labels, MANAGED_BY_VALUE, ResourceRole, sortedLabels } from "../core";
+import { HardeningError, ResourceRole, infrastructureLabels, sortedLabels } from "../core";
 
 /** Props of {@link PrivateTierNetwork}. */
 export interface PrivateTierNetworkProps {
@@ -78,13 +78,7 @@ export class PrivateTierNetwork extends Construct {
       "com.docker.network.bridge.enable_icc": String(props.interContainerCommunication ?? false),
       "com.docker.network.bridge.enable_ip_masquerade": String(!this.isInternal),
     };
-    const labels: Record<string, string> = {
-      [Labels.MANAGED_BY]: MANAGED_BY_VALUE,
-      [Labels.TIER]: props.tier,
-      [Labels.ROLE]: props.role ?? "tier-network",
-      [Labels.CONSTRUCT_PATH]: this.node.path,
-      ...props.labels,
-    };
+    const labels = infrastructureLabels(this.node.path, props.tier, props.role ?? "tier-network", props.labels);
     this.network = new Network(this, "Resource", {
       name: props.name,
       driver: "bridge",

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformProvider } from "cdktf";
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { HardeningError, Labels, MANAGED_BY_VALUE, ResourceRole, sortedLabels } from "../core";
+import { HardeningError, ResourceRole, infrastructureLabels, sortedLabels } from "../core";
 
 /** Props of {@link EncryptedOverlayNetwork}. */
 export interface EncryptedOverlayNetworkProps {
@@ -60,13 +60,7 @@ export class EncryptedOverlayNetwork extends Construct {
     this.name = props.name;
     this.subnet = props.subnet;
     this.internal = props.internal ?? true;
-    const labels: Record<string, string> = {
-      [Labels.MANAGED_BY]: MANAGED_BY_VALUE,
-      [Labels.TIER]: props.tier,
-      [Labels.ROLE]: props.role ?? "tier-network",
-      [Labels.CONSTRUCT_PATH]: this.node.path,
-      ...props.labels,
-    };
+    const labels = infrastructureLabels(this.node.path, props.tier, props.role ?? "tier-network", props.labels);
     this.network = new Network(this, "Resource", {
       name: props.name,
       driver: "overlay",
