@@ -8,7 +8,7 @@
  * benchmark's ratio is the price of our abstractions alone.
  */
 import { createHash } from "crypto";
-import { App, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { App, Lazy, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { Container } from "@cdktf/provider-docker/lib/container";
@@ -68,19 +68,52 @@ class RawDockerStack extends TerraformStack {
     new Network(this, "tier-app", {
       name: tierName,
       driver: "bridge",
-      internal: false,
+      internal: true,
       ipv6: false,
       attachable: false,
       checkDuplicate: true,
       ipamConfig: [{ subnet: tier.subnet, gateway: tier.gateway }],
-      options: { "com.docker.network.bridge.name": "hd-app0000000", "com.docker.network.bridge.enable_icc": "false", "com.docker.network.bridge.enable_ip_masquerade": "true" },
+      options: { "com.docker.network.bridge.name": "hd-app0000000", "com.docker.network.bridge.enable_icc": "false", "com.docker.network.bridge.enable_ip_masquerade": "false" },
       labels: labelList({ [`${P}managed-by`]: "cdktf-hardened", [`${P}tier`]: "app", [`${P}role`]: "tier-network", [`${P}construct-path`]: `${id}/tier-app` }),
       provider,
     });
-    let firewall = `#!/bin/sh\nset -eu\niptables -N HD-${prefix} 2>/dev/null || iptables -F HD-${prefix}\niptables -C DOCKER-USER -j HD-${prefix} 2>/dev/null || iptables -I DOCKER-USER 1 -j HD-${prefix}\n`;
-    firewall += `iptables -N HD-${prefix}-IN 2>/dev/null || iptables -F HD-${prefix}-IN\niptables -C INPUT -j HD-${prefix}-IN 2>/dev/null || iptables -I INPUT 1 -j HD-${prefix}-IN\n`;
+    // The host rules, written by hand as iptables-restore input, and a keeper container that applies
+    // them (the same attributes as the library's keeper).
+    let firewall = `*filter\n:HD-${prefix} - [0:0]\n:HD-${prefix}-IN - [0:0]\n`;
+    firewall += `-A HD-${prefix} -o hd-app0000000 ! -i hd-app0000000 -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -j DROP\n`;
     let input = "";
-    input += `iptables -A HD-${prefix}-IN -i hd-app0000000 -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN\niptables -A HD-${prefix}-IN -i hd-app0000000 -j DROP\n`;
+    input += `-A HD-${prefix}-IN -i hd-app0000000 -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-A HD-${prefix}-IN -i hd-app0000000 -j DROP\n`;
+    const keeperScript = (): string => `#!/bin/sh\nrules() {\ncat <<'RULES'\n${firewall}${input}COMMIT\nRULES\n}\nrules | iptables-restore --noflush\n`;
+    const keeper = new Container(this, "host-rules", {
+      name: `${prefix}-host-rules`,
+      image: "registry.k8s.io/build-image/distroless-iptables@sha256:4e0a77d0973618ce2a76e65fa2dc97694eb690ac8baf69cefe6e20f17957d9dd",
+      networkMode: "host",
+      user: "0:0",
+      entrypoint: ["/bin/sh", "-c"],
+      command: Lazy.listValue({ produce: () => [keeperScript(), "keeper", "keep", "10"] }),
+      readOnly: true,
+      tmpfs: { "/run": "rw,noexec,nosuid,nodev,size=1m", "/tmp": "rw,noexec,nosuid,nodev,size=1m" },
+      capabilities: { drop: ["ALL"], add: ["NET_ADMIN", "NET_RAW"] },
+      securityOpts: ["no-new-privileges:true"],
+      privileged: false,
+      ipcMode: "private",
+      memory: 64,
+      memorySwap: 64,
+      cpuPeriod: 100000,
+      cpuQuota: 20000,
+      cpuShares: 256,
+      ulimit: [{ name: "nofile", soft: 1024, hard: 1024 }],
+      restart: "always",
+      healthcheck: { test: Lazy.listValue({ produce: () => ["CMD", "/bin/sh", "-c", keeperScript(), "keeper", "check"] }), interval: "5s", timeout: "5s", startPeriod: "5s", retries: 3 },
+      wait: true,
+      waitTimeout: 60,
+      logDriver: "json-file",
+      logOpts: { "max-size": "10m", "max-file": "3" },
+      stopTimeout: 5,
+      destroyGraceSeconds: 5,
+      labels: labelList({ [`${P}managed-by`]: "cdktf-hardened", [`${P}role`]: "firewall-keeper", [`${P}construct-path`]: `${id}/host-rules` }),
+      provider,
+    });
 
     for (let i = 0; i < n; i++) {
       const name = svcName(i);
@@ -164,7 +197,7 @@ class RawDockerStack extends TerraformStack {
           [`${P}flows`]: flows.sort().join(","),
           [`${P}platform-limit.pids-limit`]: PIDS_LIMIT,
         }),
-        dependsOn: [seeder],
+        dependsOn: [seeder, keeper],
         provider,
       });
       if (i > 0) {
@@ -183,16 +216,16 @@ class RawDockerStack extends TerraformStack {
           labels: labelList({ [`${P}managed-by`]: "cdktf-hardened", [`${P}tier`]: "app+app", [`${P}role`]: "flow-network", [`${P}construct-path`]: `${id}/flow-${i}` }),
           provider,
         });
-        firewall += `# flow network ${bridge}: ${name}>${svcName(i - 1)}:8080/tcp\n`;
-        firewall += `iptables -A HD-${prefix} -i ${bridge} -o ${bridge} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN\n`;
-        firewall += `iptables -A HD-${prefix} -i ${bridge} -o ${bridge} -s ${s.host(3)} -d ${s.host(2)} -p tcp --dport 8080 -m conntrack --ctstate NEW -j RETURN\n`;
-        firewall += `iptables -A HD-${prefix} -i ${bridge} -o ${bridge} -j DROP\n`;
-        input += `iptables -A HD-${prefix}-IN -i ${bridge} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN\niptables -A HD-${prefix}-IN -i ${bridge} -j DROP\n`;
+        firewall += `-A HD-${prefix} -o ${bridge} ! -i ${bridge} -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -j DROP\n`;
+        firewall += `-A HD-${prefix} -i ${bridge} -o ${bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n`;
+        firewall += `-A HD-${prefix} -i ${bridge} -o ${bridge} -s ${s.host(3)}/32 -d ${s.host(2)}/32 -p tcp --dport 8080 -m conntrack --ctstate NEW -j RETURN\n`;
+        firewall += `-A HD-${prefix} -i ${bridge} -o ${bridge} -j DROP\n`;
+        input += `-A HD-${prefix}-IN -i ${bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-A HD-${prefix}-IN -i ${bridge} -j DROP\n`;
       }
     }
     new TerraformOutput(this, "host_firewall", {
-      description: "Host firewall rules (iptables DOCKER-USER / INPUT) that narrow flows to their ports; run as root on the Docker host",
-      value: `${firewall}${input}iptables -A HD-${prefix} -j RETURN\n`,
+      description: "Host firewall rules (iptables DOCKER-USER / INPUT) as a script; the keeper container applies the same",
+      value: Lazy.stringValue({ produce: () => keeperScript() }),
     });
   }
 }

@@ -22,6 +22,12 @@ export const WEAKENING_RULES: Readonly<Record<WeakeningControl, readonly string[
   "low-uid": [],
   "dangerous-iii-worker": [],
   "edge-rate-limit": [],
+  // The host firewall keeper's own controls (lib/docker/host-firewall-keeper.ts), each with its reason.
+  "host-network": ["CIS-DOCKER-5.10", "CKV_K8S_19"],
+  "root-user": ["CIS-DOCKER-4.1"],
+  "restart-always": ["CIS-DOCKER-5.15"],
+  // Judged by NET-DOCKER-HOST-RULES: the operator, not a keeper, applies the platform's host rules.
+  "manual-host-rules": ["NET-DOCKER-HOST-RULES"],
 };
 
 /**

@@ -11,7 +11,7 @@
  * | `cdktf-hardened.io/managed-by` | `cdktf-hardened` | label | label |
  * | `cdktf-hardened.io/workload` | workload name | label | label (policies select on it) |
  * | `cdktf-hardened.io/tier` | tier name | label | label |
- * | `cdktf-hardened.io/role` | `workload`, `edge`, `seeder`, `tier-network`, `flow-network`, `data-volume`, `secret-volume` | label | label |
+ * | `cdktf-hardened.io/role` | `workload`, `edge`, `seeder`, `tier-network`, `flow-network`, `exit-network`, `firewall-keeper`, `data-volume`, `secret-volume` | label | label |
  * | `cdktf-hardened.io/construct-path` | construct path | label | annotation |
  * | `cdktf-hardened.io/flows` | `from>to:port` list, comma-separated, sorted | label | annotation |
  * | `cdktf-hardened.io/config-hash` | sha256 of the mounted config files and secret sources | label | annotation (pod template) |
@@ -47,6 +47,8 @@ export type ResourceRole =
   | "seeder"
   | "tier-network"
   | "flow-network"
+  | "exit-network"
+  | "firewall-keeper"
   | "data-volume"
   | "secret-volume"
   | "namespace"

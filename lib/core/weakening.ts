@@ -18,7 +18,11 @@ export type WeakeningControl =
   | "dangerous-iii-worker"
   | "seeder-writable-root"
   | "low-uid"
-  | "edge-rate-limit";
+  | "edge-rate-limit"
+  | "manual-host-rules"
+  | "host-network"
+  | "root-user"
+  | "restart-always";
 
 /** One recorded weakening: which control, and why. */
 export interface Weakening {

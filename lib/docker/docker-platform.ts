@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { Construct } from "constructs";
-import { Lazy, TerraformOutput, TerraformStack } from "cdktf";
+import { Lazy, TerraformOutput, TerraformStack, dependable } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import {
   EgressRule,
@@ -23,12 +23,15 @@ import {
   Tier,
   WorkloadSpec,
   checkReason,
+  escapeTerraformTemplate,
   resolveTaskSettings,
+  weakeningLabel,
 } from "../core";
 import { HardenedContainer } from "./hardened-container";
 import { PrivateTierNetwork } from "./private-tier-network";
 import { SubnetPool } from "./subnet-pool";
-import { renderHostFirewall } from "./host-firewall";
+import { HostRuleset, dockerHostRules, hostRulesScript } from "./host-rules";
+import { HostFirewallKeeper, HostRules } from "./host-firewall-keeper";
 import { renderTaskUnits } from "./systemd-timer";
 
 /** TLS client material for a remote Docker daemon. */
@@ -106,7 +109,18 @@ export interface DockerPlatformProps {
    */
   readonly publicAddress?: string;
   /**
-   * Emit the generated host firewall script as a Terraform output (`<id>_host_firewall`).
+   * Who installs and keeps the host rules that Docker networks cannot express (the gateway to the
+   * host closed, container addresses closed to the LAN, egress only to each workload's allowlist,
+   * flows narrowed to their ports). By default a keeper container that `cdktf deploy` creates and
+   * that re-applies them after a dockerd restart or any drift; `HostRules.manual({ reason })` leaves
+   * them to the operator (the `HostFirewall` output), a recorded weakening.
+   *
+   * @default HostRules.keeper()
+   */
+  readonly hostRules?: HostRules;
+  /**
+   * Emit the host rules as a shell script in the Terraform output `<id>_HostFirewall`, for
+   * operators who manage iptables themselves (the keeper applies the same rules).
    *
    * @default true
    */
@@ -162,13 +176,23 @@ interface FlowNetwork {
   readonly rules: Array<{ from: string; to: string; port: number; protocol: Protocol }>;
 }
 
+/** A workload's own network for its published ports and declared egress (one member). */
+interface ExitNetwork {
+  readonly network: PrivateTierNetwork;
+  readonly address: string;
+  readonly egress: EgressRule[];
+}
+
 /**
  * Places workloads on one Docker host.
  *
- * Tiers are user-defined bridges with explicit /28 subnets (`internal` where the tier has no
- * egress, ICC off), and a flow is a small shared network between exactly two containers: Docker
- * cannot narrow it to one port (every port, both ways), so the platform also generates host
- * firewall rules (DOCKER-USER) that do — see {@link DockerPlatform.hostFirewallScript}.
+ * Every network is a user-defined bridge with an explicit /28 subnet. Tier networks are always
+ * `internal` with ICC off; a flow is a small `internal` network between exactly two containers; a
+ * workload that publishes a port or declares egress gets an *exit network* of its own (one member,
+ * the only non-internal kind), so its neighbours never inherit a route out. What Docker cannot
+ * express — flows narrowed to their port, the gateway to the host closed, container addresses
+ * closed to the LAN, egress only to the workload's allowlist — are host rules that a keeper
+ * container installs and keeps as part of the deployment (see {@link HostRules}).
  */
 export class DockerPlatform extends Construct implements Platform {
   public readonly kind = "docker";
@@ -180,9 +204,12 @@ export class DockerPlatform extends Construct implements Platform {
   public readonly namePrefix: string;
   private readonly pool: SubnetPool;
   private readonly workloads = new Map<string, DockerWorkload>();
+  /** The host firewall keeper, unless the operator keeps the host rules. */
+  public readonly keeper?: HostFirewallKeeper;
   private readonly flowNetworks = new Map<string, FlowNetwork>();
+  private readonly exitNetworks = new Map<string, ExitNetwork>();
   private readonly flowList: Flow[] = [];
-  private readonly egressRules: Array<{ workload: string; rule: EgressRule }> = [];
+  private readonly hostRules: HostRules;
   private readonly registryAuth = new Map<string, Record<string, string | undefined>>();
   private readonly resourceDefaults?: ResourcesProps;
   private readonly publicAddress?: string;
@@ -202,6 +229,7 @@ export class DockerPlatform extends Construct implements Platform {
       throw new HardeningError(this, `publicAddress ${JSON.stringify(props.publicAddress)} is not an IPv4 address`, "give the host interface address the edge listens on, e.g. 203.0.113.7");
     }
     this.publicAddress = props.publicAddress;
+    this.hostRules = props.hostRules ?? HostRules.keeper();
     const alias = stack.node.findAll().some((c) => c instanceof DockerProvider) ? id : undefined;
     this.provider = new DockerProvider(this, "Provider", {
       alias,
@@ -212,10 +240,21 @@ export class DockerPlatform extends Construct implements Platform {
       keyMaterial: props.tls?.material?.key.valueExpression(this),
       registryAuth: Lazy.anyValue({ produce: () => (this.registryAuth.size ? [...this.registryAuth.values()] : undefined) }) as any,
     });
+    if (this.hostRules.image) {
+      this.keeper = new HostFirewallKeeper(this, "HostRulesKeeper", {
+        containerName: `${this.namePrefix}-host-rules`,
+        ruleset: () => this.hostRuleset(),
+        image: this.hostRules.image,
+        intervalSeconds: this.hostRules.intervalSeconds,
+        provider: this.provider,
+      });
+    }
     if (props.firewallOutput ?? true) {
       new TerraformOutput(this, "HostFirewall", {
-        description: "Host firewall rules (iptables DOCKER-USER / INPUT) that narrow flows to their ports; run as root on the Docker host",
-        value: Lazy.stringValue({ produce: () => this.hostFirewallScript() }),
+        description:
+          "The platform's host rules as a shell script (iptables: DOCKER-USER, INPUT, raw PREROUTING), the same rules the keeper " +
+          "container applies; for operators who manage iptables themselves: run as root on the Docker host, and at every boot after dockerd",
+        value: Lazy.stringValue({ produce: () => escapeTerraformTemplate(this.hostFirewallScript()) }),
       });
     }
   }
@@ -225,7 +264,7 @@ export class DockerPlatform extends Construct implements Platform {
     return this.flowList;
   }
 
-  /** The tier network of `tier`, created on first use. */
+  /** The tier network of `tier`, created on first use: always `internal`, ICC off. */
   public tierNetwork(tier: Tier): PrivateTierNetwork {
     let net = this.tierNetworks[tier.name];
     if (!net) {
@@ -236,15 +275,55 @@ export class DockerPlatform extends Construct implements Platform {
         bridgeName: bridgeName("hd", name),
         subnet,
         gateway,
-        // Internal until a member publishes a port or declares egress (see openToHost).
         internal: true,
         interContainerCommunication: false,
         tier: tier.name,
+        labels: this.networkLabels(),
         provider: this.provider,
       });
       this.tierNetworks[tier.name] = net;
     }
     return net;
+  }
+
+  /**
+   * The exit network of a workload, created on first use: its own non-internal bridge, one member
+   * at a fixed address, that carries its published ports and its declared egress. The host rules
+   * let out only replies and the workload's allowlist.
+   */
+  private exitNetwork(w: DockerWorkload): ExitNetwork {
+    let x = this.exitNetworks.get(w.spec.name);
+    if (!x) {
+      const name = `${this.namePrefix}-x-${w.spec.name}`.slice(0, 63);
+      const { subnet, gateway } = this.pool.allocate(name);
+      const network = new PrivateTierNetwork(this, `Exit-${w.spec.name}`, {
+        name,
+        bridgeName: bridgeName("hx", name),
+        subnet,
+        gateway,
+        internal: false,
+        interContainerCommunication: false,
+        tier: w.spec.tier.name,
+        role: "exit-network",
+        labels: { ...this.networkLabels(), [Labels.WORKLOAD]: w.spec.name },
+        provider: this.provider,
+      });
+      x = { network, address: hostAddress(subnet, 2), egress: [] };
+      this.exitNetworks.set(w.spec.name, x);
+      w.container.attachNetwork(network, x.address, { alias: false });
+    }
+    return x;
+  }
+
+  /** Labels every network of the platform carries besides the schema's: the manual-rules weakening. */
+  private networkLabels(): Record<string, string> {
+    const reason = this.hostRules.manualReason;
+    return reason ? { [weakeningLabel("manual-host-rules")]: reason } : {};
+  }
+
+  /** Orders a container after the keeper: it starts only once the host rules are in place. */
+  private afterKeeper(c: HardenedContainer): void {
+    if (this.keeper) c.container.dependsOn = [...(c.container.dependsOn ?? []), dependable(this.keeper.container)];
   }
 
   public place(scope: Construct, id: string, options: PlaceOptions): IWorkload {
@@ -264,9 +343,11 @@ export class DockerPlatform extends Construct implements Platform {
     });
     const creds = container.spec.image.credentials;
     if (creds) this.addRegistryAuth(container, container.spec.image.registry, creds.username, creds.password);
-    if (container.spec.ports.some((p) => p.exposure !== Exposure.INTERNAL)) this.tierNetwork(tier).openToHost();
     const workload = new DockerWorkload(container, "Workload", this, container);
     this.workloads.set(name, workload);
+    // Docker publishes ports only on a non-internal network: the workload's own exit network.
+    if (container.spec.ports.some((p) => p.exposure !== Exposure.INTERNAL)) this.exitNetwork(workload);
+    this.afterKeeper(container);
     return workload;
   }
 
@@ -334,6 +415,7 @@ export class DockerPlatform extends Construct implements Platform {
     }
     const workload = new DockerTask(container, "Workload", this, container, task, hostTimer);
     this.workloads.set(name, workload);
+    this.afterKeeper(container);
     return workload;
   }
 
@@ -351,8 +433,6 @@ export class DockerPlatform extends Construct implements Platform {
     if (!fn) {
       const name = `${this.namePrefix}-f-${first.spec.name}-${second.spec.name}`.slice(0, 63);
       const { subnet, gateway } = this.pool.allocate(name);
-      const base = subnet.split("/")[0].split(".").map(Number);
-      const addr = (n: number) => [base[0], base[1], base[2], base[3] + n].join(".");
       const network = new PrivateTierNetwork(this, `Flow-${first.spec.name}-${second.spec.name}`, {
         name,
         bridgeName: bridgeName("hf", name),
@@ -363,9 +443,10 @@ export class DockerPlatform extends Construct implements Platform {
         interContainerCommunication: true,
         tier: `${first.spec.tier.name}+${second.spec.tier.name}`.slice(0, 63),
         role: "flow-network",
+        labels: this.networkLabels(),
         provider: this.provider,
       });
-      fn = { network, addresses: { [first.spec.name]: addr(2), [second.spec.name]: addr(3) }, rules: [] };
+      fn = { network, addresses: { [first.spec.name]: hostAddress(subnet, 2), [second.spec.name]: hostAddress(subnet, 3) }, rules: [] };
       this.flowNetworks.set(key, fn);
       first.container.attachNetwork(network, fn.addresses[first.spec.name]);
       second.container.attachNetwork(network, fn.addresses[second.spec.name]);
@@ -385,28 +466,49 @@ export class DockerPlatform extends Construct implements Platform {
       throw new HardeningError(w.container, `${w.spec.name} is on tier ${w.spec.tier.name}, which has no egress (an internal network)`, "place it on a tier with egress (Tier.APP or Tier.of(name, { egress: true })), or reach the destination through a flow");
     }
     checkEgress(w.container, rule);
-    this.egressRules.push({ workload: w.spec.name, rule });
+    this.exitNetwork(w).egress.push(rule);
     if (rule.anywhere) w.container.recordWeakening("egress-anywhere", rule.anywhere.reason.trim());
-    this.tierNetworks[w.spec.tier.name].openToHost();
+  }
+
+  /** Every declared egress allowlist entry, by workload name, in declaration order. */
+  public get egress(): ReadonlyArray<{ readonly workload: string; readonly rule: EgressRule }> {
+    return [...this.exitNetworks].flatMap(([workload, x]) => x.egress.map((rule) => ({ workload, rule })));
+  }
+
+  /** The host rules of this platform, as the keeper applies them (see `host-rules.ts`). */
+  public hostRuleset(): HostRuleset {
+    const byName = <T extends { network: PrivateTierNetwork }>(xs: Iterable<T>): T[] =>
+      [...xs].sort((x, y) => x.network.name.localeCompare(y.network.name));
+    const flows = byName(this.flowNetworks.values());
+    const exits = byName([...this.exitNetworks].map(([workload, x]) => ({ workload, ...x })));
+    return dockerHostRules({
+      chainSuffix: this.namePrefix,
+      platformPath: this.node.path,
+      bridges: [
+        ...Object.values(this.tierNetworks).map((t) => ({ bridge: t.bridgeName, kind: "tier" as const })),
+        ...flows.map((f) => ({ bridge: f.network.bridgeName, kind: "flow" as const })),
+        ...exits.map((x) => ({ bridge: x.network.bridgeName, kind: "exit" as const })),
+      ],
+      flows: flows.map((f) => ({
+        bridge: f.network.bridgeName,
+        rules: f.rules.map((r) => ({ from: f.addresses[r.from], to: f.addresses[r.to], port: r.port, protocol: r.protocol, label: `${r.from}>${r.to}` })),
+      })),
+      exits: exits.map((x) => ({
+        bridge: x.network.bridgeName,
+        workload: x.workload,
+        address: x.address,
+        egress: x.egress.map((e) => ({ cidrs: e.cidrs, ports: e.ports, protocol: e.protocol ?? Protocol.TCP })),
+      })),
+    });
   }
 
   /**
-   * A shell script (iptables, run as root on the Docker host) that narrows what Docker cannot:
-   * each flow network to its declared ports and direction, every tier and flow bridge cut off
-   * from the host's own services (INPUT), and egress of workloads with an allowlist to it.
+   * The host rules as a shell script (iptables, run as root on the Docker host): the same rules the
+   * keeper applies, for operators who manage iptables themselves. `sh script` applies them,
+   * `sh script check` verifies them, `sh script keep` keeps them.
    */
   public hostFirewallScript(): string {
-    const tiers = Object.values(this.tierNetworks).sort((x, y) => x.name.localeCompare(y.name));
-    const flows = [...this.flowNetworks.values()].sort((x, y) => x.network.name.localeCompare(y.network.name));
-    return renderHostFirewall({
-      chainSuffix: this.namePrefix,
-      tiers: tiers.map((t) => ({ bridge: t.bridgeName, subnet: t.subnet, internal: t.internal })),
-      flows: flows.map((f) => ({ bridge: f.network.bridgeName, rules: f.rules.map((r) => ({ from: f.addresses[r.from], to: f.addresses[r.to], port: r.port, protocol: r.protocol, label: `${r.from}>${r.to}` })) })),
-      egress: this.egressRules.map((e) => {
-        const w = this.workloads.get(e.workload)!;
-        return { bridge: this.tierNetworks[w.spec.tier.name].bridgeName, workload: e.workload, cidrs: e.rule.cidrs, ports: e.rule.ports, protocol: e.rule.protocol ?? Protocol.TCP };
-      }),
-    });
+    return hostRulesScript(this.hostRuleset());
   }
 
   /** The placed container of a workload. */
@@ -473,8 +575,14 @@ export function checkEgress(where: Construct, rule: EgressRule): void {
   for (const p of rule.ports) if (!Number.isInteger(p) || p < 1 || p > 65535) throw new HardeningError(where, `egress port ${p} is invalid`, "use 1-65535");
 }
 
+/** The n-th address of an IPv4 subnet (`10.0.0.0/28`, 2 → `10.0.0.2`). */
+function hostAddress(subnet: string, n: number): string {
+  const o = subnet.split("/")[0].split(".").map(Number);
+  return [o[0], o[1], o[2], o[3] + n].join(".");
+}
+
 /** Linux bridge names are at most 15 characters: a 2-letter kind and 12 hex of the network name. */
-export function bridgeName(kind: "hd" | "hf" | "hs", networkName: string): string {
+export function bridgeName(kind: "hd" | "hf" | "hs" | "hx", networkName: string): string {
   return `${kind}-${createHash("sha256").update(networkName).digest("hex").slice(0, 12)}`;
 }
 

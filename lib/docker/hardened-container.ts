@@ -78,10 +78,21 @@ export interface ContainerTaskMode {
   readonly runtime?: string;
 }
 
-/** A network the container joins besides its tier (a flow network). */
+/** A network the container joins besides its tier (a flow network or its exit network). */
 interface ExtraNetwork {
   readonly network: PrivateTierNetwork;
   readonly ipv4Address?: string;
+  readonly alias: boolean;
+}
+
+/** Options of {@link HardenedContainer.attachNetwork}. */
+export interface AttachNetworkOptions {
+  /**
+   * Register the workload's name as a DNS alias on the network (peers of a flow resolve it there).
+   *
+   * @default true
+   */
+  readonly alias?: boolean;
 }
 
 /** What the provider cannot express on docker_container, recorded on every container. */
@@ -282,10 +293,10 @@ export class HardenedContainer extends Construct {
     this.node.addValidation({ validate: () => this.validateEscapeHatches() });
   }
 
-  /** Joins an additional network (a flow network), optionally with a fixed address. */
-  public attachNetwork(network: PrivateTierNetwork, ipv4Address?: string): void {
+  /** Joins an additional network (a flow or exit network), optionally with a fixed address. */
+  public attachNetwork(network: PrivateTierNetwork, ipv4Address?: string, options: AttachNetworkOptions = {}): void {
     if (this.extraNetworks.some((n) => n.network === network)) return;
-    this.extraNetworks.push({ network, ipv4Address });
+    this.extraNetworks.push({ network, ipv4Address, alias: options.alias ?? true });
     this.container.putNetworksAdvanced(this.renderNetworks());
   }
 
@@ -310,7 +321,7 @@ export class HardenedContainer extends Construct {
       { name: this.tierNetwork.network.name },
       ...[...this.extraNetworks]
         .sort((a, b) => a.network.name.localeCompare(b.network.name))
-        .map((n) => ({ name: n.network.network.name, aliases: [this.spec.name], ipv4Address: n.ipv4Address })),
+        .map((n) => ({ name: n.network.network.name, aliases: n.alias ? [this.spec.name] : undefined, ipv4Address: n.ipv4Address })),
     ];
   }
 

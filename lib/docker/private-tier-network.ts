@@ -14,9 +14,10 @@ export interface PrivateTierNetworkProps {
   /** Gateway address inside the subnet. */
   readonly gateway: string;
   /**
-   * `internal: true`: Docker does not forward traffic from this network off the host. The host's
-   * own services listening on all interfaces stay reachable through the bridge gateway: drop INPUT
-   * on the bridge (see `DockerPlatform.hostFirewallScript()`).
+   * `internal: true`: Docker does not forward traffic from this network off the host, and maps no
+   * port of a container that is only on internal networks. The host's own services listening on all
+   * interfaces stay reachable through the bridge gateway: the platform's host rules drop INPUT from
+   * the bridge (see `DockerPlatform.hostRuleset()`).
    *
    * @default true
    */
@@ -43,8 +44,8 @@ export interface PrivateTierNetworkProps {
 
 /**
  * One user-defined bridge: never the default bridge, IPv6 off, an explicit small subnet, a
- * predictable bridge name, `internal` until a member publishes a port or declares egress, ICC off
- * unless it carries a flow.
+ * predictable bridge name, `internal` unless it is a workload's exit network, ICC off unless it
+ * carries a flow.
  */
 export class PrivateTierNetwork extends Construct {
   /** The docker_network resource (escape hatch). */
@@ -55,8 +56,8 @@ export class PrivateTierNetwork extends Construct {
   public readonly bridgeName: string;
   /** Subnet of the network. */
   public readonly subnet: string;
-  private isInternal: boolean;
-  private readonly options: Record<string, string>;
+  /** Whether Docker forwards nothing off the host. */
+  public readonly internal: boolean;
 
   constructor(scope: Construct, id: string, props: PrivateTierNetworkProps) {
     super(scope, id);
@@ -72,42 +73,23 @@ export class PrivateTierNetwork extends Construct {
     this.name = props.name;
     this.bridgeName = props.bridgeName;
     this.subnet = props.subnet;
-    this.isInternal = props.internal ?? true;
-    this.options = {
-      "com.docker.network.bridge.name": props.bridgeName,
-      "com.docker.network.bridge.enable_icc": String(props.interContainerCommunication ?? false),
-      "com.docker.network.bridge.enable_ip_masquerade": String(!this.isInternal),
-    };
+    this.internal = props.internal ?? true;
     const labels = infrastructureLabels(this.node.path, props.tier, props.role ?? "tier-network", props.labels);
     this.network = new Network(this, "Resource", {
       name: props.name,
       driver: "bridge",
-      internal: this.isInternal,
+      internal: this.internal,
       ipv6: false,
       attachable: false,
       checkDuplicate: true,
       ipamConfig: [{ subnet: props.subnet, gateway: props.gateway }],
-      options: this.options,
+      options: {
+        "com.docker.network.bridge.name": props.bridgeName,
+        "com.docker.network.bridge.enable_icc": String(props.interContainerCommunication ?? false),
+        "com.docker.network.bridge.enable_ip_masquerade": String(!this.internal),
+      },
       labels: sortedLabels(labels).map(([label, value]) => ({ label, value })),
       provider: props.provider,
     });
-  }
-
-  /** Whether Docker forwards nothing off the host. */
-  public get internal(): boolean {
-    return this.isInternal;
-  }
-
-  /**
-   * Makes the network non-internal: needed when a member publishes a port (Docker maps no port
-   * of a container that is only on internal networks) or declares egress. Forwarding off the host
-   * is then limited by the generated host firewall, not by Docker.
-   */
-  public openToHost(): void {
-    if (!this.isInternal) return;
-    this.isInternal = false;
-    this.network.internal = false;
-    this.options["com.docker.network.bridge.enable_ip_masquerade"] = "true";
-    this.network.options = { ...this.options };
   }
 }

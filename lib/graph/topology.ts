@@ -153,8 +153,12 @@ export interface TopologyOptions {
   readonly stackName?: string;
 }
 
-/** Roles of resources that never run, so their weakenings do not open any path. */
-const NON_RUNNING_ROLES: ReadonlySet<string> = new Set(["seeder"]);
+/**
+ * Roles of platform components that are not workloads: a seeder never runs, and the host firewall
+ * keeper runs no server and joins no workload network. Their weakenings are listed, but they are
+ * not workloads and open no path between or out of the workloads.
+ */
+const NON_RUNNING_ROLES: ReadonlySet<string> = new Set(["seeder", "firewall-keeper"]);
 
 /** Resource types that run a workload. */
 const WORKLOAD_TYPES: ReadonlySet<string> = new Set([
@@ -191,9 +195,11 @@ interface WorkloadDraft {
 export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): TopologyModel {
   if (!isObject(stackJson)) throw new TypeError(`topologyOf: expected a Terraform JSON object, got ${Array.isArray(stackJson) ? "a list" : typeof stackJson}`);
   const resources = readResources(stackJson);
-  const outputs = Object.values(isObject(stackJson.output) ? stackJson.output : {})
-    .map((o) => (isObject(o) ? str(o.value) : undefined))
-    .filter((v): v is string => v !== undefined);
+  // The host rules: the keepers' scripts (their command) and the HostFirewall outputs.
+  const outputs = [
+    ...Object.values(isObject(stackJson.output) ? stackJson.output : {}).map((o) => (isObject(o) ? str(o.value) : undefined)),
+    ...resources.filter((r) => r.labels[Labels.ROLE] === "firewall-keeper").flatMap((r) => keeperArgv(r)),
+  ].filter((v): v is string => v !== undefined);
 
   const drafts = new Map<string, WorkloadDraft>();
   const draft = (name: string): WorkloadDraft => {
@@ -255,26 +261,31 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
     else if (names.has(f.from)) egress.push({ workload: f.from, destination: f.to, ports: f.port, anywhere: f.anywhere });
   }
 
-  // Tiers: Docker/Swarm tier networks, plus every tier a workload names.
+  // Tiers: Docker/Swarm tier networks, plus every tier a workload names. A network that is not
+  // internal (a Docker exit network, a Swarm overlay opened for egress) lets its workload (or, for
+  // a tier network without a workload label, its tier) out: to the host rules' allowlist, or to
+  // any address when no rule narrows it.
   const tiers = new Map<string, { egress: EgressScope; network?: string }>();
   const allowlisted = dockerEgressAllowlists(outputs);
   for (const r of resources) {
-    if (r.labels[Labels.ROLE] !== "tier-network") continue;
+    const role = r.labels[Labels.ROLE];
+    if (role !== "tier-network" && role !== "exit-network") continue;
     const tier = r.labels[Labels.TIER];
     if (!tier) continue;
     const internal = bool(r.body.internal) ?? false;
+    if (role === "tier-network" && !tiers.has(tier)) tiers.set(tier, { egress: "none", network: str(r.body.name) });
+    if (internal) continue;
+    const owner = r.labels[Labels.WORKLOAD];
     const bridge = stringMap(r.body.options)["com.docker.network.bridge.name"];
-    const network = str(r.body.name);
-    const rules = bridge ? allowlisted.get(bridge) : undefined;
-    let scope: EgressScope = "none";
-    if (!internal && rules?.length) {
-      scope = "allowlist";
-      for (const rule of rules) egress.push({ tier, destination: rule.destination, ports: rule.ports, anywhere: isAnywhere(rule.destination) });
-    } else if (!internal) {
-      scope = "anywhere";
-      egress.push({ tier, destination: "anywhere", ports: "any", anywhere: true });
+    const rules = bridge ? allowlisted.get(bridge) : owner !== undefined ? swarmEgressOf(resources, owner) : undefined;
+    const scope = owner !== undefined ? { workload: owner } : { tier };
+    if (rules?.length) for (const rule of rules) egress.push({ ...scope, destination: rule.destination, ports: rule.ports, anywhere: isAnywhere(rule.destination) });
+    else if (!rules) egress.push({ ...scope, destination: "anywhere", ports: "any", anywhere: true });
+    if (owner === undefined) {
+      const t = tiers.get(tier) ?? { egress: "none" as EgressScope };
+      t.egress = rules === undefined ? "anywhere" : rules.length ? "allowlist" : t.egress;
+      tiers.set(tier, t);
     }
-    tiers.set(tier, { egress: scope, network });
   }
   for (const d of drafts.values()) if (d.tier && !tiers.has(d.tier)) tiers.set(d.tier, { egress: "none" });
   // Kubernetes: egress is per workload, so a tier is as open as its most open workload.
@@ -489,17 +500,43 @@ function isLoopback(ip: string): boolean {
   return /^127\./.test(ip) || ip === "::1" || ip === "localhost";
 }
 
+/** The argv of a firewall keeper (container or swarm service): the script holds its rules. */
+function keeperArgv(r: Resource): string[] {
+  const spec = r.type === "docker_service" ? path(r.body, "task_spec", "container_spec") : r.body;
+  return [spec?.command, spec?.args].flatMap((v) => (Array.isArray(v) ? v : [])).filter((v): v is string => typeof v === "string");
+}
+
+/** A swarm workload's recorded egress (`cdktf-hardened.io/egress`: `cidr:port/proto`, comma-separated). */
+function swarmEgressOf(resources: readonly Resource[], workload: string): Array<{ destination: string; ports: string }> | undefined {
+  const service = resources.find((r) => r.type === "docker_service" && r.labels[Labels.WORKLOAD] === workload);
+  const text = service?.labels["cdktf-hardened.io/egress"];
+  if (text === undefined) return undefined;
+  const byDest = new Map<string, Set<string>>();
+  for (const entry of text.split(",")) {
+    const m = /^(.*):(\d+)\/(\w+)$/.exec(entry.trim());
+    if (!m) continue;
+    const ports = byDest.get(m[1]) ?? new Set<string>();
+    byDest.set(m[1], ports);
+    ports.add(m[3] === "tcp" ? m[2] : `${m[2]}/${m[3]}`);
+  }
+  return [...byDest.entries()].sort(([a], [b]) => cmp(a, b)).map(([destination, ports]) => ({ destination, ports: [...ports].sort(numericFirst).join("+") }));
+}
+
 /**
- * Egress allowlists that DockerPlatform renders into its host firewall script (an output):
- * bridge → allowed destinations. They narrow a tier once the script runs on the host.
+ * Egress allowlists of the host rules (the keeper's script, the HostFirewall output): bridge →
+ * allowed destinations. On a Docker host each exit bridge has one member, so they are its own.
  */
 function dockerEgressAllowlists(outputs: readonly string[]): Map<string, Array<{ destination: string; ports: string }>> {
   const out = new Map<string, Map<string, Set<string>>>();
-  const rule = /-i (\S+) ! -o \S+ -d (\S+) -p (\S+) --dport (\d+) -j RETURN/;
+  const rule = /-i (\S+) ! -o \S+ (?:-s \S+ )?-d (\S+) -p (\S+) --dport (\d+) .*--comment "egress [^"]*" -j (?:RETURN|ACCEPT)/;
+  const drop = /^-A \S+ -i (\S+) ! -o \S+ -j DROP$/;
   for (const text of outputs) {
     for (const line of text.split("\n")) {
+      // A bridge the rules close: its allowlist is what the rules allow, possibly nothing.
+      const closed = drop.exec(line);
+      if (closed && !out.has(closed[1])) out.set(closed[1], new Map());
       const m = rule.exec(line);
-      if (!m) continue;
+      if (!m || !line.startsWith("-A ")) continue;
       const [, bridge, cidr, proto, port] = m;
       const byDest = out.get(bridge) ?? new Map<string, Set<string>>();
       out.set(bridge, byDest);

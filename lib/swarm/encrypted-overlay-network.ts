@@ -13,7 +13,8 @@ export interface EncryptedOverlayNetworkProps {
   readonly gateway: string;
   /**
    * `internal: true`: tasks get no interface on the node's `docker_gwbridge`, so nothing on this
-   * network reaches beyond the swarm.
+   * network reaches beyond the swarm. The platform opens a workload's own overlay only when the
+   * workload declares egress ({@link EncryptedOverlayNetwork.openForEgress}).
    *
    * @default true
    */
@@ -31,7 +32,7 @@ export interface EncryptedOverlayNetworkProps {
 /**
  * One swarm-scoped overlay network: IPsec-encrypted between nodes (`encrypted`), never
  * attachable by standalone containers, never the ingress network, IPv6 off, an explicit subnet,
- * and `internal` unless its workloads need egress.
+ * and `internal` unless its one workload declares egress.
  *
  * Overlay networks have no inter-container-communication switch: every member reaches every
  * other member on every port. That is why {@link SwarmPlatform} gives each workload its own
@@ -46,8 +47,7 @@ export class EncryptedOverlayNetwork extends Construct {
   public readonly name: string;
   /** Subnet of the network. */
   public readonly subnet: string;
-  /** Whether tasks on it have no egress. */
-  public readonly internal: boolean;
+  private isInternal: boolean;
 
   constructor(scope: Construct, id: string, props: EncryptedOverlayNetworkProps) {
     super(scope, id);
@@ -59,12 +59,12 @@ export class EncryptedOverlayNetwork extends Construct {
     }
     this.name = props.name;
     this.subnet = props.subnet;
-    this.internal = props.internal ?? true;
+    this.isInternal = props.internal ?? true;
     const labels = infrastructureLabels(this.node.path, props.tier, props.role ?? "tier-network", props.labels);
     this.network = new Network(this, "Resource", {
       name: props.name,
       driver: "overlay",
-      internal: this.internal,
+      internal: this.isInternal,
       attachable: false,
       ingress: false,
       ipv6: false,
@@ -75,5 +75,19 @@ export class EncryptedOverlayNetwork extends Construct {
       labels: sortedLabels(labels).map(([label, value]) => ({ label, value })),
       provider: props.provider,
     });
+  }
+
+  /** Whether tasks on it have no route off the swarm. */
+  public get internal(): boolean {
+    return this.isInternal;
+  }
+
+  /**
+   * Gives the network's tasks a leg on `docker_gwbridge` (a route off the swarm): only for the
+   * overlay of a workload that declares egress. The node rules let out only declared destinations.
+   */
+  public openForEgress(): void {
+    this.isInternal = false;
+    this.network.internal = false;
   }
 }

@@ -13,12 +13,13 @@ import {
   WorkloadSpec,
   platformLimitLabel,
   resolveWorkload,
+  weakeningLabel,
   dockerVolumeIdentity,
   sortedLabels,
   workloadLabels,
 } from "../core";
 import { EncryptedOverlayNetwork } from "./encrypted-overlay-network";
-import { SWARM_EGRESS_LIMIT, SWARM_FLOW_LIMIT, SWARM_PUBLISH_LIMIT, SWARM_SERVICE_PLATFORM_LIMITS } from "./platform-limits";
+import { SWARM_FLOW_LIMIT, SWARM_PUBLISH_LIMIT, SWARM_SERVICE_PLATFORM_LIMITS } from "./platform-limits";
 import { SwarmDefaults } from "./swarm-defaults";
 import { VersionedSwarmConfig, VersionedSwarmSecret } from "./versioned-secret";
 
@@ -115,6 +116,8 @@ export class HardenedSwarmService extends Construct {
   private readonly extraNetworks: ExtraNetwork[] = [];
   private readonly flowLabels: string[] = [];
   private readonly egress: string[] = [];
+  private readonly lateLimits = new Map<string, string>();
+  private readonly lateWeakenings = new Map<string, string>();
   private readonly homeNetwork: EncryptedOverlayNetwork;
 
   constructor(scope: Construct, id: string, props: HardenedSwarmServiceProps) {
@@ -324,6 +327,16 @@ export class HardenedSwarmService extends Construct {
     if (!this.flowLabels.includes(flow)) this.flowLabels.push(flow);
   }
 
+  /** Records a weakening decided after placement (e.g. egress anywhere), for the labels. */
+  public recordWeakening(control: string, reason: string): void {
+    this.lateWeakenings.set(control, reason);
+  }
+
+  /** Records a platform limit decided after placement (e.g. the shared egress allowlist), for the labels. */
+  public recordPlatformLimit(control: string, text: string): void {
+    this.lateLimits.set(control, text);
+  }
+
   /** Records an egress allowlist entry (`cidr:port/proto`), for the labels. */
   public recordEgress(rule: EgressRule): void {
     for (const c of rule.cidrs) for (const p of rule.ports) {
@@ -348,10 +361,9 @@ export class HardenedSwarmService extends Construct {
       labels[Labels.FLOWS] = [...this.flowLabels].sort().join(",");
       labels[platformLimitLabel(SWARM_FLOW_LIMIT.control)] = SWARM_FLOW_LIMIT.text;
     }
-    if (this.egress.length) {
-      labels[SWARM_EGRESS_LABEL] = [...this.egress].sort().join(",");
-      labels[platformLimitLabel(SWARM_EGRESS_LIMIT.control)] = SWARM_EGRESS_LIMIT.text;
-    }
+    if (this.egress.length) labels[SWARM_EGRESS_LABEL] = [...this.egress].sort().join(",");
+    for (const [control, text] of this.lateLimits) labels[platformLimitLabel(control)] = text;
+    for (const [control, reason] of this.lateWeakenings) labels[weakeningLabel(control)] = reason;
     return sortedLabels(labels).map(([label, value]) => ({ label, value }));
   }
 

@@ -78,9 +78,12 @@ export const SWARM_FLOW_LIMIT: SwarmPlatformLimit = {
   text: "a flow is a shared encrypted overlay: every port of both peers is open both ways, and no host firewall sees inside an overlay to narrow it",
 };
 
-/** Extra limit on workloads with an egress allowlist: recorded, not enforced. */
+/**
+ * Extra limit on workloads with a route off the swarm (declared egress, or published ports): the
+ * node rules enforce the platform's allowlist on docker_gwbridge as a whole.
+ */
 export const SWARM_EGRESS_LIMIT: SwarmPlatformLimit = {
   control: "egress-allowlist",
   owner: "engine",
-  text: "egress leaves every node through docker_gwbridge with task addresses that change: the allowlist in cdktf-hardened.io/egress is recorded, enforce it at each node's or the perimeter firewall",
+  text: "tasks leave a node through the shared docker_gwbridge with addresses that change: the keeper's node rules allow the union of the declared destinations (cdktf-hardened.io/egress) of every swarm platform on the node to every task with a route out, not each workload its own",
 };

@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
-import { Lazy, TerraformStack } from "cdktf";
+import { Lazy, TerraformOutput, TerraformStack, dependable } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import {
   EgressRule,
   Endpoint,
+  Exposure,
   Flow,
   HardeningError,
   IWorkload,
@@ -11,13 +12,20 @@ import {
   Platform,
   ResourcesProps,
   Secret,
+  Protocol,
   Tier,
   WorkloadSpec,
+  escapeTerraformTemplate,
+  weakeningLabel,
 } from "../core";
 import { DockerTls, checkDockerHost, checkEgress } from "../docker/docker-platform";
+import { HostRules } from "../docker/host-firewall-keeper";
+import { HostRuleset, hostRulesScript, swarmHostRules } from "../docker/host-rules";
 import { SubnetPool } from "../docker/subnet-pool";
 import { EncryptedOverlayNetwork } from "./encrypted-overlay-network";
 import { HardenedSwarmService, SwarmPublishMode } from "./hardened-swarm-service";
+import { SWARM_EGRESS_LIMIT } from "./platform-limits";
+import { SwarmHostFirewallKeeper } from "./swarm-host-firewall-keeper";
 import { SwarmDefaults } from "./swarm-defaults";
 
 /** Props of {@link SwarmPlatform}. */
@@ -81,6 +89,15 @@ export interface SwarmPlatformProps {
    * @default 300
    */
   readonly convergeTimeoutSeconds?: number;
+  /**
+   * Who installs and keeps the node rules the swarm cannot express (docker_gwbridge closed to the
+   * node itself and to the LAN, egress only to the platform's declared destinations). By default a
+   * global keeper service that `cdktf deploy` creates on every node; `HostRules.manual({ reason })`
+   * leaves them to the operator (the `HostFirewall` output, on every node), a recorded weakening.
+   *
+   * @default HostRules.keeper()
+   */
+  readonly hostRules?: HostRules;
 }
 
 /** A workload placed on a swarm. */
@@ -110,9 +127,12 @@ class SwarmWorkload extends Construct implements IWorkload {
  *
  * Every network is an IPsec-encrypted overlay with an explicit subnet. Overlay networks have no
  * switch that stops members talking (Docker bridges have ICC off), so a tier is rendered as one
- * network *per workload* — `internal` where the tier has no egress — and a flow as a shared
+ * network *per workload* — `internal` unless that workload declares egress — and a flow as a shared
  * two-member `internal` overlay, exactly as the Docker platform renders flows with bridges. Two
- * workloads of one tier therefore talk only through a declared flow, as on the other targets.
+ * workloads of one tier therefore talk only through a declared flow, as on the other targets. The
+ * edge publishes through the ingress network. What overlays cannot express (the shared
+ * docker_gwbridge closed to the node and the LAN, egress only to declared destinations) are node
+ * rules that a global keeper service installs and keeps on every node (see {@link HostRules}).
  * Secrets and config files are swarm secrets and configs: encrypted in the managers' Raft log,
  * mounted from memory, owned by the workload's uid, mode 0400, versioned so a rotation rolls the
  * service.
@@ -134,6 +154,10 @@ export class SwarmPlatform extends Construct implements Platform {
   private readonly workloads = new Map<string, SwarmWorkload>();
   private readonly flowList: Flow[] = [];
   private readonly registryAuth = new Map<string, Record<string, string | undefined>>();
+  private readonly egressRules: Array<{ workload: string; rule: EgressRule }> = [];
+  private readonly hostRules: HostRules;
+  /** The global keeper service, unless the operator keeps the node rules. */
+  public readonly keeper?: SwarmHostFirewallKeeper;
 
   constructor(scope: Construct, id: string, props: SwarmPlatformProps = {}) {
     super(scope, id);
@@ -159,6 +183,42 @@ export class SwarmPlatform extends Construct implements Platform {
       keyMaterial: props.tls?.material?.key.valueExpression(this),
       registryAuth: Lazy.anyValue({ produce: () => (this.registryAuth.size ? [...this.registryAuth.values()] : undefined) }) as any,
     });
+    this.hostRules = props.hostRules ?? HostRules.keeper();
+    if (this.hostRules.image) {
+      this.keeper = new SwarmHostFirewallKeeper(this, "HostRulesKeeper", {
+        serviceName: `${this.namePrefix}-host-rules`,
+        ruleset: () => this.hostRuleset(),
+        image: this.hostRules.image,
+        intervalSeconds: this.hostRules.intervalSeconds,
+        placementConstraints: props.placementConstraints,
+        provider: this.provider,
+      });
+    }
+    new TerraformOutput(this, "HostFirewall", {
+      description:
+        "The platform's node rules as a shell script (iptables: DOCKER-USER, INPUT, raw PREROUTING), the same rules the keeper " +
+        "service applies on every node; for operators who manage iptables themselves: run as root on every node, and at every boot",
+      value: Lazy.stringValue({ produce: () => escapeTerraformTemplate(this.hostFirewallScript()) }),
+    });
+  }
+
+  /** The node rules of this platform, as the keeper applies them on every node (see `host-rules.ts`). */
+  public hostRuleset(): HostRuleset {
+    return swarmHostRules({
+      chainSuffix: this.namePrefix,
+      platformPath: this.node.path,
+      egress: this.egressRules.map((e) => ({ workload: e.workload, cidrs: e.rule.cidrs, ports: e.rule.ports, protocol: e.rule.protocol ?? Protocol.TCP })),
+    });
+  }
+
+  /** The node rules as a shell script: `sh script` applies, `sh script check` verifies, `sh script keep` keeps them. */
+  public hostFirewallScript(): string {
+    return hostRulesScript(this.hostRuleset());
+  }
+
+  /** Every declared egress allowlist entry, by workload name, in declaration order. */
+  public get egress(): ReadonlyArray<{ readonly workload: string; readonly rule: EgressRule }> {
+    return this.egressRules;
   }
 
   /** Every flow declared so far. */
@@ -174,13 +234,15 @@ export class SwarmPlatform extends Construct implements Platform {
     const tier = options.tier ?? Tier.APP;
     const netName = `${this.namePrefix}-${tier.name}-${name}`.slice(0, 63);
     const { subnet, gateway } = this.pool.allocate(netName);
+    const manual = this.hostRules.manualReason;
     const network = new EncryptedOverlayNetwork(this, `Net-${name}`, {
       name: netName,
       subnet,
       gateway,
-      internal: !tier.egress,
+      // Internal until the workload declares egress (allowEgress): no leg on docker_gwbridge.
+      internal: true,
       tier: tier.name,
-      labels: { "cdktf-hardened.io/workload": name },
+      labels: { "cdktf-hardened.io/workload": name, ...(manual ? { [weakeningLabel("manual-host-rules")]: manual } : {}) },
       provider: this.provider,
     });
     const service = new HardenedSwarmService(scope, id, {
@@ -199,6 +261,10 @@ export class SwarmPlatform extends Construct implements Platform {
     if (creds) this.addRegistryAuth(service, service.spec.image.registry, creds.username, creds.password);
     const workload = new SwarmWorkload(service, "Workload", this, service);
     this.workloads.set(name, workload);
+    if (this.keeper) service.service.dependsOn = [...(service.service.dependsOn ?? []), dependable(this.keeper.service)];
+    if (manual && service.spec.ports.some((p) => p.exposure !== Exposure.INTERNAL)) service.recordWeakening("manual-host-rules", manual);
+    // Published ports give the tasks a leg on the node's shared docker_gwbridge.
+    if (service.spec.ports.some((p) => p.exposure !== Exposure.INTERNAL)) service.recordPlatformLimit(SWARM_EGRESS_LIMIT.control, SWARM_EGRESS_LIMIT.text);
     return workload;
   }
 
@@ -239,10 +305,11 @@ export class SwarmPlatform extends Construct implements Platform {
   }
 
   /**
-   * Records an egress allowlist on the workload's labels. Swarm has no per-service egress
-   * filter and its tasks leave each node through `docker_gwbridge` with changing addresses, so
-   * the rule is *recorded* (label `cdktf-hardened.io/egress` and a platform-limit label) for the
-   * node or perimeter firewall, not enforced here.
+   * Lets the workload leave the swarm to the given destinations: its own overlay stops being
+   * `internal` (a leg on docker_gwbridge), and the keeper's node rules allow the destinations out of
+   * docker_gwbridge. Tasks' addresses there change, so the node rules allow the union of the declared
+   * destinations (of every swarm platform on the node) to every task with a route out, recorded as
+   * the platform limit `egress-allowlist` on each such workload.
    */
   public allowEgress(from: IWorkload, rule: EgressRule): void {
     const w = this.own(from);
@@ -251,6 +318,10 @@ export class SwarmPlatform extends Construct implements Platform {
     }
     checkEgress(w.service, rule);
     w.service.recordEgress(rule);
+    this.egressRules.push({ workload: w.spec.name, rule });
+    if (rule.anywhere) w.service.recordWeakening("egress-anywhere", rule.anywhere.reason.trim());
+    this.workloadNetworks[w.spec.name].openForEgress();
+    w.service.recordPlatformLimit(SWARM_EGRESS_LIMIT.control, SWARM_EGRESS_LIMIT.text);
   }
 
   /** The placed service of a workload. */

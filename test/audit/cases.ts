@@ -198,6 +198,33 @@ export const CASES: readonly RuleCase[] = [
     passes: [(d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "10.20.0.0/16" } }] })],
   },
 
+  {
+    rule: "NET-DOCKER-HOST-RULES",
+    target: "docker_network.tier",
+    // A library tier network whose bridge no keeper of the stack keeps rules for.
+    violate: (d) => add(d, "docker_network", "tier", managedNetwork("tier-network", "hd-0123456789ab")),
+    passes: [
+      (d) => {
+        add(d, "docker_network", "tier", managedNetwork("tier-network", "hd-0123456789ab"));
+        add(d, "docker_container", "keeper", keeper("-A HD-x -o hd-0123456789ab ! -i hd-0123456789ab -j DROP"));
+      },
+      // An internal library overlay gives its tasks no leg on docker_gwbridge: nothing to keep.
+      (d) => add(d, "docker_network", "ov", { ...managedNetwork("tier-network", ""), driver: "overlay", internal: true }),
+    ],
+  },
+  {
+    rule: "NET-DOCKER-HOST-RULES",
+    target: "docker_service.edge",
+    // A library service that publishes a port leaves the node through docker_gwbridge.
+    violate: (d) => add(d, "docker_service", "edge", publishedService()),
+    passes: [
+      (d) => {
+        add(d, "docker_service", "edge", publishedService());
+        add(d, "docker_container", "keeper", keeper("-A HD-s-x -o docker_gwbridge ! -i docker_gwbridge -j DROP"));
+      },
+    ],
+  },
+
   // --- secret hygiene --------------------------------------------------------------------------
   { rule: "SECRET-LITERAL-DATA", target: "kubernetes_secret_v1.db", violate: (d) => (d.resource.kubernetes_secret_v1.db.data = { password: "aHVudGVyMg==" }) },
   { rule: "SECRET-LITERAL-DATA", target: "docker_secret.db", violate: (d) => (d.resource.docker_secret.db.data = "aHVudGVyMg==") },
@@ -211,3 +238,35 @@ export const CASES: readonly RuleCase[] = [
   { rule: "SECRET-VENDOR-TOKEN", target: "kubernetes_config_map_v1.api", violate: (d) => (d.resource.kubernetes_config_map_v1.api.data = { "app.ini": `aws_key = ${fakeToken("AKIA", 16, "QWERTYUIOP234567")}` }) },
   { rule: "SECRET-VENDOR-TOKEN", target: SV, violate: (d) => (CS(d).args = ["--github-token", fakeToken("ghp" + "_", 36)]) },
 ];
+
+function managedNetwork(role: string, bridge: string): JsonObject {
+  return {
+    name: `net-${role}`,
+    driver: "bridge",
+    internal: true,
+    options: bridge ? { "com.docker.network.bridge.name": bridge } : {},
+    labels: [
+      { label: "cdktf-hardened.io/managed-by", value: "cdktf-hardened" },
+      { label: "cdktf-hardened.io/role", value: role },
+    ],
+  };
+}
+
+function keeper(rules: string): JsonObject {
+  return {
+    name: "keeper",
+    image: "registry.k8s.io/build-image/distroless-iptables@sha256:" + "4e".repeat(32),
+    entrypoint: ["/bin/sh", "-c"],
+    command: [`cat <<'RULES'\n${rules}\nRULES`, "keeper", "keep"],
+    labels: [{ label: "cdktf-hardened.io/role", value: "firewall-keeper" }],
+  };
+}
+
+function publishedService(): JsonObject {
+  return {
+    name: "edge",
+    labels: [{ label: "cdktf-hardened.io/managed-by", value: "cdktf-hardened" }],
+    task_spec: { container_spec: { image: "x" } },
+    endpoint_spec: { ports: [{ target_port: 8443, published_port: 443 }] },
+  };
+}

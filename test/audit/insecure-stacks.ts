@@ -45,7 +45,20 @@ export function insecureDockerStack(): Doc {
           endpoint_spec: { ports: [{ target_port: 80, published_port: 80 }] },
         },
       },
-      docker_network: { overlay: { "//": meta("insecure/overlay/Resource"), name: "overlay", driver: "overlay" } },
+      docker_network: {
+        overlay: { "//": meta("insecure/overlay/Resource"), name: "overlay", driver: "overlay" },
+        // A library tier bridge with no host rules keeper in the stack.
+        tier: {
+          "//": meta("insecure/tier/Resource"),
+          name: "tier",
+          internal: true,
+          options: { "com.docker.network.bridge.name": "hd-0123456789ab" },
+          labels: [
+            { label: "cdktf-hardened.io/managed-by", value: "cdktf-hardened" },
+            { label: "cdktf-hardened.io/role", value: "tier-network" },
+          ],
+        },
+      },
       docker_secret: { db: { "//": meta("insecure/db/Resource"), name: "db", data: "aHVudGVyMg==" } },
     },
   };

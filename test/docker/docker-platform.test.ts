@@ -58,13 +58,13 @@ describe("tiers", () => {
     expect(app.options["com.docker.network.bridge.name"].length).toBeLessThanOrEqual(15);
   });
 
-  test("tier networks are internal while no member publishes a port or declares egress", () => {
+  test("tier networks are internal", () => {
     expect(data.internal).toBe(true);
     expect(app.internal).toBe(true);
     expect(app.options["com.docker.network.bridge.enable_ip_masquerade"]).toBe("false");
   });
 
-  test("a published port or an egress rule opens the tier to the host; the firewall then drops undeclared egress", () => {
+  test("a published port keeps the tier internal: the publisher gets an exit network of its own, whose undeclared egress the rules drop", () => {
     let script = "";
     const opened = synthJson((stack) => {
       const platform = new DockerPlatform(stack, "host");
@@ -73,10 +73,11 @@ describe("tiers", () => {
       script = platform.hostFirewallScript();
     });
     const appNet = resourceAt(opened, "docker_network", "host/Tier-app/Resource");
-    expect(appNet.internal).toBe(false);
-    expect(appNet.options["com.docker.network.bridge.enable_ip_masquerade"]).toBe("true");
-    expect(resourceAt(opened, "docker_network", "host/Tier-data/Resource").internal).toBe(true);
-    const bridge = appNet.options["com.docker.network.bridge.name"];
+    expect(appNet.internal).toBe(true);
+    const exit = resourceAt(opened, "docker_network", "host/Exit-api/Resource");
+    expect(exit.internal).toBe(false);
+    expect(exit.options["com.docker.network.bridge.enable_ip_masquerade"]).toBe("true");
+    const bridge = exit.options["com.docker.network.bridge.name"];
     expect(script).toContain(`-i ${bridge} ! -o ${bridge} -j DROP`);
   });
 
@@ -156,9 +157,10 @@ describe("flows", () => {
       p.connect(web, db, "sql");
       script = p.hostFirewallScript();
     });
-    expect(script).toMatch(/-s 10\.213\.\d+\.\d+ -d 10\.213\.\d+\.\d+ -p tcp --dport 5432 -m conntrack --ctstate NEW -j RETURN/);
+    expect(script).toMatch(/-s 10\.213\.\d+\.\d+\/32 -d 10\.213\.\d+\.\d+\/32 -p tcp --dport 5432 -m conntrack --ctstate NEW -m comment --comment "flow web>db" -j RETURN/);
     expect(script).toMatch(/-i hf-[0-9a-f]{12} -o hf-[0-9a-f]{12} -j DROP/);
-    expect((script.match(/-i h[df]-[0-9a-f]{12} -j DROP/g) ?? []).length).toBe(3);
+    // INPUT: two tiers and the flow network, no exit network (nothing published, no egress).
+    expect((script.match(/-A HD-test-IN -i h[dfx]-[0-9a-f]{12} -j DROP/g) ?? []).length).toBe(3);
   });
 
   test("egress allowlists need a tier with egress and refuse 0.0.0.0/0 without a reason", () => {
@@ -169,7 +171,7 @@ describe("flows", () => {
       p.allowEgress(web, { cidrs: ["203.0.113.0/24"], ports: [443] });
       script = p.hostFirewallScript();
     });
-    expect(script).toMatch(/-d 203\.0\.113\.0\/24 -p tcp --dport 443 -j RETURN/);
+    expect(script).toMatch(/-s 10\.213\.\d+\.\d+\/32 -d 203\.0\.113\.0\/24 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress web" -j RETURN/);
   });
 
   test("egress anywhere is a recorded weakening on the container", () => {
@@ -193,9 +195,9 @@ describe("flows", () => {
     ).toThrow(/a workload named "web" is already placed/);
   });
 
-  test("one container per workload, no other resources without need", () => {
+  test("one container per workload and the platform's host rules keeper, no other resources without need", () => {
     const json = twoWorkloads(() => undefined);
-    expect(resourcesOf(json, "docker_container")).toHaveLength(2);
+    expect(resourcesOf(json, "docker_container").map(([id]) => id.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["db", "host_HostRulesKeeper", "web"]);
     expect(resourcesOf(json, "docker_volume")).toHaveLength(0);
   });
 });

@@ -162,7 +162,7 @@ describe("writable paths, secrets, config files, volumes", () => {
     const seeder = resourceAt(json, "docker_container", "api/Seeder/Resource");
     expect(blocks(c.mounts)).toEqual([{ type: "volume", source: expect.stringMatching(/^\$\{docker_volume\..+\.name\}$/), target: "/run/secrets", read_only: true }]);
     expect(c.env).toEqual(["DB_PASSWORD_FILE=/run/secrets/db_password"]);
-    expect(c.depends_on).toEqual([expect.stringMatching(/^docker_container\.api_Seeder/)]);
+    expect(c.depends_on).toEqual([expect.stringMatching(/^docker_container\.api_Seeder/), expect.stringMatching(/^docker_container\.host_HostRulesKeeper/)]);
     expect(seeder.start).toBe(false);
     expect(seeder.network_mode).toBe("none");
     expect(seeder.read_only).toBe(false);

@@ -66,10 +66,18 @@ describe("docker-two-tier", () => {
     expect(json).toMatchSnapshot();
   });
 
-  test("two workloads, two seeders, two tiers and one flow network", () => {
+  test("two workloads, two seeders, the host rules keeper, two tiers, one flow network and web's exit network", () => {
     expect(workloads.map((c) => c.name).sort()).toEqual(["docker-two-tier-store", "docker-two-tier-web"]);
     expect(containers.filter((c) => c.start === false)).toHaveLength(2);
-    expect(resourcesOf(json, "docker_network").map(([, n]) => n.name).sort()).toEqual(["docker-two-tier-app", "docker-two-tier-data", "docker-two-tier-f-store-web"]);
+    expect(containers.filter((c) => dockerLabels(c)["cdktf-hardened.io/role"] === "firewall-keeper").map((c) => c.name)).toEqual(["docker-two-tier-host-rules"]);
+    const nets = resourcesOf(json, "docker_network").map(([, n]) => [n.name, n.internal]);
+    expect(nets.sort()).toEqual([
+      ["docker-two-tier-app", true],
+      ["docker-two-tier-data", true],
+      ["docker-two-tier-f-store-web", true],
+      // web publishes its admin port on loopback: the only non-internal network, web's alone.
+      ["docker-two-tier-x-web", false],
+    ]);
   });
 
   test("every workload meets the CIS §5 defaults the provider can express", () => {

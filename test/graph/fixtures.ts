@@ -77,20 +77,42 @@ export const dockerAllowlist = {
     fw: {
       value: [
         "#!/bin/sh",
-        "# egress allowlist of tier bridge hd-app (api)",
-        "iptables -A HD-x -i hd-app ! -o hd-app -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN",
-        "iptables -A HD-x -i hd-app ! -o hd-app -d 203.0.113.10/32 -p tcp --dport 443 -j RETURN",
-        "iptables -A HD-x -i hd-app ! -o hd-app -d 203.0.113.10/32 -p tcp --dport 80 -j RETURN",
-        "iptables -A HD-x -i hd-app ! -o hd-app -j DROP",
+        "rules() {",
+        "cat <<'RULES'",
+        "*filter",
+        "-A HD-x -o hx-api ! -i hx-api -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -j DROP",
+        "-A HD-x -i hx-api ! -o hx-api -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN",
+        '-A HD-x -i hx-api ! -o hx-api -s 10.213.0.18/32 -d 203.0.113.10/32 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress api" -j RETURN',
+        '-A HD-x -i hx-api ! -o hx-api -s 10.213.0.18/32 -d 203.0.113.10/32 -p tcp --dport 80 -m conntrack --ctstate NEW -m comment --comment "egress api" -j RETURN',
+        "-A HD-x -i hx-api ! -o hx-api -j DROP",
+        "-A HD-x -i hx-web ! -o hx-web -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN",
+        "-A HD-x -i hx-web ! -o hx-web -j DROP",
+        "COMMIT",
+        "RULES",
+        "}",
       ].join("\n"),
     },
   },
   resource: {
     docker_network: {
-      app: { name: "x-app", internal: false, labels: labelList({ [`${P}role`]: "tier-network", [`${P}tier`]: "app" }), options: [{ "com.docker.network.bridge.name": "hd-app" }] },
+      app: { name: "x-app", internal: true, labels: labelList({ [`${P}role`]: "tier-network", [`${P}tier`]: "app" }), options: [{ "com.docker.network.bridge.name": "hd-app" }] },
+      // Exit networks: api's egress leg (an allowlist), web's published port only (replies only).
+      "x-api": {
+        name: "x-x-api",
+        internal: false,
+        labels: labelList({ [`${P}role`]: "exit-network", [`${P}tier`]: "app", [`${P}workload`]: "api" }),
+        options: [{ "com.docker.network.bridge.name": "hx-api" }],
+      },
+      "x-web": {
+        name: "x-x-web",
+        internal: false,
+        labels: labelList({ [`${P}role`]: "exit-network", [`${P}tier`]: "app", [`${P}workload`]: "web" }),
+        options: [{ "com.docker.network.bridge.name": "hx-web" }],
+      },
     },
     docker_container: {
       api: { name: "x-api", labels: labelList({ [`${P}role`]: "workload", [`${P}tier`]: "app", [`${P}workload`]: "api" }) },
+      web: { name: "x-web", labels: labelList({ [`${P}role`]: "workload", [`${P}tier`]: "app", [`${P}workload`]: "web" }) },
     },
   },
 };

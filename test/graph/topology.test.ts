@@ -24,10 +24,12 @@ describe("topologyOf on the examples", () => {
   test("docker-two-tier: tiers, workloads, the one flow, the loopback admin port", () => {
     const m = topologyOf(examples["docker-two-tier"]);
     expect(m.platform).toBe("docker");
+    // web's exit network carries its loopback admin port; the host rules let nothing out of it.
     expect(m.tiers).toEqual([
-      { name: "app", egress: "anywhere", workloads: ["web"], network: "docker-two-tier-app" },
+      { name: "app", egress: "none", workloads: ["web"], network: "docker-two-tier-app" },
       { name: "data", egress: "none", workloads: ["store"], network: "docker-two-tier-data" },
     ]);
+    expect(m.egress).toEqual([]);
     expect(m.workloads.map((w) => [w.name, w.tier, w.edge, w.kinds])).toEqual([
       ["store", "data", false, ["docker_container"]],
       ["web", "app", false, ["docker_container"]],
@@ -39,13 +41,18 @@ describe("topologyOf on the examples", () => {
     expect(Object.keys(web.platformLimits)).toContain("pids-limit");
   });
 
-  test("docker-two-tier: the never-started seeders' weakening is listed but breaks nothing", () => {
+  test("docker-two-tier: the never-started seeders' and the host rules keeper's weakenings are listed but break nothing", () => {
     const m = topologyOf(examples["docker-two-tier"]);
     expect(m.weakenings.map((w) => [w.workload, w.control, w.role])).toEqual([
+      [undefined, "added-capabilities", "firewall-keeper"],
+      [undefined, "host-network", "firewall-keeper"],
+      [undefined, "restart-always", "firewall-keeper"],
+      [undefined, "root-user", "firewall-keeper"],
       ["store", "seeder-writable-root", "seeder"],
       ["web", "seeder-writable-root", "seeder"],
     ]);
-    expect(m.breakers).toEqual([{ kind: "egress-anywhere", tier: "app", detail: "tier app may open connections to any address" }]);
+    expect(m.workloads.map((w) => w.name)).toEqual(["store", "web"]);
+    expect(m.breakers).toEqual([]);
   });
 
   test("kubernetes-two-tier: same workloads and flow, no egress, nothing published", () => {
@@ -96,11 +103,25 @@ describe("topologyOf on hand-written stacks", () => {
     expect(m.weakenings.map((w) => w.control)).toEqual(["public-port", "seeder-writable-root"]);
   });
 
-  test("Docker egress narrowed by the host firewall script is an allowlist", () => {
+  test("Docker egress: an exit network narrowed by the host rules is its workload's allowlist; one with no allow rule lets nothing out", () => {
     const m = topologyOf(dockerAllowlist);
-    expect(m.tiers).toEqual([{ name: "app", egress: "allowlist", workloads: ["api"], network: "x-app" }]);
-    expect(m.egress).toEqual([{ tier: "app", destination: "203.0.113.10/32", ports: "80+443", anywhere: false }]);
+    expect(m.tiers).toEqual([{ name: "app", egress: "allowlist", workloads: ["api", "web"], network: "x-app" }]);
+    expect(m.egress).toEqual([{ workload: "api", destination: "203.0.113.10/32", ports: "80+443", anywhere: false }]);
     expect(m.breakers).toEqual([]);
+  });
+
+  test("Docker egress: an exit network no host rule covers is open to any address", () => {
+    const open = JSON.parse(JSON.stringify(dockerAllowlist));
+    delete open.output;
+    const m = topologyOf(open);
+    expect(m.egress.map((e) => [e.workload, e.destination])).toEqual([
+      ["api", "anywhere"],
+      ["web", "anywhere"],
+    ]);
+    expect(m.breakers.map((b) => [b.kind, b.workload])).toEqual([
+      ["egress-anywhere", "api"],
+      ["egress-anywhere", "web"],
+    ]);
   });
 
   test("Kubernetes, list blocks: LoadBalancer edge, NodePort and hostPort on a non-edge, egress and ingress peers", () => {

@@ -66,9 +66,10 @@ describe("networks: one encrypted overlay per workload", () => {
     }
   });
 
-  test("data tiers are internal, app tiers are not", () => {
+  test("every workload's overlay is internal until it declares egress, whatever its tier", () => {
     expect(db.internal).toBe(true);
-    expect(api.internal).toBe(false);
+    expect(api.internal).toBe(true);
+    expect(worker.internal).toBe(true);
   });
 
   test("two workloads of one tier get two networks: overlays cannot switch ICC off", () => {
@@ -165,13 +166,22 @@ describe("flows", () => {
     ).toThrow(/was not placed by test\/a/);
   });
 
-  test("egress allowlists need a tier with egress, refuse 0.0.0.0/0 without a reason, and are recorded as labels, not enforced", () => {
+  test("egress allowlists need a tier with egress, refuse 0.0.0.0/0 without a reason; the declaring workload's overlay alone opens", () => {
     expect(() => twoWorkloads((p, _web, db) => p.allowEgress(db, { cidrs: ["203.0.113.0/24"], ports: [443] }))).toThrow(/is on tier data, which has no egress/);
     expect(() => twoWorkloads((p, web) => p.allowEgress(web, { cidrs: ["0.0.0.0/0"], ports: [443] }))).toThrow(/allows the whole internet/);
-    const json = twoWorkloads((p, web) => p.allowEgress(web, { cidrs: ["203.0.113.0/24"], ports: [443, 80] }));
+    let script = "";
+    const json = twoWorkloads((p, web) => {
+      p.allowEgress(web, { cidrs: ["203.0.113.0/24"], ports: [443, 80] });
+      script = p.hostFirewallScript();
+    });
     const l = dockerLabels(resourceAt(json, "docker_service", "web/Resource"));
     expect(l["cdktf-hardened.io/egress"]).toBe("203.0.113.0/24:443/tcp,203.0.113.0/24:80/tcp");
-    expect(l["cdktf-hardened.io/platform-limit.egress-allowlist"]).toMatch(/recorded, enforce it at each node's or the perimeter firewall/);
+    expect(l["cdktf-hardened.io/platform-limit.egress-allowlist"]).toMatch(/allow the union of the declared destinations/);
+    expect(resourceAt(json, "docker_network", "swarm/Net-web/Resource").internal).toBe(false);
+    expect(resourceAt(json, "docker_network", "swarm/Net-db/Resource").internal).toBe(true);
+    // The node rules let docker_gwbridge out to the destinations (ACCEPT), the shared chain drops the rest.
+    expect(script).toContain('-A HD-s-test -i docker_gwbridge ! -o docker_gwbridge -d 203.0.113.0/24 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress web" -j ACCEPT');
+    expect(script).toContain("-A HD-gwbridge -i docker_gwbridge ! -o docker_gwbridge -j DROP");
   });
 
   test("two workloads with one name are refused", () => {
@@ -184,10 +194,10 @@ describe("flows", () => {
     ).toThrow(/a workload named "web" is already placed/);
   });
 
-  test("one service per workload; no container, volume, secret or config without need", () => {
+  test("one service per workload and the node-rules keeper; no container, volume, secret or config without need", () => {
     const json = twoWorkloads(() => undefined);
-    expect(resourcesOf(json, "docker_service")).toHaveLength(2);
+    expect(resourcesOf(json, "docker_service").map(([id]) => id.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["db", "swarm_HostRulesKeeper", "web"]);
     for (const t of ["docker_container", "docker_volume", "docker_secret", "docker_config", "terraform_data"]) expect(resourcesOf(json, t)).toHaveLength(0);
-    expect(json.output).toBeUndefined();
+    expect(Object.values<any>(json.output).map((o) => o.value.slice(0, 9))).toEqual(["#!/bin/sh"]);
   });
 });

@@ -27,17 +27,19 @@ describe("examples/swarm/two-tier.ts", () => {
   });
 
   test("two services, each on its own encrypted overlay, plus one flow overlay; store internal", () => {
-    expect(resourcesOf(json, "docker_service").map(([, s]) => s.name).sort()).toEqual(["swarm-two-tier-store", "swarm-two-tier-web"]);
+    const workloads = resourcesOf(json, "docker_service").filter(([, s]) => dockerLabels(s)["cdktf-hardened.io/role"] === "workload");
+    expect(workloads.map(([, s]) => s.name).sort()).toEqual(["swarm-two-tier-store", "swarm-two-tier-web"]);
     const nets = resourcesOf(json, "docker_network").map(([, n]) => n);
+    // Nothing declares egress: every overlay is internal.
     expect(nets.map((n) => [n.name, n.internal, n.options.encrypted, n.attachable]).sort()).toEqual([
-      ["swarm-two-tier-app-web", false, "true", false],
+      ["swarm-two-tier-app-web", true, "true", false],
       ["swarm-two-tier-data-store", true, "true", false],
       ["swarm-two-tier-f-store-web", true, "true", false],
     ]);
   });
 
   test("nothing is published: the admin port stays internal, no service is the edge", () => {
-    for (const [, s] of resourcesOf(json, "docker_service")) {
+    for (const [, s] of resourcesOf(json, "docker_service").filter(([, x]) => dockerLabels(x)["cdktf-hardened.io/role"] === "workload")) {
       expect(s.endpoint_spec).toEqual({ mode: "vip" });
       expect(dockerLabels(s)["cdktf-hardened.io/platform-limit.published-address"]).toBeUndefined();
     }

@@ -51,8 +51,13 @@ describe("workers-docker example", () => {
 
   test("egress only to declared targets: the host firewall allowlists exactly them", () => {
     const script: string = (stack as WorkersDockerStack).platform.hostFirewallScript();
-    const allowed = script.split("\n").filter((l) => /! -o \S+ -d /.test(l)).map((l) => /-d (\S+) -p tcp --dport (\d+)/.exec(l)!.slice(1).join(":")).sort();
-    expect(allowed).toEqual(["198.51.100.20/32:443", "198.51.100.30/32:443", "203.0.113.50/32:7233"]);
+    const allowed = script
+      .split("\n")
+      .filter((l) => /--comment "egress /.test(l))
+      .map((l) => /-d (\S+) -p tcp --dport (\d+) .*--comment "egress ([^"]+)"/.exec(l)!.slice(1).join(":"))
+      .sort();
+    // Each from its own workload's exit address (-s): the thumbnails worker, the report task, the Temporal pool.
+    expect(allowed).toEqual(["198.51.100.20/32:443:iii-thumbnails", "198.51.100.30/32:443:usage-report", "203.0.113.50/32:7233:payments-worker"]);
     expect(EXAMPLE_DESTINATIONS.temporal.cidrs).toEqual(["203.0.113.50/32"]);
   });
 

@@ -149,7 +149,7 @@ describe("credentials and payload encryption", () => {
 });
 
 describe("egress only to declared targets", () => {
-  test("egress rules put the worker on a tier of its own with egress, allowlisted by the host firewall", () => {
+  test("egress rules put the worker on a tier of its own and an exit network of its own, allowlisted by the host rules", () => {
     let script = "";
     const { json } = dockerWorker({ egress: [{ cidrs: ["198.51.100.20/32"], ports: [443] }] }, (_s, platform) => {
       script = platform.hostFirewallScript();
@@ -157,10 +157,14 @@ describe("egress only to declared targets", () => {
     const c = container(json);
     const tier = dockerLabels(c)["cdktf-hardened.io/tier"];
     expect(tier).toMatch(/^orde[0-9a-f]{6}$/);
-    const net = resourcesOf(json, "docker_network").map(([, n]) => n).find((n) => n.name === `test-${tier}`);
-    expect(net.internal).toBe(false);
-    expect(script).toContain(`-d 198.51.100.20/32 -p tcp --dport 443 -j RETURN`);
-    expect(script).toMatch(new RegExp(`egress allowlist of tier bridge ${net.options?.["com.docker.network.bridge.name"] ?? "hd-"}`));
+    const nets = resourcesOf(json, "docker_network").map(([, n]) => n);
+    expect(nets.find((n) => n.name === `test-${tier}`).internal).toBe(true);
+    const exit = nets.find((n) => n.name === "test-x-orders");
+    expect(exit.internal).toBe(false);
+    const bridge = exit.options["com.docker.network.bridge.name"];
+    expect(script).toMatch(
+      new RegExp(`-i ${bridge} ! -o ${bridge} -s 10\\.213\\.\\d+\\.\\d+/32 -d 198\\.51\\.100\\.20/32 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress orders" -j RETURN`),
+    );
   });
 
   test("on Kubernetes: one egress policy for the worker, to exactly the declared CIDR and port", () => {

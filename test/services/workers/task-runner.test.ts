@@ -61,7 +61,7 @@ describe("TaskRunner", () => {
       script = platform.hostFirewallScript();
     });
     expect(dockerEnv(resourceAt(json, "docker_container", "report/Task")).REPORT_TOKEN_FILE).toBe("/run/secrets/worker/report_token");
-    expect(script).toContain("-d 198.51.100.30/32 -p tcp --dport 443 -j RETURN");
+    expect(script).toContain("-d 198.51.100.30/32 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment \"egress ");
   });
 
   test("a schedule on Docker gives the host timer", () => {

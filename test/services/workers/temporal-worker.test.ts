@@ -66,9 +66,10 @@ describe("TemporalWorker defaults", () => {
   });
 
   test("an external frontend: the only egress is its CIDR on 7233, from a tier of its own", () => {
-    expect(script).toContain("-d 203.0.113.50/32 -p tcp --dport 7233 -j RETURN");
+    expect(script).toContain("-d 203.0.113.50/32 -p tcp --dport 7233 -m conntrack --ctstate NEW -m comment --comment \"egress ");
     const tier = dockerLabels(c)["cdktf-hardened.io/tier"];
-    expect(resourcesOf(json, "docker_network").map(([, n]) => n.name)).toEqual([`test-${tier}`]);
+    // Its own internal tier and its own exit network (the egress leg): no other network.
+    expect(resourcesOf(json, "docker_network").map(([, n]) => n.name).sort()).toEqual([`test-${tier}`, "test-x-payments"]);
     const k = synthJson((stack) => new TemporalWorker(stack, "payments", { platform: new KubernetesPlatform(stack, "cluster", { namespace: "w" }), ...props(stack) }));
     const mine = resourcesOf(k, "kubernetes_network_policy_v1").map(([, p]) => p.spec).filter((s) => s.pod_selector?.match_labels?.["cdktf-hardened.io/workload"] === "payments");
     expect(mine.map((s) => s.egress)).toEqual([[{ ports: [{ port: "7233", protocol: "TCP" }], to: [{ ip_block: { cidr: "203.0.113.50/32" } }] }]]);
