@@ -826,6 +826,8 @@ EXPRESSIONS.extension = SWARM_EXPRESSIONS;
 // A second `terraform apply` with changed variables (a rotation): what Terraform plans and does.
 
 export interface UpdateReport {
+  /** Addresses the stack gained, created. */
+  readonly created: string[];
   /** Addresses replaced (new object, new id). */
   readonly replaced: string[];
   /** Addresses updated in place. */
@@ -858,7 +860,7 @@ export async function reapply(applied: AppliedStack, stack: StackJson, options: 
   const version = await options.docker.version();
   const defects: string[] = [];
   const ctx: ApplyContext = { docker: options.docker, options: { ...options }, defects, apiVersion: version.ApiVersion, track: () => undefined };
-  const report = { replaced: [] as string[], updated: [] as string[], destroyed: [] as string[], skipped: [] as string[] };
+  const report = { created: [] as string[], replaced: [] as string[], updated: [] as string[], destroyed: [] as string[], skipped: [] as string[] };
   const toDestroy: Created[] = [];
   const pending = new Map<string, Promise<void>>();
   for (const address of order) {
@@ -866,11 +868,24 @@ export async function reapply(applied: AppliedStack, stack: StackJson, options: 
     if (waitFor.length) await Promise.all(waitFor.map((d) => pending.get(d)));
     const { type, body } = bodies.get(address)!;
     const old = current.get(address);
-    if (!old || graph.get(address)!.some((d) => report.skipped.includes(d))) {
+    const clean = Object.fromEntries(Object.entries(body).filter(([k]) => !["//", "provider", "depends_on", "lifecycle"].includes(k)));
+    if (!old) {
+      // A resource the stack gained (a second deploy that adds a workload): created, as Terraform does.
+      pending.set(
+        address,
+        (async () => {
+          const next = await HANDLERS[type].create(ctx, address, resolveDeep(clean, address, options.variables, current, false, locals) as Body);
+          current.set(address, next);
+          applied.replace(next);
+          report.created.push(address);
+        })(),
+      );
+      continue;
+    }
+    if (graph.get(address)!.some((d) => report.skipped.includes(d))) {
       report.skipped.push(address);
       continue;
     }
-    const clean = Object.fromEntries(Object.entries(body).filter(([k]) => !["//", "provider", "depends_on", "lifecycle"].includes(k)));
     const cbd = (body.lifecycle as Body | undefined)?.create_before_destroy === true;
     // Terraform resolves unknowns (a replaced terraform_data's id) after the replacement: resolve
     // triggers against the old values first to decide, then the rest against the new ones.

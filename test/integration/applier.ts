@@ -197,6 +197,55 @@ export class AppliedStack {
     }
   }
 
+  /**
+   * A second `terraform apply` of a changed stack, as Terraform plans it for these resource types
+   * (every attribute of docker_container and docker_network is ForceNew in 3.6.2): a new address is
+   * created; one whose resolved body changed is replaced, destroy before create (Terraform's
+   * default); one no longer in the stack is destroyed; the rest are kept as they run.
+   */
+  public async update(stack: StackJson): Promise<{ created: string[]; replaced: string[]; destroyed: string[] }> {
+    checkTopLevel(stack);
+    const bodies = new Map<string, { type: string; body: Record<string, unknown> }>();
+    for (const [type, byName] of Object.entries(stack.resource ?? {})) {
+      if (!HANDLERS[type]) throw new Error(`${type}: resource type not supported by the test applier yet`);
+      for (const [name, body] of Object.entries(byName)) bodies.set(`${type}.${name}`, { type, body });
+    }
+    for (const [address, { type, body }] of bodies) checkAttributes(address, HANDLERS[type], body);
+    const locals = (stack.locals ?? {}) as Record<string, unknown>;
+    const clean = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([k]) => !META_KEYS.has(k)));
+    const replaced: string[] = [];
+    for (const [address, { body }] of bodies) {
+      const old = this.byAddress.get(address);
+      if (!old) continue;
+      const next = resolveDeep(clean(body), address, this.options.variables, this.byAddress, true, locals);
+      if (JSON.stringify(next) !== JSON.stringify(old.body)) replaced.push(address);
+    }
+    const removed = this.created.map((c) => c.address).filter((a) => !bodies.has(a));
+    const ctx = await this.context();
+    const gone = new Set([...replaced, ...removed]);
+    for (const c of [...this.created].reverse().filter((x) => gone.has(x.address))) {
+      if (bodies.get(c.address)?.body.lifecycle && (bodies.get(c.address)!.body.lifecycle as { prevent_destroy?: boolean }).prevent_destroy) {
+        throw new Error(`${c.address}: the update would replace it, but lifecycle.prevent_destroy forbids it (as Terraform refuses the plan)`);
+      }
+      await HANDLERS[c.type].destroy(ctx, c);
+      this.created.splice(this.created.indexOf(c), 1);
+      this.byAddress.delete(c.address);
+    }
+    const order = topoOrder(bodies, () => undefined, locals);
+    const created: string[] = [];
+    for (const address of order.filter((a) => !this.byAddress.has(a))) {
+      const { type, body } = bodies.get(address)!;
+      const resolved = resolveDeep(clean(body), address, this.options.variables, this.byAddress, false, locals) as Record<string, unknown>;
+      try {
+        ctx.track(await HANDLERS[type].create(ctx, address, resolved));
+      } catch (e) {
+        throw new Error(`${address}: ${(e as Error).message}`);
+      }
+      if (!replaced.includes(address)) created.push(address);
+    }
+    return { created, replaced, destroyed: removed };
+  }
+
   private async context(): Promise<ApplyContext> {
     const version = await this.options.docker.version();
     return {

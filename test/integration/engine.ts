@@ -1,3 +1,4 @@
+import { Agent } from "http";
 import Docker from "dockerode";
 import { PassThrough } from "stream";
 
@@ -9,7 +10,9 @@ export function engineSocket(): string {
 }
 
 export function connect(): Docker {
-  return new Docker({ socketPath: engineSocket() });
+  // No kept-alive sockets: Node 20's global agent keeps them, and after a dockerd restart (a test
+  // does one) the first request on a dead one fails with EPIPE.
+  return new Docker({ socketPath: engineSocket(), agent: new Agent({ keepAlive: false }) } as Docker.DockerOptions);
 }
 
 /** Whether an engine answers; with `CI=true` an unreachable engine is a failure, otherwise a skip. */

@@ -1,7 +1,7 @@
 import { randomBytes } from "crypto";
 import { App, TerraformStack, Testing } from "cdktf";
 import { buildExamples } from "../../examples/main";
-import { DockerPlatform, HardenedContainer, Image, Secret, TaskPayload, TaskRunner } from "../../lib";
+import { DockerPlatform, Exposure, HardenedContainer, HealthCheck, Image, Secret, TaskPayload, TaskRunner } from "../../lib";
 import { blocks, StackJson } from "./applier";
 
 /** One workload as declared (construct tree) and as synthesized (cdk.tf.json). */
@@ -91,13 +91,40 @@ function describeExample(stack: TerraformStack, json: StackJson): DockerExample 
   }
   const egress: DockerExample["egress"] = [];
   for (const p of platforms) {
-    // The platform keeps its allowlists private (they only surface in the host script): read them here, in a test.
-    for (const e of (p as unknown as { egressRules: Array<{ workload: string; rule: { cidrs: string[]; ports: number[]; protocol?: string } }> }).egressRules) {
+    for (const e of p.egress) {
       const workload = workloads.find((x) => x.name === e.workload)!;
-      egress.push({ workload, cidrs: e.rule.cidrs, ports: e.rule.ports, protocol: e.rule.protocol ?? "tcp" });
+      egress.push({ workload, cidrs: [...e.rule.cidrs], ports: [...e.rule.ports], protocol: e.rule.protocol ?? "tcp" });
     }
   }
   return { id: stack.node.id, stack, json, platforms, workloads, flows, networks: nets, egress };
+}
+
+/** The late workload of {@link withLateWorkload}: what it publishes and where it may go. */
+export const LATE = {
+  name: "late",
+  port: 8080,
+  publishedPort: 18091,
+  egress: { cidrs: ["198.51.100.40/32"], ports: [18080] },
+} as const;
+
+/**
+ * The example `id` with one more workload placed by its first Docker platform — a second deploy
+ * that adds a workload: a probe image with a LOOPBACK port and an egress allowlist of its own, so
+ * it gets an exit network the first deploy's host rules do not know.
+ */
+export function withLateWorkload(id: string): DockerExample {
+  const app: App = Testing.app();
+  buildExamples(app);
+  const stack = app.node.findChild(id) as TerraformStack;
+  const platform = stack.node.findAll().find((c): c is DockerPlatform => c instanceof DockerPlatform)!;
+  const late = platform.place(stack, LATE.name, {
+    image: Image.fromDigest("cdktf-hardened.test/probe", "sha256:" + "5".repeat(64)),
+    ports: [{ name: "http", port: LATE.port, exposure: Exposure.LOOPBACK, publishedPort: LATE.publishedPort }],
+    health: HealthCheck.exec(["/usr/local/bin/healthcheck", `http://127.0.0.1:${LATE.port}/healthz`]),
+  });
+  platform.allowEgress(late, { cidrs: [...LATE.egress.cidrs], ports: [...LATE.egress.ports] });
+  Testing.synth(stack, true);
+  return describeExample(stack, JSON.parse(JSON.stringify(stack.toTerraform())) as StackJson);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from "child_process";
+import { ChildProcess, execFile, execFileSync, spawn } from "child_process";
 import { createServer, Server, Socket } from "net";
 
 /**
@@ -82,6 +82,20 @@ export class OutsideHost {
     this.inNs("ip", ["route", "replace", "127.0.0.1/32", "via", this.hostAddress, "dev", this.peerIf]);
     // Accept the replies, whose source is 127.0.0.1, on the veth.
     this.inNs("sysctl", ["-qw", "net.ipv4.conf.all.route_localnet=1", `net.ipv4.conf.${this.peerIf}.route_localnet=1`]);
+  }
+
+  /** Routes `cidr` (a platform subnet) from the namespace via this host, as a LAN neighbour can. */
+  public routeVia(cidr: string): void {
+    this.inNs("ip", ["route", "replace", cidr, "via", this.hostAddress]);
+  }
+
+  /** {@link connects}, without blocking the event loop (many probes at once). */
+  public connectsAsync(host: string, port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const child = execFile("ip", ["netns", "exec", this.ns, "busybox", "timeout", "5", "busybox", "nc", "-w", "2", host, String(port)], { timeout: 10000 }, (err) => resolve(!err));
+      // nc sends its stdin, then quits: an open stdin would hold a connected nc until the timeout kills it.
+      child.stdin?.end();
+    });
   }
 
   /** Whether a TCP connection from the namespace to host:port is established (busybox nc). */
@@ -179,6 +193,60 @@ export class FirewallScript {
   public leftovers(): string[] {
     const out = run("iptables-save", []);
     return [...this.script.matchAll(/iptables(?: -t \w+)? -N ([\w-]+)/g)].map((m) => m[1]).filter((c) => out.includes(`:${c} `));
+  }
+}
+
+/**
+ * A platform's host rules script (`DockerPlatform.hostFirewallScript()`), run on the host in one of
+ * its modes: `check` (true when every rule is in place), `apply`, `remove`.
+ */
+export class HostRulesScript {
+  constructor(public readonly script: string) {}
+
+  public run(mode: "check" | "apply" | "remove"): boolean {
+    try {
+      execFileSync("sh", ["-c", this.script, "it-host-rules", mode], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Chains of the script present on the host (for the clean-up assertion). */
+  public chains(): string[] {
+    const out = [run("iptables-save", []), run("iptables-save", ["-t", "raw"])].join("\n");
+    const chain = /^fwd=(\S+)$/m.exec(this.script)![1];
+    const shared = /^shared=(\S+)$/m.exec(this.script)?.[1];
+    return [chain, `${chain}-IN`, `${chain}-RAW`, ...(shared ? [shared] : [])].filter((c) => out.includes(`:${c} `));
+  }
+}
+
+/** Polls `pred` every 500 ms until it holds or `ms` pass; the elapsed milliseconds, or undefined. */
+export async function until(pred: () => boolean | Promise<boolean>, ms: number): Promise<number | undefined> {
+  const start = Date.now();
+  for (;;) {
+    if (await pred()) return Date.now() - start;
+    if (Date.now() - start > ms) return undefined;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * Restarts the engine started by ci-docker.sh (by its PID file): `between` runs while dockerd is
+ * down. Undefined when this engine was not started that way (a developer's own dockerd).
+ */
+export function ciDockerdRestartable(): boolean {
+  const state = process.env.CI_DOCKER_STATE ?? "/tmp/ci-docker";
+  return require("fs").existsSync(`${state}/dockerd.pid`);
+}
+
+export function restartCiDockerd(between: () => void): void {
+  const script = require("path").join(__dirname, "ci-docker.sh");
+  execFileSync("bash", [script, "stop"], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    between();
+  } finally {
+    execFileSync("bash", [script, "start"], { stdio: ["ignore", "pipe", "pipe"] });
   }
 }
 

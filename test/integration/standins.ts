@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import { execFileSync } from "child_process";
-import { readFileSync } from "fs";
+import { readdirSync, readFileSync } from "fs";
+import { join } from "path";
 import Docker from "dockerode";
 import { pack } from "tar-stream";
 
@@ -31,6 +32,10 @@ export interface StandInSpec {
    * constructs run them from, with every library `ldd` lists (at the path it lists).
    */
   readonly binaries?: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+  /** Every file of these directories of this machine, at the same path, with the libraries `ldd` lists (dlopen'ed plugins). */
+  readonly libraryDirs?: readonly string[];
+  /** Symbolic links (`path` → `target`), e.g. the names a multi-call binary answers to. */
+  readonly links?: ReadonlyArray<{ readonly path: string; readonly target: string }>;
   /** Extra files (scripts the image's role needs); one at `/usr/local/bin/healthcheck` replaces the default. */
   readonly files?: ReadonlyArray<{ readonly path: string; readonly content: string; readonly mode?: number }>;
   /** The image's ENTRYPOINT (the real image's; the stand-in server otherwise runs as CMD). */
@@ -159,6 +164,24 @@ export const STAND_INS: Record<string, StandInSpec> = {
     files: [{ path: "/usr/local/bin/standin-task", content: TASK, mode: 0o755 }],
     cmd: ["/usr/local/bin/standin-task"],
   },
+  // The host firewall keeper (lib/docker/host-firewall-keeper.ts): distroless-iptables ships dash as
+  // /bin/sh, cat, grep, sleep and Debian's iptables with both backends. Here: busybox for the shell
+  // tools and this machine's iptables (Debian 12: 1.8.9) with its extensions.
+  "registry.k8s.io/build-image/distroless-iptables": {
+    role: "iptables",
+    binaries: [
+      { from: "/usr/sbin/xtables-nft-multi", to: "/usr/sbin/xtables-nft-multi" },
+      { from: "/usr/sbin/xtables-legacy-multi", to: "/usr/sbin/xtables-legacy-multi" },
+    ],
+    libraryDirs: ["/usr/lib/x86_64-linux-gnu/xtables"],
+    links: ["", "-save", "-restore"].flatMap((suffix) => [
+      { path: `/usr/sbin/iptables-nft${suffix}`, target: "xtables-nft-multi" },
+      { path: `/usr/sbin/iptables-legacy${suffix}`, target: "xtables-legacy-multi" },
+      { path: `/usr/sbin/iptables${suffix}`, target: "xtables-nft-multi" },
+    ]),
+    env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/bin" },
+    cmd: ["/bin/sh"],
+  },
   // The tests' own probe containers (ICC, egress positive control).
   "cdktf-hardened.test/probe": { role: "probe", http: [8080] },
 };
@@ -230,7 +253,13 @@ esac
 /** The files a spec's binaries need: each binary at its target, each library `ldd` lists at its path. */
 function binaryFiles(spec: StandInSpec): Array<{ path: string; from: string }> {
   const out = new Map<string, string>();
-  for (const b of spec.binaries ?? []) {
+  const plugins = (spec.libraryDirs ?? []).flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith(".so"))
+      .sort()
+      .map((f) => ({ from: join(d, f), to: join(d, f) })),
+  );
+  for (const b of [...(spec.binaries ?? []), ...plugins]) {
     out.set(b.to, b.from);
     const ldd = execFileSync("ldd", [b.from], { encoding: "utf8" });
     for (const line of ldd.split("\n")) {
@@ -286,6 +315,10 @@ async function importRootfs(docker: Docker, tag: string, spec: StandInSpec, busy
   for (const f of binaryFiles(spec)) {
     parents(f.path);
     file(f.path.replace(/^\/+/, ""), readFileSync(f.from), 0o755);
+  }
+  for (const l of spec.links ?? []) {
+    parents(l.path);
+    link(l.path.replace(/^\/+/, ""), l.target);
   }
   const own = new Set((spec.files ?? []).map((f) => f.path.replace(/^\/+/, "")));
   for (const f of spec.files ?? []) {

@@ -7,11 +7,12 @@ import { connect as tlsConnect } from "tls";
 import Docker from "dockerode";
 import { App, TerraformStack, Testing } from "cdktf";
 import { buildExamples } from "../../examples/main";
-import { HardenedSwarmService, SwarmPlatform } from "../../lib";
+import { HardenedSwarmService, HealthCheck, Image, KEEPER_INTERVAL_SECONDS, SwarmPlatform } from "../../lib";
 import { AppliedStack, blocks, StackJson } from "./applier";
 import { reapply, replicasRunning, SWARM_APPLY, TMPFS_SIZE_DEFECT, UpdateReport } from "./applier-swarm";
 import { connect, describeWithEngine, dockerMessage, exec, ExecResult, sleep } from "./engine";
 import { capabilityMask } from "./examples";
+import { ciDockerdRestartable, HostRulesScript, HostService, OutsideHost, restartCiDockerd, until } from "./host";
 import { standInFor } from "./standins";
 
 /**
@@ -86,6 +87,30 @@ function swarmExamples(): SwarmExample[] {
 }
 
 const EXAMPLES = swarmExamples();
+
+/** The destination the late workload of the second deploy may reach (the fake outside host takes it). */
+const LATE_DESTINATION = "198.51.100.40";
+const LATE_PORT = 18080;
+
+/**
+ * swarm-two-tier with one more workload — a second deploy that adds a workload with declared
+ * egress: its own overlay opens, and the keeper's node rules must let it (and only such) out.
+ */
+function lateExample(): { json: StackJson; platforms: SwarmPlatform[]; serviceName: string; address: string } {
+  const app: App = Testing.app();
+  buildExamples(app);
+  const stack = app.node.findChild("swarm-two-tier") as TerraformStack;
+  const platform = stack.node.findAll().find((c): c is SwarmPlatform => c instanceof SwarmPlatform)!;
+  const late = platform.place(stack, "late", {
+    image: Image.fromDigest("cdktf-hardened.test/probe", "sha256:" + "5".repeat(64)),
+    health: HealthCheck.exec(["/usr/local/bin/healthcheck", "http://127.0.0.1:8080/healthz"]),
+  });
+  platform.allowEgress(late, { cidrs: [`${LATE_DESTINATION}/32`], ports: [LATE_PORT] });
+  Testing.synth(stack, true);
+  const json = JSON.parse(JSON.stringify(stack.toTerraform())) as StackJson;
+  const address = Object.entries((json.resource?.docker_service ?? {}) as Record<string, Record<string, any>>).find(([, b]) => b.name === platform.serviceOf(late).serviceName)![0];
+  return { json, platforms: [platform], serviceName: platform.serviceOf(late).serviceName, address: `docker_service.${address}` };
+}
 // A service that cannot converge fails in 75 s instead of the provider's 300 s (same outcome).
 SWARM_APPLY.maxConvergeSeconds = 75;
 
@@ -146,6 +171,21 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
   const started = Date.now();
   const state = new Map<string, { ex: SwarmExample; applied: AppliedStack; variables: Record<string, string>; error?: Error }>();
   const image = (r: string) => standInFor(d, r);
+  const outside = new OutsideHost();
+  const hostService = new HostService();
+
+  /** Running task container → its docker_gwbridge address, by service name (tasks with a route off the swarm). */
+  async function gwbridgeLegs(): Promise<Map<string, string>> {
+    const gw = (await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>;
+    const out = new Map<string, string>();
+    for (const [cid, c] of Object.entries<any>(gw.Containers ?? {})) {
+      const name = (await d.getContainer(cid).inspect().catch(() => undefined))?.Config?.Labels?.["com.docker.swarm.service.name"];
+      if (name && c.IPv4Address) out.set(name, String(c.IPv4Address).split("/")[0]);
+    }
+    return out;
+  }
+  /** Every swarm platform's node rules, as the operator's script: both share the node. */
+  const nodeRules = () => EXAMPLES.map((ex) => new HostRulesScript(ex.platform.hostFirewallScript()));
 
   function variablesFor(ex: SwarmExample, tlsCert = certs.first): Record<string, string> {
     return Object.fromEntries(
@@ -188,10 +228,18 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     );
     // eslint-disable-next-line no-console
     console.log(`[swarm] applied ${COVERED.join(", ")} in ${Math.round((Date.now() - started) / 1000)} s`);
+    // A LAN neighbour with a route to docker_gwbridge's subnet, and a service on the node itself.
+    outside.start();
+    await hostService.start();
+    const gwSubnet = ((await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>).IPAM.Config[0].Subnet as string;
+    outside.routeVia(gwSubnet);
+    outside.addAddress(LATE_DESTINATION);
   });
 
   afterAll(async () => {
     const errors: string[] = [];
+    outside.stop();
+    await hostService.stop();
     await Promise.all(
       [...state.values()].map(async ({ applied }) => {
         await applied.destroy().catch((e) => errors.push((e as Error).message));
@@ -214,6 +262,11 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         }
       }
     }
+    // The keepers never remove their rules: the operator's `remove` does, after destroy.
+    const all = [...nodeRules(), ...lateExample().platforms.map((p) => new HostRulesScript(p.hostFirewallScript()))];
+    for (const r of all) r.run("remove");
+    const left = [...new Set(all.flatMap((r) => r.chains()))];
+    if (left.length) errors.push(`node rules left behind: ${left.join(", ")}`);
     if (initialized) {
       try {
         docker(["swarm", "leave", "--force"]);
@@ -370,10 +423,11 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         const joined = (spec.Spec.TaskTemplate.Networks as Array<{ Target: string; Aliases: string[] }>).map((n) => ids.get(n.Target) ?? n.Target);
         expect(joined.sort()).toEqual([...s.networks].sort());
         for (const n of spec.Spec.TaskTemplate.Networks) expect(n.Aliases).toEqual([s.name]);
-        // A task whose networks are all internal has no route off the overlay (no docker_gwbridge leg).
-        const allInternal = s.networks.every((n) => ex.networks[n].internal);
+        // A task whose networks are all internal and that publishes nothing has no route off the
+        // swarm (no docker_gwbridge leg); only declared egress or the edge's ingress gives one.
+        const leaves = !s.networks.every((n) => ex.networks[n].internal) || s.construct.spec.ports.some((p) => p.exposure === "public");
         const routes = (await exec(d, await taskContainer(s.serviceName), ["ip", "route"])).stdout;
-        expect(`${s.name} ${/^default /m.test(routes) ? "has" : "has no"} default route`).toBe(`${s.name} ${allInternal ? "has no" : "has"} default route`);
+        expect(`${s.name} ${/^default /m.test(routes) ? "has" : "has no"} default route`).toBe(`${s.name} ${leaves ? "has" : "has no"} default route`);
       }
     });
 
@@ -463,6 +517,38 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         // Not the hardened container's nofile (the daemon default applies): the spec cannot carry ulimits.
         expect(limits).not.toMatch(new RegExp(`Max open files\\s+${s.construct.spec.nofile}\\s+${s.construct.spec.nofile}\\s`));
       }
+    });
+
+    test("the node-rules keeper runs on the node (a global service, healthy, root with NET_ADMIN/NET_RAW only) and its rules are in place", async () => {
+      const keeper = `${ex.platform.namePrefix}-host-rules`;
+      const cid = await taskContainer(keeper);
+      const i = await d.getContainer(cid).inspect();
+      expect(`${keeper} ${i.State.Status}`).toBe(`${keeper} running`);
+      expect(i.HostConfig.NetworkMode).toBe("host");
+      expect(i.HostConfig.ReadonlyRootfs).toBe(true);
+      const st = (await exec(d, cid, ["cat", "/proc/1/status"])).stdout;
+      expect(BigInt("0x" + statusField(st, "CapEff"))).toBe(capabilityMask(["NET_ADMIN", "NET_RAW"]));
+      expect(await until(async () => (await d.getContainer(cid).inspect()).State.Health?.Status === "healthy", 30_000)).toBeDefined();
+      expect(new HostRulesScript(ex.platform.hostFirewallScript()).run("check")).toBe(true);
+    });
+
+    test("from every task with a route off the swarm: the node (through docker_gwbridge's gateway) and an undeclared outside address are closed; from the LAN, its docker_gwbridge address", async () => {
+      const gw = ((await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>).IPAM.Config[0].Gateway as string;
+      const leg = await gwbridgeLegs();
+      const cases = live().filter((x) => leg.has(x.serviceName));
+      // Tasks with no leg have no route at all (the previous test): the internal overlays are the boundary.
+      const results: string[] = [];
+      for (const x of cases) {
+        const cid = await taskContainer(x.serviceName);
+        const g = await reach(d, cid, gw, hostService.port);
+        const o = await reach(d, cid, outside.address, outside.port);
+        results.push(`${x.name} -> node ${gw}: ${g.stdout.includes(hostService.token) ? "reached" : "blocked"}`);
+        results.push(`${x.name} -> outside: ${o.stdout.includes(outside.token) ? "reached" : "blocked"}`);
+        for (const p of x.construct.spec.ports) results.push(`LAN -> ${x.name} ${leg.get(x.serviceName)}:${p.port}: ${(await outside.connectsAsync(leg.get(x.serviceName)!, p.port)) ? "reached" : "blocked"}`);
+      }
+      for (const r of results) expect(r).toMatch(/blocked$/);
+      // eslint-disable-next-line no-console
+      console.log(`[swarm] ${id}: ${cases.length ? cases.map((x) => x.name).join(", ") : "no task"} with a docker_gwbridge leg`);
     });
   });
 
@@ -618,6 +704,85 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         expect((await reach(d, await taskContainer(f.from.serviceName), ip, f.port)).ok).toBe(true);
       }
     }
+  });
+
+  // ---- The node boundary (docker_gwbridge), as the keepers keep it --------------------------------
+
+  /** The iii edge's running task: the one task of the suite with a docker_gwbridge leg before the second deploy. */
+  async function edgeTask(): Promise<{ cid: string; gw: string }> {
+    const gw = ((await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>).IPAM.Config[0].Gateway as string;
+    return { cid: await taskContainer("iii-swarm-edge"), gw };
+  }
+
+  test("positive controls: with every platform's node rules removed, the edge reaches the node and the outside; the keepers put the rules back", async () => {
+    const { cid, gw } = await edgeTask();
+    const look = async () => [
+      `node ${(await reach(d, cid, gw, hostService.port)).stdout.includes(hostService.token) ? "reached" : "blocked"}`,
+      `outside ${(await reach(d, cid, outside.address, outside.port)).stdout.includes(outside.token) ? "reached" : "blocked"}`,
+    ];
+    expect(await look()).toEqual(["node blocked", "outside blocked"]);
+    for (const r of nodeRules()) expect(r.run("remove")).toBe(true);
+    const open = await look();
+    const repaired = await until(() => nodeRules().every((r) => r.run("check")), KEEPER_INTERVAL_SECONDS * 1000 + 10_000);
+    const closed = await look();
+    expect(open).toEqual(["node reached", "outside reached"]);
+    expect(`repaired ${repaired !== undefined ? "yes" : "no"}`).toBe("repaired yes");
+    // eslint-disable-next-line no-console
+    console.log(`[swarm] the keepers re-applied removed node rules in ${((repaired ?? 0) / 1000).toFixed(1)} s`);
+    expect(closed).toEqual(["node blocked", "outside blocked"]);
+  });
+
+  test("a second deploy that adds a workload with egress: its overlay opens, the keeper is updated, and it reaches its destination and nothing else", async () => {
+    const late = lateExample();
+    const s = state.get("swarm-two-tier")!;
+    const report = await reapply(s.applied, late.json, { docker: d, variables: s.variables, image, providerDefects: "record" });
+    expect(report.created.some((a) => a.startsWith("docker_network."))).toBe(true);
+    expect(report.created).toContain(late.address);
+    expect(report.updated.filter((a) => !/HostRulesKeeper/.test(a))).toEqual([]);
+    expect(report.updated.filter((a) => /HostRulesKeeper/.test(a))).toHaveLength(1);
+    const rules = late.platforms.map((p) => new HostRulesScript(p.hostFirewallScript()));
+    expect(await until(() => rules.every((r) => r.run("check")), 60_000)).toBeDefined();
+    const lateTask = await taskContainer(late.serviceName);
+    const { cid: edge, gw } = await edgeTask();
+    const got = [
+      `late -> declared ${(await reach(d, lateTask, LATE_DESTINATION, LATE_PORT)).stdout.includes(outside.token) ? "reached" : "blocked"}`,
+      `late -> outside ${(await reach(d, lateTask, outside.address, outside.port)).stdout.includes(outside.token) ? "reached" : "blocked"}`,
+      `late -> node ${(await reach(d, lateTask, gw, hostService.port)).stdout.includes(hostService.token) ? "reached" : "blocked"}`,
+      // The platform limit egress-allowlist, recorded on the edge: the node rules judge docker_gwbridge, not a task.
+      `edge -> late's destination ${(await reach(d, edge, LATE_DESTINATION, LATE_PORT)).stdout.includes(outside.token) ? "reached" : "blocked"}`,
+    ];
+    expect(got).toEqual(["late -> declared reached", "late -> outside blocked", "late -> node blocked", "edge -> late's destination reached"]);
+    const edgeLabels = ((await d.getService("iii-swarm-edge").inspect()) as Record<string, any>).Spec.Labels as Record<string, string>;
+    expect(edgeLabels["cdktf-hardened.io/platform-limit.egress-allowlist"]).toMatch(/union of the declared destinations/);
+  });
+
+  test("after a dockerd restart that lost the node's rules (as a reboot does), the keeper tasks come back and put them back", async () => {
+    if (!ciDockerdRestartable()) {
+      if (process.env.CI === "true") throw new Error("the engine was not started by test/integration/ci-docker.sh: cannot restart it");
+      // eslint-disable-next-line no-console
+      console.warn("[swarm] dockerd restart skipped: this engine was not started by test/integration/ci-docker.sh");
+      return;
+    }
+    // The rules as they stand: swarm-two-tier's after the second deploy.
+    const lateRules = lateExample().platforms.map((p) => new HostRulesScript(p.hostFirewallScript()));
+    const current = EXAMPLES.flatMap((ex) => (ex.id === "swarm-two-tier" ? lateRules : [new HostRulesScript(ex.platform.hostFirewallScript())]));
+    restartCiDockerd(() => {
+      for (const r of current) r.run("remove");
+    });
+    const t0 = Date.now();
+    const back = await until(() => current.every((r) => r.run("check")), 90_000);
+    // eslint-disable-next-line no-console
+    console.log(`[swarm] node rules back ${back !== undefined ? `in ${((Date.now() - t0) / 1000).toFixed(1)} s` : "NOT within 90 s"} after the restart`);
+    expect(`rules back ${back !== undefined ? "yes" : "no, within 90 s"}`).toBe("rules back yes");
+    // The keeper restarts on any exit; a workload's `on-failure` policy does not restart a task the
+    // daemon stopped cleanly (docs/swarm.md). Roll the edge as an operator would, then probe its leg.
+    const d2 = connect();
+    docker(["service", "update", "--force", "--detach", "iii-swarm-edge"]);
+    const edge = await until(async () => (await d2.listContainers({ filters: JSON.stringify({ label: ["com.docker.swarm.service.name=iii-swarm-edge"], status: ["running"] }) })).length > 0, 90_000);
+    expect(`edge running again ${edge !== undefined ? "yes" : "no"}`).toBe("edge running again yes");
+    const { cid, gw } = await edgeTask();
+    expect((await reach(d2, cid, gw, hostService.port)).stdout.includes(hostService.token)).toBe(false);
+    expect((await reach(d2, cid, outside.address, outside.port)).stdout.includes(outside.token)).toBe(false);
   });
 
   test("the suite's swarm objects are all accounted for (nothing else of theirs on the engine)", async () => {
