@@ -5,7 +5,7 @@ import * as ts from "typescript";
 /**
  * The ```ts blocks of README.md and docs/*.md, and a type-checker for them.
  *
- * Convention (README "Code in these docs"): every ```ts block is a complete snippet that compiles
+ * Convention (README, "Tests"): every ```ts block is a complete snippet that compiles
  * as written, imports included; a block that must lean on something it does not show declares it
  * (`declare const image: Image;`). Pseudo-code and shell go in other fences (```text, ```sh).
  * A block whose first line is a comment naming a file (`// stack.ts`, `// __tests__/stack-test.ts`)

@@ -61,7 +61,7 @@ describe("README example, synthesized as written", () => {
     const byName = new Map(containers.map((c) => [String(c.name), c]));
     // Each workload and its never-started secret seeder.
     expect([...byName.keys()].sort()).toEqual(["prod-api", "prod-api-seed", "prod-db", "prod-db-seed"]);
-    const digests = [...example[0].code.matchAll(/"(ghcr\.io\/acme\/\w+)", "(sha256:[0-9a-f]{64})"/g)];
+    const digests = [...example[0].code.matchAll(/"(ghcr\.io\/acme\/\w+)",\s*"(sha256:[0-9a-f]{64})"/g)];
     expect(digests).toHaveLength(2);
     for (const [, repository, digest] of digests) {
       const name = `prod-${repository.split("/").pop()}`;
