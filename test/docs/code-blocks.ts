@@ -127,6 +127,13 @@ export function compileBlocks(blocks: readonly CodeBlock[]): Map<CodeBlock, Bloc
   };
   host.fileExists = (fileName) => byPath.has(path.resolve(fileName)) || base.fileExists(fileName);
   host.readFile = (fileName) => byPath.get(path.resolve(fileName))?.code ?? base.readFile(fileName);
+  const virtualDirs = new Set([...byPath.keys()].flatMap((p) => {
+    const dirs: string[] = [];
+    for (let d = path.dirname(p); d.startsWith(path.join(ROOT, ".doc-blocks")); d = path.dirname(d)) dirs.push(d);
+    return dirs;
+  }));
+  const directoryExists = host.directoryExists?.bind(host);
+  host.directoryExists = (dir) => virtualDirs.has(path.resolve(dir)) || (directoryExists ? directoryExists(dir) : true);
   const program = ts.createProgram([...byPath.keys()], options, host);
   const out = new Map<CodeBlock, BlockDiagnostic[]>();
   for (const [p, b] of byPath) {
