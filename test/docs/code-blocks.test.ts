@@ -23,7 +23,7 @@ test.each(blocks.map((b) => [`${b.doc}:${b.line}`, b] as const))("%s compiles", 
 
 test("ts block lines stay within 120 characters (STYLE.md)", () => {
   const long = blocks.flatMap((b) =>
-    b.code.split("\n").flatMap((l, i) => (l.length > 120 ? [`${b.doc}:${b.line + 1 + i}: ${l.length} characters`] : [])),
+    b.code.split("\n").flatMap((l, i) => (l.length > 120 ? [`${b.doc}:${b.line + 1 + i}: ${l.length} chars`] : [])),
   );
   expect(long).toEqual([]);
 });
@@ -54,8 +54,9 @@ describe("extractBlocks", () => {
   });
 
   test("reports a diagnostic at its markdown line", () => {
-    const [block] = extractBlocks("x.md", "# T\n\n```ts\nconst n: number = 1;\nconst s: string = n;\nexport { s };\n```\n");
+    const md = "# T\n\n```ts\nconst n: number = 1;\nconst s: string = n;\nexport { s };\n```\n";
+    const [block] = extractBlocks("x.md", md);
     const diagnostics = compileBlocks([block]).get(block)!.map((d) => d.text);
-    expect(diagnostics).toEqual([expect.stringMatching(/^x\.md:5: TS2322 Type 'number' is not assignable to type 'string'/)]);
+    expect(diagnostics).toEqual([expect.stringMatching(/^x\.md:5: TS2322 Type 'number' is not assignable to type 's/)]);
   });
 });
