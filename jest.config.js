@@ -11,7 +11,14 @@ module.exports = {
   // under the Docker-host suite's host-firewall test).
   maxWorkers: 1,
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/test/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/integration/"] },
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/test/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/integration/", "<rootDir>/test/consumer/"],
+    },
+    // npm pack + a fresh consumer project installed from the registry cache: about a minute (test/consumer).
+    { ...common, displayName: "consumer", testMatch: ["<rootDir>/test/consumer/**/*.test.ts"] },
     {
       ...common,
       displayName: "integration",

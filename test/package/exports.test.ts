@@ -1,0 +1,33 @@
+import * as fs from "fs";
+import * as path from "path";
+
+/**
+ * package.json's `exports`: the root entry (require and types) and `./package.json` only, the
+ * same files as `main` and `types`; the bin is untouched by it. test/consumer proves it in an
+ * installed project (require, node16 type resolution, deep imports refused).
+ */
+const ROOT = path.resolve(__dirname, "..", "..");
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+const dot = (p: string): string => `./${path.posix.normalize(p)}`;
+
+test("exports the root entry with types first, then require, then default", () => {
+  expect(Object.keys(pkg.exports)).toEqual([".", "./package.json"]);
+  expect(pkg.exports["."]).toEqual({ types: dot(pkg.types), require: dot(pkg.main), default: dot(pkg.main) });
+  // Conditions match in object order: `types` must come before `require`/`default`.
+  expect(Object.keys(pkg.exports["."])).toEqual(["types", "require", "default"]);
+});
+
+test("exports ./package.json", () => {
+  expect(pkg.exports["./package.json"]).toBe("./package.json");
+});
+
+test("main, types and the bin are what tsc emits for lib/index.ts and bin/, inside `files`", () => {
+  const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8")).compilerOptions;
+  expect(tsconfig.rootDir).toBe(".");
+  const out = (src: string, ext: string) => path.posix.join(tsconfig.outDir, src.replace(/\.ts$/, ext));
+  expect(pkg.main).toBe(out("lib/index.ts", ".js"));
+  expect(pkg.types).toBe(out("lib/index.ts", ".d.ts"));
+  expect(pkg.bin["cdktf-hardened"]).toBe(out("bin/cdktf-hardened.ts", ".js"));
+  const shipped = (f: string) => pkg.files.some((entry: string) => f.startsWith(`${entry}/`));
+  expect([pkg.main, pkg.types, pkg.bin["cdktf-hardened"]].filter((f) => !shipped(f))).toEqual([]);
+});
