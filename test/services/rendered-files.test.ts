@@ -9,17 +9,15 @@
  */
 import { randomBytes } from "crypto";
 import { parse } from "yaml";
-import { renderTerraformStrings } from "../helpers/terraform-render";
 import { caddyVerdict, nginxVerdict, redisVerdict, RedisVerdict, ToolVerdict } from "./helpers/config-tools";
 import { describeWithBinaries } from "./helpers/real-binaries";
 import {
   buildFileStack,
   FILE_KINDS,
-  fileItem,
   FileStack,
   FileVariable,
-  locateFile,
   PlatformKind,
+  renderFileTexts,
   WORKER_SETTINGS,
 } from "./helpers/rendered-files";
 
@@ -63,16 +61,10 @@ describeWithBinaries(
       for (const platform of PLATFORMS) {
         let t = Date.now();
         stacks[platform] = buildFileStack(platform);
-        const located = FILE_KINDS.map((f) => fileItem(locateFile(stacks[platform].json, f)));
         const synthMs = Date.now() - t;
         t = Date.now();
-        const out = renderTerraformStrings(
-          stacks[platform].json,
-          located.map((l) => l.item),
-          { vars: VARS },
-        );
-        timing.push(`${platform}: synth ${synthMs} ms, terraform ${Date.now() - t} ms for ${out.length} files`);
-        files[platform] = Object.fromEntries(FILE_KINDS.map((f, i) => [f.kind, located[i].decode(out[i])]));
+        files[platform] = renderFileTexts(stacks[platform].json, undefined, { vars: VARS });
+        timing.push(`${platform}: synth ${synthMs} ms, terraform ${Date.now() - t} ms for ${FILE_KINDS.length} files`);
       }
     });
 

@@ -16,7 +16,7 @@ import { randomBytes } from "crypto";
 import { writeFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { renderTerraformStrings, TerraformRenderError, valueAt } from "../helpers/terraform-render";
+import { TerraformRenderError, valueAt } from "../helpers/terraform-render";
 import { templateReferences } from "../helpers/terraform-template";
 import { caddyVerdict, nginxVerdict, redisVerdict } from "./helpers/config-tools";
 import { findBinary } from "./helpers/real-binaries";
@@ -24,11 +24,11 @@ import {
   buildFileStack,
   FILE_KINDS,
   FILE_VARIABLES,
-  fileItem,
   FileVariable,
   locateFile,
   PLATFORM_KINDS,
   PlatformKind,
+  renderFileTexts,
 } from "./helpers/rendered-files";
 import { documentDiff, Injection, nginxDiff, StructureDiff } from "./helpers/structure-diff";
 import { SourceOutcome, trySources } from "./helpers/value-sources";
@@ -140,22 +140,6 @@ function scenarios(ordinaryYaml: string): Scenario[] {
       ] as const
     ).flatMap(yaml),
   ];
-}
-
-/** A stack per platform, where each file travels, and the ordinary render. */
-interface PlatformFiles {
-  readonly json: any;
-  readonly items: ReturnType<typeof fileItem>[];
-}
-
-function renderFiles(p: PlatformFiles, kinds: string[], vars: Record<string, string>): Record<string, string> {
-  const idx = kinds.map((k) => FILE_KINDS.findIndex((f) => f.kind === k));
-  const out = renderTerraformStrings(
-    p.json,
-    idx.map((i) => p.items[i].item),
-    { vars },
-  );
-  return Object.fromEntries(kinds.map((k, j) => [k, p.items[idx[j]].decode(out[j])]));
 }
 
 /** What the variable looks like inside the rendered file (the password is shown masked). */
@@ -283,7 +267,7 @@ function reaches(kind: string, source: FileVariable, uses: Record<string, FileVa
 }
 
 async function hostileRows(
-  files: Record<PlatformKind, PlatformFiles>,
+  files: Record<PlatformKind, any>,
   benign: Record<string, string>,
   uses: Record<string, FileVariable[]>,
 ): Promise<{ rows: Row[]; mismatches: string[] }> {
@@ -294,7 +278,7 @@ async function hostileRows(
     const vars = { ...ORDINARY, [sc.source]: sc.value };
     let texts: Record<string, string>;
     try {
-      texts = renderFiles(files.docker, kinds, vars);
+      texts = renderFileTexts(files.docker, kinds, { vars });
     } catch (e) {
       const why = e instanceof TerraformRenderError ? e.diagnostics.split("\n").slice(0, 3).join(" ") : String(e);
       for (const file of kinds)
@@ -311,7 +295,7 @@ async function hostileRows(
       continue;
     }
     for (const p of ["kubernetes", "swarm"] as const) {
-      const other = renderFiles(files[p], kinds, vars);
+      const other = renderFileTexts(files[p], kinds, { vars });
       for (const k of kinds) if (other[k] !== texts[k]) mismatches.push(`${p} ${k} ${sc.source} ${sc.label}`);
     }
     for (const file of kinds)
@@ -416,20 +400,12 @@ async function main(): Promise<void> {
   const missing = ["terraform", "nginx", "caddy", "redis-server", "openssl"].filter((b) => !findBinary(b));
   if (missing.length) throw new Error(`needs ${missing.join(", ")} on PATH`);
   const started = Date.now();
-  const files = {} as Record<PlatformKind, PlatformFiles>;
-  for (const p of PLATFORM_KINDS) {
-    const json = buildFileStack(p).json;
-    files[p] = { json, items: FILE_KINDS.map((f) => fileItem(locateFile(json, f))) };
-  }
-  const benign = renderFiles(
-    files.docker,
-    FILE_KINDS.map((f) => f.kind),
-    ORDINARY,
-  );
+  const files = Object.fromEntries(PLATFORM_KINDS.map((p) => [p, buildFileStack(p).json])) as Record<PlatformKind, any>;
+  const benign = renderFileTexts(files.docker, undefined, { vars: ORDINARY });
   const uses: Record<string, FileVariable[]> = {};
   const refs: Record<string, string[]> = {};
   FILE_KINDS.forEach((f) => {
-    const r = templateReferences(String(valueAt(files.docker.json, locateFile(files.docker.json, f).path)));
+    const r = templateReferences(String(valueAt(files.docker, locateFile(files.docker, f).path)));
     uses[f.kind] = r.vars.filter((v): v is FileVariable => v in FILE_VARIABLES);
     refs[f.kind] = r.addresses;
   });

@@ -22,7 +22,13 @@ import {
 } from "../../../lib/services";
 import { SwarmPlatform } from "../../../lib/swarm";
 import { synthJson } from "../../helpers/synth";
-import { findStrings, JsonPath, RenderItem } from "../../helpers/terraform-render";
+import {
+  findStrings,
+  JsonPath,
+  RenderItem,
+  RenderOptions,
+  renderTerraformStrings,
+} from "../../helpers/terraform-render";
 
 export type PlatformKind = "docker" | "kubernetes" | "swarm";
 export const PLATFORM_KINDS: readonly PlatformKind[] = ["docker", "kubernetes", "swarm"];
@@ -185,4 +191,28 @@ export function locateFile(json: any, file: FileKind): FileLocation {
 /** The render item of a location, and the decoder of its rendered value. */
 export function fileItem(loc: FileLocation): { item: RenderItem; decode: (rendered: string) => string } {
   return { item: { path: loc.path }, decode: loc.base64 ? fromBase64 : (s) => s };
+}
+
+/**
+ * Renders file kinds of a stack in one Terraform run and decodes them (base64 on Swarm): kind →
+ * the text the container reads. A variable validation or precondition that fails throws
+ * `TerraformRenderError`, e.g.
+ * `expect(() => renderFileTexts(json, ["nginx.conf"], { vars: { ...ok, edge_domain: "a;b" } })).toThrow(/validation/)`.
+ */
+export function renderFileTexts(
+  json: any,
+  kinds: readonly string[] = FILE_KINDS.map((f) => f.kind),
+  options: RenderOptions = {},
+): Record<string, string> {
+  const files = kinds.map((k) => {
+    const kind = FILE_KINDS.find((f) => f.kind === k);
+    if (!kind) throw new Error(`unknown file kind ${k}: one of ${FILE_KINDS.map((f) => f.kind).join(", ")}`);
+    return fileItem(locateFile(json, kind));
+  });
+  const out = renderTerraformStrings(
+    json,
+    files.map((f) => f.item),
+    options,
+  );
+  return Object.fromEntries(kinds.map((k, i) => [k, files[i].decode(out[i])]));
 }
