@@ -203,6 +203,15 @@ export const CASES: readonly RuleCase[] = [
   { rule: "SECRET-LITERAL-DATA", target: "docker_secret.db", violate: (d) => (d.resource.docker_secret.db.data = "aHVudGVyMg==") },
   { rule: "SECRET-ENV-LITERAL", target: C1, violate: (d) => C(d).env.push("DB_PASSWORD=hunter2hunter2"), passes: [(d) => C(d).env.push("TOKEN_TTL=3600", "SECRET_FILE=/run/secrets/x")] },
   { rule: "SECRET-ENV-LITERAL", target: K, violate: (d) => CTR(d).env.push({ name: "API_KEY", value: "k-123456789" }) },
+  // Short secret words as the last word of the name (lib/core/secret-names.ts); `*_FILE` carries a path.
+  {
+    rule: "SECRET-ENV-LITERAL",
+    target: C1,
+    violate: (d) => C(d).env.push("MYSQL_PWD=hunter2hunter2"),
+    passes: [(d) => C(d).env.push("PWD=/app", "CACHE_BYPASS=enabled", "MYSQL_PWD_FILE=/run/secrets/db")],
+  },
+  { rule: "SECRET-ENV-LITERAL", target: SV, violate: (d) => (CS(d).env.DB_PASS = "hunter2hunter2") },
+  { rule: "SECRET-ENV-LITERAL", target: K, violate: (d) => CTR(d).env.push({ name: "REDIS_AUTH", value: "hunter2hunter2" }) },
   { rule: "SECRET-SENSITIVE-IN-ENV", target: C1, violate: (d) => C(d).env.push("DB_PASSWORD=${var.db_password}") },
   { rule: "SECRET-SENSITIVE-IN-ENV", target: SV, violate: (d) => (CS(d).env.REDIS_PASSWORD = "${random_password.redis.result}") },
   { rule: "SECRET-PRIVATE-KEY", target: "kubernetes_config_map_v1.api", violate: (d) => (d.resource.kubernetes_config_map_v1.api.data = { "tls.key": fakePrivateKey() }) },
