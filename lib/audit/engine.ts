@@ -154,11 +154,22 @@ export function auditStacks(stacks: readonly StackDocument[], options: AuditOpti
     rules: usedRules,
     resourceCount,
     durationMs: performance.now() - started,
-    failures: findings.filter((f) => f.outcome === "fail"),
+    failures: findings.filter((f) => f.outcome === "fail" || f.treatedAsFailure === true),
   };
 }
 
+/**
+ * An `unknown` of a critical or high rule fails the audit: the judge could not decide a control
+ * whose violation would be critical or high, and an audit that passes what it cannot see is no
+ * audit. Lower rules report `unknown` without failing.
+ */
+export function unknownBlocks(rule: AuditRule): boolean {
+  return rule.severity === "critical" || rule.severity === "high";
+}
+
 function judge(rule: AuditRule, r: AuditResource, red: Reduced, excuses: Map<string, LabelExcuse>, suppressions: ReturnType<typeof compileSuppressions>): Finding {
+  const vars = r.variableDefaults?.map((v) => `var.${v}`).join(", ");
+  const fromDefaults = vars ? ` (read from the default of ${vars})` : "";
   const base = {
     ruleId: rule.id,
     pack: rule.pack,
@@ -168,7 +179,7 @@ function judge(rule: AuditRule, r: AuditResource, red: Reduced, excuses: Map<str
     stack: r.stack,
     constructPath: r.constructPath,
     file: r.file,
-    message: red.message,
+    message: red.message + fromDefaults,
     references: red.references,
   };
   for (const s of suppressions) {
@@ -182,5 +193,6 @@ function judge(rule: AuditRule, r: AuditResource, red: Reduced, excuses: Map<str
     if (excuse.kind === "platform-limit") return { ...base, outcome: "platform-limit", reason: excuse.reason, suppressedBy: `platform-limit:${excuse.control}` };
     return { ...base, outcome: "suppressed", reason: excuse.reason, suppressedBy: excuse.kind === "edge" ? "edge" : `weakening:${excuse.control}` };
   }
+  if (red.outcome === "unknown" && unknownBlocks(rule)) return { ...base, outcome: "unknown", treatedAsFailure: true };
   return { ...base, outcome: red.outcome as Exclude<Outcome, "pass" | "suppressed"> };
 }

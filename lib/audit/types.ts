@@ -18,7 +18,8 @@ export function atLeast(s: Severity, min: Severity): boolean {
  * - `fail`: it does not, and nothing excuses it.
  * - `suppressed`: it does not, but a suppression or a recorded weakening says why that is accepted.
  * - `platform-limit`: the provider cannot express the control; reported, never a silent pass, never a failure.
- * - `unknown`: the value is an unresolved Terraform reference; the finding names it.
+ * - `unknown`: the value is an unresolved Terraform reference; the finding names it. For a critical or
+ *   high rule an unsuppressed `unknown` is treated as a failure (`Finding.treatedAsFailure`).
  */
 export type Outcome = "pass" | "fail" | "suppressed" | "platform-limit" | "unknown";
 
@@ -99,8 +100,13 @@ export interface AuditResource {
   readonly name: string;
   /** `type.name`. */
   readonly address: string;
-  /** The resource body as written in `cdk.tf.json`. */
+  /**
+   * The resource body as written in `cdk.tf.json`, except that a value that is exactly a plain
+   * reference to a non-sensitive variable with a default (`"${var.name}"`) reads as that default.
+   */
   readonly body: JsonObject;
+  /** Variables whose defaults were read in place of their references, if any. */
+  readonly variableDefaults?: readonly string[];
   /** Construct path from the `//` metadata, or from the `cdktf-hardened.io/construct-path` label. */
   readonly constructPath?: string;
   /** Stack the resource belongs to. */
@@ -144,6 +150,11 @@ export interface Finding {
   readonly suppressedBy?: string;
   /** For `unknown`: the unresolved references. */
   readonly references?: readonly string[];
+  /**
+   * For `unknown` of a critical or high rule that nothing suppressed: the audit could not decide a
+   * control that matters this much, so it fails as if the control did not hold.
+   */
+  readonly treatedAsFailure?: boolean;
 }
 
 /** The result of auditing one or more stacks. */
@@ -160,6 +171,9 @@ export interface AuditReport {
   readonly resourceCount: number;
   /** Wall time of the audit, in milliseconds. */
   readonly durationMs: number;
-  /** Findings that fail the audit: unsuppressed `fail` at or above the minimum severity. */
+  /**
+   * Findings that fail the audit: unsuppressed `fail` at or above the minimum severity, and
+   * unsuppressed `unknown` of critical and high rules (`treatedAsFailure`).
+   */
   readonly failures: readonly Finding[];
 }

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runAuditCli } from "../../lib/audit";
+import { JsonObject, runAuditCli } from "../../lib/audit";
 import { main } from "../../bin/cdktf-hardened";
 import { hardenedStack } from "./fixtures";
 import { insecureDockerStack } from "./insecure-stacks";
@@ -22,6 +22,9 @@ beforeAll(() => {
   }
   fs.mkdirSync(path.join(dir, "clean", "stacks", "hardened"), { recursive: true });
   fs.copyFileSync(path.join(dir, "out", "stacks", "hardened", "cdk.tf.json"), path.join(dir, "clean", "stacks", "hardened", "cdk.tf.json"));
+  const unknownOnly = hardenedStack();
+  (unknownOnly.resource.docker_container.api as JsonObject).privileged = "${var.privileged}";
+  fs.writeFileSync(path.join(dir, "unknown.json"), JSON.stringify(unknownOnly, null, 2));
   fs.writeFileSync(path.join(dir, "notjson.json"), "{ nope");
   fs.writeFileSync(path.join(dir, "other.json"), JSON.stringify({ name: "package", version: "1.0.0" }));
 });
@@ -38,6 +41,13 @@ test("exit 1 when an unsuppressed finding remains; lines begin with RULE-ID type
   expect(r.code).toBe(1);
   expect(r.out).toMatch(/^CIS-DOCKER-5\.5 docker_container\.bad: /m);
   expect(r.out).toMatch(/^SECRET-LITERAL-DATA docker_secret\.db: /m);
+});
+
+test("exit 1 when the only problem is an undecidable critical control (unknown, treated as failure)", () => {
+  const r = run([path.join(dir, "unknown.json"), "--format", "json"]);
+  expect(r.code).toBe(1);
+  expect(JSON.parse(r.out).passed).toBe(false);
+  expect(r.err).toMatch(/^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] /m);
 });
 
 test("a single cdk.tf.json file works too", () => {

@@ -1,5 +1,5 @@
 import { Labels, weakeningLabel, platformLimitLabel } from "../../lib/core";
-import { SecurityAudit, WEAKENING_RULES, globToRegExp } from "../../lib/audit";
+import { JsonObject, SecurityAudit, WEAKENING_RULES, findingLine, globToRegExp } from "../../lib/audit";
 import { Doc, clone, hardenedStack, toListShape } from "./fixtures";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -14,13 +14,68 @@ function stack(mutate: (d: Doc) => void): Doc {
 }
 
 describe("unknown: unresolved references are reported, naming them", () => {
-  test("a computed privileged flag", () => {
+  test("a computed privileged flag (critical rule): unknown, treated as failure", () => {
     const r = SecurityAudit.auditJson(stack((d) => (C(d).privileged = "${var.privileged}")));
     const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.5")!;
     expect(f.outcome).toBe("unknown");
+    expect(f.treatedAsFailure).toBe(true);
     expect(f.references).toEqual(["${var.privileged}"]);
     expect(f.message).toContain("${var.privileged}");
+    expect(r.failures.map((x) => x.ruleId)).toEqual(["CIS-DOCKER-5.5"]);
+    expect(findingLine(f)).toMatch(/^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] privileged is computed/);
+  });
+
+  test("an unknown of a medium rule is reported but does not fail", () => {
+    const r = SecurityAudit.auditJson(stack((x) => (CTR(x).image = "${var.image}")));
+    const f = r.findings.find((x) => x.ruleId === "CKV_K8S_43")!;
+    expect([f.outcome, f.treatedAsFailure]).toEqual(["unknown", undefined]);
+    expect(r.failures.filter((x) => x.ruleId === "CKV_K8S_43")).toEqual([]);
+  });
+
+  test("a suppression naming the rule for that resource accepts the unknown", () => {
+    const reason = "privileged comes from a variable validated to be false";
+    const r = SecurityAudit.auditJson(stack((d) => (C(d).privileged = "${var.privileged}")), {
+      suppressions: [{ ruleId: "CIS-DOCKER-5.5", address: "docker_container.api", reason }],
+    });
+    expect(r.findings.filter((x) => x.ruleId === "CIS-DOCKER-5.5").map((x) => [x.outcome, x.reason])).toEqual([["suppressed", reason]]);
     expect(r.failures).toEqual([]);
+  });
+
+  describe("a plain reference to a variable with a default is judged on the default", () => {
+    const withVar = (v: JsonObject, value = "${var.privileged}") =>
+      stack((d) => {
+        d.variable = { ...(d.variable as JsonObject), privileged: v };
+        C(d).privileged = value;
+      });
+
+    test("default true fails, naming the variable", () => {
+      const r = SecurityAudit.auditJson(withVar({ type: "bool", default: true }));
+      const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.5")!;
+      expect([f.outcome, f.message]).toEqual(["fail", "privileged is true (read from the default of var.privileged)"]);
+    });
+
+    test("default false passes", () => {
+      const r = SecurityAudit.auditJson(withVar({ type: "bool", default: false }));
+      expect(r.findings.filter((x) => x.ruleId === "CIS-DOCKER-5.5")).toEqual([]);
+      expect(r.failures).toEqual([]);
+    });
+
+    test("the list shape of a variable block is read too", () => {
+      const r = SecurityAudit.auditJson(withVar([{ type: "bool", default: true }] as unknown as JsonObject));
+      expect(r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.5")!.outcome).toBe("fail");
+    });
+
+    test.each([
+      ["no default", { type: "bool" }, "${var.privileged}"],
+      ["a null default", { type: "bool", default: null }, "${var.privileged}"],
+      ["a sensitive variable", { type: "bool", default: false, sensitive: true }, "${var.privileged}"],
+      ["an expression over the variable", { type: "bool", default: false }, "${var.privileged ? true : false}"],
+      ["an undeclared variable", { type: "bool", default: false }, "${var.other}"],
+    ])("%s stays unknown, treated as failure", (_n, v, value) => {
+      const r = SecurityAudit.auditJson(withVar(v as JsonObject, value));
+      const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.5")!;
+      expect([f.outcome, f.treatedAsFailure]).toEqual(["unknown", true]);
+    });
   });
 
   test("a computed image, in both shapes", () => {

@@ -1,6 +1,6 @@
-import { SecurityAudit, indexResourceLines, renderReport } from "../../lib/audit";
+import { JsonObject, SecurityAudit, indexResourceLines, renderReport } from "../../lib/audit";
 import { parseStack } from "../../lib/audit/load";
-import { hardenedStack } from "./fixtures";
+import { clone, hardenedStack } from "./fixtures";
 import { insecureDockerStack } from "./insecure-stacks";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -64,6 +64,31 @@ describe("SARIF 2.1.0", () => {
     const lines = indexResourceLines(text);
     const line = lines.get("docker_container.api")!;
     expect(text.split("\n")[line - 1]).toMatch(/^ {6}"api": \{/);
+  });
+});
+
+describe("an unknown of a critical rule is reported as a failure in every format", () => {
+  const doc = clone(hardenedStack());
+  (doc.resource.docker_container.api as JsonObject).privileged = "${var.privileged}";
+  const report = SecurityAudit.auditJson(doc);
+
+  test("text", () => {
+    const text = renderReport(report, "text");
+    expect(text).toMatch(/^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] privileged is computed/m);
+    expect(text).toMatch(/^FAIL: .* 1 unknown \(1 treated as failure\)/m);
+  });
+  test("json", () => {
+    const j = JSON.parse(renderReport(report, "json"));
+    expect(j.passed).toBe(false);
+    expect(j.findings.find((f: any) => f.ruleId === "CIS-DOCKER-5.5")).toMatchObject({ outcome: "unknown", treatedAsFailure: true });
+  });
+  test("sarif: kind fail with the rule's level, not an open question", () => {
+    const res = sarifOf(doc).runs[0].results.find((r: any) => r.ruleId === "CIS-DOCKER-5.5");
+    expect([res.kind, res.level, res.properties.outcome, res.properties.treatedAsFailure]).toEqual(["fail", "error", "unknown", true]);
+    expect(res.message.text).toMatch(/^docker_container\.api: unknown \(treated as failure\): privileged is computed/);
+  });
+  test("markdown", () => {
+    expect(renderReport(report, "markdown")).toContain("❌ unknown (treated as failure)");
   });
 });
 

@@ -22,7 +22,9 @@ export function renderMarkdown(report: AuditReport): string {
     out.push("| rule | severity | resource | construct path | outcome | message | reason |");
     out.push("|---|---|---|---|---|---|---|");
     for (const f of report.findings) {
-      out.push(`| \`${f.ruleId}\` | ${f.severity} | \`${f.address}\` | ${cell(f.constructPath)} | ${ICON[f.outcome]} | ${cell(f.message)} | ${cell(f.reason)} |`);
+      const icon = f.treatedAsFailure ? "❌ unknown (treated as failure)" : ICON[f.outcome];
+      const where = `\`${f.address}\` | ${cell(f.constructPath)}`;
+      out.push(`| \`${f.ruleId}\` | ${f.severity} | ${where} | ${icon} | ${cell(f.message)} | ${cell(f.reason)} |`);
     }
     out.push("");
   }

@@ -79,6 +79,12 @@ function result(f: Finding, ruleIndex: number, lines: LineIndex | undefined): Re
         suppressions: [{ kind: f.suppressedBy === "suppression" ? "external" : "inSource", status: "accepted", justification: f.reason ?? "" }],
       };
     case "unknown":
+      if (f.treatedAsFailure) {
+        // Undecidable at critical/high severity: raised like a failure, and says why.
+        const message = { text: `${f.address}: unknown (treated as failure): ${f.message}` };
+        const properties = { ...(base.properties as object), treatedAsFailure: true };
+        return { ...base, message, kind: "fail", level: LEVEL[f.severity], properties };
+      }
       // "open": the tool could not determine whether the rule holds.
       return { ...base, kind: "open", level: "none" };
     case "platform-limit":
