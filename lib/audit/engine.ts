@@ -1,5 +1,6 @@
 import { buildContext, readResources, sensitiveVariables, StackDocument } from "./model";
 import { ALL_RULES } from "./registry";
+import { MIN_REASON_LENGTH } from "../core/errors";
 import { AuditSuppression, compileSuppressions, excuseFor, labelExcuses, LabelExcuse } from "./suppressions";
 import { AuditReport, AuditResource, AuditRule, Finding, Outcome, RULE_PACKS, RulePack, Severity, Verdict, atLeast } from "./types";
 
@@ -83,6 +84,16 @@ export function selectRules(options: AuditOptions = {}): AuditRule[] {
   return [...ALL_RULES, ...(options.extraRules ?? [])].filter((r) => packs.has(r.pack) && atLeast(r.severity, min));
 }
 
+/** Every rule ID the audit knows with these options (packs and severity aside), its own included. */
+export function knownRuleIds(options: AuditOptions = {}): string[] {
+  return [...ALL_RULES, ...(options.extraRules ?? []), UNUSED_SUPPRESSION_RULE].map((r) => r.id);
+}
+
+/** Validates the suppressions of the options; throws a `HardeningError` naming the first bad one and its fix. */
+export function checkSuppressions(options: AuditOptions = {}): void {
+  compileSuppressions(options.suppressions, knownRuleIds(options));
+}
+
 /** Audits synthesized stacks. Pure: reads the JSON, writes nothing. */
 export function auditStacks(stacks: readonly StackDocument[], options: AuditOptions = {}): AuditReport {
   const started = performance.now();
@@ -99,7 +110,7 @@ export function auditStacks(stacks: readonly StackDocument[], options: AuditOpti
       }
     }
   }
-  const suppressions = compileSuppressions(options.suppressions);
+  const suppressions = compileSuppressions(options.suppressions, knownRuleIds(options));
   const counts: Record<Outcome, number> = { pass: 0, fail: 0, suppressed: 0, "platform-limit": 0, unknown: 0 };
   const findings: Finding[] = [];
   let resourceCount = 0;
@@ -189,7 +200,11 @@ function judge(rule: AuditRule, r: AuditResource, red: Reduced, excuses: Map<str
     }
   }
   const excuse = red.outcome === "platform-limit" ? undefined : excuseFor(excuses, rule.id);
-  if (excuse) {
+  if (excuse?.ignored) {
+    const label = `${excuse.kind === "weakening" ? "weakening" : "platform-limit"} ${excuse.control}`;
+    const why = `its reason ${JSON.stringify(excuse.reason)} has fewer than ${MIN_REASON_LENGTH} non-blank characters`;
+    base.message += `; the ${label} was ignored: ${why}`;
+  } else if (excuse) {
     if (excuse.kind === "platform-limit") return { ...base, outcome: "platform-limit", reason: excuse.reason, suppressedBy: `platform-limit:${excuse.control}` };
     return { ...base, outcome: "suppressed", reason: excuse.reason, suppressedBy: excuse.kind === "edge" ? "edge" : `weakening:${excuse.control}` };
   }

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, ISynthesisSession, IStackSynthesizer, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
-import { AuditOptions, auditStacks } from "./engine";
+import { AuditOptions, auditStacks, checkSuppressions } from "./engine";
 import { loadStacks, parseStack } from "./load";
 import { StackDocument, assertTerraformJson, stackNameOf } from "./model";
 import { findingLine, renderText } from "./reporters/text";
@@ -123,6 +123,8 @@ export class SecurityAudit {
   private readonly wrapped = new WeakSet<TerraformStack>();
 
   private constructor(private readonly scope: IConstruct, options: SecurityAuditOptions) {
+    // Refuse bad suppressions now, where they are written, not at the end of a synth.
+    checkSuppressions(options);
     this.options = options;
     if (TerraformStack.isStack(scope)) {
       this.wrapStack(scope);

@@ -1,5 +1,7 @@
 import { Labels, weakeningLabel, platformLimitLabel } from "../../lib/core";
-import { JsonObject, SecurityAudit, WEAKENING_RULES, findingLine, globToRegExp } from "../../lib/audit";
+import { Testing } from "cdktf";
+import { HardeningError } from "../../lib/core";
+import { JsonObject, SecurityAudit, WEAKENING_RULES, compileSuppressions, findingLine, globToRegExp } from "../../lib/audit";
 import { Doc, clone, hardenedStack, toListShape } from "./fixtures";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -152,6 +154,36 @@ describe("weakenings recorded in labels count as suppressions", () => {
     ]);
   });
 
+  test.each([
+    ["an empty reason", ""],
+    ["a reason of 9 non-blank characters", " too  short "],
+  ])("a weakening label with %s suppresses nothing, and the finding says it was ignored", (_n, reason) => {
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        C(d).read_only = false;
+        C(d).labels.push({ label: weakeningLabel("writable-root-filesystem"), value: reason });
+      }),
+    );
+    const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.13")!;
+    expect([f.outcome, f.suppressedBy]).toEqual(["fail", undefined]);
+    expect(f.message).toBe(
+      `the root filesystem is writable; the weakening writable-root-filesystem was ignored: its reason ${JSON.stringify(reason)} has fewer than 10 non-blank characters`,
+    );
+    expect(r.failures.map((x) => x.ruleId)).toEqual(["CIS-DOCKER-5.13"]);
+  });
+
+  test("a platform-limit label with an empty text excuses nothing either", () => {
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        C(d).security_opts = ["label=type:container_t"];
+        C(d).labels.push({ label: platformLimitLabel("no-new-privileges"), value: "" });
+      }),
+    );
+    const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.26")!;
+    expect(f.outcome).toBe("fail");
+    expect(f.message).toContain("the platform-limit no-new-privileges was ignored");
+  });
+
   test("a platform-limit label turns a failure into a platform limit with its text", () => {
     const text = "the provider cannot set no-new-privileges on this resource";
     const r = SecurityAudit.auditJson(
@@ -192,7 +224,44 @@ describe("suppressions", () => {
   });
 
   test("a reason shorter than 10 characters is refused", () => {
-    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.api", reason: "because" }] })).toThrow(/at least 10 characters/);
+    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.api", reason: "because" }] })).toThrow(/at least 10 non-blank characters/);
+  });
+
+  test("blanks do not count towards the 10 characters of a reason", () => {
+    const reason = "a b c d e f g h i"; // 17 characters, 9 of them non-blank
+    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.api", reason }] })).toThrow(
+      /^\[SecurityAudit suppression #0 \(CIS-DOCKER-5\.11\)\] needs a reason of at least 10 non-blank characters, got "a b c d e f g h i": say why/,
+    );
+  });
+
+  const REASON = "accepted for a reason a reviewer can check";
+  test.each([
+    [{ ruleId: "*", address: "docker_container.api" }, /ruleId "\*" matches every rule: name the rule whose finding is accepted/],
+    [{ ruleId: "**", path: "hardened/api/**" }, /ruleId "\*\*" matches every rule/],
+    [{ ruleId: "?*", address: "docker_container.api" }, /ruleId "\?\*" matches every rule/],
+    [{ ruleId: "CIS-DOCKER-5.11", address: "*" }, /address "\*" matches every resource: name the resource/],
+    [{ ruleId: "CIS-DOCKER-5.11", address: "*.*" }, /address "\*\.\*" matches every resource/],
+    [{ ruleId: "CIS-DOCKER-5.11", path: "**" }, /path "\*\*" matches every resource: scope it to the construct/],
+    [{ ruleId: "CIS-DOCKER-5.11", path: "*" }, /path "\*" matches every resource/],
+    [{ ruleId: "CIS-DOCKER-5.11", path: "*/**" }, /path "\*\/\*\*" matches every resource/],
+  ])("a suppression that matches everything is refused when SecurityAudit is set up: %j", (s, message) => {
+    const app = Testing.app();
+    expect(() => SecurityAudit.of(app, { suppressions: [{ ...s, reason: REASON }] })).toThrow(HardeningError);
+    expect(() => SecurityAudit.of(Testing.app(), { suppressions: [{ ...s, reason: REASON }] })).toThrow(message);
+    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ...s, reason: REASON }] })).toThrow(/^\[SecurityAudit suppression #0 /);
+  });
+
+  test("a ruleId glob that matches every rule the audit knows is refused, one family is not", () => {
+    const ids = ["NET-A", "NET-B", "PSS-C"];
+    expect(() => compileSuppressions([{ ruleId: "*-*", address: "x.y", reason: REASON }], ids)).toThrow(/matches every rule/);
+    expect(compileSuppressions([{ ruleId: "NET-*", address: "x.y", reason: REASON }], ids)).toHaveLength(1);
+  });
+
+  test("scoped globs stay allowed: a resource type, a construct subtree, a rule family", () => {
+    const r = SecurityAudit.auditJson(stack((d) => delete C(d).memory), {
+      suppressions: [{ ruleId: "CIS-DOCKER-5.1*", address: "docker_container.*", path: "hardened/**", reason: REASON }],
+    });
+    expect(r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.11")!.outcome).toBe("suppressed");
   });
 
   test("a suppression without path or address is refused", () => {
