@@ -167,6 +167,20 @@ export function readResources(stack: StackDocument): AuditResource[] {
   return out;
 }
 
+/** The pseudo resource type of a stack's own settings: its `terraform` block (backend, cloud). */
+export const STACK_SETTINGS_TYPE = "terraform";
+
+/**
+ * The stack's `terraform` block as a pseudo resource (`terraform.backend`), so a rule about the
+ * stack (where its state is kept) is judged, reported and suppressed like any resource. Its
+ * construct path is the stack's name.
+ */
+export function stackSettings(stack: StackDocument): AuditResource {
+  const body = blocks(stack.doc.terraform)[0] ?? {};
+  const where = { constructPath: stack.name, stack: stack.name, file: stack.file };
+  return { type: STACK_SETTINGS_TYPE, name: "backend", address: "terraform.backend", body, labels: {}, ...where };
+}
+
 /** Names of the document's variables declared `sensitive`. */
 export function sensitiveVariables(doc: JsonObject): Set<string> {
   const out = new Set<string>();

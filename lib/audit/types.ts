@@ -18,10 +18,11 @@ export function atLeast(s: Severity, min: Severity): boolean {
  * - `fail`: it does not, and nothing excuses it.
  * - `suppressed`: it does not, but a suppression or a recorded weakening says why that is accepted.
  * - `platform-limit`: the provider cannot express the control; reported, never a silent pass, never a failure.
+ * - `warning`: an advisory rule's control does not hold; reported in every format, never a failure.
  * - `unknown`: the value is an unresolved Terraform reference; the finding names it. For a critical or
  *   high rule an unsuppressed `unknown` is treated as a failure (`Finding.treatedAsFailure`).
  */
-export type Outcome = "pass" | "fail" | "suppressed" | "platform-limit" | "unknown";
+export type Outcome = "pass" | "fail" | "suppressed" | "platform-limit" | "unknown" | "warning";
 
 /** The rule packs. */
 export type RulePack = "pss" | "checkov" | "cis-docker" | "network" | "secrets" | "audit";
@@ -44,7 +45,8 @@ export type Verdict =
   | { readonly outcome: "pass" }
   | { readonly outcome: "fail"; readonly message: string }
   | { readonly outcome: "unknown"; readonly message: string; readonly references: readonly string[] }
-  | { readonly outcome: "platform-limit"; readonly message: string };
+  | { readonly outcome: "platform-limit"; readonly message: string }
+  | { readonly outcome: "warning"; readonly message: string };
 
 /** A verdict that holds. */
 export const PASS: Verdict = { outcome: "pass" };
@@ -57,6 +59,11 @@ export function fail(message: string): Verdict {
 /** A control whose value is an unresolved Terraform reference. */
 export function unknown(message: string, references: readonly string[]): Verdict {
   return { outcome: "unknown", message: `${message} (unresolved: ${references.join(", ")})`, references };
+}
+
+/** An advisory finding: reported in every format, never a failure of the audit. */
+export function warning(message: string): Verdict {
+  return { outcome: "warning", message };
 }
 
 /** A control the provider cannot express on this resource type. */

@@ -13,8 +13,8 @@ export interface RuleCase {
   readonly violate: (d: Doc) => void;
   /** Extra variants that must pass. */
   readonly passes?: ReadonlyArray<(d: Doc) => void>;
-  /** Expected outcome of the violation (default fail). */
-  readonly outcome?: "fail" | "platform-limit";
+  /** Expected outcome of the violation (default fail; `warning` for advisory rules). */
+  readonly outcome?: "fail" | "platform-limit" | "warning";
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -27,6 +27,8 @@ const CTR = (d: Doc): any => POD(d).container[0];
 const SC = (d: Doc): any => CTR(d).security_context;
 const PSC = (d: Doc): any => POD(d).security_context;
 const POL = (d: Doc, n: string): any => d.resource.kubernetes_network_policy_v1[n];
+const TFB = (d: Doc): any => d.terraform;
+const TF = "terraform.backend";
 const add = (d: Doc, type: string, name: string, body: JsonObject): void => {
   d.resource[type] ??= {};
   d.resource[type][name] = body;
@@ -219,4 +221,26 @@ export const CASES: readonly RuleCase[] = [
   { rule: "SECRET-URL-PASSWORD", target: C1, violate: (d) => C(d).env.push("REDIS_URL2=redis://app:s3cr3tpass@redis:6379/0") },
   { rule: "SECRET-VENDOR-TOKEN", target: "kubernetes_config_map_v1.api", violate: (d) => (d.resource.kubernetes_config_map_v1.api.data = { "app.ini": `aws_key = ${fakeToken("AKIA", 16, "QWERTYUIOP234567")}` }) },
   { rule: "SECRET-VENDOR-TOKEN", target: SV, violate: (d) => (CS(d).args = ["--github-token", fakeToken("ghp" + "_", 36)]) },
+  // Advisory: a stack with secrets whose state is not encrypted at rest is a warning, never a failure.
+  {
+    rule: "SECRET-STATE-UNENCRYPTED",
+    target: TF,
+    violate: (d) => (TFB(d).backend = { local: { path: "terraform.hardened.tfstate" } }),
+    outcome: "warning",
+    passes: [
+      (d) => (TFB(d).backend = { gcs: { bucket: "acme-state" } }),
+      (d) => (TFB(d).backend = { azurerm: { container_name: "state", key: "k" } }),
+      (d) => (delete TFB(d).backend, (TFB(d).cloud = { organization: "acme", workspaces: { name: "prod" } })),
+      // No secret in the stack: nothing to protect, the rule does not apply.
+      (d) => {
+        TFB(d).backend = { local: {} };
+        d.variable = {};
+        delete d.resource.docker_secret;
+        delete d.resource.kubernetes_secret_v1;
+      },
+    ],
+  },
+  { rule: "SECRET-STATE-UNENCRYPTED", target: TF, violate: (d) => delete d.terraform, outcome: "warning" },
+  { rule: "SECRET-STATE-UNENCRYPTED", target: TF, violate: (d) => delete TFB(d).backend.s3.encrypt, outcome: "warning" },
+  { rule: "SECRET-STATE-UNENCRYPTED", target: TF, violate: (d) => (TFB(d).backend = { consul: { path: "state/hardened" } }), outcome: "warning" },
 ];

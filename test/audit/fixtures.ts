@@ -116,7 +116,8 @@ export function hardenedDeployment(): JsonObject {
 /** A stack where every rule passes: Docker, Swarm and Kubernetes, hardened by hand. */
 export function hardenedStack(): Doc {
   return {
-    "//": { metadata: { backend: "local", stackName: "hardened", version: "0.21.0" } },
+    "//": { metadata: { backend: "s3", stackName: "hardened", version: "0.21.0" } },
+    terraform: { backend: { s3: { bucket: "acme-state", key: "hardened.tfstate", region: "eu-west-1", encrypt: true } } },
     variable: { db_password: { type: "string", sensitive: true, nullable: false } },
     resource: {
       docker_network: {
@@ -180,7 +181,7 @@ function mapBody(doc: Doc, f: (v: Json, key: string) => Json): Doc {
   return out;
 }
 
-/** Every nested block written as a list of one object (maps too: the readers accept both). */
+/** Every nested block written as a list of one object (maps too: the readers accept both), the terraform block too. */
 export function toListShape(doc: Doc): Doc {
   const wrap = (v: Json): Json => {
     if (Array.isArray(v)) return v.map(wrap);
@@ -191,7 +192,9 @@ export function toListShape(doc: Doc): Doc {
     }
     return v;
   };
-  return mapBody(doc, wrap);
+  const out = mapBody(doc, wrap);
+  if (out.terraform !== undefined) out.terraform = wrap(out.terraform);
+  return out;
 }
 
 /** The shape cdktf writes (a no-op copy for documents written in it). */

@@ -7,6 +7,7 @@ const meta = (path: string) => ({ metadata: { path, uniqueId: path.replace(/\W/g
 export function insecureDockerStack(): Doc {
   return {
     "//": { metadata: { backend: "local", stackName: "insecure-docker", version: "0.21.0" } },
+    terraform: { backend: { local: { path: "terraform.insecure-docker.tfstate" } } },
     variable: { db_password: { type: "string", sensitive: true } },
     resource: {
       docker_container: {
@@ -89,6 +90,7 @@ export function insecureKubernetesStack(): Doc {
   };
   return {
     "//": { metadata: { backend: "local", stackName: "insecure-k8s", version: "0.21.0" } },
+    terraform: { backend: { local: { path: "terraform.insecure-k8s.tfstate" } } },
     variable: { db_password: { type: "string", sensitive: true } },
     resource: {
       kubernetes_namespace_v1: { prod: { "//": meta("insecure/ns/Resource"), metadata: { name: "prod" } } },

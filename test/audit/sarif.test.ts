@@ -1,4 +1,7 @@
-import { JsonObject, SecurityAudit, indexResourceLines, renderReport } from "../../lib/audit";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { JsonObject, SecurityAudit, indexResourceLines, renderReport, runAuditCli } from "../../lib/audit";
 import { parseStack } from "../../lib/audit/load";
 import { clone, hardenedStack } from "./fixtures";
 import { insecureDockerStack } from "./insecure-stacks";
@@ -42,7 +45,8 @@ describe("SARIF 2.1.0", () => {
       const loc = res.locations[0];
       expect(loc.physicalLocation.artifactLocation.uri).toBe("cdktf.out/stacks/s/cdk.tf.json");
       expect(loc.physicalLocation.region.startLine).toBeGreaterThan(1);
-      expect(loc.logicalLocations[0].fullyQualifiedName).toMatch(/^insecure\//);
+      // Resources carry their construct path; the stack's backend (terraform.backend) the stack's name.
+      expect(loc.logicalLocations[0].fullyQualifiedName).toMatch(res.locations[0].logicalLocations[0].name === "terraform.backend" ? /^insecure-docker$/ : /^insecure\//);
       expect(res.message.text.length).toBeGreaterThan(5);
     }
   });
@@ -89,6 +93,48 @@ describe("an unknown of a critical rule is reported as a failure in every format
   });
   test("markdown", () => {
     expect(renderReport(report, "markdown")).toContain("❌ unknown (treated as failure)");
+  });
+});
+
+describe("a warning (advisory rule) is visible in every format and fails nothing", () => {
+  const doc = clone(hardenedStack());
+  doc.terraform = { backend: { local: { path: "terraform.hardened.tfstate" } } };
+  const report = SecurityAudit.auditJson(doc);
+  const line = /^SECRET-STATE-UNENCRYPTED terraform\.backend: \[warning\] local backend: the state \(terraform\.hardened\.tfstate\), with var\.db_password, docker_secret\.db, kubernetes_secret_v1\.db, is a plain-text file$/m;
+
+  test("the report passes", () => {
+    expect(report.failures).toEqual([]);
+    expect(report.counts.warning).toBe(1);
+  });
+  test("text", () => {
+    const text = renderReport(report, "text");
+    expect(text).toMatch(line);
+    expect(text).toMatch(/^PASS: .* 1 warning, /m);
+  });
+  test("json", () => {
+    const j = JSON.parse(renderReport(report, "json"));
+    expect([j.passed, j.counts.warning]).toEqual([true, 1]);
+    expect(j.findings.find((f: any) => f.ruleId === "SECRET-STATE-UNENCRYPTED")).toMatchObject({ outcome: "warning", address: "terraform.backend" });
+  });
+  test("sarif: kind fail, level warning, on the terraform block's line", () => {
+    const text = JSON.stringify(doc, null, 2);
+    const res = sarifOf(doc).runs[0].results.find((r: any) => r.ruleId === "SECRET-STATE-UNENCRYPTED");
+    expect([res.kind, res.level, res.properties.outcome]).toEqual(["fail", "warning", "warning"]);
+    expect(text.split("\n")[res.locations[0].physicalLocation.region.startLine - 1]).toMatch(/^ {2}"terraform": \{/);
+  });
+  test("markdown", () => {
+    expect(renderReport(report, "markdown")).toContain("| `SECRET-STATE-UNENCRYPTED` | low | `terraform.backend` | hardened | 🔶 warning |");
+  });
+  test("the CLI exits 0 on a warning", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "audit-warning-"));
+    try {
+      fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(doc));
+      let out = "";
+      expect(runAuditCli([dir], { stdout: (t) => (out += t), stderr: () => undefined })).toBe(0);
+      expect(out).toMatch(line);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

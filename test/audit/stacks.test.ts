@@ -5,7 +5,9 @@ import { insecureDockerStack, insecureKubernetesStack } from "./insecure-stacks"
 const ALWAYS_PLATFORM_LIMIT = new Set(["CIS-DOCKER-5.29"]);
 
 function fired(report: ReturnType<typeof SecurityAudit.auditJson>): Set<string> {
-  return new Set(report.findings.filter((f) => f.outcome === "fail" || (f.outcome === "platform-limit" && ALWAYS_PLATFORM_LIMIT.has(f.ruleId))).map((f) => f.ruleId));
+  const fires = (f: (typeof report.findings)[number]) =>
+    f.outcome === "fail" || f.outcome === "warning" || (f.outcome === "platform-limit" && ALWAYS_PLATFORM_LIMIT.has(f.ruleId));
+  return new Set(report.findings.filter(fires).map((f) => f.ruleId));
 }
 
 describe.each([

@@ -4,7 +4,13 @@ function cell(s: string | undefined): string {
   return (s ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-const ICON: Record<Finding["outcome"], string> = { fail: "❌ fail", unknown: "❔ unknown", "platform-limit": "⚠️ platform limit", suppressed: "✅ suppressed" };
+const ICON: Record<Finding["outcome"], string> = {
+  fail: "❌ fail",
+  unknown: "❔ unknown",
+  warning: "🔶 warning",
+  "platform-limit": "⚠️ platform limit",
+  suppressed: "✅ suppressed",
+};
 
 /** The report as Markdown (for pull-request comments and job summaries). */
 export function renderMarkdown(report: AuditReport): string {
@@ -16,7 +22,8 @@ export function renderMarkdown(report: AuditReport): string {
   out.push("");
   out.push("| outcome | count |");
   out.push("|---|---|");
-  for (const o of ["pass", "fail", "unknown", "platform-limit", "suppressed"] as const) out.push(`| ${o} | ${c[o]} |`);
+  const outcomes = ["pass", "fail", "unknown", "warning", "platform-limit", "suppressed"] as const;
+  for (const o of outcomes) out.push(`| ${o} | ${c[o]} |`);
   out.push("");
   if (report.findings.length > 0) {
     out.push("| rule | severity | resource | construct path | outcome | message | reason |");

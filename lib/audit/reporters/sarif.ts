@@ -11,7 +11,7 @@ export type LineIndex = ReadonlyMap<string, ReadonlyMap<string, number>>;
 
 /**
  * Finds the line of each resource in a `cdk.tf.json` text as cdktf writes it (two-space indent:
- * `"resource"` at 2, types at 4, names at 6).
+ * `"resource"` at 2, types at 4, names at 6), and of the `terraform` block (`terraform.backend`).
  */
 export function indexResourceLines(text: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -24,6 +24,7 @@ export function indexResourceLines(text: string): Map<string, number> {
       inResource = true;
       continue;
     }
+    if (/^ {2}"terraform": [{[]/.test(l)) out.set("terraform.backend", i + 1);
     if (/^ {2}\S/.test(l)) inResource = false;
     if (!inResource) continue;
     const t = /^ {4}"([^"]+)": [{[]/.exec(l);
@@ -90,6 +91,9 @@ function result(f: Finding, ruleIndex: number, lines: LineIndex | undefined): Re
     case "platform-limit":
       // "review": a human must judge it; the provider cannot express the control.
       return { ...base, kind: "review", level: "none" };
+    case "warning":
+      // An advisory rule's control does not hold: visible as a warning, never a failure of the audit.
+      return { ...base, kind: "fail", level: "warning" };
   }
 }
 

@@ -1,6 +1,12 @@
 import { AuditReport, Finding } from "../types";
 
-const ORDER: Record<Finding["outcome"], number> = { fail: 0, unknown: 1, "platform-limit": 2, suppressed: 3 };
+const ORDER: Record<Finding["outcome"], number> = {
+  fail: 0,
+  unknown: 1,
+  warning: 2,
+  "platform-limit": 3,
+  suppressed: 4,
+};
 
 /** The tag of a finding's outcome in a line: none for a failure. */
 export function outcomeTag(f: Finding): string {
@@ -30,11 +36,12 @@ export function renderText(report: AuditReport): string {
   for (const f of sorted) lines.push(findingLine(f));
   if (sorted.length > 0) lines.push("");
   const packs = [...new Set(report.rules.map((r) => r.pack))];
-  const header = ["pack", "rules", "fail", "unknown", "platform-limit", "suppressed"];
+  const header = ["pack", "rules", "fail", "unknown", "warning", "platform-limit", "suppressed"];
   const rows = packs.map((p) => {
     const fs = report.findings.filter((f) => f.pack === p);
     const n = (o: Finding["outcome"]) => String(fs.filter((f) => f.outcome === o).length);
-    return [p, String(report.rules.filter((r) => r.pack === p).length), n("fail"), n("unknown"), n("platform-limit"), n("suppressed")];
+    const rules = String(report.rules.filter((r) => r.pack === p).length);
+    return [p, rules, n("fail"), n("unknown"), n("warning"), n("platform-limit"), n("suppressed")];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join("  ").trimEnd();
@@ -47,7 +54,8 @@ export function renderText(report: AuditReport): string {
   const unknown = `${c.unknown} unknown${blocking > 0 ? ` (${blocking} treated as failure)` : ""}`;
   const where = `${report.resourceCount} resources in ${report.stacks.length} stack(s)`;
   const limits = `${c["platform-limit"]} platform-limit`;
-  const outcomes = `${c.pass} passed, ${c.fail} failed, ${unknown}, ${limits}, ${c.suppressed} suppressed`;
+  const others = `${c.warning} warning, ${limits}, ${c.suppressed} suppressed`;
+  const outcomes = `${c.pass} passed, ${c.fail} failed, ${unknown}, ${others}`;
   const verdict = report.failures.length === 0 ? "PASS" : "FAIL";
   lines.push(`${verdict}: ${where}, ${outcomes} (${report.durationMs.toFixed(0)} ms)`);
   return lines.join("\n") + "\n";
