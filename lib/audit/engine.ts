@@ -2,10 +2,11 @@ import { STACK_SETTINGS_TYPE, buildContext, readResources, sensitiveVariables, s
 import type { StackDocument } from "./model";
 import { ALL_RULES } from "./registry";
 import { MIN_REASON_LENGTH } from "../core/errors";
+import { notAuditedBlocks, notAuditedReason } from "./not-audited";
 import { compileSuppressions, excuseFor, labelExcuses } from "./suppressions";
 import type { AuditSuppression, CompiledSuppression, LabelExcuse } from "./suppressions";
 import { RULE_PACKS, atLeast } from "./types";
-import type { AuditContext, AuditReport, AuditResource, AuditRule, Finding, Outcome } from "./types";
+import type { AuditContext, AuditReport, AuditResource, AuditRule, Finding, NotAudited, Outcome } from "./types";
 import type { RulePack, Severity, Verdict } from "./types";
 
 /** Options of an audit run. */
@@ -128,16 +129,29 @@ interface Run {
   readonly suppressions: readonly CompiledSuppression[];
   readonly counts: Record<Outcome, number>;
   readonly findings: Finding[];
+  readonly notAudited: NotAudited[];
 }
 
-/** Runs `rules` on one resource, counting passes and collecting findings. */
-function auditResource(run: Run, r: AuditResource, rules: readonly AuditRule[], ctx: AuditContext): void {
+/**
+ * Runs `rules` on one resource, collecting findings and counting passes (unless `countPasses` is
+ * false: a resource no rule of its own judged is never counted as passed). True when any rule
+ * gave a verdict.
+ */
+function auditResource(
+  run: Run,
+  r: AuditResource,
+  rules: readonly AuditRule[],
+  ctx: AuditContext,
+  countPasses = true,
+): boolean {
   let excuses: Map<string, LabelExcuse> | undefined;
+  let judged = false;
   for (const rule of rules) {
     const red = reduce(rule.check(r, ctx));
     if (!red) continue;
+    judged = true;
     if (red.outcome === "pass") {
-      run.counts.pass++;
+      if (countPasses) run.counts.pass++;
       continue;
     }
     excuses ??= labelExcuses(r);
@@ -145,19 +159,26 @@ function auditResource(run: Run, r: AuditResource, rules: readonly AuditRule[], 
     run.counts[f.outcome]++;
     run.findings.push(f);
   }
+  return judged;
 }
 
 function auditStack(run: Run, stack: StackDocument, index: RuleIndex): number {
   const resources = readResources(stack);
   const ctx = buildContext(resources, sensitiveVariables(stack.doc));
   for (const r of resources) {
-    const typed = index.byType.get(r.type);
-    const applicable = typed ? (index.anyType.length > 0 ? [...typed, ...index.anyType] : typed) : index.anyType;
-    if (applicable.length > 0) auditResource(run, r, applicable, ctx);
+    const judged = auditResource(run, r, index.byType.get(r.type) ?? [], ctx);
+    // Scans of every resource (secrets, provisioners) run everywhere, but do not make a resource audited.
+    auditResource(run, r, index.anyType, ctx, judged);
+    const reason = notAuditedReason(r, judged);
+    if (reason) {
+      const { address, type: resourceType, stack: name, constructPath, file } = r;
+      run.notAudited.push({ address, resourceType, stack: name, constructPath, file, reason });
+    }
   }
   // The stack's own settings (backend): only the rules written for them, never the `*` scans.
   const settingsRules = index.byType.get(STACK_SETTINGS_TYPE);
   if (settingsRules) auditResource(run, stackSettings(stack), settingsRules, ctx);
+  run.notAudited.push(...notAuditedBlocks(stack));
   return resources.length;
 }
 
@@ -198,7 +219,7 @@ export function auditStacks(stacks: readonly StackDocument[], options: AuditOpti
     warning: 0,
   };
   const suppressions = compileSuppressions(options.suppressions, knownRuleIds(options));
-  const run: Run = { suppressions, counts, findings: [] };
+  const run: Run = { suppressions, counts, findings: [], notAudited: [] };
   let resourceCount = 0;
   for (const stack of stacks) resourceCount += auditStack(run, stack, index);
 
@@ -214,6 +235,7 @@ export function auditStacks(stacks: readonly StackDocument[], options: AuditOpti
     counts,
     rules: unused.length > 0 ? [...rules, UNUSED_SUPPRESSION_RULE] : rules,
     resourceCount,
+    notAudited: run.notAudited,
     durationMs: performance.now() - started,
     failures: findings.filter((f) => f.outcome === "fail" || f.treatedAsFailure === true),
   };

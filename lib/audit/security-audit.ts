@@ -188,7 +188,9 @@ export class SecurityAudit {
       for (const b of batch) fs.writeFileSync(path.join(b.workingDirectory, EXTENSIONS[format]), text);
     }
     this.lastDurationMs = (this.lastDurationMs ?? 0) + (performance.now() - started);
-    if (report.findings.length > 0) (this.options.log ?? ((t: string) => process.stderr.write(t)))(renderText(report));
+    if (report.findings.length > 0 || report.notAudited.length > 0) {
+      (this.options.log ?? ((t: string) => process.stderr.write(t)))(renderText(report));
+    }
     if (report.failures.length > 0 && this.options.failOnFindings !== false) throw new SecurityAuditError(report);
   }
 }

@@ -25,10 +25,13 @@ export function atLeast(s: Severity, min: Severity): boolean {
 export type Outcome = "pass" | "fail" | "suppressed" | "platform-limit" | "unknown" | "warning";
 
 /** The rule packs. */
-export type RulePack = "pss" | "checkov" | "cis-docker" | "network" | "secrets" | "audit";
+export type RulePack = "pss" | "checkov" | "cis-docker" | "network" | "secrets" | "hardening" | "audit";
 
-/** Every selectable pack (the `audit` pack holds the audit's own findings, e.g. unused suppressions, and always runs). */
-export const RULE_PACKS: readonly RulePack[] = ["pss", "checkov", "cis-docker", "network", "secrets"];
+/**
+ * Every selectable pack (the `audit` pack holds the audit's own findings, e.g. unused suppressions,
+ * and always runs). `hardening` holds this project's own controls where no benchmark has an item.
+ */
+export const RULE_PACKS: readonly RulePack[] = ["pss", "checkov", "cis-docker", "network", "secrets", "hardening"];
 
 /** Where a rule comes from. */
 export interface RuleSource {
@@ -164,6 +167,18 @@ export interface Finding {
   readonly treatedAsFailure?: boolean;
 }
 
+/** A resource (or module, or external program) that no rule judged and that could weaken a host. */
+export interface NotAudited {
+  /** `type.name`, `module.name` or `data.external.name`. */
+  readonly address: string;
+  readonly resourceType: string;
+  readonly stack: string;
+  readonly constructPath?: string;
+  readonly file?: string;
+  /** Why it is listed. */
+  readonly reason: string;
+}
+
 /** The result of auditing one or more stacks. */
 export interface AuditReport {
   /** Stacks audited, in order. */
@@ -176,6 +191,13 @@ export interface AuditReport {
   readonly rules: readonly AuditRule[];
   /** Number of resources read. */
   readonly resourceCount: number;
+  /**
+   * What no rule judged and could weaken a host: docker and kubernetes resources no rule gave a
+   * verdict on (reviewed inert types aside), resources with provisioners other than
+   * local-exec/remote-exec, modules, `data.external` programs. Never counted as passed, never a
+   * failure: every report lists them.
+   */
+  readonly notAudited: readonly NotAudited[];
   /** Wall time of the audit, in milliseconds. */
   readonly durationMs: number;
   /**

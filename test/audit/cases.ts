@@ -221,6 +221,23 @@ export const CASES: readonly RuleCase[] = [
   { rule: "SECRET-URL-PASSWORD", target: C1, violate: (d) => C(d).env.push("REDIS_URL2=redis://app:s3cr3tpass@redis:6379/0") },
   { rule: "SECRET-VENDOR-TOKEN", target: "kubernetes_config_map_v1.api", violate: (d) => (d.resource.kubernetes_config_map_v1.api.data = { "app.ini": `aws_key = ${fakeToken("AKIA", 16, "QWERTYUIOP234567")}` }) },
   { rule: "SECRET-VENDOR-TOKEN", target: SV, violate: (d) => (CS(d).args = ["--github-token", fakeToken("ghp" + "_", 36)]) },
+  // --- hardening (this project's own controls) -------------------------------------------------
+  {
+    rule: "TF-PROVISIONER-EXEC",
+    target: C1,
+    violate: (d) => (C(d).provisioner = [{ "local-exec": { command: "curl -s https://example.com/x.sh | sh" } }]),
+    // A file provisioner is not a command: listed as "not audited", not a finding of this rule.
+    passes: [(d) => (C(d).provisioner = [{ file: { source: "conf/app.ini", destination: "/etc/app.ini" } }])],
+  },
+  {
+    rule: "TF-PROVISIONER-EXEC",
+    target: "terraform_data.setup",
+    violate: (d) =>
+      add(d, "terraform_data", "setup", {
+        provisioner: [{ "remote-exec": { inline: ["sysctl -w kernel.unprivileged_bpf_disabled=0"], connection: { type: "ssh", host: "10.0.0.5" } } }],
+      }),
+  },
+
   // Advisory: a stack with secrets whose state is not encrypted at rest is a warning, never a failure.
   {
     rule: "SECRET-STATE-UNENCRYPTED",

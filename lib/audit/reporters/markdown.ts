@@ -18,7 +18,9 @@ export function renderMarkdown(report: AuditReport): string {
   const out: string[] = [];
   out.push(`# Security audit: ${report.failures.length === 0 ? "passed" : `${report.failures.length} failure(s)`}`);
   out.push("");
-  out.push(`${report.resourceCount} resources in ${report.stacks.map((s) => `\`${s}\``).join(", ") || "no stack"}; ${report.rules.length} rules.`);
+  const stacks = report.stacks.map((s) => `\`${s}\``).join(", ") || "no stack";
+  const notAudited = report.notAudited.length > 0 ? `; ${report.notAudited.length} not audited` : "";
+  out.push(`${report.resourceCount} resources in ${stacks}; ${report.rules.length} rules${notAudited}.`);
   out.push("");
   out.push("| outcome | count |");
   out.push("|---|---|");
@@ -33,6 +35,16 @@ export function renderMarkdown(report: AuditReport): string {
       const where = `\`${f.address}\` | ${cell(f.constructPath)}`;
       out.push(`| \`${f.ruleId}\` | ${f.severity} | ${where} | ${icon} | ${cell(f.message)} | ${cell(f.reason)} |`);
     }
+    out.push("");
+  }
+  if (report.notAudited.length > 0) {
+    out.push("## Not audited");
+    out.push("");
+    out.push("No rule judged these, and they can weaken a host: review them by hand.");
+    out.push("");
+    out.push("| resource | construct path | why |");
+    out.push("|---|---|---|");
+    for (const n of report.notAudited) out.push(`| \`${n.address}\` | ${cell(n.constructPath)} | ${cell(n.reason)} |`);
     out.push("");
   }
   const ids = new Set(report.findings.map((f) => f.ruleId));

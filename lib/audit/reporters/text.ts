@@ -1,4 +1,4 @@
-import { AuditReport, Finding } from "../types";
+import { AuditReport, Finding, NotAudited } from "../types";
 
 const ORDER: Record<Finding["outcome"], number> = {
   fail: 0,
@@ -12,6 +12,11 @@ const ORDER: Record<Finding["outcome"], number> = {
 export function outcomeTag(f: Finding): string {
   if (f.outcome === "fail") return "";
   return f.treatedAsFailure ? "[unknown (treated as failure)] " : `[${f.outcome}] `;
+}
+
+/** One line per resource no rule judged: `NOT-AUDITED type.name: reason`. */
+export function notAuditedLine(n: NotAudited): string {
+  return `NOT-AUDITED ${n.address}: [not audited] ${n.reason}`;
 }
 
 /** One line per finding: `RULE-ID type.name: message`, with the outcome when it is not a failure. */
@@ -34,7 +39,8 @@ export function renderText(report: AuditReport): string {
   const rank = (f: Finding) => (f.treatedAsFailure ? ORDER.fail : ORDER[f.outcome]);
   const sorted = [...report.findings].sort((a, b) => rank(a) - rank(b));
   for (const f of sorted) lines.push(findingLine(f));
-  if (sorted.length > 0) lines.push("");
+  for (const n of report.notAudited) lines.push(notAuditedLine(n));
+  if (sorted.length > 0 || report.notAudited.length > 0) lines.push("");
   const packs = [...new Set(report.rules.map((r) => r.pack))];
   const header = ["pack", "rules", "fail", "unknown", "warning", "platform-limit", "suppressed"];
   const rows = packs.map((p) => {
@@ -55,7 +61,8 @@ export function renderText(report: AuditReport): string {
   const where = `${report.resourceCount} resources in ${report.stacks.length} stack(s)`;
   const limits = `${c["platform-limit"]} platform-limit`;
   const others = `${c.warning} warning, ${limits}, ${c.suppressed} suppressed`;
-  const outcomes = `${c.pass} passed, ${c.fail} failed, ${unknown}, ${others}`;
+  const notAudited = report.notAudited.length > 0 ? `, ${report.notAudited.length} not audited` : "";
+  const outcomes = `${c.pass} passed, ${c.fail} failed, ${unknown}, ${others}${notAudited}`;
   const verdict = report.failures.length === 0 ? "PASS" : "FAIL";
   lines.push(`${verdict}: ${where}, ${outcomes} (${report.durationMs.toFixed(0)} ms)`);
   return lines.join("\n") + "\n";

@@ -22,8 +22,10 @@ export const SecretEnvLiteral = defineRule({
   source: { name: "cdktf-hardened (secret hygiene)", id: "SECRET-ENV-LITERAL", url: "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html" },
   resourceTypes: [...DOCKER_RUNNABLE_TYPES, ...K8S_WORKLOAD_TYPES],
   check(r, ctx) {
+    const env = envOf(r, ctx);
+    if (!env) return undefined;
     const out: Verdict[] = [];
-    for (const e of envOf(r, ctx)) {
+    for (const e of env) {
       if (!SECRET_ENV_NAME.test(e.name)) continue;
       if (typeof e.value !== "string" || e.value === "" || isRef(e.value) || /^(true|false|[0-9]+)$/i.test(e.value)) continue;
       out.push(fail(`${e.where} ${e.name} has a literal value`));
