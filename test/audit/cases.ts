@@ -3,7 +3,7 @@
  * rule is the hardened stack itself (plus `passes` variants where a rule has an edge worth pinning).
  */
 import { JsonObject } from "../../lib/audit";
-import { Doc, fakePrivateKey, fakeToken } from "./fixtures";
+import { Doc, fakePrivateKey, fakeToken, networkLabels } from "./fixtures";
 
 export interface RuleCase {
   readonly rule: string;
@@ -28,6 +28,8 @@ const SC = (d: Doc): any => CTR(d).security_context;
 const PSC = (d: Doc): any => POD(d).security_context;
 const POL = (d: Doc, n: string): any => d.resource.kubernetes_network_policy_v1[n];
 const TFB = (d: Doc): any => d.terraform;
+const N = (d: Doc, name: string): any => d.resource.docker_network[name];
+const NET = "docker_network.app";
 const TF = "terraform.backend";
 const add = (d: Doc, type: string, name: string, body: JsonObject): void => {
   d.resource[type] ??= {};
@@ -172,6 +174,48 @@ export const CASES: readonly RuleCase[] = [
   { rule: "CIS-DOCKER-7.3", target: "docker_network.overlay", violate: (d) => delete d.resource.docker_network.overlay.options },
 
   // --- network isolation -----------------------------------------------------------------------
+  // Docker networks the library made: tier and flow networks internal; tier and exit bridges ICC off.
+  {
+    rule: "NET-DOCKER-INTERNAL",
+    target: NET,
+    violate: (d) => (N(d, "app").internal = false),
+    passes: [
+      (d) => ((N(d, "app").internal = false), (N(d, "app").labels = networkLabels("exit-network"))),
+      // Written by hand: its purpose is not recorded; not judged (listed as not audited).
+      (d) => ((N(d, "app").internal = false), delete N(d, "app").labels),
+    ],
+  },
+  { rule: "NET-DOCKER-INTERNAL", target: NET, violate: (d) => delete N(d, "app").internal },
+  { rule: "NET-DOCKER-INTERNAL", target: NET, violate: (d) => ((N(d, "app").internal = "false"), (N(d, "app").labels = networkLabels("flow-network"))) },
+  { rule: "NET-DOCKER-INTERNAL", target: NET, violate: (d) => ((N(d, "app").internal = false), (N(d, "app").labels = networkLabels("data-volume"))) },
+  { rule: "NET-DOCKER-INTERNAL", target: "docker_network.overlay", violate: (d) => (N(d, "overlay").internal = false) },
+  {
+    rule: "NET-DOCKER-ICC",
+    target: NET,
+    violate: (d) => (N(d, "app").options["com.docker.network.bridge.enable_icc"] = "true"),
+    passes: [
+      (d) => ((N(d, "app").options["com.docker.network.bridge.enable_icc"] = "true"), (N(d, "app").labels = networkLabels("flow-network"))),
+      (d) => (N(d, "app").options["com.docker.network.bridge.enable_icc"] = "0"),
+      (d) => ((N(d, "app").options["com.docker.network.bridge.enable_icc"] = "true"), delete N(d, "app").labels),
+    ],
+  },
+  { rule: "NET-DOCKER-ICC", target: NET, violate: (d) => delete N(d, "app").options },
+  {
+    rule: "NET-DOCKER-ICC",
+    target: NET,
+    violate: (d) => Object.assign(N(d, "app"), { internal: false, options: { "com.docker.network.bridge.enable_icc": "True" }, labels: networkLabels("exit-network") }),
+  },
+  // An overlay has no ICC switch: a tier overlay may have one member.
+  { rule: "NET-DOCKER-ICC", target: "docker_network.overlay", violate: (d) => C(d).networks_advanced.push({ name: "${docker_network.overlay.name}" }) },
+  {
+    rule: "NET-DOCKER-ICC",
+    target: NET,
+    violate: (d) => {
+      Object.assign(N(d, "app"), { options: { "com.docker.network.bridge.enable_icc": "true" }, labels: networkLabels("flow-network") });
+      S(d).networks_advanced.push({ name: "app" });
+      add(d, "docker_container", "third", { name: "third", image: "x", networks_advanced: [{ name: "${docker_network.app.id}" }] });
+    },
+  },
   { rule: "KUBEAUDIT-MissingDefaultDenyIngressAndEgressNetworkPolicy", target: "kubernetes_namespace_v1.app", violate: (d) => (POL(d, "deny").spec.policy_types = ["Ingress"]) },
   {
     rule: "KUBEAUDIT-AllowAllIngressNetworkPolicyExists",

@@ -113,6 +113,14 @@ export function hardenedDeployment(): JsonObject {
   };
 }
 
+/** The labels the library puts on its networks. */
+export function networkLabels(role: string): JsonObject[] {
+  return [
+    { label: "cdktf-hardened.io/managed-by", value: "cdktf-hardened" },
+    { label: "cdktf-hardened.io/role", value: role },
+  ];
+}
+
 /** A stack where every rule passes: Docker, Swarm and Kubernetes, hardened by hand. */
 export function hardenedStack(): Doc {
   return {
@@ -121,8 +129,23 @@ export function hardenedStack(): Doc {
     variable: { db_password: { type: "string", sensitive: true, nullable: false } },
     resource: {
       docker_network: {
-        app: { "//": meta("hardened/net/Resource"), name: "app", driver: "bridge", internal: true, ipam_config: [{ subnet: "10.213.0.0/28" }] },
-        overlay: { "//": meta("hardened/overlay/Resource"), name: "overlay", driver: "overlay", options: { encrypted: "true" } },
+        app: {
+          "//": meta("hardened/net/Resource"),
+          name: "app",
+          driver: "bridge",
+          internal: true,
+          options: { "com.docker.network.bridge.enable_icc": "false" },
+          ipam_config: [{ subnet: "10.213.0.0/28" }],
+          labels: networkLabels("tier-network"),
+        },
+        overlay: {
+          "//": meta("hardened/overlay/Resource"),
+          name: "overlay",
+          driver: "overlay",
+          internal: true,
+          options: { encrypted: "true" },
+          labels: networkLabels("tier-network"),
+        },
       },
       docker_secret: { db: { "//": meta("hardened/db/Resource"), name: "db", data: "${base64encode(var.db_password)}" } },
       docker_container: { api: hardenedContainer() },

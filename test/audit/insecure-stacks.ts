@@ -35,6 +35,7 @@ export function insecureDockerStack(): Doc {
           ],
           env: ["DB_PASSWORD=hunter2hunter2", "DB_PASSWORD2=${var.db_password}", "DATABASE_URL=postgres://app:pa55word@db:5432/app", `GH=${fakeToken("ghp" + "_", 36)}`],
           upload: [{ file: "/app/key.pem", content: fakePrivateKey() }],
+          provisioner: [{ "local-exec": { command: "docker exec bad sh -c 'chmod 666 /var/run/docker.sock'" } }],
         },
         bridged: { "//": meta("insecure/bridged/Resource"), name: "bridged", image: "alpine", network_mode: "bridge", restart: "always", user: "root" },
       },
@@ -46,7 +47,20 @@ export function insecureDockerStack(): Doc {
           endpoint_spec: { ports: [{ target_port: 80, published_port: 80 }] },
         },
       },
-      docker_network: { overlay: { "//": meta("insecure/overlay/Resource"), name: "overlay", driver: "overlay" } },
+      docker_network: {
+        overlay: { "//": meta("insecure/overlay/Resource"), name: "overlay", driver: "overlay" },
+        // A tier network the library made, opened by an override: not internal, ICC on.
+        tier: {
+          "//": meta("insecure/tier/Resource"),
+          name: "tier",
+          internal: false,
+          options: { "com.docker.network.bridge.enable_icc": "true" },
+          labels: [
+            { label: "cdktf-hardened.io/managed-by", value: "cdktf-hardened" },
+            { label: "cdktf-hardened.io/role", value: "tier-network" },
+          ],
+        },
+      },
       docker_secret: { db: { "//": meta("insecure/db/Resource"), name: "db", data: "aHVudGVyMg==" } },
     },
   };
@@ -131,6 +145,7 @@ export function insecureKubernetesStack(): Doc {
       },
       kubernetes_service_v1: { tiller: { "//": meta("insecure/tiller/Resource"), metadata: { name: "tiller-deploy", namespace: "kube-system" }, spec: { selector: { app: "helm", name: "tiller" } } } },
       kubernetes_secret_v1: { db: { "//": meta("insecure/secret/Resource"), metadata: { name: "db", namespace: "prod" }, data: { password: "hunter2hunter2" } } },
+      terraform_data: { kubeconfig: { provisioner: [{ "local-exec": { command: "kubectl label ns prod pod-security.kubernetes.io/enforce-" } }] } },
       kubernetes_config_map_v1: {
         cfg: {
           "//": meta("insecure/cfg/Resource"),
