@@ -126,6 +126,10 @@ export const CASES: readonly RuleCase[] = [
   // --- CIS Docker -------------------------------------------------------------------------------
   { rule: "CIS-DOCKER-4.1", target: C1, violate: (d) => delete C(d).user },
   { rule: "CIS-DOCKER-4.1", target: SV, violate: (d) => (CS(d).user = "root:root") },
+  // The group counts: gid 0 is the root group; a bare numeric uid gets the image's gid, or 0.
+  { rule: "CIS-DOCKER-4.1", target: C1, violate: (d) => (C(d).user = "10001:0"), passes: [(d) => (C(d).user = "nobody"), (d) => (C(d).user = "app:app")] },
+  { rule: "CIS-DOCKER-4.1", target: C1, violate: (d) => (C(d).user = "10001") },
+  { rule: "CIS-DOCKER-4.1", target: SV, violate: (d) => (CS(d).user = "10002:root") },
   { rule: "CIS-DOCKER-5.2", target: C1, violate: (d) => C(d).security_opts.push("apparmor=unconfined") },
   { rule: "CIS-DOCKER-5.3", target: C1, violate: (d) => delete C(d).security_opts },
   { rule: "CIS-DOCKER-5.3", target: SV, violate: (d) => delete CS(d).privileges, outcome: "platform-limit" },
@@ -281,6 +285,25 @@ export const CASES: readonly RuleCase[] = [
         provisioner: [{ "remote-exec": { inline: ["sysctl -w kernel.unprivileged_bpf_disabled=0"], connection: { type: "ssh", host: "10.0.0.5" } } }],
       }),
   },
+
+  {
+    rule: "GROUP-ADD-DOCKER",
+    target: C1,
+    violate: (d) => (C(d).group_add = ["audio", "docker"]),
+    passes: [(d) => (C(d).group_add = ["10001", "audio"]), (d) => (C(d).group_add = [])],
+  },
+  { rule: "GROUP-ADD-DOCKER", target: C1, violate: (d) => (C(d).group_add = ["0"]) },
+  { rule: "GROUP-ADD-DOCKER", target: SV, violate: (d) => (CS(d).groups = ["root"]) },
+  {
+    rule: "KYVERNO-require-non-root-groups",
+    target: K,
+    violate: (d) => (PSC(d).run_as_group = 0),
+    passes: [(d) => (SC(d).run_as_group = 20000), (d) => (PSC(d).supplemental_groups = [10001, 20000])],
+  },
+  { rule: "KYVERNO-require-non-root-groups", target: K, violate: (d) => (PSC(d).supplemental_groups = [10001, 0]) },
+  { rule: "KYVERNO-require-non-root-groups", target: K, violate: (d) => (PSC(d).fs_group = "0") },
+  { rule: "KYVERNO-require-non-root-groups", target: K, violate: (d) => (SC(d).run_as_group = 0) },
+  { rule: "KYVERNO-require-non-root-groups", target: K, violate: (d) => delete PSC(d).run_as_group },
 
   // Advisory: a stack with secrets whose state is not encrypted at rest is a warning, never a failure.
   {

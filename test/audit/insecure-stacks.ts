@@ -16,6 +16,7 @@ export function insecureDockerStack(): Doc {
           name: "bad",
           image: "nginx:latest",
           privileged: true,
+          group_add: ["docker"],
           security_opts: ["apparmor=unconfined", "seccomp=unconfined"],
           capabilities: { add: ["SYS_ADMIN"] },
           network_mode: "host",
@@ -71,7 +72,12 @@ export function insecureKubernetesStack(): Doc {
     host_network: true,
     host_pid: true,
     host_ipc: true,
-    security_context: { run_as_non_root: false, sysctl: [{ name: "kernel.msgmax", value: "65536" }], windows_options: { host_process: true } },
+    security_context: {
+      run_as_non_root: false,
+      run_as_group: 0,
+      sysctl: [{ name: "kernel.msgmax", value: "65536" }],
+      windows_options: { host_process: true },
+    },
     container: [
       {
         name: "bad",
