@@ -133,8 +133,17 @@ export const CASES: readonly RuleCase[] = [
   { rule: "CIS-DOCKER-5.2", target: C1, violate: (d) => C(d).security_opts.push("apparmor=unconfined") },
   { rule: "CIS-DOCKER-5.3", target: C1, violate: (d) => delete C(d).security_opts },
   { rule: "CIS-DOCKER-5.3", target: SV, violate: (d) => delete CS(d).privileges, outcome: "platform-limit" },
+  // label=disable turns SELinux separation off: not "a security option" that satisfies the item.
+  { rule: "CIS-DOCKER-5.3", target: C1, violate: (d) => C(d).security_opts.push("label=disable") },
+  { rule: "CIS-DOCKER-5.3", target: C1, violate: (d) => (C(d).security_opts = ["label:disable"]) },
+  { rule: "CIS-DOCKER-5.3", target: SV, violate: (d) => (CS(d).privileges.se_linux_context = { disable: true }) },
   { rule: "CIS-DOCKER-5.4", target: C1, violate: (d) => (C(d).capabilities.add = ["SYS_PTRACE"]), passes: [(d) => (C(d).capabilities.add = ["NET_BIND_SERVICE"])] },
   { rule: "CIS-DOCKER-5.4", target: SV, violate: (d) => (CS(d).cap_add = ["NET_ADMIN"]) },
+  // Nothing dropped keeps Docker's default set: an empty block, no block, a drop without ALL.
+  { rule: "CIS-DOCKER-5.4", target: C1, violate: (d) => (C(d).capabilities = {}), passes: [(d) => (C(d).capabilities = { drop: ["all"] })] },
+  { rule: "CIS-DOCKER-5.4", target: C1, violate: (d) => delete C(d).capabilities },
+  { rule: "CIS-DOCKER-5.4", target: C1, violate: (d) => (C(d).capabilities = { drop: ["NET_RAW", "MKNOD"] }) },
+  { rule: "CIS-DOCKER-5.4", target: SV, violate: (d) => delete CS(d).cap_drop },
   { rule: "CIS-DOCKER-5.5", target: C1, violate: (d) => (C(d).privileged = true) },
   { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc", target: "/host-etc" }), passes: [(d) => C(d).mounts.push({ type: "bind", source: "/etc", target: "/host-etc", read_only: true })] },
   { rule: "CIS-DOCKER-5.6", target: SV, violate: (d) => CS(d).mounts.push({ type: "bind", source: "/usr/lib", target: "/x" }) },
@@ -304,6 +313,14 @@ export const CASES: readonly RuleCase[] = [
   { rule: "KYVERNO-require-non-root-groups", target: K, violate: (d) => (PSC(d).fs_group = "0") },
   { rule: "KYVERNO-require-non-root-groups", target: K, violate: (d) => (SC(d).run_as_group = 0) },
   { rule: "KYVERNO-require-non-root-groups", target: K, violate: (d) => delete PSC(d).run_as_group },
+
+  {
+    rule: "PROC-MOUNT-DOCKER",
+    target: C1,
+    violate: (d) => C(d).security_opts.push("systempaths=unconfined"),
+    passes: [(d) => C(d).security_opts.push("seccomp=/etc/docker/seccomp.json")],
+  },
+  { rule: "PROC-MOUNT-DOCKER", target: C1, violate: (d) => (C(d).security_opts = ["no-new-privileges:true", "systempaths:unconfined"]) },
 
   // Advisory: a stack with secrets whose state is not encrypted at rest is a warning, never a failure.
   {

@@ -17,7 +17,7 @@ export function insecureDockerStack(): Doc {
           image: "nginx:latest",
           privileged: true,
           group_add: ["docker"],
-          security_opts: ["apparmor=unconfined", "seccomp=unconfined"],
+          security_opts: ["apparmor=unconfined", "seccomp=unconfined", "systempaths=unconfined"],
           capabilities: { add: ["SYS_ADMIN"] },
           network_mode: "host",
           pid_mode: "host",
