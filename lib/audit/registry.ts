@@ -96,6 +96,7 @@ import { GroupAddDocker } from "./rules/hardening/group-add-docker";
 import { KyvernoRequireNonRootGroups } from "./rules/hardening/kyverno-require-non-root-groups";
 import { ProcMountDocker } from "./rules/hardening/proc-mount-docker";
 import { TfProvisionerExec } from "./rules/hardening/tf-provisioner-exec";
+import { TmpfsOptionsDocker } from "./rules/hardening/tmpfs-options-docker";
 
 /** Every rule, by pack, in report order. */
 export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly AuditRule[]>> = {
@@ -103,7 +104,7 @@ export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly
   "checkov": [CkvK8s8LivenessProbe, CkvK8s9ReadinessProbe, CkvK8s10CpuRequests, CkvK8s11CpuLimits, CkvK8s12MemoryLimits, CkvK8s13MemoryRequests, CkvK8s14ImageTagFixed, CkvK8s15ImagePullPolicyAlways, CkvK8s16PrivilegedContainer, CkvK8s17ShareHostPid, CkvK8s18ShareHostIpc, CkvK8s19ShareHostNetwork, CkvK8s20AllowPrivilegeEscalation, CkvK8s21DefaultNamespace, CkvK8s22ReadonlyRootFilesystem, CkvK8s25AddedCapability, CkvK8s26HostPort, CkvK8s27DockerSocketVolume, CkvK8s28NetRaw, CkvK8s29PodSecurityContext, CkvK8s30ContainerSecurityContext, CkvK8s34Tiller, CkvK8s35SecretsAsEnv, CkvK8s37MinimiseCapabilities, CkvK8s39SysAdmin, CkvK8s41DefaultServiceAccount, CkvK8s42DefaultServiceAccountBinding, CkvK8s43ImageDigest, CkvK8s44TillerService, CkvK8s49WildcardRoles, CkvK8s159GitSync],
   "cis-docker": [CisDocker41User, CisDocker52AppArmor, CisDocker53SecurityOptions, CisDocker54Capabilities, CisDocker55Privileged, CisDocker56SensitiveHostDirectories, CisDocker58PrivilegedPorts, CisDocker510HostNetwork, CisDocker511Memory, CisDocker512Cpu, CisDocker513ReadOnlyRoot, CisDocker514HostInterface, CisDocker515RestartPolicy, CisDocker516HostPid, CisDocker517HostIpc, CisDocker518Devices, CisDocker519Ulimits, CisDocker520MountPropagation, CisDocker522Seccomp, CisDocker525CgroupParent, CisDocker526NoNewPrivileges, CisDocker527Healthcheck, CisDocker529PidsLimit, CisDocker530DefaultBridge, CisDocker531HostUserns, CisDocker532DockerSocket, CisDocker73OverlayEncrypted],
   "network": [KubeScoreNetworkPolicyTargetsPod, KubeScorePodNetworkPolicy, KubeauditAllowAllEgress, KubeauditAllowAllIngress, KubeauditMissingDefaultDeny, NetDockerIcc, NetDockerInternal, NetK8sEgressAnywhere],
-  "hardening": [GroupAddDocker, KyvernoRequireNonRootGroups, ProcMountDocker, TfProvisionerExec],
+  "hardening": [GroupAddDocker, KyvernoRequireNonRootGroups, ProcMountDocker, TfProvisionerExec, TmpfsOptionsDocker],
   "secrets": [SecretEnvLiteral, SecretLiteralData, SecretPrivateKey, SecretSensitiveInEnv, SecretStateUnencrypted, SecretUrlPassword, SecretVendorToken],
 };
 

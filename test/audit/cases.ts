@@ -145,8 +145,40 @@ export const CASES: readonly RuleCase[] = [
   { rule: "CIS-DOCKER-5.4", target: C1, violate: (d) => (C(d).capabilities = { drop: ["NET_RAW", "MKNOD"] }) },
   { rule: "CIS-DOCKER-5.4", target: SV, violate: (d) => delete CS(d).cap_drop },
   { rule: "CIS-DOCKER-5.5", target: C1, violate: (d) => (C(d).privileged = true) },
-  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc", target: "/host-etc" }), passes: [(d) => C(d).mounts.push({ type: "bind", source: "/etc", target: "/host-etc", read_only: true })] },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc", target: "/host-etc" }),
+    passes: [
+      // (The fixture itself binds a secret file below /etc read-only into /run/secrets: Secret.fromHostFile.)
+      (d) => C(d).mounts.push({ type: "bind", source: "/srv/data", target: "/data" }),
+      // A secret file at a custom path the *_FILE variable names.
+      (d) => (C(d).mounts.push({ type: "bind", source: "/etc/acme/api_token", target: "/etc/app/token", read_only: true }), C(d).env.push("API_TOKEN_FILE=/etc/app/token")),
+      (d) => add(d, "docker_volume", "data", { name: "data" }),
+      (d) => add(d, "docker_volume", "nfs", { name: "nfs", driver_opts: { type: "nfs", o: "addr=10.0.0.2,rw", device: ":/export" } }),
+    ],
+  },
+  // Read-only is not enough: the container still reads the host's credentials and reaches its sockets.
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc", target: "/host-etc", read_only: true }) },
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/var/run", target: "/host-run", read_only: true }) },
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/srv/../run/user", target: "/r", read_only: true }) },
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/lib64/", target: "/l", read_only: true }) },
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "./data", target: "/data" }) },
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => (C(d).volumes = [{ host_path: "/home/deploy", container_path: "/deploy", read_only: true }]) },
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => (C(d).volumes = [{ host_path: "/var/lib/docker/volumes", container_path: "/v" }]) },
+  // The secret-file exemption needs all of: a container the library made, a read-only mounts bind of a file below
+  // /etc that is no host credential, into the workload's secret paths.
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => (C(d).labels = []) },
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc/ssh/ssh_host_ed25519_key", target: "/run/secrets/key", read_only: true }) },
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc/acme/db_password", target: "/app/config", read_only: true }) },
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc/acme", target: "/run/secrets", read_only: true }) },
   { rule: "CIS-DOCKER-5.6", target: SV, violate: (d) => CS(d).mounts.push({ type: "bind", source: "/usr/lib", target: "/x" }) },
+  { rule: "CIS-DOCKER-5.6", target: SV, violate: (d) => CS(d).mounts.push({ type: "bind", source: "/root/.ssh", target: "/x", read_only: true }) },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: "docker_volume.hostetc",
+    violate: (d) => add(d, "docker_volume", "hostetc", { name: "hostetc", driver: "local", driver_opts: { type: "none", o: "bind", device: "/etc" } }),
+  },
   { rule: "CIS-DOCKER-5.8", target: C1, violate: (d) => (C(d).ports[0].external = 80) },
   { rule: "CIS-DOCKER-5.8", target: SV, violate: (d) => ((d.resource.docker_service.svc as any).endpoint_spec = { ports: [{ target_port: 8080, published_port: 443 }] }) },
   { rule: "CIS-DOCKER-5.10", target: C1, violate: (d) => (C(d).network_mode = "host"), passes: [(d) => (C(d).network_mode = "${docker_network.app.name}")] },
@@ -321,6 +353,25 @@ export const CASES: readonly RuleCase[] = [
     passes: [(d) => C(d).security_opts.push("seccomp=/etc/docker/seccomp.json")],
   },
   { rule: "PROC-MOUNT-DOCKER", target: C1, violate: (d) => (C(d).security_opts = ["no-new-privileges:true", "systempaths:unconfined"]) },
+
+  {
+    rule: "TMPFS-OPTIONS-DOCKER",
+    target: C1,
+    violate: (d) => (C(d).tmpfs["/run/app"] = "rw,nosuid,nodev,size=16m"),
+    passes: [
+      // No size, but the memory limit bounds it (tmpfs pages are charged to the container).
+      (d) => (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid"),
+      // No memory limit: a size up to 1 GiB.
+      (d) => (delete C(d).memory, (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid,size=1g"), (C(d).mounts[0].tmpfs_options.size_bytes = 1024 ** 3)),
+    ],
+  },
+  { rule: "TMPFS-OPTIONS-DOCKER", target: C1, violate: (d) => (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid,exec,size=16m") },
+  { rule: "TMPFS-OPTIONS-DOCKER", target: C1, violate: (d) => (C(d).tmpfs["/run/app"] = "rw,noexec,suid,size=16m") },
+  { rule: "TMPFS-OPTIONS-DOCKER", target: C1, violate: (d) => (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid,size=512m") },
+  { rule: "TMPFS-OPTIONS-DOCKER", target: C1, violate: (d) => (delete C(d).memory, (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid")) },
+  { rule: "TMPFS-OPTIONS-DOCKER", target: C1, violate: (d) => (delete C(d).memory, (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid,size=50%")) },
+  { rule: "TMPFS-OPTIONS-DOCKER", target: C1, violate: (d) => (delete C(d).memory, (C(d).mounts[0].tmpfs_options.size_bytes = 2 * 1024 ** 3)) },
+  { rule: "TMPFS-OPTIONS-DOCKER", target: SV, violate: (d) => (CS(d).mounts[0].tmpfs_options.size_bytes = 512 * 1024 ** 2) },
 
   // Advisory: a stack with secrets whose state is not encrypted at rest is a warning, never a failure.
   {

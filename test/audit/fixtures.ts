@@ -32,6 +32,7 @@ export function hardenedContainer(): JsonObject {
     ],
     networks_advanced: [{ name: "${docker_network.app.name}" }],
     ports: [{ internal: 8080, external: 18080, ip: "127.0.0.1" }],
+    tmpfs: { "/run/app": "rw,noexec,nosuid,nodev,size=16m,uid=10001,gid=10001,mode=0700" },
     mounts: [
       { type: "tmpfs", target: "/tmp", tmpfs_options: { size_bytes: 67108864, mode: 1777 } },
       { type: "bind", source: "/etc/acme/db_password", target: "/run/secrets/db_password", read_only: true },

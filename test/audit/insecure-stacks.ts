@@ -17,6 +17,7 @@ export function insecureDockerStack(): Doc {
           image: "nginx:latest",
           privileged: true,
           group_add: ["docker"],
+          tmpfs: { "/tmp": "rw,exec,size=4g" },
           security_opts: ["apparmor=unconfined", "seccomp=unconfined", "systempaths=unconfined"],
           capabilities: { add: ["SYS_ADMIN"] },
           network_mode: "host",
