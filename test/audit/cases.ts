@@ -29,6 +29,7 @@ const PSC = (d: Doc): any => POD(d).security_context;
 const POL = (d: Doc, n: string): any => d.resource.kubernetes_network_policy_v1[n];
 const TFB = (d: Doc): any => d.terraform;
 const N = (d: Doc, name: string): any => d.resource.docker_network[name];
+const NS = (d: Doc): any => d.resource.kubernetes_namespace_v1.app;
 const NET = "docker_network.app";
 const TF = "terraform.backend";
 const add = (d: Doc, type: string, name: string, body: JsonObject): void => {
@@ -81,6 +82,20 @@ export const CASES: readonly RuleCase[] = [
       }),
   },
 
+  {
+    rule: "PSA-ENFORCE-K8S",
+    target: "kubernetes_namespace_v1.app",
+    violate: (d) => (NS(d).metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged"),
+    passes: [(d) => (NS(d).metadata.labels["pod-security.kubernetes.io/warn"] = "restricted")],
+  },
+  { rule: "PSA-ENFORCE-K8S", target: "kubernetes_namespace_v1.app", violate: (d) => (NS(d).metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline") },
+  { rule: "PSA-ENFORCE-K8S", target: "kubernetes_namespace_v1.app", violate: (d) => delete NS(d).metadata.labels },
+  {
+    rule: "PSA-ENFORCE-K8S",
+    target: "kubernetes_manifest.ns",
+    violate: (d) => add(d, "kubernetes_manifest", "ns", { manifest: { apiVersion: "v1", kind: "Namespace", metadata: { name: "ns", labels: { "pod-security.kubernetes.io/audit": "restricted" } } } }),
+  },
+
   // --- Checkov ----------------------------------------------------------------------------------
   { rule: "CKV_K8S_8", target: K, violate: (d) => delete CTR(d).liveness_probe },
   { rule: "CKV_K8S_9", target: K, violate: (d) => delete CTR(d).readiness_probe },
@@ -122,6 +137,8 @@ export const CASES: readonly RuleCase[] = [
   },
   { rule: "CKV_K8S_49", target: "kubernetes_role_v1.api", violate: (d) => (d.resource.kubernetes_role_v1.api.rule = [{ api_groups: [""], resources: ["*"], verbs: ["get"] }]) },
   { rule: "CKV_K8S_159", target: K, violate: (d) => CTR(d).env.push({ name: "GITSYNC_GIT", value: "/tmp/x" }) },
+  { rule: "CKV_K8S_50", target: K, violate: (d) => (POD(d).automount_service_account_token = true) },
+  { rule: "CKV_K8S_50", target: K, violate: (d) => delete POD(d).automount_service_account_token },
 
   // --- CIS Docker -------------------------------------------------------------------------------
   { rule: "CIS-DOCKER-4.1", target: C1, violate: (d) => delete C(d).user },
@@ -286,8 +303,21 @@ export const CASES: readonly RuleCase[] = [
     rule: "NET-K8S-EGRESS-ANYWHERE",
     target: "kubernetes_network_policy_v1.api",
     violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }] }),
-    passes: [(d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "10.20.0.0/16" } }] })],
+    passes: [
+      (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "10.20.0.0/16" } }] }),
+      (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "0.0.0.0/2" } }, { ip_block: { cidr: "2001:db8::/32" } }] }),
+      // Egress rules of a policy that does not list Egress are inert.
+      (d) => ((POL(d, "api").spec.policy_types = ["Ingress"]), POL(d, "api").spec.egress.push({ ports: [{ port: "443" }] })),
+    ],
   },
+  // Anywhere, written otherwise: the /1 split, ::/0, and an egress rule without `to`.
+  {
+    rule: "NET-K8S-EGRESS-ANYWHERE",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "0.0.0.0/1" } }] }, { to: [{ ip_block: { cidr: "128.0.0.0/1" } }] }),
+  },
+  { rule: "NET-K8S-EGRESS-ANYWHERE", target: "kubernetes_network_policy_v1.api", violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "::/0" } }] }) },
+  { rule: "NET-K8S-EGRESS-ANYWHERE", target: "kubernetes_network_policy_v1.api", violate: (d) => POL(d, "api").spec.egress.push({ ports: [{ port: "443", protocol: "TCP" }] }) },
 
   // --- secret hygiene --------------------------------------------------------------------------
   { rule: "SECRET-LITERAL-DATA", target: "kubernetes_secret_v1.db", violate: (d) => (d.resource.kubernetes_secret_v1.db.data = { password: "aHVudGVyMg==" }) },
@@ -372,6 +402,13 @@ export const CASES: readonly RuleCase[] = [
   { rule: "TMPFS-OPTIONS-DOCKER", target: C1, violate: (d) => (delete C(d).memory, (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid,size=50%")) },
   { rule: "TMPFS-OPTIONS-DOCKER", target: C1, violate: (d) => (delete C(d).memory, (C(d).mounts[0].tmpfs_options.size_bytes = 2 * 1024 ** 3)) },
   { rule: "TMPFS-OPTIONS-DOCKER", target: SV, violate: (d) => (CS(d).mounts[0].tmpfs_options.size_bytes = 512 * 1024 ** 2) },
+
+  {
+    rule: "SA-AUTOMOUNT-K8S",
+    target: "kubernetes_service_account_v1.api",
+    violate: (d) => (d.resource.kubernetes_service_account_v1.api.automount_service_account_token = true),
+  },
+  { rule: "SA-AUTOMOUNT-K8S", target: "kubernetes_service_account_v1.api", violate: (d) => delete d.resource.kubernetes_service_account_v1.api.automount_service_account_token },
 
   // Advisory: a stack with secrets whose state is not encrypted at rest is a warning, never a failure.
   {

@@ -140,7 +140,10 @@ export function insecureKubernetesStack(): Doc {
         },
         typo: { "//": meta("insecure/typo/Resource"), metadata: { name: "typo", namespace: "prod" }, spec: { pod_selector: { match_labels: { app: "bare-typo" } }, policy_types: ["Ingress"] } },
       },
-      kubernetes_service_account_v1: { default: { "//": meta("insecure/sa/Resource"), metadata: { name: "default", namespace: "prod" } } },
+      kubernetes_service_account_v1: {
+        default: { "//": meta("insecure/sa/Resource"), metadata: { name: "default", namespace: "prod" } },
+        ci: { "//": meta("insecure/ci/Resource"), metadata: { name: "ci", namespace: "prod" }, automount_service_account_token: true },
+      },
       kubernetes_role_v1: { all: { "//": meta("insecure/role/Resource"), metadata: { name: "all", namespace: "prod" }, rule: [{ api_groups: ["*"], resources: ["*"], verbs: ["*"] }] } },
       kubernetes_role_binding_v1: {
         all: {
