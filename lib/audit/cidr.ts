@@ -20,16 +20,13 @@ export interface Cidr {
 const BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
 
 /**
- * Cloud instance-metadata endpoints: a workload that reaches one reads the node's credentials.
- * 169.254.169.254 (AWS, GCP, Azure, OpenStack, Oracle, DigitalOcean), 169.254.170.2 (AWS ECS task
- * credentials), 100.100.100.200 (Alibaba Cloud), fd00:ec2::254 (AWS over IPv6).
+ * The cloud instance-metadata endpoint: a workload that reaches it reads the node's credentials.
+ * 169.254.169.254 serves AWS, GCP, Azure, OpenStack, Oracle and DigitalOcean; fd00:ec2::254 is AWS's
+ * over IPv6. (Provider-specific others, such as Alibaba's 100.100.100.200 or ECS's 169.254.170.2,
+ * are left out: requiring an exception for each would fail every `0.0.0.0/0 except
+ * 169.254.169.254/32` on clouds that do not have them.)
  */
-export const METADATA_ADDRESSES: readonly string[] = [
-  "169.254.169.254",
-  "169.254.170.2",
-  "100.100.100.200",
-  "fd00:ec2::254",
-];
+export const METADATA_ADDRESSES: readonly string[] = ["169.254.169.254", "fd00:ec2::254"];
 
 function parseIpv4(s: string): bigint | undefined {
   const parts = s.split(".");

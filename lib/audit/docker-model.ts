@@ -1,5 +1,5 @@
 import { AuditContext, AuditResource, JsonObject } from "./types";
-import { child, children, dig, isRef, stringMap, strings } from "./values";
+import { child, children, dig, isRef, refsIn, stringMap, strings } from "./values";
 
 /** Docker resource types that run a process. */
 export const DOCKER_RUNNABLE_TYPES: readonly string[] = ["docker_container", "docker_service"];
@@ -128,4 +128,42 @@ export function networkMembers(ctx: AuditContext): ReadonlyMap<string, readonly 
     }
     return out;
   });
+}
+
+/** Label where the library records a Docker workload's egress allowlist: `cidr:port/proto`, comma-separated. */
+export const EGRESS_LABEL = "cdktf-hardened.io/egress";
+
+/** One recorded egress destination. */
+export interface EgressEntry {
+  /** The CIDR as written. */
+  readonly cidr: string;
+  /** The whole entry, for messages. */
+  readonly entry: string;
+}
+
+/**
+ * The egress allowlist recorded in the `cdktf-hardened.io/egress` label of a container or service
+ * (labels of the resource and of a service's container spec): `undefined` when there is none,
+ * `{ computed }` when the label's value is a reference.
+ */
+export function recordedEgress(
+  r: AuditResource,
+): readonly EgressEntry[] | { readonly computed: readonly string[] } | undefined {
+  const holders = r.type === "docker_service" ? [r.body, dig(r.body, "task_spec", "container_spec")] : [r.body];
+  for (const h of holders) {
+    for (const l of children(h, "labels")) {
+      if (l.label !== EGRESS_LABEL) continue;
+      if (isRef(l.value)) return { computed: refsIn(l.value) };
+      if (typeof l.value !== "string") return [];
+      return l.value
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean)
+        .map((entry) => {
+          const colon = entry.lastIndexOf(":");
+          return { cidr: colon < 0 ? entry : entry.slice(0, colon), entry };
+        });
+    }
+  }
+  return undefined;
 }

@@ -84,8 +84,10 @@ import { KubeScorePodNetworkPolicy } from "./rules/network/kube-score-pod-networ
 import { KubeauditAllowAllEgress } from "./rules/network/kubeaudit-allow-all-egress";
 import { KubeauditAllowAllIngress } from "./rules/network/kubeaudit-allow-all-ingress";
 import { KubeauditMissingDefaultDeny } from "./rules/network/kubeaudit-missing-default-deny";
+import { NetDockerEgressAnywhere } from "./rules/network/net-docker-egress-anywhere";
 import { NetDockerIcc } from "./rules/network/net-docker-icc";
 import { NetDockerInternal } from "./rules/network/net-docker-internal";
+import { NetEgressMetadata } from "./rules/network/net-egress-metadata";
 import { NetK8sEgressAnywhere } from "./rules/network/net-k8s-egress-anywhere";
 import { SecretEnvLiteral } from "./rules/secrets/secret-env-literal";
 import { SecretLiteralData } from "./rules/secrets/secret-literal-data";
@@ -106,7 +108,7 @@ export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly
   "pss": [PssBaselineAppArmor, PssBaselineCapabilities, PssBaselineHostNamespaces, PssBaselineHostPathVolumes, PssBaselineHostPorts, PssBaselineHostProbes, PssBaselineHostProcess, PssBaselinePrivileged, PssBaselineProcMount, PssBaselineSeccomp, PssBaselineSeLinux, PssBaselineSysctls, PssRestrictedCapabilities, PssRestrictedPrivilegeEscalation, PssRestrictedProcMount, PssRestrictedRunAsNonRoot, PssRestrictedRunAsUser, PssRestrictedSeccomp, PssRestrictedVolumeTypes, PsaEnforceK8s],
   "checkov": [CkvK8s8LivenessProbe, CkvK8s9ReadinessProbe, CkvK8s10CpuRequests, CkvK8s11CpuLimits, CkvK8s12MemoryLimits, CkvK8s13MemoryRequests, CkvK8s14ImageTagFixed, CkvK8s15ImagePullPolicyAlways, CkvK8s16PrivilegedContainer, CkvK8s17ShareHostPid, CkvK8s18ShareHostIpc, CkvK8s19ShareHostNetwork, CkvK8s20AllowPrivilegeEscalation, CkvK8s21DefaultNamespace, CkvK8s22ReadonlyRootFilesystem, CkvK8s25AddedCapability, CkvK8s26HostPort, CkvK8s27DockerSocketVolume, CkvK8s28NetRaw, CkvK8s29PodSecurityContext, CkvK8s30ContainerSecurityContext, CkvK8s34Tiller, CkvK8s35SecretsAsEnv, CkvK8s37MinimiseCapabilities, CkvK8s39SysAdmin, CkvK8s41DefaultServiceAccount, CkvK8s42DefaultServiceAccountBinding, CkvK8s43ImageDigest, CkvK8s44TillerService, CkvK8s49WildcardRoles, CkvK8s50AutomountServiceAccountToken, CkvK8s159GitSync],
   "cis-docker": [CisDocker41User, CisDocker52AppArmor, CisDocker53SecurityOptions, CisDocker54Capabilities, CisDocker55Privileged, CisDocker56SensitiveHostDirectories, CisDocker58PrivilegedPorts, CisDocker510HostNetwork, CisDocker511Memory, CisDocker512Cpu, CisDocker513ReadOnlyRoot, CisDocker514HostInterface, CisDocker515RestartPolicy, CisDocker516HostPid, CisDocker517HostIpc, CisDocker518Devices, CisDocker519Ulimits, CisDocker520MountPropagation, CisDocker522Seccomp, CisDocker525CgroupParent, CisDocker526NoNewPrivileges, CisDocker527Healthcheck, CisDocker529PidsLimit, CisDocker530DefaultBridge, CisDocker531HostUserns, CisDocker532DockerSocket, CisDocker73OverlayEncrypted],
-  "network": [KubeScoreNetworkPolicyTargetsPod, KubeScorePodNetworkPolicy, KubeauditAllowAllEgress, KubeauditAllowAllIngress, KubeauditMissingDefaultDeny, NetDockerIcc, NetDockerInternal, NetK8sEgressAnywhere],
+  "network": [KubeScoreNetworkPolicyTargetsPod, KubeScorePodNetworkPolicy, KubeauditAllowAllEgress, KubeauditAllowAllIngress, KubeauditMissingDefaultDeny, NetDockerEgressAnywhere, NetDockerIcc, NetDockerInternal, NetEgressMetadata, NetK8sEgressAnywhere],
   "hardening": [GroupAddDocker, KyvernoRequireNonRootGroups, ProcMountDocker, SaAutomountK8s, TfProvisionerExec, TmpfsOptionsDocker],
   "secrets": [SecretEnvLiteral, SecretLiteralData, SecretPrivateKey, SecretSensitiveInEnv, SecretStateUnencrypted, SecretUrlPassword, SecretVendorToken],
 };

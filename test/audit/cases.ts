@@ -319,6 +319,40 @@ export const CASES: readonly RuleCase[] = [
   { rule: "NET-K8S-EGRESS-ANYWHERE", target: "kubernetes_network_policy_v1.api", violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "::/0" } }] }) },
   { rule: "NET-K8S-EGRESS-ANYWHERE", target: "kubernetes_network_policy_v1.api", violate: (d) => POL(d, "api").spec.egress.push({ ports: [{ port: "443", protocol: "TCP" }] }) },
 
+  // The cloud metadata endpoint: any block containing 169.254.169.254 that its `except` does not remove.
+  {
+    rule: "NET-EGRESS-METADATA",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "169.254.0.0/16" } }] }),
+    passes: [
+      (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32", "10.0.0.0/8"] } }] }),
+      (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "10.0.0.0/8" } }, { ip_block: { cidr: "2001:db8::/32" } }] }),
+    ],
+  },
+  { rule: "NET-EGRESS-METADATA", target: "kubernetes_network_policy_v1.api", violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "128.0.0.0/1" } }] }) },
+  {
+    rule: "NET-EGRESS-METADATA",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "0.0.0.0/0", except: ["169.254.169.0/25"] } }] }),
+  },
+  { rule: "NET-EGRESS-METADATA", target: "kubernetes_network_policy_v1.api", violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "fd00::/8" } }] }) },
+  { rule: "NET-EGRESS-METADATA", target: "kubernetes_network_policy_v1.api", violate: (d) => POL(d, "api").spec.egress.push({ ports: [{ port: "80" }] }) },
+  {
+    rule: "NET-EGRESS-METADATA",
+    target: SV,
+    violate: (d) => CS(d).labels = [{ label: "cdktf-hardened.io/egress", value: "169.254.169.254/32:80/tcp,203.0.113.10/32:443/tcp" }],
+    passes: [(d) => (CS(d).labels = [{ label: "cdktf-hardened.io/egress", value: "203.0.113.10/32:443/tcp" }])],
+  },
+  { rule: "NET-EGRESS-METADATA", target: C1, violate: (d) => C(d).labels.push({ label: "cdktf-hardened.io/egress", value: "169.254.0.0/16:80/tcp" }) },
+  // Docker egress recorded in the label: anywhere, written as 0.0.0.0/0 or as halves.
+  {
+    rule: "NET-DOCKER-EGRESS-ANYWHERE",
+    target: SV,
+    violate: (d) => (CS(d).labels = [{ label: "cdktf-hardened.io/egress", value: "0.0.0.0/1:443/tcp,128.0.0.0/1:443/tcp" }]),
+    passes: [(d) => (CS(d).labels = [{ label: "cdktf-hardened.io/egress", value: "203.0.113.0/24:443/tcp,198.51.100.7/32:53/udp" }])],
+  },
+  { rule: "NET-DOCKER-EGRESS-ANYWHERE", target: C1, violate: (d) => C(d).labels.push({ label: "cdktf-hardened.io/egress", value: "0.0.0.0/0:443/tcp" }) },
+
   // --- secret hygiene --------------------------------------------------------------------------
   { rule: "SECRET-LITERAL-DATA", target: "kubernetes_secret_v1.db", violate: (d) => (d.resource.kubernetes_secret_v1.db.data = { password: "aHVudGVyMg==" }) },
   { rule: "SECRET-LITERAL-DATA", target: "docker_secret.db", violate: (d) => (d.resource.docker_secret.db.data = "aHVudGVyMg==") },

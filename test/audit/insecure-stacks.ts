@@ -45,7 +45,15 @@ export function insecureDockerStack(): Doc {
         svc: {
           "//": meta("insecure/svc/Resource"),
           name: "svc",
-          task_spec: { container_spec: { image: "nginx", user: "0", cap_add: ["NET_ADMIN"], mounts: [{ type: "bind", source: "/etc", target: "/etc-host" }] } },
+          task_spec: {
+            container_spec: {
+              image: "nginx",
+              user: "0",
+              cap_add: ["NET_ADMIN"],
+              mounts: [{ type: "bind", source: "/etc", target: "/etc-host" }],
+              labels: [{ label: "cdktf-hardened.io/egress", value: "0.0.0.0/1:80/tcp,128.0.0.0/1:80/tcp" }],
+            },
+          },
           endpoint_spec: { ports: [{ target_port: 80, published_port: 80 }] },
         },
       },
