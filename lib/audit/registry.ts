@@ -97,6 +97,7 @@ import { SecretStateUnencrypted } from "./rules/secrets/secret-state-unencrypted
 import { SecretUrlPassword } from "./rules/secrets/secret-url-password";
 import { SecretVendorToken } from "./rules/secrets/secret-vendor-token";
 import { GroupAddDocker } from "./rules/hardening/group-add-docker";
+import { ImageDigestDocker } from "./rules/hardening/image-digest-docker";
 import { KyvernoRequireNonRootGroups } from "./rules/hardening/kyverno-require-non-root-groups";
 import { ProcMountDocker } from "./rules/hardening/proc-mount-docker";
 import { SaAutomountK8s } from "./rules/hardening/sa-automount-k8s";
@@ -109,7 +110,7 @@ export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly
   "checkov": [CkvK8s8LivenessProbe, CkvK8s9ReadinessProbe, CkvK8s10CpuRequests, CkvK8s11CpuLimits, CkvK8s12MemoryLimits, CkvK8s13MemoryRequests, CkvK8s14ImageTagFixed, CkvK8s15ImagePullPolicyAlways, CkvK8s16PrivilegedContainer, CkvK8s17ShareHostPid, CkvK8s18ShareHostIpc, CkvK8s19ShareHostNetwork, CkvK8s20AllowPrivilegeEscalation, CkvK8s21DefaultNamespace, CkvK8s22ReadonlyRootFilesystem, CkvK8s25AddedCapability, CkvK8s26HostPort, CkvK8s27DockerSocketVolume, CkvK8s28NetRaw, CkvK8s29PodSecurityContext, CkvK8s30ContainerSecurityContext, CkvK8s34Tiller, CkvK8s35SecretsAsEnv, CkvK8s37MinimiseCapabilities, CkvK8s39SysAdmin, CkvK8s41DefaultServiceAccount, CkvK8s42DefaultServiceAccountBinding, CkvK8s43ImageDigest, CkvK8s44TillerService, CkvK8s49WildcardRoles, CkvK8s50AutomountServiceAccountToken, CkvK8s159GitSync],
   "cis-docker": [CisDocker41User, CisDocker52AppArmor, CisDocker53SecurityOptions, CisDocker54Capabilities, CisDocker55Privileged, CisDocker56SensitiveHostDirectories, CisDocker58PrivilegedPorts, CisDocker510HostNetwork, CisDocker511Memory, CisDocker512Cpu, CisDocker513ReadOnlyRoot, CisDocker514HostInterface, CisDocker515RestartPolicy, CisDocker516HostPid, CisDocker517HostIpc, CisDocker518Devices, CisDocker519Ulimits, CisDocker520MountPropagation, CisDocker522Seccomp, CisDocker525CgroupParent, CisDocker526NoNewPrivileges, CisDocker527Healthcheck, CisDocker529PidsLimit, CisDocker530DefaultBridge, CisDocker531HostUserns, CisDocker532DockerSocket, CisDocker73OverlayEncrypted],
   "network": [KubeScoreNetworkPolicyTargetsPod, KubeScorePodNetworkPolicy, KubeauditAllowAllEgress, KubeauditAllowAllIngress, KubeauditMissingDefaultDeny, NetDockerEgressAnywhere, NetDockerIcc, NetDockerInternal, NetEgressMetadata, NetK8sEgressAnywhere],
-  "hardening": [GroupAddDocker, KyvernoRequireNonRootGroups, ProcMountDocker, SaAutomountK8s, TfProvisionerExec, TmpfsOptionsDocker],
+  "hardening": [GroupAddDocker, ImageDigestDocker, KyvernoRequireNonRootGroups, ProcMountDocker, SaAutomountK8s, TfProvisionerExec, TmpfsOptionsDocker],
   "secrets": [SecretEnvLiteral, SecretLiteralData, SecretPrivateKey, SecretSensitiveInEnv, SecretStateUnencrypted, SecretUrlPassword, SecretVendorToken],
 };
 

@@ -6,7 +6,7 @@ import { WeakeningControl } from "../core/weakening";
  * core without deciding what it covers is a compile error.
  */
 export const WEAKENING_RULES: Readonly<Record<WeakeningControl, readonly string[]>> = {
-  "mutable-image-tag": ["CKV_K8S_43", "CKV_K8S_14"],
+  "mutable-image-tag": ["CKV_K8S_43", "CKV_K8S_14", "IMAGE-DIGEST-DOCKER"],
   "writable-root-filesystem": ["CIS-DOCKER-5.13", "CKV_K8S_22"],
   "seeder-writable-root": ["CIS-DOCKER-5.13", "CKV_K8S_22"],
   "added-capabilities": ["CIS-DOCKER-5.4", "CKV_K8S_25", "PSS-baseline-capabilities", "PSS-restricted-capabilities"],

@@ -444,6 +444,28 @@ export const CASES: readonly RuleCase[] = [
   },
   { rule: "SA-AUTOMOUNT-K8S", target: "kubernetes_service_account_v1.api", violate: (d) => delete d.resource.kubernetes_service_account_v1.api.automount_service_account_token },
 
+  {
+    rule: "IMAGE-DIGEST-DOCKER",
+    target: C1,
+    violate: (d) => (C(d).image = "nginx:latest"),
+    passes: [
+      (d) => (C(d).image = "registry:5000/acme/api@sha256:" + "cd".repeat(32)),
+      // Through a docker_image resource: its name is judged, and the docker_image itself is not judged twice.
+      (d) => ((C(d).image = "${docker_image.api.image_id}"), add(d, "docker_image", "api", { name: "ghcr.io/acme/api@sha256:" + "ef".repeat(32) })),
+    ],
+  },
+  { rule: "IMAGE-DIGEST-DOCKER", target: C1, violate: (d) => (C(d).image = "registry:5000/acme/api:1.2.3") },
+  { rule: "IMAGE-DIGEST-DOCKER", target: C1, violate: (d) => (C(d).image = "ghcr.io/acme/api@sha256:abc") },
+  {
+    rule: "IMAGE-DIGEST-DOCKER",
+    target: C1,
+    violate: (d) => ((C(d).image = "${docker_image.nginx.image_id}"), add(d, "docker_image", "nginx", { name: "nginx:latest", keep_locally: true })),
+  },
+  { rule: "IMAGE-DIGEST-DOCKER", target: SV, violate: (d) => ((CS(d).image = "${docker_image.nginx.name}"), add(d, "docker_image", "nginx", { name: "nginx:1.27" })) },
+  { rule: "IMAGE-DIGEST-DOCKER", target: SV, violate: (d) => (CS(d).image = "ghcr.io/acme/svc") },
+  // A docker_image no workload uses still pulls its tag onto the host.
+  { rule: "IMAGE-DIGEST-DOCKER", target: "docker_image.spare", violate: (d) => add(d, "docker_image", "spare", { name: "busybox:latest" }) },
+
   // Advisory: a stack with secrets whose state is not encrypted at rest is a warning, never a failure.
   {
     rule: "SECRET-STATE-UNENCRYPTED",

@@ -1,6 +1,8 @@
 import { Labels, weakeningLabel, platformLimitLabel } from "../../lib/core";
-import { Testing } from "cdktf";
-import { HardeningError } from "../../lib/core";
+import { TerraformStack, Testing } from "cdktf";
+import { HardeningError, HealthCheck, Image } from "../../lib/core";
+import { DockerPlatform } from "../../lib/docker";
+import { SwarmPlatform } from "../../lib/swarm";
 import { JsonObject, SecurityAudit, WEAKENING_RULES, compileSuppressions, findingLine, globToRegExp } from "../../lib/audit";
 import { Doc, clone, hardenedStack, toListShape } from "./fixtures";
 
@@ -127,7 +129,32 @@ describe("weakenings recorded in labels count as suppressions", () => {
     for (const rules of Object.values(WEAKENING_RULES)) for (const id of rules) expect(ids).toContain(id);
   });
 
-  test("a Docker label weakening.mutable-image-tag suppresses nothing Docker-side, writable-root-filesystem suppresses CIS 5.13", () => {
+  test("a Docker label weakening.mutable-image-tag suppresses IMAGE-DIGEST-DOCKER, as the annotation does CKV_K8S_43", () => {
+    const reason = "vendor publishes tags only, no digests";
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        C(d).image = "vendor/app:1.4";
+        C(d).labels.push({ label: weakeningLabel("mutable-image-tag"), value: reason });
+      }),
+    );
+    const f = r.findings.find((x) => x.ruleId === "IMAGE-DIGEST-DOCKER")!;
+    expect([f.outcome, f.reason, f.suppressedBy]).toEqual(["suppressed", reason, "weakening:mutable-image-tag"]);
+    expect(r.failures).toEqual([]);
+  });
+
+  test.each([
+    ["Docker host", (s: TerraformStack) => new DockerPlatform(s, "host")],
+    ["Swarm", (s: TerraformStack) => new SwarmPlatform(s, "swarm")],
+  ])("on %s, Image.fromTag records the weakening that suppresses IMAGE-DIGEST-DOCKER", (_n, platform) => {
+    const stack = new TerraformStack(Testing.app(), "lib");
+    const image = Image.fromTag("vendor/app", "1.4", { reason: "the vendor publishes tags only" });
+    platform(stack).place(stack, "api", { image, health: HealthCheck.exec(["/app/health"]) });
+    const r = SecurityAudit.auditJson(Testing.synth(stack), { stackName: "lib" });
+    const f = r.findings.filter((x) => x.ruleId === "IMAGE-DIGEST-DOCKER");
+    expect(f.map((x) => [x.outcome, x.suppressedBy, x.reason])).toEqual([["suppressed", "weakening:mutable-image-tag", "the vendor publishes tags only"]]);
+  });
+
+  test("writable-root-filesystem suppresses CIS 5.13", () => {
     const reason = "vendor image writes to /var/cache at start";
     const r = SecurityAudit.auditJson(
       stack((d) => {
