@@ -46,7 +46,8 @@ options:
                                       (or { "suppressions": [...] }), checked as SecurityAudit checks them
   --list-rules                        print every rule ID and exit
 
-exit status: 0 clean, 1 an unsuppressed finding remains, 2 bad input
+exit status: 0 clean (warnings and "not audited" included), 1 an unsuppressed failure remains
+(an undecidable critical or high control counts as one), 2 bad input or a refused suppression
 `;
 
 const FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "markdown"];

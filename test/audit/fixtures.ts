@@ -126,7 +126,9 @@ export function networkLabels(role: string): JsonObject[] {
 export function hardenedStack(): Doc {
   return {
     "//": { metadata: { backend: "s3", stackName: "hardened", version: "0.21.0" } },
-    terraform: { backend: { s3: { bucket: "acme-state", key: "hardened.tfstate", region: "eu-west-1", encrypt: true } } },
+    terraform: {
+      backend: { s3: { bucket: "acme-state", key: "hardened.tfstate", region: "eu-west-1", encrypt: true } },
+    },
     variable: { db_password: { type: "string", sensitive: true, nullable: false } },
     resource: {
       docker_network: {

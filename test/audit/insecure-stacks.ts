@@ -150,7 +150,11 @@ export function insecureKubernetesStack(): Doc {
       },
       kubernetes_service_account_v1: {
         default: { "//": meta("insecure/sa/Resource"), metadata: { name: "default", namespace: "prod" } },
-        ci: { "//": meta("insecure/ci/Resource"), metadata: { name: "ci", namespace: "prod" }, automount_service_account_token: true },
+        ci: {
+          "//": meta("insecure/ci/Resource"),
+          metadata: { name: "ci", namespace: "prod" },
+          automount_service_account_token: true,
+        },
       },
       kubernetes_role_v1: { all: { "//": meta("insecure/role/Resource"), metadata: { name: "all", namespace: "prod" }, rule: [{ api_groups: ["*"], resources: ["*"], verbs: ["*"] }] } },
       kubernetes_role_binding_v1: {
@@ -163,7 +167,11 @@ export function insecureKubernetesStack(): Doc {
       },
       kubernetes_service_v1: { tiller: { "//": meta("insecure/tiller/Resource"), metadata: { name: "tiller-deploy", namespace: "kube-system" }, spec: { selector: { app: "helm", name: "tiller" } } } },
       kubernetes_secret_v1: { db: { "//": meta("insecure/secret/Resource"), metadata: { name: "db", namespace: "prod" }, data: { password: "hunter2hunter2" } } },
-      terraform_data: { kubeconfig: { provisioner: [{ "local-exec": { command: "kubectl label ns prod pod-security.kubernetes.io/enforce-" } }] } },
+      terraform_data: {
+        kubeconfig: {
+          provisioner: [{ "local-exec": { command: "kubectl label ns prod pod-security.kubernetes.io/enforce-" } }],
+        },
+      },
       kubernetes_config_map_v1: {
         cfg: {
           "//": meta("insecure/cfg/Resource"),

@@ -1,9 +1,10 @@
 /**
  * LIBRARY FIX NEEDED (issue #15). What the audit now fails in the library's own output for the
- * examples (and one stack of the library's tests). The audit is right and must not be weakened; lib/docker and lib/swarm must change (they
- * are being reworked in other branches; lib/kubernetes too). Tests that synthesize these compare the failures to
- * this list *exactly*: when the library stops emitting one, those tests turn red until the entry is
- * removed here, so the list cannot go stale.
+ * examples (and one stack of the library's tests). The audit is right and must not be weakened;
+ * lib/docker, lib/swarm and lib/kubernetes must change (they are being reworked in other
+ * branches). Tests that synthesize these compare the failures to this list *exactly*: when the
+ * library stops emitting one, those tests turn red until the entry is removed here, so the list
+ * cannot go stale.
  *
  * - NET-DOCKER-INTERNAL on Docker host tier networks (`PrivateTierNetwork`, role `tier-network`,
  *   `internal = false`): `DockerPlatform` opens a tier's network (`openToHost`) as soon as one member
@@ -53,7 +54,9 @@ export function failuresOf(report: AuditReport): string[][] {
 
 /** The known failures of these stacks (all by default) as `[stack, rule, address]`. */
 export function knownFailures(stacks: readonly string[] = Object.keys(KNOWN_LIBRARY_FAILURES)): string[][] {
-  return [...stacks].sort().flatMap((s) => (KNOWN_LIBRARY_FAILURES[s] ?? []).map(([rule, address]) => [s, rule, address]));
+  return [...stacks]
+    .sort()
+    .flatMap((s) => (KNOWN_LIBRARY_FAILURES[s] ?? []).map(([rule, address]) => [s, rule, address]));
 }
 
 /**

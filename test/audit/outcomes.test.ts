@@ -3,7 +3,14 @@ import { TerraformStack, Testing } from "cdktf";
 import { HardeningError, HealthCheck, Image } from "../../lib/core";
 import { DockerPlatform } from "../../lib/docker";
 import { SwarmPlatform } from "../../lib/swarm";
-import { JsonObject, SecurityAudit, WEAKENING_RULES, compileSuppressions, findingLine, globToRegExp } from "../../lib/audit";
+import {
+  JsonObject,
+  SecurityAudit,
+  WEAKENING_RULES,
+  compileSuppressions,
+  findingLine,
+  globToRegExp,
+} from "../../lib/audit";
 import { Doc, clone, hardenedStack, toListShape } from "./fixtures";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -26,7 +33,9 @@ describe("unknown: unresolved references are reported, naming them", () => {
     expect(f.references).toEqual(["${var.privileged}"]);
     expect(f.message).toContain("${var.privileged}");
     expect(r.failures.map((x) => x.ruleId)).toEqual(["CIS-DOCKER-5.5"]);
-    expect(findingLine(f)).toMatch(/^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] privileged is computed/);
+    expect(findingLine(f)).toMatch(
+      /^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] privileged is computed/,
+    );
   });
 
   test("an unknown of a medium rule is reported but does not fail", () => {
@@ -41,7 +50,9 @@ describe("unknown: unresolved references are reported, naming them", () => {
     const r = SecurityAudit.auditJson(stack((d) => (C(d).privileged = "${var.privileged}")), {
       suppressions: [{ ruleId: "CIS-DOCKER-5.5", address: "docker_container.api", reason }],
     });
-    expect(r.findings.filter((x) => x.ruleId === "CIS-DOCKER-5.5").map((x) => [x.outcome, x.reason])).toEqual([["suppressed", reason]]);
+    expect(r.findings.filter((x) => x.ruleId === "CIS-DOCKER-5.5").map((x) => [x.outcome, x.reason])).toEqual([
+      ["suppressed", reason],
+    ]);
     expect(r.failures).toEqual([]);
   });
 
@@ -129,7 +140,7 @@ describe("weakenings recorded in labels count as suppressions", () => {
     for (const rules of Object.values(WEAKENING_RULES)) for (const id of rules) expect(ids).toContain(id);
   });
 
-  test("a Docker label weakening.mutable-image-tag suppresses IMAGE-DIGEST-DOCKER, as the annotation does CKV_K8S_43", () => {
+  test("a Docker label weakening.mutable-image-tag suppresses IMAGE-DIGEST-DOCKER (CKV_K8S_43's twin)", () => {
     const reason = "vendor publishes tags only, no digests";
     const r = SecurityAudit.auditJson(
       stack((d) => {
@@ -151,7 +162,9 @@ describe("weakenings recorded in labels count as suppressions", () => {
     platform(stack).place(stack, "api", { image, health: HealthCheck.exec(["/app/health"]) });
     const r = SecurityAudit.auditJson(Testing.synth(stack), { stackName: "lib" });
     const f = r.findings.filter((x) => x.ruleId === "IMAGE-DIGEST-DOCKER");
-    expect(f.map((x) => [x.outcome, x.suppressedBy, x.reason])).toEqual([["suppressed", "weakening:mutable-image-tag", "the vendor publishes tags only"]]);
+    expect(f.map((x) => [x.outcome, x.suppressedBy, x.reason])).toEqual([
+      ["suppressed", "weakening:mutable-image-tag", "the vendor publishes tags only"],
+    ]);
   });
 
   test("writable-root-filesystem suppresses CIS 5.13", () => {
@@ -194,7 +207,9 @@ describe("weakenings recorded in labels count as suppressions", () => {
     const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.13")!;
     expect([f.outcome, f.suppressedBy]).toEqual(["fail", undefined]);
     expect(f.message).toBe(
-      `the root filesystem is writable; the weakening writable-root-filesystem was ignored: its reason ${JSON.stringify(reason)} has fewer than 10 non-blank characters`,
+      `the root filesystem is writable; the weakening writable-root-filesystem was ignored: its reason ${JSON.stringify(
+        reason,
+      )} has fewer than 10 non-blank characters`,
     );
     expect(r.failures.map((x) => x.ruleId)).toEqual(["CIS-DOCKER-5.13"]);
   });
@@ -251,19 +266,28 @@ describe("suppressions", () => {
   });
 
   test("a reason shorter than 10 characters is refused", () => {
-    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.api", reason: "because" }] })).toThrow(/at least 10 non-blank characters/);
+    expect(() =>
+      SecurityAudit.auditJson(hardenedStack(), {
+        suppressions: [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.api", reason: "because" }],
+      }),
+    ).toThrow(/at least 10 non-blank characters/);
   });
 
   test("blanks do not count towards the 10 characters of a reason", () => {
     const reason = "a b c d e f g h i"; // 17 characters, 9 of them non-blank
-    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.api", reason }] })).toThrow(
-      /^\[SecurityAudit suppression #0 \(CIS-DOCKER-5\.11\)\] needs a reason of at least 10 non-blank characters, got "a b c d e f g h i": say why/,
+    const suppressions = [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.api", reason }];
+    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions })).toThrow(
+      "[SecurityAudit suppression #0 (CIS-DOCKER-5.11)] needs a reason of at least 10 non-blank characters, " +
+        'got "a b c d e f g h i": say why',
     );
   });
 
   const REASON = "accepted for a reason a reviewer can check";
   test.each([
-    [{ ruleId: "*", address: "docker_container.api" }, /ruleId "\*" matches every rule: name the rule whose finding is accepted/],
+    [
+      { ruleId: "*", address: "docker_container.api" },
+      /ruleId "\*" matches every rule: name the rule whose finding is accepted/,
+    ],
     [{ ruleId: "**", path: "hardened/api/**" }, /ruleId "\*\*" matches every rule/],
     [{ ruleId: "?*", address: "docker_container.api" }, /ruleId "\?\*" matches every rule/],
     [{ ruleId: "CIS-DOCKER-5.11", address: "*" }, /address "\*" matches every resource: name the resource/],
@@ -275,12 +299,16 @@ describe("suppressions", () => {
     const app = Testing.app();
     expect(() => SecurityAudit.of(app, { suppressions: [{ ...s, reason: REASON }] })).toThrow(HardeningError);
     expect(() => SecurityAudit.of(Testing.app(), { suppressions: [{ ...s, reason: REASON }] })).toThrow(message);
-    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ...s, reason: REASON }] })).toThrow(/^\[SecurityAudit suppression #0 /);
+    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ...s, reason: REASON }] })).toThrow(
+      /^\[SecurityAudit suppression #0 /,
+    );
   });
 
   test("a ruleId glob that matches every rule the audit knows is refused, one family is not", () => {
     const ids = ["NET-A", "NET-B", "PSS-C"];
-    expect(() => compileSuppressions([{ ruleId: "*-*", address: "x.y", reason: REASON }], ids)).toThrow(/matches every rule/);
+    expect(() => compileSuppressions([{ ruleId: "*-*", address: "x.y", reason: REASON }], ids)).toThrow(
+      /matches every rule/,
+    );
     expect(compileSuppressions([{ ruleId: "NET-*", address: "x.y", reason: REASON }], ids)).toHaveLength(1);
   });
 

@@ -46,7 +46,9 @@ describe("SARIF 2.1.0", () => {
       expect(loc.physicalLocation.artifactLocation.uri).toBe("cdktf.out/stacks/s/cdk.tf.json");
       expect(loc.physicalLocation.region.startLine).toBeGreaterThan(1);
       // Resources carry their construct path; the stack's backend (terraform.backend) the stack's name.
-      expect(loc.logicalLocations[0].fullyQualifiedName).toMatch(res.locations[0].logicalLocations[0].name === "terraform.backend" ? /^insecure-docker$/ : /^insecure\//);
+      expect(loc.logicalLocations[0].fullyQualifiedName).toMatch(
+        res.locations[0].logicalLocations[0].name === "terraform.backend" ? /^insecure-docker$/ : /^insecure\//,
+      );
       expect(res.message.text.length).toBeGreaterThan(5);
     }
   });
@@ -78,17 +80,27 @@ describe("an unknown of a critical rule is reported as a failure in every format
 
   test("text", () => {
     const text = renderReport(report, "text");
-    expect(text).toMatch(/^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] privileged is computed/m);
+    expect(text).toMatch(
+      /^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] privileged is computed/m,
+    );
     expect(text).toMatch(/^FAIL: .* 1 unknown \(1 treated as failure\)/m);
   });
   test("json", () => {
     const j = JSON.parse(renderReport(report, "json"));
     expect(j.passed).toBe(false);
-    expect(j.findings.find((f: any) => f.ruleId === "CIS-DOCKER-5.5")).toMatchObject({ outcome: "unknown", treatedAsFailure: true });
+    expect(j.findings.find((f: any) => f.ruleId === "CIS-DOCKER-5.5")).toMatchObject({
+      outcome: "unknown",
+      treatedAsFailure: true,
+    });
   });
   test("sarif: kind fail with the rule's level, not an open question", () => {
     const res = sarifOf(doc).runs[0].results.find((r: any) => r.ruleId === "CIS-DOCKER-5.5");
-    expect([res.kind, res.level, res.properties.outcome, res.properties.treatedAsFailure]).toEqual(["fail", "error", "unknown", true]);
+    expect([res.kind, res.level, res.properties.outcome, res.properties.treatedAsFailure]).toEqual([
+      "fail",
+      "error",
+      "unknown",
+      true,
+    ]);
     expect(res.message.text).toMatch(/^docker_container\.api: unknown \(treated as failure\): privileged is computed/);
   });
   test("markdown", () => {
@@ -100,7 +112,12 @@ describe("a warning (advisory rule) is visible in every format and fails nothing
   const doc = clone(hardenedStack());
   doc.terraform = { backend: { local: { path: "terraform.hardened.tfstate" } } };
   const report = SecurityAudit.auditJson(doc);
-  const line = /^SECRET-STATE-UNENCRYPTED terraform\.backend: \[warning\] local backend: the state \(terraform\.hardened\.tfstate\), with var\.db_password, docker_secret\.db, kubernetes_secret_v1\.db, is a plain-text file$/m;
+  const line = new RegExp(
+    "^SECRET-STATE-UNENCRYPTED terraform\\.backend: \\[warning\\] local backend: the state " +
+      "\\(terraform\\.hardened\\.tfstate\\), with var\\.db_password, docker_secret\\.db, kubernetes_secret_v1\\.db, " +
+      "is a plain-text file$",
+    "m",
+  );
 
   test("the report passes", () => {
     expect(report.failures).toEqual([]);
@@ -114,7 +131,10 @@ describe("a warning (advisory rule) is visible in every format and fails nothing
   test("json", () => {
     const j = JSON.parse(renderReport(report, "json"));
     expect([j.passed, j.counts.warning]).toEqual([true, 1]);
-    expect(j.findings.find((f: any) => f.ruleId === "SECRET-STATE-UNENCRYPTED")).toMatchObject({ outcome: "warning", address: "terraform.backend" });
+    expect(j.findings.find((f: any) => f.ruleId === "SECRET-STATE-UNENCRYPTED")).toMatchObject({
+      outcome: "warning",
+      address: "terraform.backend",
+    });
   });
   test("sarif: kind fail, level warning, on the terraform block's line", () => {
     const text = JSON.stringify(doc, null, 2);
@@ -123,7 +143,9 @@ describe("a warning (advisory rule) is visible in every format and fails nothing
     expect(text.split("\n")[res.locations[0].physicalLocation.region.startLine - 1]).toMatch(/^ {2}"terraform": \{/);
   });
   test("markdown", () => {
-    expect(renderReport(report, "markdown")).toContain("| `SECRET-STATE-UNENCRYPTED` | low | `terraform.backend` | hardened | 🔶 warning |");
+    expect(renderReport(report, "markdown")).toContain(
+      "| `SECRET-STATE-UNENCRYPTED` | low | `terraform.backend` | hardened | 🔶 warning |",
+    );
   });
   test("the CLI exits 0 on a warning", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "audit-warning-"));

@@ -64,7 +64,9 @@ test("a synth fails on an undecidable critical control, and the error says it wa
   new DockerProvider(stack, "docker");
   hardened(stack, "api").addOverride("privileged", "${var.privileged}");
   SecurityAudit.of(app, { log: () => undefined, reports: [] });
-  expect(() => app.synth()).toThrow(/^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] privileged is computed/m);
+  expect(() => app.synth()).toThrow(
+    /^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] privileged is computed/m,
+  );
 });
 
 test("a hardened app synthesizes, and platform limits are reported without failing", () => {

@@ -7,12 +7,16 @@ const ALWAYS_PLATFORM_LIMIT = new Set(["CIS-DOCKER-5.29"]);
 /** IDs of the rules that judge resources of a provider (by type prefix), every resource, or the stack's settings. */
 function rulesFor(prefix: string): string[] {
   const all = Object.values(RULES_BY_PACK).flat();
-  return all.filter((r) => r.resourceTypes.some((t) => t.startsWith(prefix) || t === "*" || t === "terraform")).map((r) => r.id);
+  return all
+    .filter((r) => r.resourceTypes.some((t) => t.startsWith(prefix) || t === "*" || t === "terraform"))
+    .map((r) => r.id);
 }
 
 function fired(report: ReturnType<typeof SecurityAudit.auditJson>): Set<string> {
   const fires = (f: (typeof report.findings)[number]) =>
-    f.outcome === "fail" || f.outcome === "warning" || (f.outcome === "platform-limit" && ALWAYS_PLATFORM_LIMIT.has(f.ruleId));
+    f.outcome === "fail" ||
+      f.outcome === "warning" ||
+      (f.outcome === "platform-limit" && ALWAYS_PLATFORM_LIMIT.has(f.ruleId));
   return new Set(report.findings.filter(fires).map((f) => f.ruleId));
 }
 
@@ -20,7 +24,7 @@ describe.each([
   ["cdktf's object blocks", (d: ReturnType<typeof hardenedStack>) => d],
   ["list blocks", toListShape],
 ])("%s", (_n, shape) => {
-  test("every rule that judges Docker resources (or every resource, or the stack) fires on the insecure Docker stack", () => {
+  test("every rule for Docker resources (or every resource, or the stack) fires on the insecure Docker stack", () => {
     const report = SecurityAudit.auditJson(shape(insecureDockerStack()));
     const ids = rulesFor("docker_");
     expect(ids.length).toBeGreaterThan(30);
@@ -28,7 +32,7 @@ describe.each([
     expect(ids.filter((id) => !got.has(id))).toEqual([]);
   });
 
-  test("every rule that judges Kubernetes resources (or every resource, or the stack) fires on the insecure Kubernetes stack", () => {
+  test("every rule for Kubernetes resources (or every resource, or the stack) fires on the insecure K8s stack", () => {
     const report = SecurityAudit.auditJson(shape(insecureKubernetesStack()));
     const ids = rulesFor("kubernetes_");
     expect(ids.length).toBeGreaterThan(50);

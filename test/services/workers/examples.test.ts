@@ -29,7 +29,9 @@ describe("workers-docker example", () => {
 
   test("the audit reports no failure but the known library failures", () => {
     // LIBRARY FIX NEEDED: see test/audit/known-library-failures.ts.
-    expect(failuresOf(SecurityAudit.auditJson(json, { stackName: "workers-docker" }))).toEqual(knownFailures(["workers-docker"]));
+    expect(failuresOf(SecurityAudit.auditJson(json, { stackName: "workers-docker" }))).toEqual(
+      knownFailures(["workers-docker"]),
+    );
   });
 
   test("no secret in any environment value; every engine placeholder escaped", () => {
