@@ -14,7 +14,7 @@ export interface AuditOptions {
   /**
    * Packs to run.
    *
-   * @default - every pack: pss, checkov, cis-docker, network, secrets
+   * @default - every pack: pss, checkov, cis-docker, network, secrets, hardening
    */
   readonly packs?: readonly RulePack[];
   /**
