@@ -1,10 +1,31 @@
-import { auditStacks } from "./engine";
+import * as fs from "fs";
+import { HardeningError } from "../core/errors";
+import { auditStacks, checkSuppressions } from "./engine";
 import { loadStacks } from "./load";
 import { AuditInputError } from "./model";
 import { ALL_RULES } from "./registry";
 import { ReportFormat, renderReport } from "./security-audit";
 import { findingLine } from "./reporters/text";
+import { AuditSuppression } from "./suppressions";
 import { RULE_PACKS, RulePack, SEVERITIES, Severity } from "./types";
+import { isObject } from "./values";
+
+/** Reads a suppressions file: a JSON list, or an object with a `suppressions` list. */
+export function loadSuppressions(file: string): AuditSuppression[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new AuditInputError(`${file}: cannot read suppressions (${why})`);
+  }
+  const list = isObject(doc) ? doc.suppressions : doc;
+  if (!Array.isArray(list) || !list.every(isObject)) {
+    const shape = "a JSON list of { ruleId, path | address, reason } objects";
+    throw new AuditInputError(`${file}: suppressions must be ${shape}`);
+  }
+  return list as unknown as AuditSuppression[];
+}
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -21,9 +42,12 @@ options:
   --format text|json|sarif|markdown   report format on stdout (default: text)
   --pack <pack>[,<pack>]              packs to run: ${RULE_PACKS.join(", ")} (default: all; repeatable)
   --min-severity <severity>           ${SEVERITIES.join(" | ")} (default: info)
+  --suppressions <file.json>          accepted findings: a JSON list of { ruleId, path | address, reason }
+                                      (or { "suppressions": [...] }), checked as SecurityAudit checks them
   --list-rules                        print every rule ID and exit
 
-exit status: 0 clean, 1 an unsuppressed finding remains, 2 bad input
+exit status: 0 clean (warnings and "not audited" included), 1 an unsuppressed failure remains
+(an undecidable critical or high control counts as one), 2 bad input or a refused suppression
 `;
 
 const FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "markdown"];
@@ -37,6 +61,7 @@ export function runAuditCli(args: readonly string[], io: CliIo): number {
   let format: ReportFormat = "text";
   const packs: RulePack[] = [];
   let minSeverity: Severity = "info";
+  let suppressionsFile: string | undefined;
   const bad = (msg: string): number => {
     io.stderr(`cdktf-hardened audit: ${msg}\n\n${AUDIT_USAGE}`);
     return 2;
@@ -74,6 +99,11 @@ export function runAuditCli(args: readonly string[], io: CliIo): number {
         minSeverity = v as Severity;
         break;
       }
+      case "--suppressions": {
+        suppressionsFile = value();
+        if (!suppressionsFile) return bad("--suppressions needs a JSON file");
+        break;
+      }
       default:
         if (a.startsWith("-") && a !== "-") return bad(`unknown option ${a}`);
         inputs.push(a);
@@ -81,13 +111,16 @@ export function runAuditCli(args: readonly string[], io: CliIo): number {
   }
   if (inputs.length === 0) return bad("no input: give a cdk.tf.json file or a cdktf.out directory");
   try {
+    const suppressions = suppressionsFile === undefined ? undefined : loadSuppressions(suppressionsFile);
+    const options = { packs: packs.length > 0 ? packs : undefined, minSeverity, suppressions };
+    checkSuppressions(options);
     const stacks = loadStacks(inputs);
-    const report = auditStacks(stacks, { packs: packs.length > 0 ? packs : undefined, minSeverity });
+    const report = auditStacks(stacks, options);
     io.stdout(renderReport(report, format, stacks));
     if (format !== "text" && report.failures.length > 0) for (const f of report.failures) io.stderr(`${findingLine(f)}\n`);
     return report.failures.length > 0 ? 1 : 0;
   } catch (e) {
-    if (e instanceof AuditInputError) {
+    if (e instanceof AuditInputError || e instanceof HardeningError) {
       io.stderr(`cdktf-hardened audit: ${e.message}\n`);
       return 2;
     }

@@ -1,5 +1,5 @@
-import { AuditResource, JsonObject } from "./types";
-import { child, children, dig, isRef, stringMap, strings } from "./values";
+import { AuditContext, AuditResource, JsonObject } from "./types";
+import { child, children, dig, isRef, refsIn, stringMap, strings } from "./values";
 
 /** Docker resource types that run a process. */
 export const DOCKER_RUNNABLE_TYPES: readonly string[] = ["docker_container", "docker_service"];
@@ -88,4 +88,82 @@ export function publishedPorts(r: AuditResource): PublishedPort[] {
 /** True when a string is a literal (not a reference). */
 export function literal(v: unknown): v is string {
   return typeof v === "string" && !isRef(v);
+}
+
+const NETWORK_REF = /^\$\{docker_network\.([A-Za-z0-9_-]+)\.(?:name|id)\}$/;
+
+/** The network names or references a container or service joins (`networks_advanced`, `network_mode`, `networks`). */
+function joinedNetworks(r: AuditResource): unknown[] {
+  if (r.type === "docker_container") {
+    return [...children(r.body, "networks_advanced").map((n) => n.name), r.body.network_mode];
+  }
+  if (r.type === "docker_service") {
+    const task = child(r.body, "task_spec");
+    return [...children(task, "networks_advanced").map((n) => n.name), ...strings(task?.networks)];
+  }
+  return [];
+}
+
+/**
+ * The members of every `docker_network` of the stack: the containers and services that join it by
+ * reference (`${docker_network.x.name}` / `.id`) or by its literal name. Memoized per run.
+ */
+export function networkMembers(ctx: AuditContext): ReadonlyMap<string, readonly string[]> {
+  return ctx.memo("networkMembers", undefined, () => {
+    const byName = new Map<string, string>();
+    for (const n of ctx.byType("docker_network")) if (literal(n.body.name)) byName.set(n.body.name, n.address);
+    const out = new Map<string, string[]>();
+    for (const r of ctx.byType(...DOCKER_RUNNABLE_TYPES)) {
+      const joined = new Set<string>();
+      for (const v of joinedNetworks(r)) {
+        const m = typeof v === "string" ? NETWORK_REF.exec(v) : null;
+        const address = m ? `docker_network.${m[1]}` : literal(v) ? byName.get(v) : undefined;
+        if (address) joined.add(address);
+      }
+      for (const a of joined) {
+        let l = out.get(a);
+        if (!l) out.set(a, (l = []));
+        l.push(r.address);
+      }
+    }
+    return out;
+  });
+}
+
+/** Label where the library records a Docker workload's egress allowlist: `cidr:port/proto`, comma-separated. */
+export const EGRESS_LABEL = "cdktf-hardened.io/egress";
+
+/** One recorded egress destination. */
+export interface EgressEntry {
+  /** The CIDR as written. */
+  readonly cidr: string;
+  /** The whole entry, for messages. */
+  readonly entry: string;
+}
+
+/**
+ * The egress allowlist recorded in the `cdktf-hardened.io/egress` label of a container or service
+ * (labels of the resource and of a service's container spec): `undefined` when there is none,
+ * `{ computed }` when the label's value is a reference.
+ */
+export function recordedEgress(
+  r: AuditResource,
+): readonly EgressEntry[] | { readonly computed: readonly string[] } | undefined {
+  const holders = r.type === "docker_service" ? [r.body, dig(r.body, "task_spec", "container_spec")] : [r.body];
+  for (const h of holders) {
+    for (const l of children(h, "labels")) {
+      if (l.label !== EGRESS_LABEL) continue;
+      if (isRef(l.value)) return { computed: refsIn(l.value) };
+      if (typeof l.value !== "string") return [];
+      return l.value
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean)
+        .map((entry) => {
+          const colon = entry.lastIndexOf(":");
+          return { cidr: colon < 0 ? entry : entry.slice(0, colon), entry };
+        });
+    }
+  }
+  return undefined;
 }

@@ -1,14 +1,20 @@
-import { buildContext, readResources, sensitiveVariables, StackDocument } from "./model";
+import { STACK_SETTINGS_TYPE, buildContext, readResources, sensitiveVariables, stackSettings } from "./model";
+import type { StackDocument } from "./model";
 import { ALL_RULES } from "./registry";
-import { AuditSuppression, compileSuppressions, excuseFor, labelExcuses, LabelExcuse } from "./suppressions";
-import { AuditReport, AuditResource, AuditRule, Finding, Outcome, RULE_PACKS, RulePack, Severity, Verdict, atLeast } from "./types";
+import { MIN_REASON_LENGTH } from "../core/errors";
+import { notAuditedBlocks, notAuditedReason } from "./not-audited";
+import { compileSuppressions, excuseFor, labelExcuses } from "./suppressions";
+import type { AuditSuppression, CompiledSuppression, LabelExcuse } from "./suppressions";
+import { RULE_PACKS, atLeast } from "./types";
+import type { AuditContext, AuditReport, AuditResource, AuditRule, Finding, NotAudited, Outcome } from "./types";
+import type { RulePack, Severity, Verdict } from "./types";
 
 /** Options of an audit run. */
 export interface AuditOptions {
   /**
    * Packs to run.
    *
-   * @default - every pack: pss, checkov, cis-docker, network, secrets
+   * @default - every pack: pss, checkov, cis-docker, network, secrets, hardening
    */
   readonly packs?: readonly RulePack[];
   /**
@@ -57,10 +63,12 @@ function reduce(v: Verdict | readonly Verdict[] | undefined): Reduced | undefine
   const fails: string[] = [];
   const limits: string[] = [];
   const unknowns: string[] = [];
+  const warnings: string[] = [];
   const refs: string[] = [];
   for (const x of list) {
     if (x.outcome === "fail") fails.push(x.message);
     else if (x.outcome === "platform-limit") limits.push(x.message);
+    else if (x.outcome === "warning") warnings.push(x.message);
     else if (x.outcome === "unknown") {
       unknowns.push(x.message);
       refs.push(...x.references);
@@ -68,6 +76,7 @@ function reduce(v: Verdict | readonly Verdict[] | undefined): Reduced | undefine
   }
   if (fails.length > 0) return { outcome: "fail", message: dedupe(fails).join("; ") };
   if (unknowns.length > 0) return { outcome: "unknown", message: dedupe(unknowns).join("; "), references: dedupe(refs) };
+  if (warnings.length > 0) return { outcome: "warning", message: dedupe(warnings).join("; ") };
   if (limits.length > 0) return { outcome: "platform-limit", message: dedupe(limits).join("; ") };
   return { outcome: "pass", message: "" };
 }
@@ -83,10 +92,23 @@ export function selectRules(options: AuditOptions = {}): AuditRule[] {
   return [...ALL_RULES, ...(options.extraRules ?? [])].filter((r) => packs.has(r.pack) && atLeast(r.severity, min));
 }
 
-/** Audits synthesized stacks. Pure: reads the JSON, writes nothing. */
-export function auditStacks(stacks: readonly StackDocument[], options: AuditOptions = {}): AuditReport {
-  const started = performance.now();
-  const rules = selectRules(options);
+/** Every rule ID the audit knows with these options (packs and severity aside), its own included. */
+export function knownRuleIds(options: AuditOptions = {}): string[] {
+  return [...ALL_RULES, ...(options.extraRules ?? []), UNUSED_SUPPRESSION_RULE].map((r) => r.id);
+}
+
+/** Validates the suppressions of the options; throws a `HardeningError` naming the first bad one and its fix. */
+export function checkSuppressions(options: AuditOptions = {}): void {
+  compileSuppressions(options.suppressions, knownRuleIds(options));
+}
+
+/** The selected rules, indexed by the resource type they judge (`*`: every resource). */
+interface RuleIndex {
+  readonly byType: ReadonlyMap<string, readonly AuditRule[]>;
+  readonly anyType: readonly AuditRule[];
+}
+
+function indexRules(rules: readonly AuditRule[]): RuleIndex {
   const byType = new Map<string, AuditRule[]>();
   const anyType: AuditRule[] = [];
   for (const rule of rules) {
@@ -99,66 +121,144 @@ export function auditStacks(stacks: readonly StackDocument[], options: AuditOpti
       }
     }
   }
-  const suppressions = compileSuppressions(options.suppressions);
-  const counts: Record<Outcome, number> = { pass: 0, fail: 0, suppressed: 0, "platform-limit": 0, unknown: 0 };
-  const findings: Finding[] = [];
-  let resourceCount = 0;
+  return { byType, anyType };
+}
 
-  for (const stack of stacks) {
-    const resources = readResources(stack);
-    resourceCount += resources.length;
-    const ctx = buildContext(resources, sensitiveVariables(stack.doc));
-    for (const r of resources) {
-      const typed = byType.get(r.type);
-      const applicable = typed ? (anyType.length > 0 ? [...typed, ...anyType] : typed) : anyType;
-      if (applicable.length === 0) continue;
-      let excuses: Map<string, LabelExcuse> | undefined;
-      for (const rule of applicable) {
-        const red = reduce(rule.check(r, ctx));
-        if (!red) continue;
-        if (red.outcome === "pass") {
-          counts.pass++;
-          continue;
-        }
-        excuses ??= labelExcuses(r);
-        const f = judge(rule, r, red, excuses, suppressions);
-        counts[f.outcome]++;
-        findings.push(f);
-      }
+/** What one audit run accumulates. */
+interface Run {
+  readonly suppressions: readonly CompiledSuppression[];
+  readonly counts: Record<Outcome, number>;
+  readonly findings: Finding[];
+  readonly notAudited: NotAudited[];
+}
+
+/**
+ * Runs `rules` on one resource, collecting findings and counting passes (unless `countPasses` is
+ * false: a resource no rule of its own judged is never counted as passed). True when any rule
+ * gave a verdict.
+ */
+function auditResource(
+  run: Run,
+  r: AuditResource,
+  rules: readonly AuditRule[],
+  ctx: AuditContext,
+  countPasses = true,
+): boolean {
+  let excuses: Map<string, LabelExcuse> | undefined;
+  let judged = false;
+  for (const rule of rules) {
+    const red = reduce(rule.check(r, ctx));
+    if (!red) continue;
+    judged = true;
+    if (red.outcome === "pass") {
+      if (countPasses) run.counts.pass++;
+      continue;
+    }
+    excuses ??= labelExcuses(r);
+    const f = judge(rule, r, red, excuses, run.suppressions);
+    run.counts[f.outcome]++;
+    run.findings.push(f);
+  }
+  return judged;
+}
+
+function auditStack(run: Run, stack: StackDocument, index: RuleIndex): number {
+  const resources = readResources(stack);
+  const ctx = buildContext(resources, sensitiveVariables(stack.doc));
+  for (const r of resources) {
+    const judged = auditResource(run, r, index.byType.get(r.type) ?? [], ctx);
+    // Scans of every resource (secrets, provisioners) run everywhere, but do not make a resource audited.
+    auditResource(run, r, index.anyType, ctx, judged);
+    const reason = notAuditedReason(r, judged);
+    if (reason) {
+      const { address, type: resourceType, stack: name, constructPath, file } = r;
+      run.notAudited.push({ address, resourceType, stack: name, constructPath, file, reason });
     }
   }
+  // The stack's own settings (backend): only the rules written for them, never the `*` scans.
+  const settingsRules = index.byType.get(STACK_SETTINGS_TYPE);
+  if (settingsRules) auditResource(run, stackSettings(stack), settingsRules, ctx);
+  run.notAudited.push(...notAuditedBlocks(stack));
+  return resources.length;
+}
 
-  for (const s of suppressions) {
-    if (s.used > 0) continue;
-    const where = s.suppression.address ?? s.suppression.path ?? "";
-    counts.fail++;
-    findings.push({
-      ruleId: UNUSED_SUPPRESSION_RULE.id,
-      pack: "audit",
-      severity: UNUSED_SUPPRESSION_RULE.severity,
-      outcome: "fail",
-      address: `suppression[${s.index}]`,
-      resourceType: "suppression",
-      stack: stacks.map((x) => x.name).join(","),
-      constructPath: s.suppression.path,
-      message: `suppression of ${s.suppression.ruleId} at ${where} matched no finding (reason given: ${JSON.stringify(s.suppression.reason)})`,
-    });
+function unusedSuppressionFinding(s: CompiledSuppression, stacks: readonly StackDocument[]): Finding {
+  const where = s.suppression.address ?? s.suppression.path ?? "";
+  const reason = JSON.stringify(s.suppression.reason);
+  return {
+    ruleId: UNUSED_SUPPRESSION_RULE.id,
+    pack: "audit",
+    severity: UNUSED_SUPPRESSION_RULE.severity,
+    outcome: "fail",
+    address: `suppression[${s.index}]`,
+    resourceType: "suppression",
+    stack: stacks.map((x) => x.name).join(","),
+    constructPath: s.suppression.path,
+    message: `suppression of ${s.suppression.ruleId} at ${where} matched no finding (reason given: ${reason})`,
+  };
+}
+
+function byPlace(a: Finding, b: Finding): number {
+  for (const k of ["stack", "address", "ruleId"] as const) {
+    if (a[k] !== b[k]) return a[k] < b[k] ? -1 : 1;
   }
+  return 0;
+}
 
-  findings.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : a.address < b.address ? -1 : a.address > b.address ? 1 : a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
-  const usedRules = suppressions.some((s) => s.used === 0) ? [...rules, UNUSED_SUPPRESSION_RULE] : rules;
+/** Audits synthesized stacks. Pure: reads the JSON, writes nothing. */
+export function auditStacks(stacks: readonly StackDocument[], options: AuditOptions = {}): AuditReport {
+  const started = performance.now();
+  const rules = selectRules(options);
+  const index = indexRules(rules);
+  const counts: Record<Outcome, number> = {
+    pass: 0,
+    fail: 0,
+    suppressed: 0,
+    "platform-limit": 0,
+    unknown: 0,
+    warning: 0,
+  };
+  const suppressions = compileSuppressions(options.suppressions, knownRuleIds(options));
+  const run: Run = { suppressions, counts, findings: [], notAudited: [] };
+  let resourceCount = 0;
+  for (const stack of stacks) resourceCount += auditStack(run, stack, index);
+
+  const unused = run.suppressions.filter((s) => s.used === 0);
+  for (const s of unused) {
+    counts.fail++;
+    run.findings.push(unusedSuppressionFinding(s, stacks));
+  }
+  const findings = run.findings.sort(byPlace);
   return {
     stacks: stacks.map((s) => s.name),
     findings,
     counts,
-    rules: usedRules,
+    rules: unused.length > 0 ? [...rules, UNUSED_SUPPRESSION_RULE] : rules,
     resourceCount,
+    notAudited: run.notAudited,
     durationMs: performance.now() - started,
-    failures: findings.filter((f) => f.outcome === "fail"),
+    failures: findings.filter((f) => f.outcome === "fail" || f.treatedAsFailure === true),
   };
 }
 
-function judge(rule: AuditRule, r: AuditResource, red: Reduced, excuses: Map<string, LabelExcuse>, suppressions: ReturnType<typeof compileSuppressions>): Finding {
+/**
+ * An `unknown` of a critical or high rule fails the audit: the judge could not decide a control
+ * whose violation would be critical or high, and an audit that passes what it cannot see is no
+ * audit. Lower rules report `unknown` without failing.
+ */
+export function unknownBlocks(rule: AuditRule): boolean {
+  return rule.severity === "critical" || rule.severity === "high";
+}
+
+function judge(
+  rule: AuditRule,
+  r: AuditResource,
+  red: Reduced,
+  excuses: Map<string, LabelExcuse>,
+  suppressions: readonly CompiledSuppression[],
+): Finding {
+  const vars = r.variableDefaults?.map((v) => `var.${v}`).join(", ");
+  const fromDefaults = vars ? ` (read from the default of ${vars})` : "";
   const base = {
     ruleId: rule.id,
     pack: rule.pack,
@@ -168,7 +268,7 @@ function judge(rule: AuditRule, r: AuditResource, red: Reduced, excuses: Map<str
     stack: r.stack,
     constructPath: r.constructPath,
     file: r.file,
-    message: red.message,
+    message: red.message + fromDefaults,
     references: red.references,
   };
   for (const s of suppressions) {
@@ -178,9 +278,14 @@ function judge(rule: AuditRule, r: AuditResource, red: Reduced, excuses: Map<str
     }
   }
   const excuse = red.outcome === "platform-limit" ? undefined : excuseFor(excuses, rule.id);
-  if (excuse) {
+  if (excuse?.ignored) {
+    const label = `${excuse.kind === "weakening" ? "weakening" : "platform-limit"} ${excuse.control}`;
+    const why = `its reason ${JSON.stringify(excuse.reason)} has fewer than ${MIN_REASON_LENGTH} non-blank characters`;
+    base.message += `; the ${label} was ignored: ${why}`;
+  } else if (excuse) {
     if (excuse.kind === "platform-limit") return { ...base, outcome: "platform-limit", reason: excuse.reason, suppressedBy: `platform-limit:${excuse.control}` };
     return { ...base, outcome: "suppressed", reason: excuse.reason, suppressedBy: excuse.kind === "edge" ? "edge" : `weakening:${excuse.control}` };
   }
+  if (red.outcome === "unknown" && unknownBlocks(rule)) return { ...base, outcome: "unknown", treatedAsFailure: true };
   return { ...base, outcome: red.outcome as Exclude<Outcome, "pass" | "suppressed"> };
 }

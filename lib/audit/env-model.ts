@@ -12,12 +12,15 @@ export interface WorkloadEnv {
   readonly where: string;
 }
 
-/** Every environment variable of a workload resource, memoized. */
-export function envOf(r: AuditResource, ctx: AuditContext): readonly WorkloadEnv[] {
+/**
+ * Every environment variable of a workload resource, memoized; `undefined` when the resource runs
+ * nothing (a `kubernetes_manifest` of another kind), so the env rules do not apply to it.
+ */
+export function envOf(r: AuditResource, ctx: AuditContext): readonly WorkloadEnv[] | undefined {
   return ctx.memo("env", r, () => {
     if (r.type === "docker_container" || r.type === "docker_service") return dockerEnv(r).map((e) => ({ ...e, where: "env" }));
     const pod = podTemplate(r, ctx);
-    if (!pod) return [];
+    if (!pod) return undefined;
     const out: WorkloadEnv[] = [];
     for (const c of containersOf(pod)) {
       for (const e of children(c.container, "env")) {

@@ -89,26 +89,96 @@ export function collectLabels(type: string, body: JsonObject): Record<string, st
   return out;
 }
 
-/** Reads every resource of one stack document. */
+/**
+ * The defaults of the document's variables that are not `sensitive` and have a non-null `default`.
+ * A sensitive variable keeps its reference: the secret rules look for those references, and its
+ * default (a secret in the configuration) is not a value to judge a control with.
+ */
+export function variableDefaults(doc: JsonObject): Map<string, Json> {
+  const out = new Map<string, Json>();
+  const vars = doc.variable;
+  if (!isObject(vars)) return out;
+  for (const [name, v] of Object.entries(vars)) {
+    const b = blocks(v)[0];
+    if (!b || b.sensitive === true || b.sensitive === "true") continue;
+    if (b.default !== undefined && b.default !== null) out.set(name, b.default);
+  }
+  return out;
+}
+
+const PLAIN_VAR_REF = /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)\}$/;
+
+/**
+ * Replaces every value that is exactly a plain variable reference (`"${var.name}"`) by that
+ * variable's default, copying only what changes. Anything else (`${var.a ? 1 : 0}`, `${local.x}`,
+ * a variable without a default) stays a reference. `used` collects the variables substituted.
+ */
+export function resolveVariableDefaults(v: Json, defaults: ReadonlyMap<string, Json>, used: Set<string>): Json {
+  if (typeof v === "string") {
+    const m = PLAIN_VAR_REF.exec(v);
+    if (!m || !defaults.has(m[1])) return v;
+    used.add(m[1]);
+    return defaults.get(m[1])!;
+  }
+  if (Array.isArray(v)) {
+    let out: Json[] | undefined;
+    v.forEach((x, i) => {
+      const r = resolveVariableDefaults(x, defaults, used);
+      if (r !== x) (out ??= [...v])[i] = r;
+    });
+    return out ?? v;
+  }
+  if (!isObject(v)) return v;
+  let out: JsonObject | undefined;
+  for (const [k, x] of Object.entries(v)) {
+    if (k === "//") continue;
+    const r = resolveVariableDefaults(x, defaults, used);
+    if (r !== x) (out ??= { ...v })[k] = r;
+  }
+  return out ?? v;
+}
+
+/** Reads every resource of one stack document (plain variable references resolved to their defaults). */
 export function readResources(stack: StackDocument): AuditResource[] {
   const out: AuditResource[] = [];
   const res = stack.doc.resource;
   if (!isObject(res)) return out;
+  const defaults = variableDefaults(stack.doc);
   for (const [type, byName] of Object.entries(res)) {
     if (!isObject(byName)) throw new AuditInputError(`${stack.file ?? stack.name}: resource.${type} must be an object of named resources`);
     for (const [name, raw] of Object.entries(byName)) {
       // A resource written as a list of one object is valid Terraform JSON too.
-      const body = blocks(raw)[0];
-      if (!body) throw new AuditInputError(`${stack.file ?? stack.name}: resource ${type}.${name} must be an object`);
+      const written = blocks(raw)[0];
+      if (!written) {
+        throw new AuditInputError(`${stack.file ?? stack.name}: resource ${type}.${name} must be an object`);
+      }
+      const used = new Set<string>();
+      const body = defaults.size > 0 ? (resolveVariableDefaults(written, defaults, used) as JsonObject) : written;
       const labels = collectLabels(type, body);
       const meta = body["//"];
       let constructPath: string | undefined;
       if (isObject(meta) && isObject(meta.metadata) && typeof meta.metadata.path === "string") constructPath = meta.metadata.path;
       constructPath ??= labels[Labels.CONSTRUCT_PATH];
-      out.push({ type, name, address: `${type}.${name}`, body, constructPath, stack: stack.name, labels, file: stack.file });
+      const resolved = used.size > 0 ? { variableDefaults: [...used].sort() } : {};
+      const address = `${type}.${name}`;
+      out.push({ type, name, address, body, constructPath, stack: stack.name, labels, file: stack.file, ...resolved });
     }
   }
   return out;
+}
+
+/** The pseudo resource type of a stack's own settings: its `terraform` block (backend, cloud). */
+export const STACK_SETTINGS_TYPE = "terraform";
+
+/**
+ * The stack's `terraform` block as a pseudo resource (`terraform.backend`), so a rule about the
+ * stack (where its state is kept) is judged, reported and suppressed like any resource. Its
+ * construct path is the stack's name.
+ */
+export function stackSettings(stack: StackDocument): AuditResource {
+  const body = blocks(stack.doc.terraform)[0] ?? {};
+  const where = { constructPath: stack.name, stack: stack.name, file: stack.file };
+  return { type: STACK_SETTINGS_TYPE, name: "backend", address: "terraform.backend", body, labels: {}, ...where };
 }
 
 /** Names of the document's variables declared `sensitive`. */

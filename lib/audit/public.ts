@@ -15,4 +15,4 @@ export type { StackDocument } from "./model";
 export { ALL_RULES, RULES_BY_PACK } from "./registry";
 export { WEAKENING_RULES, PLATFORM_LIMIT_RULES } from "./weakening-map";
 export { runAuditCli, AUDIT_USAGE } from "./cli";
-export type { AuditReport, AuditRule, Finding, Outcome, RulePack, Severity, Verdict } from "./types";
+export type { AuditReport, AuditRule, Finding, NotAudited, Outcome, RulePack, Severity, Verdict } from "./types";

@@ -19,6 +19,7 @@ import { PssRestrictedRunAsNonRoot } from "./rules/pss/restricted-run-as-non-roo
 import { PssRestrictedRunAsUser } from "./rules/pss/restricted-run-as-user";
 import { PssRestrictedSeccomp } from "./rules/pss/restricted-seccomp";
 import { PssRestrictedVolumeTypes } from "./rules/pss/restricted-volume-types";
+import { PsaEnforceK8s } from "./rules/pss/psa-enforce-k8s";
 import { CkvK8s8LivenessProbe } from "./rules/checkov/ckv-k8s-8-liveness-probe";
 import { CkvK8s9ReadinessProbe } from "./rules/checkov/ckv-k8s-9-readiness-probe";
 import { CkvK8s10CpuRequests } from "./rules/checkov/ckv-k8s-10-cpu-requests";
@@ -49,6 +50,7 @@ import { CkvK8s42DefaultServiceAccountBinding } from "./rules/checkov/ckv-k8s-42
 import { CkvK8s43ImageDigest } from "./rules/checkov/ckv-k8s-43-image-digest";
 import { CkvK8s44TillerService } from "./rules/checkov/ckv-k8s-44-tiller-service";
 import { CkvK8s49WildcardRoles } from "./rules/checkov/ckv-k8s-49-wildcard-roles";
+import { CkvK8s50AutomountServiceAccountToken } from "./rules/checkov/ckv-k8s-50-automount-service-account-token";
 import { CkvK8s159GitSync } from "./rules/checkov/ckv-k8s-159-git-sync";
 import { CisDocker41User } from "./rules/cis-docker/cis-docker-4.1-user";
 import { CisDocker52AppArmor } from "./rules/cis-docker/cis-docker-5.2-apparmor";
@@ -82,22 +84,145 @@ import { KubeScorePodNetworkPolicy } from "./rules/network/kube-score-pod-networ
 import { KubeauditAllowAllEgress } from "./rules/network/kubeaudit-allow-all-egress";
 import { KubeauditAllowAllIngress } from "./rules/network/kubeaudit-allow-all-ingress";
 import { KubeauditMissingDefaultDeny } from "./rules/network/kubeaudit-missing-default-deny";
+import { NetDockerEgressAnywhere } from "./rules/network/net-docker-egress-anywhere";
+import { NetDockerIcc } from "./rules/network/net-docker-icc";
+import { NetDockerInternal } from "./rules/network/net-docker-internal";
+import { NetEgressMetadata } from "./rules/network/net-egress-metadata";
 import { NetK8sEgressAnywhere } from "./rules/network/net-k8s-egress-anywhere";
 import { NetDockerHostRules } from "./rules/network/net-docker-host-rules";
 import { SecretEnvLiteral } from "./rules/secrets/secret-env-literal";
 import { SecretLiteralData } from "./rules/secrets/secret-literal-data";
 import { SecretPrivateKey } from "./rules/secrets/secret-private-key";
 import { SecretSensitiveInEnv } from "./rules/secrets/secret-sensitive-in-env";
+import { SecretStateUnencrypted } from "./rules/secrets/secret-state-unencrypted";
 import { SecretUrlPassword } from "./rules/secrets/secret-url-password";
 import { SecretVendorToken } from "./rules/secrets/secret-vendor-token";
+import { GroupAddDocker } from "./rules/hardening/group-add-docker";
+import { ImageDigestDocker } from "./rules/hardening/image-digest-docker";
+import { KyvernoRequireNonRootGroups } from "./rules/hardening/kyverno-require-non-root-groups";
+import { ProcMountDocker } from "./rules/hardening/proc-mount-docker";
+import { SaAutomountK8s } from "./rules/hardening/sa-automount-k8s";
+import { TfProvisionerExec } from "./rules/hardening/tf-provisioner-exec";
+import { TmpfsOptionsDocker } from "./rules/hardening/tmpfs-options-docker";
 
 /** Every rule, by pack, in report order. */
 export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly AuditRule[]>> = {
-  "pss": [PssBaselineAppArmor, PssBaselineCapabilities, PssBaselineHostNamespaces, PssBaselineHostPathVolumes, PssBaselineHostPorts, PssBaselineHostProbes, PssBaselineHostProcess, PssBaselinePrivileged, PssBaselineProcMount, PssBaselineSeccomp, PssBaselineSeLinux, PssBaselineSysctls, PssRestrictedCapabilities, PssRestrictedPrivilegeEscalation, PssRestrictedProcMount, PssRestrictedRunAsNonRoot, PssRestrictedRunAsUser, PssRestrictedSeccomp, PssRestrictedVolumeTypes],
-  "checkov": [CkvK8s8LivenessProbe, CkvK8s9ReadinessProbe, CkvK8s10CpuRequests, CkvK8s11CpuLimits, CkvK8s12MemoryLimits, CkvK8s13MemoryRequests, CkvK8s14ImageTagFixed, CkvK8s15ImagePullPolicyAlways, CkvK8s16PrivilegedContainer, CkvK8s17ShareHostPid, CkvK8s18ShareHostIpc, CkvK8s19ShareHostNetwork, CkvK8s20AllowPrivilegeEscalation, CkvK8s21DefaultNamespace, CkvK8s22ReadonlyRootFilesystem, CkvK8s25AddedCapability, CkvK8s26HostPort, CkvK8s27DockerSocketVolume, CkvK8s28NetRaw, CkvK8s29PodSecurityContext, CkvK8s30ContainerSecurityContext, CkvK8s34Tiller, CkvK8s35SecretsAsEnv, CkvK8s37MinimiseCapabilities, CkvK8s39SysAdmin, CkvK8s41DefaultServiceAccount, CkvK8s42DefaultServiceAccountBinding, CkvK8s43ImageDigest, CkvK8s44TillerService, CkvK8s49WildcardRoles, CkvK8s159GitSync],
-  "cis-docker": [CisDocker41User, CisDocker52AppArmor, CisDocker53SecurityOptions, CisDocker54Capabilities, CisDocker55Privileged, CisDocker56SensitiveHostDirectories, CisDocker58PrivilegedPorts, CisDocker510HostNetwork, CisDocker511Memory, CisDocker512Cpu, CisDocker513ReadOnlyRoot, CisDocker514HostInterface, CisDocker515RestartPolicy, CisDocker516HostPid, CisDocker517HostIpc, CisDocker518Devices, CisDocker519Ulimits, CisDocker520MountPropagation, CisDocker522Seccomp, CisDocker525CgroupParent, CisDocker526NoNewPrivileges, CisDocker527Healthcheck, CisDocker529PidsLimit, CisDocker530DefaultBridge, CisDocker531HostUserns, CisDocker532DockerSocket, CisDocker73OverlayEncrypted],
-  "network": [KubeScoreNetworkPolicyTargetsPod, KubeScorePodNetworkPolicy, KubeauditAllowAllEgress, KubeauditAllowAllIngress, KubeauditMissingDefaultDeny, NetK8sEgressAnywhere, NetDockerHostRules],
-  "secrets": [SecretEnvLiteral, SecretLiteralData, SecretPrivateKey, SecretSensitiveInEnv, SecretUrlPassword, SecretVendorToken],
+  "pss": [
+    PssBaselineAppArmor,
+    PssBaselineCapabilities,
+    PssBaselineHostNamespaces,
+    PssBaselineHostPathVolumes,
+    PssBaselineHostPorts,
+    PssBaselineHostProbes,
+    PssBaselineHostProcess,
+    PssBaselinePrivileged,
+    PssBaselineProcMount,
+    PssBaselineSeccomp,
+    PssBaselineSeLinux,
+    PssBaselineSysctls,
+    PssRestrictedCapabilities,
+    PssRestrictedPrivilegeEscalation,
+    PssRestrictedProcMount,
+    PssRestrictedRunAsNonRoot,
+    PssRestrictedRunAsUser,
+    PssRestrictedSeccomp,
+    PssRestrictedVolumeTypes,
+    PsaEnforceK8s,
+  ],
+  "checkov": [
+    CkvK8s8LivenessProbe,
+    CkvK8s9ReadinessProbe,
+    CkvK8s10CpuRequests,
+    CkvK8s11CpuLimits,
+    CkvK8s12MemoryLimits,
+    CkvK8s13MemoryRequests,
+    CkvK8s14ImageTagFixed,
+    CkvK8s15ImagePullPolicyAlways,
+    CkvK8s16PrivilegedContainer,
+    CkvK8s17ShareHostPid,
+    CkvK8s18ShareHostIpc,
+    CkvK8s19ShareHostNetwork,
+    CkvK8s20AllowPrivilegeEscalation,
+    CkvK8s21DefaultNamespace,
+    CkvK8s22ReadonlyRootFilesystem,
+    CkvK8s25AddedCapability,
+    CkvK8s26HostPort,
+    CkvK8s27DockerSocketVolume,
+    CkvK8s28NetRaw,
+    CkvK8s29PodSecurityContext,
+    CkvK8s30ContainerSecurityContext,
+    CkvK8s34Tiller,
+    CkvK8s35SecretsAsEnv,
+    CkvK8s37MinimiseCapabilities,
+    CkvK8s39SysAdmin,
+    CkvK8s41DefaultServiceAccount,
+    CkvK8s42DefaultServiceAccountBinding,
+    CkvK8s43ImageDigest,
+    CkvK8s44TillerService,
+    CkvK8s49WildcardRoles,
+    CkvK8s50AutomountServiceAccountToken,
+    CkvK8s159GitSync,
+  ],
+  "cis-docker": [
+    CisDocker41User,
+    CisDocker52AppArmor,
+    CisDocker53SecurityOptions,
+    CisDocker54Capabilities,
+    CisDocker55Privileged,
+    CisDocker56SensitiveHostDirectories,
+    CisDocker58PrivilegedPorts,
+    CisDocker510HostNetwork,
+    CisDocker511Memory,
+    CisDocker512Cpu,
+    CisDocker513ReadOnlyRoot,
+    CisDocker514HostInterface,
+    CisDocker515RestartPolicy,
+    CisDocker516HostPid,
+    CisDocker517HostIpc,
+    CisDocker518Devices,
+    CisDocker519Ulimits,
+    CisDocker520MountPropagation,
+    CisDocker522Seccomp,
+    CisDocker525CgroupParent,
+    CisDocker526NoNewPrivileges,
+    CisDocker527Healthcheck,
+    CisDocker529PidsLimit,
+    CisDocker530DefaultBridge,
+    CisDocker531HostUserns,
+    CisDocker532DockerSocket,
+    CisDocker73OverlayEncrypted,
+  ],
+  "network": [
+    KubeScoreNetworkPolicyTargetsPod,
+    KubeScorePodNetworkPolicy,
+    KubeauditAllowAllEgress,
+    KubeauditAllowAllIngress,
+    KubeauditMissingDefaultDeny,
+    NetDockerEgressAnywhere,
+    NetDockerIcc,
+    NetDockerInternal,
+    NetEgressMetadata,
+    NetK8sEgressAnywhere,
+    NetDockerHostRules,
+  ],
+  "secrets": [
+    SecretEnvLiteral,
+    SecretLiteralData,
+    SecretPrivateKey,
+    SecretSensitiveInEnv,
+    SecretStateUnencrypted,
+    SecretUrlPassword,
+    SecretVendorToken,
+  ],
+  "hardening": [
+    GroupAddDocker,
+    ImageDigestDocker,
+    KyvernoRequireNonRootGroups,
+    ProcMountDocker,
+    SaAutomountK8s,
+    TfProvisionerExec,
+    TmpfsOptionsDocker,
+  ],
 };
 
 /** Every rule of every pack. */

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, ISynthesisSession, IStackSynthesizer, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
-import { AuditOptions, auditStacks } from "./engine";
+import { AuditOptions, auditStacks, checkSuppressions } from "./engine";
 import { loadStacks, parseStack } from "./load";
 import { StackDocument, assertTerraformJson, stackNameOf } from "./model";
 import { findingLine, renderText } from "./reporters/text";
@@ -123,6 +123,8 @@ export class SecurityAudit {
   private readonly wrapped = new WeakSet<TerraformStack>();
 
   private constructor(private readonly scope: IConstruct, options: SecurityAuditOptions) {
+    // Refuse bad suppressions now, where they are written, not at the end of a synth.
+    checkSuppressions(options);
     this.options = options;
     if (TerraformStack.isStack(scope)) {
       this.wrapStack(scope);
@@ -186,7 +188,9 @@ export class SecurityAudit {
       for (const b of batch) fs.writeFileSync(path.join(b.workingDirectory, EXTENSIONS[format]), text);
     }
     this.lastDurationMs = (this.lastDurationMs ?? 0) + (performance.now() - started);
-    if (report.findings.length > 0) (this.options.log ?? ((t: string) => process.stderr.write(t)))(renderText(report));
+    if (report.findings.length > 0 || report.notAudited.length > 0) {
+      (this.options.log ?? ((t: string) => process.stderr.write(t)))(renderText(report));
+    }
     if (report.failures.length > 0 && this.options.failOnFindings !== false) throw new SecurityAuditError(report);
   }
 }

@@ -8,7 +8,8 @@ import { EDGE_RULES, PLATFORM_LIMIT_RULES, WEAKENING_RULES } from "./weakening-m
  * An accepted finding: which rule, where, and why.
  *
  * At least one of `path` and `address` is required, so a suppression never silences a rule
- * everywhere by accident.
+ * everywhere by accident; a `ruleId` that matches every rule, and a `path` or `address` made only of
+ * wildcards (`*`, `**`, `*.*`), are refused for the same reason.
  */
 export interface AuditSuppression {
   /** Rule ID, or a glob over rule IDs (`CKV_K8S_1*`). */
@@ -17,8 +18,18 @@ export interface AuditSuppression {
   readonly path?: string;
   /** Terraform address `type.name`, globs allowed (`docker_container.*`). */
   readonly address?: string;
-  /** Why the finding is acceptable here, in words a reviewer can check (at least 10 characters). */
+  /** Why the finding is acceptable here, in words a reviewer can check (at least 10 non-blank characters). */
   readonly reason: string;
+}
+
+/** Number of characters of a reason that are not white space. */
+export function nonBlankLength(text: string | undefined): number {
+  return (text ?? "").replace(/\s+/g, "").length;
+}
+
+/** True when a glob has no literal character, only wildcards and the given separators. */
+function onlyWildcards(glob: string, separators: string): boolean {
+  return [...glob].every((c) => c === "*" || c === "?" || separators.includes(c));
 }
 
 /** Converts a glob to an anchored regular expression. */
@@ -46,21 +57,66 @@ export interface CompiledSuppression {
   used: number;
 }
 
-/** Validates suppressions (reason ≥ 10 characters, a path or an address) and compiles their globs. */
-export function compileSuppressions(list: readonly AuditSuppression[] = []): CompiledSuppression[] {
+/** Why a suppression is refused, and how to fix it; `undefined` when it is acceptable. */
+function refusal(s: AuditSuppression, ruleIds: readonly string[]): { problem: string; fix: string } | undefined {
+  if (!s.ruleId || typeof s.ruleId !== "string") {
+    return { problem: "ruleId is missing", fix: "name the rule ID the suppression accepts, e.g. CIS-DOCKER-5.12" };
+  }
+  const rule = globToRegExp(s.ruleId);
+  if (onlyWildcards(s.ruleId, "") || (ruleIds.length > 0 && ruleIds.every((id) => rule.test(id)))) {
+    return {
+      problem: `ruleId ${JSON.stringify(s.ruleId)} matches every rule`,
+      fix: "name the rule whose finding is accepted (e.g. CIS-DOCKER-5.12), or one family of rules (CKV_K8S_1*)",
+    };
+  }
+  const reason = s.reason ?? "";
+  if (nonBlankLength(reason) < MIN_REASON_LENGTH) {
+    return {
+      problem: `needs a reason of at least ${MIN_REASON_LENGTH} non-blank characters, got ${JSON.stringify(reason)}`,
+      fix: "say why the finding is acceptable here, so reviewers can check it",
+    };
+  }
+  if (!s.path && !s.address) {
+    const fix = "scope it with a construct path glob (path) or a Terraform address (address)";
+    return { problem: "has neither path nor address", fix };
+  }
+  if (s.path && onlyWildcards(s.path, "/")) {
+    return {
+      problem: `path ${JSON.stringify(s.path)} matches every resource`,
+      fix: "scope it to the construct whose finding is accepted, e.g. prod/batch/** or prod/api/Resource",
+    };
+  }
+  if (s.address && onlyWildcards(s.address, ".")) {
+    return {
+      problem: `address ${JSON.stringify(s.address)} matches every resource`,
+      fix: "name the resource (docker_container.api) or at least its type (docker_container.*)",
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Validates suppressions and compiles their globs. Refused, with a {@link HardeningError} naming the
+ * suppression and the fix: a missing `ruleId`, one that matches every rule of `ruleIds` (or only
+ * wildcards), a reason under 10 non-blank characters, no `path` and no `address`, and a `path` or
+ * `address` made only of wildcards.
+ *
+ * @param ruleIds every rule the audit knows, to refuse a `ruleId` glob that matches them all
+ */
+export function compileSuppressions(
+  list: readonly AuditSuppression[] = [],
+  ruleIds: readonly string[] = [],
+): CompiledSuppression[] {
   return list.map((s, index) => {
-    const where = `SecurityAudit suppression #${index} (${s.ruleId})`;
-    if (!s.ruleId || typeof s.ruleId !== "string") throw new HardeningError(where, "ruleId is missing", "name the rule ID the suppression accepts, e.g. CIS-DOCKER-5.12");
-    const reason = (s.reason ?? "").trim();
-    if (reason.length < MIN_REASON_LENGTH) {
-      throw new HardeningError(where, `needs a reason of at least ${MIN_REASON_LENGTH} characters, got ${JSON.stringify(reason)}`, "say why the finding is acceptable here, so reviewers can check it");
+    const refused = refusal(s, ruleIds);
+    if (refused) {
+      throw new HardeningError(`SecurityAudit suppression #${index} (${s.ruleId})`, refused.problem, refused.fix);
     }
-    if (!s.path && !s.address) throw new HardeningError(where, "has neither path nor address", "scope it with a construct path glob (path) or a Terraform address (address)");
     const rule = globToRegExp(s.ruleId);
     const path = s.path ? globToRegExp(s.path) : undefined;
     const address = s.address ? globToRegExp(s.address) : undefined;
     return {
-      suppression: { ...s, reason },
+      suppression: { ...s, reason: s.reason.trim() },
       index,
       used: 0,
       matches(ruleId: string, r: AuditResource): boolean {
@@ -79,6 +135,18 @@ export interface LabelExcuse {
   /** The control named in the label. */
   readonly control: string;
   readonly reason: string;
+  /**
+   * The label's reason is shorter than 10 non-blank characters: it excuses nothing, and the
+   * finding says it was ignored.
+   */
+  readonly ignored?: boolean;
+}
+
+/** Sets an excuse unless a usable one is already there (a usable excuse beats an ignored one). */
+function offer(out: Map<string, LabelExcuse>, id: string, e: LabelExcuse, replaceUsable: boolean): void {
+  const prev = out.get(ruleKey(id));
+  if (prev && !prev.ignored && (e.ignored || !replaceUsable)) return;
+  out.set(ruleKey(id), e);
 }
 
 function ruleKey(control: string): string {
@@ -89,14 +157,15 @@ function ruleKey(control: string): string {
 export function labelExcuses(r: AuditResource): Map<string, LabelExcuse> {
   const out = new Map<string, LabelExcuse>();
   for (const [key, value] of Object.entries(r.labels)) {
+    const ignored = nonBlankLength(value) < MIN_REASON_LENGTH ? { ignored: true } : {};
     if (key.startsWith(Labels.WEAKENING_PREFIX)) {
       const control = key.slice(Labels.WEAKENING_PREFIX.length);
       const rules = WEAKENING_RULES[control as WeakeningControl] ?? [control];
-      for (const id of rules) out.set(ruleKey(id), { kind: "weakening", control, reason: value });
+      for (const id of rules) offer(out, id, { kind: "weakening", control, reason: value, ...ignored }, true);
     } else if (key.startsWith(Labels.PLATFORM_LIMIT_PREFIX)) {
       const control = key.slice(Labels.PLATFORM_LIMIT_PREFIX.length);
       const rules = PLATFORM_LIMIT_RULES[control] ?? [control];
-      for (const id of rules) if (!out.has(ruleKey(id))) out.set(ruleKey(id), { kind: "platform-limit", control, reason: value });
+      for (const id of rules) offer(out, id, { kind: "platform-limit", control, reason: value, ...ignored }, false);
     }
   }
   if (r.labels[Labels.ROLE] === "edge") {

@@ -18,15 +18,20 @@ export function atLeast(s: Severity, min: Severity): boolean {
  * - `fail`: it does not, and nothing excuses it.
  * - `suppressed`: it does not, but a suppression or a recorded weakening says why that is accepted.
  * - `platform-limit`: the provider cannot express the control; reported, never a silent pass, never a failure.
- * - `unknown`: the value is an unresolved Terraform reference; the finding names it.
+ * - `warning`: an advisory rule's control does not hold; reported in every format, never a failure.
+ * - `unknown`: the value is an unresolved Terraform reference; the finding names it. For a critical or
+ *   high rule an unsuppressed `unknown` is treated as a failure (`Finding.treatedAsFailure`).
  */
-export type Outcome = "pass" | "fail" | "suppressed" | "platform-limit" | "unknown";
+export type Outcome = "pass" | "fail" | "suppressed" | "platform-limit" | "unknown" | "warning";
 
 /** The rule packs. */
-export type RulePack = "pss" | "checkov" | "cis-docker" | "network" | "secrets" | "audit";
+export type RulePack = "pss" | "checkov" | "cis-docker" | "network" | "secrets" | "hardening" | "audit";
 
-/** Every selectable pack (the `audit` pack holds the audit's own findings, e.g. unused suppressions, and always runs). */
-export const RULE_PACKS: readonly RulePack[] = ["pss", "checkov", "cis-docker", "network", "secrets"];
+/**
+ * Every selectable pack (the `audit` pack holds the audit's own findings, e.g. unused suppressions,
+ * and always runs). `hardening` holds this project's own controls where no benchmark has an item.
+ */
+export const RULE_PACKS: readonly RulePack[] = ["pss", "checkov", "cis-docker", "network", "secrets", "hardening"];
 
 /** Where a rule comes from. */
 export interface RuleSource {
@@ -43,7 +48,8 @@ export type Verdict =
   | { readonly outcome: "pass" }
   | { readonly outcome: "fail"; readonly message: string }
   | { readonly outcome: "unknown"; readonly message: string; readonly references: readonly string[] }
-  | { readonly outcome: "platform-limit"; readonly message: string };
+  | { readonly outcome: "platform-limit"; readonly message: string }
+  | { readonly outcome: "warning"; readonly message: string };
 
 /** A verdict that holds. */
 export const PASS: Verdict = { outcome: "pass" };
@@ -56,6 +62,11 @@ export function fail(message: string): Verdict {
 /** A control whose value is an unresolved Terraform reference. */
 export function unknown(message: string, references: readonly string[]): Verdict {
   return { outcome: "unknown", message: `${message} (unresolved: ${references.join(", ")})`, references };
+}
+
+/** An advisory finding: reported in every format, never a failure of the audit. */
+export function warning(message: string): Verdict {
+  return { outcome: "warning", message };
 }
 
 /** A control the provider cannot express on this resource type. */
@@ -99,8 +110,13 @@ export interface AuditResource {
   readonly name: string;
   /** `type.name`. */
   readonly address: string;
-  /** The resource body as written in `cdk.tf.json`. */
+  /**
+   * The resource body as written in `cdk.tf.json`, except that a value that is exactly a plain
+   * reference to a non-sensitive variable with a default (`"${var.name}"`) reads as that default.
+   */
   readonly body: JsonObject;
+  /** Variables whose defaults were read in place of their references, if any. */
+  readonly variableDefaults?: readonly string[];
   /** Construct path from the `//` metadata, or from the `cdktf-hardened.io/construct-path` label. */
   readonly constructPath?: string;
   /** Stack the resource belongs to. */
@@ -144,6 +160,23 @@ export interface Finding {
   readonly suppressedBy?: string;
   /** For `unknown`: the unresolved references. */
   readonly references?: readonly string[];
+  /**
+   * For `unknown` of a critical or high rule that nothing suppressed: the audit could not decide a
+   * control that matters this much, so it fails as if the control did not hold.
+   */
+  readonly treatedAsFailure?: boolean;
+}
+
+/** A resource (or module, or external program) that no rule judged and that could weaken a host. */
+export interface NotAudited {
+  /** `type.name`, `module.name` or `data.external.name`. */
+  readonly address: string;
+  readonly resourceType: string;
+  readonly stack: string;
+  readonly constructPath?: string;
+  readonly file?: string;
+  /** Why it is listed. */
+  readonly reason: string;
 }
 
 /** The result of auditing one or more stacks. */
@@ -158,8 +191,18 @@ export interface AuditReport {
   readonly rules: readonly AuditRule[];
   /** Number of resources read. */
   readonly resourceCount: number;
+  /**
+   * What no rule judged and could weaken a host: docker and kubernetes resources no rule gave a
+   * verdict on (reviewed inert types aside), resources with provisioners other than
+   * local-exec/remote-exec, modules, `data.external` programs. Never counted as passed, never a
+   * failure: every report lists them.
+   */
+  readonly notAudited: readonly NotAudited[];
   /** Wall time of the audit, in milliseconds. */
   readonly durationMs: number;
-  /** Findings that fail the audit: unsuppressed `fail` at or above the minimum severity. */
+  /**
+   * Findings that fail the audit: unsuppressed `fail` at or above the minimum severity, and
+   * unsuppressed `unknown` of critical and high rules (`treatedAsFailure`).
+   */
   readonly failures: readonly Finding[];
 }

@@ -6,7 +6,7 @@ import { WeakeningControl } from "../core/weakening";
  * core without deciding what it covers is a compile error.
  */
 export const WEAKENING_RULES: Readonly<Record<WeakeningControl, readonly string[]>> = {
-  "mutable-image-tag": ["CKV_K8S_43", "CKV_K8S_14"],
+  "mutable-image-tag": ["CKV_K8S_43", "CKV_K8S_14", "IMAGE-DIGEST-DOCKER"],
   "writable-root-filesystem": ["CIS-DOCKER-5.13", "CKV_K8S_22"],
   "seeder-writable-root": ["CIS-DOCKER-5.13", "CKV_K8S_22"],
   "added-capabilities": ["CIS-DOCKER-5.4", "CKV_K8S_25", "PSS-baseline-capabilities", "PSS-restricted-capabilities"],
@@ -15,7 +15,7 @@ export const WEAKENING_RULES: Readonly<Record<WeakeningControl, readonly string[
   "public-port": ["CIS-DOCKER-5.14", "CIS-DOCKER-5.8"],
   "stream-port-exposed": ["CIS-DOCKER-5.14"],
   "secret-in-env": ["CKV_K8S_35", "SECRET-SENSITIVE-IN-ENV"],
-  "egress-anywhere": ["NET-K8S-EGRESS-ANYWHERE"],
+  "egress-anywhere": ["NET-K8S-EGRESS-ANYWHERE", "NET-DOCKER-EGRESS-ANYWHERE"],
   // These record facts no rule of the packs judges (a uid below 10000 that is still non-root; an
   // iii worker allowed to run shell functions; a TLS edge without request rate limits): they
   // travel with the resource for reviewers, and no rule needs them to pass.

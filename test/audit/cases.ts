@@ -3,7 +3,7 @@
  * rule is the hardened stack itself (plus `passes` variants where a rule has an edge worth pinning).
  */
 import { JsonObject } from "../../lib/audit";
-import { Doc, fakePrivateKey, fakeToken } from "./fixtures";
+import { Doc, fakePrivateKey, fakeToken, networkLabels } from "./fixtures";
 
 export interface RuleCase {
   readonly rule: string;
@@ -13,8 +13,8 @@ export interface RuleCase {
   readonly violate: (d: Doc) => void;
   /** Extra variants that must pass. */
   readonly passes?: ReadonlyArray<(d: Doc) => void>;
-  /** Expected outcome of the violation (default fail). */
-  readonly outcome?: "fail" | "platform-limit";
+  /** Expected outcome of the violation (default fail; `warning` for advisory rules). */
+  readonly outcome?: "fail" | "platform-limit" | "warning";
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -27,6 +27,11 @@ const CTR = (d: Doc): any => POD(d).container[0];
 const SC = (d: Doc): any => CTR(d).security_context;
 const PSC = (d: Doc): any => POD(d).security_context;
 const POL = (d: Doc, n: string): any => d.resource.kubernetes_network_policy_v1[n];
+const TFB = (d: Doc): any => d.terraform;
+const N = (d: Doc, name: string): any => d.resource.docker_network[name];
+const NS = (d: Doc): any => d.resource.kubernetes_namespace_v1.app;
+const NET = "docker_network.app";
+const TF = "terraform.backend";
 const add = (d: Doc, type: string, name: string, body: JsonObject): void => {
   d.resource[type] ??= {};
   d.resource[type][name] = body;
@@ -77,6 +82,31 @@ export const CASES: readonly RuleCase[] = [
       }),
   },
 
+  {
+    rule: "PSA-ENFORCE-K8S",
+    target: "kubernetes_namespace_v1.app",
+    violate: (d) => (NS(d).metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged"),
+    passes: [(d) => (NS(d).metadata.labels["pod-security.kubernetes.io/warn"] = "restricted")],
+  },
+  {
+    rule: "PSA-ENFORCE-K8S",
+    target: "kubernetes_namespace_v1.app",
+    violate: (d) => (NS(d).metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline"),
+  },
+  { rule: "PSA-ENFORCE-K8S", target: "kubernetes_namespace_v1.app", violate: (d) => delete NS(d).metadata.labels },
+  {
+    rule: "PSA-ENFORCE-K8S",
+    target: "kubernetes_manifest.ns",
+    violate: (d) =>
+      add(d, "kubernetes_manifest", "ns", {
+        manifest: {
+          apiVersion: "v1",
+          kind: "Namespace",
+          metadata: { name: "ns", labels: { "pod-security.kubernetes.io/audit": "restricted" } },
+        },
+      }),
+  },
+
   // --- Checkov ----------------------------------------------------------------------------------
   { rule: "CKV_K8S_8", target: K, violate: (d) => delete CTR(d).liveness_probe },
   { rule: "CKV_K8S_9", target: K, violate: (d) => delete CTR(d).readiness_probe },
@@ -118,18 +148,138 @@ export const CASES: readonly RuleCase[] = [
   },
   { rule: "CKV_K8S_49", target: "kubernetes_role_v1.api", violate: (d) => (d.resource.kubernetes_role_v1.api.rule = [{ api_groups: [""], resources: ["*"], verbs: ["get"] }]) },
   { rule: "CKV_K8S_159", target: K, violate: (d) => CTR(d).env.push({ name: "GITSYNC_GIT", value: "/tmp/x" }) },
+  { rule: "CKV_K8S_50", target: K, violate: (d) => (POD(d).automount_service_account_token = true) },
+  { rule: "CKV_K8S_50", target: K, violate: (d) => delete POD(d).automount_service_account_token },
 
   // --- CIS Docker -------------------------------------------------------------------------------
   { rule: "CIS-DOCKER-4.1", target: C1, violate: (d) => delete C(d).user },
   { rule: "CIS-DOCKER-4.1", target: SV, violate: (d) => (CS(d).user = "root:root") },
+  // The group counts: gid 0 is the root group; a bare numeric uid gets the image's gid, or 0.
+  {
+    rule: "CIS-DOCKER-4.1",
+    target: C1,
+    violate: (d) => (C(d).user = "10001:0"),
+    passes: [(d) => (C(d).user = "nobody"), (d) => (C(d).user = "app:app")],
+  },
+  { rule: "CIS-DOCKER-4.1", target: C1, violate: (d) => (C(d).user = "10001") },
+  { rule: "CIS-DOCKER-4.1", target: SV, violate: (d) => (CS(d).user = "10002:root") },
   { rule: "CIS-DOCKER-5.2", target: C1, violate: (d) => C(d).security_opts.push("apparmor=unconfined") },
   { rule: "CIS-DOCKER-5.3", target: C1, violate: (d) => delete C(d).security_opts },
   { rule: "CIS-DOCKER-5.3", target: SV, violate: (d) => delete CS(d).privileges, outcome: "platform-limit" },
+  // label=disable turns SELinux separation off: not "a security option" that satisfies the item.
+  { rule: "CIS-DOCKER-5.3", target: C1, violate: (d) => C(d).security_opts.push("label=disable") },
+  { rule: "CIS-DOCKER-5.3", target: C1, violate: (d) => (C(d).security_opts = ["label:disable"]) },
+  { rule: "CIS-DOCKER-5.3", target: SV, violate: (d) => (CS(d).privileges.se_linux_context = { disable: true }) },
   { rule: "CIS-DOCKER-5.4", target: C1, violate: (d) => (C(d).capabilities.add = ["SYS_PTRACE"]), passes: [(d) => (C(d).capabilities.add = ["NET_BIND_SERVICE"])] },
   { rule: "CIS-DOCKER-5.4", target: SV, violate: (d) => (CS(d).cap_add = ["NET_ADMIN"]) },
+  // Nothing dropped keeps Docker's default set: an empty block, no block, a drop without ALL.
+  {
+    rule: "CIS-DOCKER-5.4",
+    target: C1,
+    violate: (d) => (C(d).capabilities = {}),
+    passes: [(d) => (C(d).capabilities = { drop: ["all"] })],
+  },
+  { rule: "CIS-DOCKER-5.4", target: C1, violate: (d) => delete C(d).capabilities },
+  { rule: "CIS-DOCKER-5.4", target: C1, violate: (d) => (C(d).capabilities = { drop: ["NET_RAW", "MKNOD"] }) },
+  { rule: "CIS-DOCKER-5.4", target: SV, violate: (d) => delete CS(d).cap_drop },
   { rule: "CIS-DOCKER-5.5", target: C1, violate: (d) => (C(d).privileged = true) },
-  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc", target: "/host-etc" }), passes: [(d) => C(d).mounts.push({ type: "bind", source: "/etc", target: "/host-etc", read_only: true })] },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc", target: "/host-etc" }),
+    passes: [
+      // (The fixture itself binds a secret file below /etc read-only into /run/secrets: Secret.fromHostFile.)
+      (d) => C(d).mounts.push({ type: "bind", source: "/srv/data", target: "/data" }),
+      // A secret file at a custom path the *_FILE variable names.
+      (d) => (
+        C(d).mounts.push({ type: "bind", source: "/etc/acme/api_token", target: "/etc/app/token", read_only: true }),
+        C(d).env.push("API_TOKEN_FILE=/etc/app/token")
+      ),
+      (d) => add(d, "docker_volume", "data", { name: "data" }),
+      (d) =>
+        add(d, "docker_volume", "nfs", {
+          name: "nfs",
+          driver_opts: { type: "nfs", o: "addr=10.0.0.2,rw", device: ":/export" },
+        }),
+    ],
+  },
+  // Read-only is not enough: the container still reads the host's credentials and reaches its sockets.
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc", target: "/host-etc", read_only: true }),
+  },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => C(d).mounts.push({ type: "bind", source: "/var/run", target: "/host-run", read_only: true }),
+  },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => C(d).mounts.push({ type: "bind", source: "/srv/../run/user", target: "/r", read_only: true }),
+  },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => C(d).mounts.push({ type: "bind", source: "/lib64/", target: "/l", read_only: true }),
+  },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => C(d).mounts.push({ type: "bind", source: "./data", target: "/data" }),
+  },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => (C(d).volumes = [{ host_path: "/home/deploy", container_path: "/deploy", read_only: true }]),
+  },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => (C(d).volumes = [{ host_path: "/var/lib/docker/volumes", container_path: "/v" }]),
+  },
+  // The secret-file exemption needs all of: a container the library made, a read-only mounts bind of a file below
+  // /etc that is no host credential, into the workload's secret paths.
+  { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => (C(d).labels = []) },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) =>
+      C(d).mounts.push({
+        type: "bind",
+        source: "/etc/ssh/ssh_host_ed25519_key",
+        target: "/run/secrets/key",
+        read_only: true,
+      }),
+  },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) =>
+      C(d).mounts.push({ type: "bind", source: "/etc/acme/db_password", target: "/app/config", read_only: true }),
+  },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc/acme", target: "/run/secrets", read_only: true }),
+  },
   { rule: "CIS-DOCKER-5.6", target: SV, violate: (d) => CS(d).mounts.push({ type: "bind", source: "/usr/lib", target: "/x" }) },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: SV,
+    violate: (d) => CS(d).mounts.push({ type: "bind", source: "/root/.ssh", target: "/x", read_only: true }),
+  },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: "docker_volume.hostetc",
+    violate: (d) =>
+      add(d, "docker_volume", "hostetc", {
+        name: "hostetc",
+        driver: "local",
+        driver_opts: { type: "none", o: "bind", device: "/etc" },
+      }),
+  },
   { rule: "CIS-DOCKER-5.8", target: C1, violate: (d) => (C(d).ports[0].external = 80) },
   { rule: "CIS-DOCKER-5.8", target: SV, violate: (d) => ((d.resource.docker_service.svc as any).endpoint_spec = { ports: [{ target_port: 8080, published_port: 443 }] }) },
   { rule: "CIS-DOCKER-5.10", target: C1, violate: (d) => (C(d).network_mode = "host"), passes: [(d) => (C(d).network_mode = "${docker_network.app.name}")] },
@@ -170,6 +320,75 @@ export const CASES: readonly RuleCase[] = [
   { rule: "CIS-DOCKER-7.3", target: "docker_network.overlay", violate: (d) => delete d.resource.docker_network.overlay.options },
 
   // --- network isolation -----------------------------------------------------------------------
+  // Docker networks the library made: tier and flow networks internal; tier and exit bridges ICC off.
+  {
+    rule: "NET-DOCKER-INTERNAL",
+    target: NET,
+    violate: (d) => (N(d, "app").internal = false),
+    passes: [
+      (d) => ((N(d, "app").internal = false), (N(d, "app").labels = networkLabels("exit-network"))),
+      // Written by hand: its purpose is not recorded; not judged (listed as not audited).
+      (d) => ((N(d, "app").internal = false), delete N(d, "app").labels),
+    ],
+  },
+  { rule: "NET-DOCKER-INTERNAL", target: NET, violate: (d) => delete N(d, "app").internal },
+  {
+    rule: "NET-DOCKER-INTERNAL",
+    target: NET,
+    violate: (d) => ((N(d, "app").internal = "false"), (N(d, "app").labels = networkLabels("flow-network"))),
+  },
+  {
+    rule: "NET-DOCKER-INTERNAL",
+    target: NET,
+    violate: (d) => ((N(d, "app").internal = false), (N(d, "app").labels = networkLabels("data-volume"))),
+  },
+  { rule: "NET-DOCKER-INTERNAL", target: "docker_network.overlay", violate: (d) => (N(d, "overlay").internal = false) },
+  {
+    rule: "NET-DOCKER-ICC",
+    target: NET,
+    violate: (d) => (N(d, "app").options["com.docker.network.bridge.enable_icc"] = "true"),
+    passes: [
+      (d) => (
+        (N(d, "app").options["com.docker.network.bridge.enable_icc"] = "true"),
+        (N(d, "app").labels = networkLabels("flow-network"))
+      ),
+      (d) => (N(d, "app").options["com.docker.network.bridge.enable_icc"] = "0"),
+      (d) => ((N(d, "app").options["com.docker.network.bridge.enable_icc"] = "true"), delete N(d, "app").labels),
+    ],
+  },
+  { rule: "NET-DOCKER-ICC", target: NET, violate: (d) => delete N(d, "app").options },
+  {
+    rule: "NET-DOCKER-ICC",
+    target: NET,
+    violate: (d) =>
+      Object.assign(N(d, "app"), {
+        internal: false,
+        options: { "com.docker.network.bridge.enable_icc": "True" },
+        labels: networkLabels("exit-network"),
+      }),
+  },
+  // An overlay has no ICC switch: a tier overlay may have one member.
+  {
+    rule: "NET-DOCKER-ICC",
+    target: "docker_network.overlay",
+    violate: (d) => C(d).networks_advanced.push({ name: "${docker_network.overlay.name}" }),
+  },
+  {
+    rule: "NET-DOCKER-ICC",
+    target: NET,
+    violate: (d) => {
+      Object.assign(N(d, "app"), {
+        options: { "com.docker.network.bridge.enable_icc": "true" },
+        labels: networkLabels("flow-network"),
+      });
+      S(d).networks_advanced.push({ name: "app" });
+      add(d, "docker_container", "third", {
+        name: "third",
+        image: "x",
+        networks_advanced: [{ name: "${docker_network.app.id}" }],
+      });
+    },
+  },
   { rule: "KUBEAUDIT-MissingDefaultDenyIngressAndEgressNetworkPolicy", target: "kubernetes_namespace_v1.app", violate: (d) => (POL(d, "deny").spec.policy_types = ["Ingress"]) },
   {
     rule: "KUBEAUDIT-AllowAllIngressNetworkPolicyExists",
@@ -195,7 +414,107 @@ export const CASES: readonly RuleCase[] = [
     rule: "NET-K8S-EGRESS-ANYWHERE",
     target: "kubernetes_network_policy_v1.api",
     violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }] }),
-    passes: [(d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "10.20.0.0/16" } }] })],
+    passes: [
+      (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "10.20.0.0/16" } }] }),
+      (d) =>
+        POL(d, "api").spec.egress.push({
+          to: [{ ip_block: { cidr: "0.0.0.0/2" } }, { ip_block: { cidr: "2001:db8::/32" } }],
+        }),
+      // Egress rules of a policy that does not list Egress are inert.
+      (d) => (
+        (POL(d, "api").spec.policy_types = ["Ingress"]), POL(d, "api").spec.egress.push({ ports: [{ port: "443" }] })
+      ),
+    ],
+  },
+  // Anywhere, written otherwise: the /1 split, ::/0, and an egress rule without `to`.
+  {
+    rule: "NET-K8S-EGRESS-ANYWHERE",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) =>
+      POL(d, "api").spec.egress.push(
+        { to: [{ ip_block: { cidr: "0.0.0.0/1" } }] },
+        { to: [{ ip_block: { cidr: "128.0.0.0/1" } }] },
+      ),
+  },
+  {
+    rule: "NET-K8S-EGRESS-ANYWHERE",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "::/0" } }] }),
+  },
+  {
+    rule: "NET-K8S-EGRESS-ANYWHERE",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) => POL(d, "api").spec.egress.push({ ports: [{ port: "443", protocol: "TCP" }] }),
+  },
+
+  // The cloud metadata endpoint: any block containing 169.254.169.254 that its `except` does not remove.
+  {
+    rule: "NET-EGRESS-METADATA",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "169.254.0.0/16" } }] }),
+    passes: [
+      (d) =>
+        POL(d, "api").spec.egress.push({
+          to: [{ ip_block: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32", "10.0.0.0/8"] } }],
+        }),
+      (d) =>
+        POL(d, "api").spec.egress.push({
+          to: [{ ip_block: { cidr: "10.0.0.0/8" } }, { ip_block: { cidr: "2001:db8::/32" } }],
+        }),
+    ],
+  },
+  {
+    rule: "NET-EGRESS-METADATA",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "128.0.0.0/1" } }] }),
+  },
+  {
+    rule: "NET-EGRESS-METADATA",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) =>
+      POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "0.0.0.0/0", except: ["169.254.169.0/25"] } }] }),
+  },
+  {
+    rule: "NET-EGRESS-METADATA",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "fd00::/8" } }] }),
+  },
+  {
+    rule: "NET-EGRESS-METADATA",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) => POL(d, "api").spec.egress.push({ ports: [{ port: "80" }] }),
+  },
+  {
+    rule: "NET-EGRESS-METADATA",
+    target: SV,
+    violate: (d) =>
+      (CS(d).labels = [
+        { label: "cdktf-hardened.io/egress", value: "169.254.169.254/32:80/tcp,203.0.113.10/32:443/tcp" },
+      ]),
+    passes: [(d) => (CS(d).labels = [{ label: "cdktf-hardened.io/egress", value: "203.0.113.10/32:443/tcp" }])],
+  },
+  {
+    rule: "NET-EGRESS-METADATA",
+    target: C1,
+    violate: (d) => C(d).labels.push({ label: "cdktf-hardened.io/egress", value: "169.254.0.0/16:80/tcp" }),
+  },
+  // Docker egress recorded in the label: anywhere, written as 0.0.0.0/0 or as halves.
+  {
+    rule: "NET-DOCKER-EGRESS-ANYWHERE",
+    target: SV,
+    violate: (d) =>
+      (CS(d).labels = [{ label: "cdktf-hardened.io/egress", value: "0.0.0.0/1:443/tcp,128.0.0.0/1:443/tcp" }]),
+    passes: [
+      (d) =>
+        (CS(d).labels = [
+          { label: "cdktf-hardened.io/egress", value: "203.0.113.0/24:443/tcp,198.51.100.7/32:53/udp" },
+        ]),
+    ],
+  },
+  {
+    rule: "NET-DOCKER-EGRESS-ANYWHERE",
+    target: C1,
+    violate: (d) => C(d).labels.push({ label: "cdktf-hardened.io/egress", value: "0.0.0.0/0:443/tcp" }),
   },
 
   {
@@ -230,6 +549,19 @@ export const CASES: readonly RuleCase[] = [
   { rule: "SECRET-LITERAL-DATA", target: "docker_secret.db", violate: (d) => (d.resource.docker_secret.db.data = "aHVudGVyMg==") },
   { rule: "SECRET-ENV-LITERAL", target: C1, violate: (d) => C(d).env.push("DB_PASSWORD=hunter2hunter2"), passes: [(d) => C(d).env.push("TOKEN_TTL=3600", "SECRET_FILE=/run/secrets/x")] },
   { rule: "SECRET-ENV-LITERAL", target: K, violate: (d) => CTR(d).env.push({ name: "API_KEY", value: "k-123456789" }) },
+  // Short secret words as the last word of the name (lib/core/secret-names.ts); `*_FILE` carries a path.
+  {
+    rule: "SECRET-ENV-LITERAL",
+    target: C1,
+    violate: (d) => C(d).env.push("MYSQL_PWD=hunter2hunter2"),
+    passes: [(d) => C(d).env.push("PWD=/app", "CACHE_BYPASS=enabled", "MYSQL_PWD_FILE=/run/secrets/db")],
+  },
+  { rule: "SECRET-ENV-LITERAL", target: SV, violate: (d) => (CS(d).env.DB_PASS = "hunter2hunter2") },
+  {
+    rule: "SECRET-ENV-LITERAL",
+    target: K,
+    violate: (d) => CTR(d).env.push({ name: "REDIS_AUTH", value: "hunter2hunter2" }),
+  },
   { rule: "SECRET-SENSITIVE-IN-ENV", target: C1, violate: (d) => C(d).env.push("DB_PASSWORD=${var.db_password}") },
   { rule: "SECRET-SENSITIVE-IN-ENV", target: SV, violate: (d) => (CS(d).env.REDIS_PASSWORD = "${random_password.redis.result}") },
   { rule: "SECRET-PRIVATE-KEY", target: "kubernetes_config_map_v1.api", violate: (d) => (d.resource.kubernetes_config_map_v1.api.data = { "tls.key": fakePrivateKey() }) },
@@ -237,6 +569,185 @@ export const CASES: readonly RuleCase[] = [
   { rule: "SECRET-URL-PASSWORD", target: C1, violate: (d) => C(d).env.push("REDIS_URL2=redis://app:s3cr3tpass@redis:6379/0") },
   { rule: "SECRET-VENDOR-TOKEN", target: "kubernetes_config_map_v1.api", violate: (d) => (d.resource.kubernetes_config_map_v1.api.data = { "app.ini": `aws_key = ${fakeToken("AKIA", 16, "QWERTYUIOP234567")}` }) },
   { rule: "SECRET-VENDOR-TOKEN", target: SV, violate: (d) => (CS(d).args = ["--github-token", fakeToken("ghp" + "_", 36)]) },
+  // --- hardening (this project's own controls) -------------------------------------------------
+  {
+    rule: "TF-PROVISIONER-EXEC",
+    target: C1,
+    violate: (d) => (C(d).provisioner = [{ "local-exec": { command: "curl -s https://example.com/x.sh | sh" } }]),
+    // A file provisioner is not a command: listed as "not audited", not a finding of this rule.
+    passes: [(d) => (C(d).provisioner = [{ file: { source: "conf/app.ini", destination: "/etc/app.ini" } }])],
+  },
+  {
+    rule: "TF-PROVISIONER-EXEC",
+    target: "terraform_data.setup",
+    violate: (d) =>
+      add(d, "terraform_data", "setup", {
+        provisioner: [
+          {
+            "remote-exec": {
+              inline: ["sysctl -w kernel.unprivileged_bpf_disabled=0"],
+              connection: { type: "ssh", host: "10.0.0.5" },
+            },
+          },
+        ],
+      }),
+  },
+
+  {
+    rule: "GROUP-ADD-DOCKER",
+    target: C1,
+    violate: (d) => (C(d).group_add = ["audio", "docker"]),
+    passes: [(d) => (C(d).group_add = ["10001", "audio"]), (d) => (C(d).group_add = [])],
+  },
+  { rule: "GROUP-ADD-DOCKER", target: C1, violate: (d) => (C(d).group_add = ["0"]) },
+  { rule: "GROUP-ADD-DOCKER", target: SV, violate: (d) => (CS(d).groups = ["root"]) },
+  {
+    rule: "KYVERNO-require-non-root-groups",
+    target: K,
+    violate: (d) => (PSC(d).run_as_group = 0),
+    passes: [(d) => (SC(d).run_as_group = 20000), (d) => (PSC(d).supplemental_groups = [10001, 20000])],
+  },
+  { rule: "KYVERNO-require-non-root-groups", target: K, violate: (d) => (PSC(d).supplemental_groups = [10001, 0]) },
+  { rule: "KYVERNO-require-non-root-groups", target: K, violate: (d) => (PSC(d).fs_group = "0") },
+  { rule: "KYVERNO-require-non-root-groups", target: K, violate: (d) => (SC(d).run_as_group = 0) },
+  { rule: "KYVERNO-require-non-root-groups", target: K, violate: (d) => delete PSC(d).run_as_group },
+
+  {
+    rule: "PROC-MOUNT-DOCKER",
+    target: C1,
+    violate: (d) => C(d).security_opts.push("systempaths=unconfined"),
+    passes: [(d) => C(d).security_opts.push("seccomp=/etc/docker/seccomp.json")],
+  },
+  {
+    rule: "PROC-MOUNT-DOCKER",
+    target: C1,
+    violate: (d) => (C(d).security_opts = ["no-new-privileges:true", "systempaths:unconfined"]),
+  },
+
+  {
+    rule: "TMPFS-OPTIONS-DOCKER",
+    target: C1,
+    violate: (d) => (C(d).tmpfs["/run/app"] = "rw,nosuid,nodev,size=16m"),
+    passes: [
+      // No size, but the memory limit bounds it (tmpfs pages are charged to the container).
+      (d) => (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid"),
+      // No memory limit: a size up to 1 GiB.
+      (d) => (
+        delete C(d).memory,
+        (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid,size=1g"),
+        (C(d).mounts[0].tmpfs_options.size_bytes = 1024 ** 3)
+      ),
+    ],
+  },
+  {
+    rule: "TMPFS-OPTIONS-DOCKER",
+    target: C1,
+    violate: (d) => (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid,exec,size=16m"),
+  },
+  { rule: "TMPFS-OPTIONS-DOCKER", target: C1, violate: (d) => (C(d).tmpfs["/run/app"] = "rw,noexec,suid,size=16m") },
+  { rule: "TMPFS-OPTIONS-DOCKER", target: C1, violate: (d) => (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid,size=512m") },
+  {
+    rule: "TMPFS-OPTIONS-DOCKER",
+    target: C1,
+    violate: (d) => (delete C(d).memory, (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid")),
+  },
+  {
+    rule: "TMPFS-OPTIONS-DOCKER",
+    target: C1,
+    violate: (d) => (delete C(d).memory, (C(d).tmpfs["/run/app"] = "rw,noexec,nosuid,size=50%")),
+  },
+  {
+    rule: "TMPFS-OPTIONS-DOCKER",
+    target: C1,
+    violate: (d) => (delete C(d).memory, (C(d).mounts[0].tmpfs_options.size_bytes = 2 * 1024 ** 3)),
+  },
+  {
+    rule: "TMPFS-OPTIONS-DOCKER",
+    target: SV,
+    violate: (d) => (CS(d).mounts[0].tmpfs_options.size_bytes = 512 * 1024 ** 2),
+  },
+
+  {
+    rule: "SA-AUTOMOUNT-K8S",
+    target: "kubernetes_service_account_v1.api",
+    violate: (d) => (d.resource.kubernetes_service_account_v1.api.automount_service_account_token = true),
+  },
+  {
+    rule: "SA-AUTOMOUNT-K8S",
+    target: "kubernetes_service_account_v1.api",
+    violate: (d) => delete d.resource.kubernetes_service_account_v1.api.automount_service_account_token,
+  },
+
+  {
+    rule: "IMAGE-DIGEST-DOCKER",
+    target: C1,
+    violate: (d) => (C(d).image = "nginx:latest"),
+    passes: [
+      (d) => (C(d).image = "registry:5000/acme/api@sha256:" + "cd".repeat(32)),
+      // Through a docker_image resource: its name is judged, and the docker_image itself is not judged twice.
+      (d) => (
+        (C(d).image = "${docker_image.api.image_id}"),
+        add(d, "docker_image", "api", { name: "ghcr.io/acme/api@sha256:" + "ef".repeat(32) })
+      ),
+    ],
+  },
+  { rule: "IMAGE-DIGEST-DOCKER", target: C1, violate: (d) => (C(d).image = "registry:5000/acme/api:1.2.3") },
+  { rule: "IMAGE-DIGEST-DOCKER", target: C1, violate: (d) => (C(d).image = "ghcr.io/acme/api@sha256:abc") },
+  {
+    rule: "IMAGE-DIGEST-DOCKER",
+    target: C1,
+    violate: (d) => (
+      (C(d).image = "${docker_image.nginx.image_id}"),
+      add(d, "docker_image", "nginx", { name: "nginx:latest", keep_locally: true })
+    ),
+  },
+  {
+    rule: "IMAGE-DIGEST-DOCKER",
+    target: SV,
+    violate: (d) => (
+      (CS(d).image = "${docker_image.nginx.name}"), add(d, "docker_image", "nginx", { name: "nginx:1.27" })
+    ),
+  },
+  { rule: "IMAGE-DIGEST-DOCKER", target: SV, violate: (d) => (CS(d).image = "ghcr.io/acme/svc") },
+  // A docker_image no workload uses still pulls its tag onto the host.
+  {
+    rule: "IMAGE-DIGEST-DOCKER",
+    target: "docker_image.spare",
+    violate: (d) => add(d, "docker_image", "spare", { name: "busybox:latest" }),
+  },
+
+  // Advisory: a stack with secrets whose state is not encrypted at rest is a warning, never a failure.
+  {
+    rule: "SECRET-STATE-UNENCRYPTED",
+    target: TF,
+    violate: (d) => (TFB(d).backend = { local: { path: "terraform.hardened.tfstate" } }),
+    outcome: "warning",
+    passes: [
+      (d) => (TFB(d).backend = { gcs: { bucket: "acme-state" } }),
+      (d) => (TFB(d).backend = { azurerm: { container_name: "state", key: "k" } }),
+      (d) => (delete TFB(d).backend, (TFB(d).cloud = { organization: "acme", workspaces: { name: "prod" } })),
+      // No secret in the stack: nothing to protect, the rule does not apply.
+      (d) => {
+        TFB(d).backend = { local: {} };
+        d.variable = {};
+        delete d.resource.docker_secret;
+        delete d.resource.kubernetes_secret_v1;
+      },
+    ],
+  },
+  { rule: "SECRET-STATE-UNENCRYPTED", target: TF, violate: (d) => delete d.terraform, outcome: "warning" },
+  {
+    rule: "SECRET-STATE-UNENCRYPTED",
+    target: TF,
+    violate: (d) => delete TFB(d).backend.s3.encrypt,
+    outcome: "warning",
+  },
+  {
+    rule: "SECRET-STATE-UNENCRYPTED",
+    target: TF,
+    violate: (d) => (TFB(d).backend = { consul: { path: "state/hardened" } }),
+    outcome: "warning",
+  },
 ];
 
 function managedNetwork(role: string, bridge: string): JsonObject {

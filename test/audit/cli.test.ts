@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runAuditCli } from "../../lib/audit";
+import { JsonObject, runAuditCli } from "../../lib/audit";
 import { main } from "../../bin/cdktf-hardened";
 import { hardenedStack } from "./fixtures";
 import { insecureDockerStack } from "./insecure-stacks";
@@ -22,7 +22,19 @@ beforeAll(() => {
   }
   fs.mkdirSync(path.join(dir, "clean", "stacks", "hardened"), { recursive: true });
   fs.copyFileSync(path.join(dir, "out", "stacks", "hardened", "cdk.tf.json"), path.join(dir, "clean", "stacks", "hardened", "cdk.tf.json"));
+  const unknownOnly = hardenedStack();
+  (unknownOnly.resource.docker_container.api as JsonObject).privileged = "${var.privileged}";
+  fs.writeFileSync(path.join(dir, "unknown.json"), JSON.stringify(unknownOnly, null, 2));
   fs.writeFileSync(path.join(dir, "notjson.json"), "{ nope");
+  const reason = "accepted in the CLI test: the bad container is a fixture";
+  fs.writeFileSync(
+    path.join(dir, "sup-wide.json"),
+    JSON.stringify([{ ruleId: "CIS-DOCKER-5.5", address: "*", reason }]),
+  );
+  fs.writeFileSync(
+    path.join(dir, "sup-ok.json"),
+    JSON.stringify({ suppressions: [{ ruleId: "CIS-DOCKER-5.5", address: "docker_container.api", reason }] }),
+  );
   fs.writeFileSync(path.join(dir, "other.json"), JSON.stringify({ name: "package", version: "1.0.0" }));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -40,6 +52,21 @@ test("exit 1 when an unsuppressed finding remains; lines begin with RULE-ID type
   expect(r.out).toMatch(/^SECRET-LITERAL-DATA docker_secret\.db: /m);
 });
 
+test("exit 1 when the only problem is an undecidable critical control (unknown, treated as failure)", () => {
+  const r = run([path.join(dir, "unknown.json"), "--format", "json"]);
+  expect(r.code).toBe(1);
+  expect(JSON.parse(r.out).passed).toBe(false);
+  expect(r.err).toMatch(/^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] /m);
+});
+
+test("--suppressions accepts a finding with its reason", () => {
+  const r = run([path.join(dir, "unknown.json"), "--suppressions", path.join(dir, "sup-ok.json"), "--format", "json"]);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.out).findings.find((f: { ruleId: string }) => f.ruleId === "CIS-DOCKER-5.5").outcome).toBe(
+    "suppressed",
+  );
+});
+
 test("a single cdk.tf.json file works too", () => {
   expect(run([path.join(dir, "out", "stacks", "hardened", "cdk.tf.json")]).code).toBe(0);
 });
@@ -53,6 +80,21 @@ test.each([
   ["unknown format", () => [path.join(dir, "clean"), "--format", "xml"], /--format must be one of/],
   ["unknown pack", () => [path.join(dir, "clean"), "--pack", "nope"], /unknown pack/],
   ["unknown severity", () => [path.join(dir, "clean"), "--min-severity", "huge"], /--min-severity must be one of/],
+  [
+    "a suppression that matches every resource",
+    () => [path.join(dir, "clean"), "--suppressions", path.join(dir, "sup-wide.json")],
+    /^cdktf-hardened audit: \[SecurityAudit suppression #0 \(CIS-DOCKER-5\.5\)\] address "\*" matches every resource/m,
+  ],
+  [
+    "a missing suppressions file",
+    () => [path.join(dir, "clean"), "--suppressions", path.join(dir, "nope.json")],
+    /nope\.json: cannot read suppressions \(ENOENT\)/,
+  ],
+  [
+    "a suppressions file that is not a list",
+    () => [path.join(dir, "clean"), "--suppressions", path.join(dir, "other.json")],
+    /suppressions must be a JSON list/,
+  ],
 ])("exit 2 on bad input: %s", (_n, args, message) => {
   const r = run(args());
   expect(r.code).toBe(2);

@@ -32,6 +32,7 @@ export function hardenedContainer(): JsonObject {
     ],
     networks_advanced: [{ name: "${docker_network.app.name}" }],
     ports: [{ internal: 8080, external: 18080, ip: "127.0.0.1" }],
+    tmpfs: { "/run/app": "rw,noexec,nosuid,nodev,size=16m,uid=10001,gid=10001,mode=0700" },
     mounts: [
       { type: "tmpfs", target: "/tmp", tmpfs_options: { size_bytes: 67108864, mode: 1777 } },
       { type: "bind", source: "/etc/acme/db_password", target: "/run/secrets/db_password", read_only: true },
@@ -113,15 +114,41 @@ export function hardenedDeployment(): JsonObject {
   };
 }
 
+/** The labels the library puts on its networks. */
+export function networkLabels(role: string): JsonObject[] {
+  return [
+    { label: "cdktf-hardened.io/managed-by", value: "cdktf-hardened" },
+    { label: "cdktf-hardened.io/role", value: role },
+  ];
+}
+
 /** A stack where every rule passes: Docker, Swarm and Kubernetes, hardened by hand. */
 export function hardenedStack(): Doc {
   return {
-    "//": { metadata: { backend: "local", stackName: "hardened", version: "0.21.0" } },
+    "//": { metadata: { backend: "s3", stackName: "hardened", version: "0.21.0" } },
+    terraform: {
+      backend: { s3: { bucket: "acme-state", key: "hardened.tfstate", region: "eu-west-1", encrypt: true } },
+    },
     variable: { db_password: { type: "string", sensitive: true, nullable: false } },
     resource: {
       docker_network: {
-        app: { "//": meta("hardened/net/Resource"), name: "app", driver: "bridge", internal: true, ipam_config: [{ subnet: "10.213.0.0/28" }] },
-        overlay: { "//": meta("hardened/overlay/Resource"), name: "overlay", driver: "overlay", options: { encrypted: "true" } },
+        app: {
+          "//": meta("hardened/net/Resource"),
+          name: "app",
+          driver: "bridge",
+          internal: true,
+          options: { "com.docker.network.bridge.enable_icc": "false" },
+          ipam_config: [{ subnet: "10.213.0.0/28" }],
+          labels: networkLabels("tier-network"),
+        },
+        overlay: {
+          "//": meta("hardened/overlay/Resource"),
+          name: "overlay",
+          driver: "overlay",
+          internal: true,
+          options: { encrypted: "true" },
+          labels: networkLabels("tier-network"),
+        },
       },
       docker_secret: { db: { "//": meta("hardened/db/Resource"), name: "db", data: "${base64encode(var.db_password)}" } },
       docker_container: { api: hardenedContainer() },
@@ -180,7 +207,7 @@ function mapBody(doc: Doc, f: (v: Json, key: string) => Json): Doc {
   return out;
 }
 
-/** Every nested block written as a list of one object (maps too: the readers accept both). */
+/** Every nested block written as a list of one object (maps too: the readers accept both), the terraform block too. */
 export function toListShape(doc: Doc): Doc {
   const wrap = (v: Json): Json => {
     if (Array.isArray(v)) return v.map(wrap);
@@ -191,7 +218,9 @@ export function toListShape(doc: Doc): Doc {
     }
     return v;
   };
-  return mapBody(doc, wrap);
+  const out = mapBody(doc, wrap);
+  if (out.terraform !== undefined) out.terraform = wrap(out.terraform);
+  return out;
 }
 
 /** The shape cdktf writes (a no-op copy for documents written in it). */

@@ -7,6 +7,7 @@ const meta = (path: string) => ({ metadata: { path, uniqueId: path.replace(/\W/g
 export function insecureDockerStack(): Doc {
   return {
     "//": { metadata: { backend: "local", stackName: "insecure-docker", version: "0.21.0" } },
+    terraform: { backend: { local: { path: "terraform.insecure-docker.tfstate" } } },
     variable: { db_password: { type: "string", sensitive: true } },
     resource: {
       docker_container: {
@@ -15,7 +16,9 @@ export function insecureDockerStack(): Doc {
           name: "bad",
           image: "nginx:latest",
           privileged: true,
-          security_opts: ["apparmor=unconfined", "seccomp=unconfined"],
+          group_add: ["docker"],
+          tmpfs: { "/tmp": "rw,exec,size=4g" },
+          security_opts: ["apparmor=unconfined", "seccomp=unconfined", "systempaths=unconfined"],
           capabilities: { add: ["SYS_ADMIN"] },
           network_mode: "host",
           pid_mode: "host",
@@ -34,6 +37,7 @@ export function insecureDockerStack(): Doc {
           ],
           env: ["DB_PASSWORD=hunter2hunter2", "DB_PASSWORD2=${var.db_password}", "DATABASE_URL=postgres://app:pa55word@db:5432/app", `GH=${fakeToken("ghp" + "_", 36)}`],
           upload: [{ file: "/app/key.pem", content: fakePrivateKey() }],
+          provisioner: [{ "local-exec": { command: "docker exec bad sh -c 'chmod 666 /var/run/docker.sock'" } }],
         },
         bridged: { "//": meta("insecure/bridged/Resource"), name: "bridged", image: "alpine", network_mode: "bridge", restart: "always", user: "root" },
       },
@@ -41,18 +45,26 @@ export function insecureDockerStack(): Doc {
         svc: {
           "//": meta("insecure/svc/Resource"),
           name: "svc",
-          task_spec: { container_spec: { image: "nginx", user: "0", cap_add: ["NET_ADMIN"], mounts: [{ type: "bind", source: "/etc", target: "/etc-host" }] } },
+          task_spec: {
+            container_spec: {
+              image: "nginx",
+              user: "0",
+              cap_add: ["NET_ADMIN"],
+              mounts: [{ type: "bind", source: "/etc", target: "/etc-host" }],
+              labels: [{ label: "cdktf-hardened.io/egress", value: "0.0.0.0/1:80/tcp,128.0.0.0/1:80/tcp" }],
+            },
+          },
           endpoint_spec: { ports: [{ target_port: 80, published_port: 80 }] },
         },
       },
       docker_network: {
         overlay: { "//": meta("insecure/overlay/Resource"), name: "overlay", driver: "overlay" },
-        // A library tier bridge with no host rules keeper in the stack.
+        // A tier network the library made, opened by an override (not internal, ICC on), no keeper in the stack.
         tier: {
           "//": meta("insecure/tier/Resource"),
           name: "tier",
-          internal: true,
-          options: { "com.docker.network.bridge.name": "hd-0123456789ab" },
+          internal: false,
+          options: { "com.docker.network.bridge.enable_icc": "true", "com.docker.network.bridge.name": "hd-0123456789ab" },
           labels: [
             { label: "cdktf-hardened.io/managed-by", value: "cdktf-hardened" },
             { label: "cdktf-hardened.io/role", value: "tier-network" },
@@ -69,7 +81,12 @@ export function insecureKubernetesStack(): Doc {
     host_network: true,
     host_pid: true,
     host_ipc: true,
-    security_context: { run_as_non_root: false, sysctl: [{ name: "kernel.msgmax", value: "65536" }], windows_options: { host_process: true } },
+    security_context: {
+      run_as_non_root: false,
+      run_as_group: 0,
+      sysctl: [{ name: "kernel.msgmax", value: "65536" }],
+      windows_options: { host_process: true },
+    },
     container: [
       {
         name: "bad",
@@ -102,6 +119,7 @@ export function insecureKubernetesStack(): Doc {
   };
   return {
     "//": { metadata: { backend: "local", stackName: "insecure-k8s", version: "0.21.0" } },
+    terraform: { backend: { local: { path: "terraform.insecure-k8s.tfstate" } } },
     variable: { db_password: { type: "string", sensitive: true } },
     resource: {
       kubernetes_namespace_v1: { prod: { "//": meta("insecure/ns/Resource"), metadata: { name: "prod" } } },
@@ -130,7 +148,14 @@ export function insecureKubernetesStack(): Doc {
         },
         typo: { "//": meta("insecure/typo/Resource"), metadata: { name: "typo", namespace: "prod" }, spec: { pod_selector: { match_labels: { app: "bare-typo" } }, policy_types: ["Ingress"] } },
       },
-      kubernetes_service_account_v1: { default: { "//": meta("insecure/sa/Resource"), metadata: { name: "default", namespace: "prod" } } },
+      kubernetes_service_account_v1: {
+        default: { "//": meta("insecure/sa/Resource"), metadata: { name: "default", namespace: "prod" } },
+        ci: {
+          "//": meta("insecure/ci/Resource"),
+          metadata: { name: "ci", namespace: "prod" },
+          automount_service_account_token: true,
+        },
+      },
       kubernetes_role_v1: { all: { "//": meta("insecure/role/Resource"), metadata: { name: "all", namespace: "prod" }, rule: [{ api_groups: ["*"], resources: ["*"], verbs: ["*"] }] } },
       kubernetes_role_binding_v1: {
         all: {
@@ -142,6 +167,11 @@ export function insecureKubernetesStack(): Doc {
       },
       kubernetes_service_v1: { tiller: { "//": meta("insecure/tiller/Resource"), metadata: { name: "tiller-deploy", namespace: "kube-system" }, spec: { selector: { app: "helm", name: "tiller" } } } },
       kubernetes_secret_v1: { db: { "//": meta("insecure/secret/Resource"), metadata: { name: "db", namespace: "prod" }, data: { password: "hunter2hunter2" } } },
+      terraform_data: {
+        kubeconfig: {
+          provisioner: [{ "local-exec": { command: "kubectl label ns prod pod-security.kubernetes.io/enforce-" } }],
+        },
+      },
       kubernetes_config_map_v1: {
         cfg: {
           "//": meta("insecure/cfg/Resource"),

@@ -1,5 +1,16 @@
 import { Labels, weakeningLabel, platformLimitLabel } from "../../lib/core";
-import { SecurityAudit, WEAKENING_RULES, globToRegExp } from "../../lib/audit";
+import { TerraformStack, Testing } from "cdktf";
+import { HardeningError, HealthCheck, Image } from "../../lib/core";
+import { DockerPlatform } from "../../lib/docker";
+import { SwarmPlatform } from "../../lib/swarm";
+import {
+  JsonObject,
+  SecurityAudit,
+  WEAKENING_RULES,
+  compileSuppressions,
+  findingLine,
+  globToRegExp,
+} from "../../lib/audit";
 import { Doc, clone, hardenedStack, toListShape } from "./fixtures";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -14,13 +25,72 @@ function stack(mutate: (d: Doc) => void): Doc {
 }
 
 describe("unknown: unresolved references are reported, naming them", () => {
-  test("a computed privileged flag", () => {
+  test("a computed privileged flag (critical rule): unknown, treated as failure", () => {
     const r = SecurityAudit.auditJson(stack((d) => (C(d).privileged = "${var.privileged}")));
     const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.5")!;
     expect(f.outcome).toBe("unknown");
+    expect(f.treatedAsFailure).toBe(true);
     expect(f.references).toEqual(["${var.privileged}"]);
     expect(f.message).toContain("${var.privileged}");
+    expect(r.failures.map((x) => x.ruleId)).toEqual(["CIS-DOCKER-5.5"]);
+    expect(findingLine(f)).toMatch(
+      /^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] privileged is computed/,
+    );
+  });
+
+  test("an unknown of a medium rule is reported but does not fail", () => {
+    const r = SecurityAudit.auditJson(stack((x) => (CTR(x).image = "${var.image}")));
+    const f = r.findings.find((x) => x.ruleId === "CKV_K8S_43")!;
+    expect([f.outcome, f.treatedAsFailure]).toEqual(["unknown", undefined]);
+    expect(r.failures.filter((x) => x.ruleId === "CKV_K8S_43")).toEqual([]);
+  });
+
+  test("a suppression naming the rule for that resource accepts the unknown", () => {
+    const reason = "privileged comes from a variable validated to be false";
+    const r = SecurityAudit.auditJson(stack((d) => (C(d).privileged = "${var.privileged}")), {
+      suppressions: [{ ruleId: "CIS-DOCKER-5.5", address: "docker_container.api", reason }],
+    });
+    expect(r.findings.filter((x) => x.ruleId === "CIS-DOCKER-5.5").map((x) => [x.outcome, x.reason])).toEqual([
+      ["suppressed", reason],
+    ]);
     expect(r.failures).toEqual([]);
+  });
+
+  describe("a plain reference to a variable with a default is judged on the default", () => {
+    const withVar = (v: JsonObject, value = "${var.privileged}") =>
+      stack((d) => {
+        d.variable = { ...(d.variable as JsonObject), privileged: v };
+        C(d).privileged = value;
+      });
+
+    test("default true fails, naming the variable", () => {
+      const r = SecurityAudit.auditJson(withVar({ type: "bool", default: true }));
+      const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.5")!;
+      expect([f.outcome, f.message]).toEqual(["fail", "privileged is true (read from the default of var.privileged)"]);
+    });
+
+    test("default false passes", () => {
+      const r = SecurityAudit.auditJson(withVar({ type: "bool", default: false }));
+      expect(r.findings.filter((x) => x.ruleId === "CIS-DOCKER-5.5")).toEqual([]);
+      expect(r.failures).toEqual([]);
+    });
+
+    test("the list shape of a variable block is read too", () => {
+      const r = SecurityAudit.auditJson(withVar([{ type: "bool", default: true }] as unknown as JsonObject));
+      expect(r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.5")!.outcome).toBe("fail");
+    });
+
+    test.each([
+      ["no default", { type: "bool" }, "${var.privileged}"],
+      ["a null default", { type: "bool", default: null }, "${var.privileged}"],
+      ["a sensitive variable", { type: "bool", default: false, sensitive: true }, "${var.privileged}"],
+      ["an expression over the variable", { type: "bool", default: false }, "${var.privileged ? true : false}"],
+      ["an undeclared variable", { type: "bool", default: false }, "${var.other}"],
+    ])("%s stays unknown, treated as failure", (_n, v, value) => {
+      const r = SecurityAudit.auditJson(withVar(v as JsonObject, value));
+      const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.5")!;
+      expect([f.outcome, f.treatedAsFailure]).toEqual(["unknown", true]);
+    });
   });
 
   test("a computed image, in both shapes", () => {
@@ -70,7 +140,34 @@ describe("weakenings recorded in labels count as suppressions", () => {
     for (const rules of Object.values(WEAKENING_RULES)) for (const id of rules) expect(ids).toContain(id);
   });
 
-  test("a Docker label weakening.mutable-image-tag suppresses nothing Docker-side, writable-root-filesystem suppresses CIS 5.13", () => {
+  test("a Docker label weakening.mutable-image-tag suppresses IMAGE-DIGEST-DOCKER (CKV_K8S_43's twin)", () => {
+    const reason = "vendor publishes tags only, no digests";
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        C(d).image = "vendor/app:1.4";
+        C(d).labels.push({ label: weakeningLabel("mutable-image-tag"), value: reason });
+      }),
+    );
+    const f = r.findings.find((x) => x.ruleId === "IMAGE-DIGEST-DOCKER")!;
+    expect([f.outcome, f.reason, f.suppressedBy]).toEqual(["suppressed", reason, "weakening:mutable-image-tag"]);
+    expect(r.failures).toEqual([]);
+  });
+
+  test.each([
+    ["Docker host", (s: TerraformStack) => new DockerPlatform(s, "host")],
+    ["Swarm", (s: TerraformStack) => new SwarmPlatform(s, "swarm")],
+  ])("on %s, Image.fromTag records the weakening that suppresses IMAGE-DIGEST-DOCKER", (_n, platform) => {
+    const stack = new TerraformStack(Testing.app(), "lib");
+    const image = Image.fromTag("vendor/app", "1.4", { reason: "the vendor publishes tags only" });
+    platform(stack).place(stack, "api", { image, health: HealthCheck.exec(["/app/health"]) });
+    const r = SecurityAudit.auditJson(Testing.synth(stack), { stackName: "lib" });
+    const f = r.findings.filter((x) => x.ruleId === "IMAGE-DIGEST-DOCKER");
+    expect(f.map((x) => [x.outcome, x.suppressedBy, x.reason])).toEqual([
+      ["suppressed", "weakening:mutable-image-tag", "the vendor publishes tags only"],
+    ]);
+  });
+
+  test("writable-root-filesystem suppresses CIS 5.13", () => {
     const reason = "vendor image writes to /var/cache at start";
     const r = SecurityAudit.auditJson(
       stack((d) => {
@@ -95,6 +192,38 @@ describe("weakenings recorded in labels count as suppressions", () => {
       ["CKV_K8S_14", "suppressed", reason],
       ["CKV_K8S_43", "suppressed", reason],
     ]);
+  });
+
+  test.each([
+    ["an empty reason", ""],
+    ["a reason of 9 non-blank characters", " too  short "],
+  ])("a weakening label with %s suppresses nothing, and the finding says it was ignored", (_n, reason) => {
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        C(d).read_only = false;
+        C(d).labels.push({ label: weakeningLabel("writable-root-filesystem"), value: reason });
+      }),
+    );
+    const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.13")!;
+    expect([f.outcome, f.suppressedBy]).toEqual(["fail", undefined]);
+    expect(f.message).toBe(
+      `the root filesystem is writable; the weakening writable-root-filesystem was ignored: its reason ${JSON.stringify(
+        reason,
+      )} has fewer than 10 non-blank characters`,
+    );
+    expect(r.failures.map((x) => x.ruleId)).toEqual(["CIS-DOCKER-5.13"]);
+  });
+
+  test("a platform-limit label with an empty text excuses nothing either", () => {
+    const r = SecurityAudit.auditJson(
+      stack((d) => {
+        C(d).security_opts = ["label=type:container_t"];
+        C(d).labels.push({ label: platformLimitLabel("no-new-privileges"), value: "" });
+      }),
+    );
+    const f = r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.26")!;
+    expect(f.outcome).toBe("fail");
+    expect(f.message).toContain("the platform-limit no-new-privileges was ignored");
   });
 
   test("a platform-limit label turns a failure into a platform limit with its text", () => {
@@ -137,7 +266,57 @@ describe("suppressions", () => {
   });
 
   test("a reason shorter than 10 characters is refused", () => {
-    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.api", reason: "because" }] })).toThrow(/at least 10 characters/);
+    expect(() =>
+      SecurityAudit.auditJson(hardenedStack(), {
+        suppressions: [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.api", reason: "because" }],
+      }),
+    ).toThrow(/at least 10 non-blank characters/);
+  });
+
+  test("blanks do not count towards the 10 characters of a reason", () => {
+    const reason = "a b c d e f g h i"; // 17 characters, 9 of them non-blank
+    const suppressions = [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.api", reason }];
+    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions })).toThrow(
+      "[SecurityAudit suppression #0 (CIS-DOCKER-5.11)] needs a reason of at least 10 non-blank characters, " +
+        'got "a b c d e f g h i": say why',
+    );
+  });
+
+  const REASON = "accepted for a reason a reviewer can check";
+  test.each([
+    [
+      { ruleId: "*", address: "docker_container.api" },
+      /ruleId "\*" matches every rule: name the rule whose finding is accepted/,
+    ],
+    [{ ruleId: "**", path: "hardened/api/**" }, /ruleId "\*\*" matches every rule/],
+    [{ ruleId: "?*", address: "docker_container.api" }, /ruleId "\?\*" matches every rule/],
+    [{ ruleId: "CIS-DOCKER-5.11", address: "*" }, /address "\*" matches every resource: name the resource/],
+    [{ ruleId: "CIS-DOCKER-5.11", address: "*.*" }, /address "\*\.\*" matches every resource/],
+    [{ ruleId: "CIS-DOCKER-5.11", path: "**" }, /path "\*\*" matches every resource: scope it to the construct/],
+    [{ ruleId: "CIS-DOCKER-5.11", path: "*" }, /path "\*" matches every resource/],
+    [{ ruleId: "CIS-DOCKER-5.11", path: "*/**" }, /path "\*\/\*\*" matches every resource/],
+  ])("a suppression that matches everything is refused when SecurityAudit is set up: %j", (s, message) => {
+    const app = Testing.app();
+    expect(() => SecurityAudit.of(app, { suppressions: [{ ...s, reason: REASON }] })).toThrow(HardeningError);
+    expect(() => SecurityAudit.of(Testing.app(), { suppressions: [{ ...s, reason: REASON }] })).toThrow(message);
+    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ...s, reason: REASON }] })).toThrow(
+      /^\[SecurityAudit suppression #0 /,
+    );
+  });
+
+  test("a ruleId glob that matches every rule the audit knows is refused, one family is not", () => {
+    const ids = ["NET-A", "NET-B", "PSS-C"];
+    expect(() => compileSuppressions([{ ruleId: "*-*", address: "x.y", reason: REASON }], ids)).toThrow(
+      /matches every rule/,
+    );
+    expect(compileSuppressions([{ ruleId: "NET-*", address: "x.y", reason: REASON }], ids)).toHaveLength(1);
+  });
+
+  test("scoped globs stay allowed: a resource type, a construct subtree, a rule family", () => {
+    const r = SecurityAudit.auditJson(stack((d) => delete C(d).memory), {
+      suppressions: [{ ruleId: "CIS-DOCKER-5.1*", address: "docker_container.*", path: "hardened/**", reason: REASON }],
+    });
+    expect(r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.11")!.outcome).toBe("suppressed");
   });
 
   test("a suppression without path or address is refused", () => {

@@ -58,6 +58,17 @@ test("SecurityAudit.of(app) judges the written cdk.tf.json after rendering, over
   expect(q.logs.join("")).toContain("CIS-DOCKER-5.5 docker_container.api");
 });
 
+test("a synth fails on an undecidable critical control, and the error says it was treated as failure", () => {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "prod");
+  new DockerProvider(stack, "docker");
+  hardened(stack, "api").addOverride("privileged", "${var.privileged}");
+  SecurityAudit.of(app, { log: () => undefined, reports: [] });
+  expect(() => app.synth()).toThrow(
+    /^CIS-DOCKER-5\.5 docker_container\.api: \[unknown \(treated as failure\)\] privileged is computed/m,
+  );
+});
+
 test("a hardened app synthesizes, and platform limits are reported without failing", () => {
   const app = Testing.app();
   const stack = new TerraformStack(app, "prod");

@@ -14,6 +14,7 @@ export function renderJson(report: AuditReport): string {
         counts: report.counts,
         rules: report.rules.map((r) => ({ id: r.id, pack: r.pack, severity: r.severity, title: r.title, why: r.why, fix: r.fix, staticReading: r.staticReading, source: r.source })),
         findings: report.findings,
+        notAudited: report.notAudited,
       },
       null,
       2,

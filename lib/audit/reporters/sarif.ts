@@ -1,5 +1,5 @@
 import * as path from "path";
-import { AuditReport, AuditRule, Finding, Severity } from "../types";
+import { AuditReport, AuditRule, Finding, NotAudited, Severity } from "../types";
 
 /** SARIF `level` of a failed rule. */
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note", info: "note" };
@@ -11,28 +11,33 @@ export type LineIndex = ReadonlyMap<string, ReadonlyMap<string, number>>;
 
 /**
  * Finds the line of each resource in a `cdk.tf.json` text as cdktf writes it (two-space indent:
- * `"resource"` at 2, types at 4, names at 6).
+ * `"resource"` at 2, types at 4, names at 6), of each data source (`data.type.name`) and module
+ * (`module.name`), and of the `terraform` block (`terraform.backend`).
  */
 export function indexResourceLines(text: string): Map<string, number> {
   const out = new Map<string, number>();
   const lines = text.split("\n");
-  let inResource = false;
+  let section: string | undefined;
   let type: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
-    if (/^ {2}"resource": \{/.test(l)) {
-      inResource = true;
+    const top = /^ {2}"([^"]+)": [{[]/.exec(l);
+    if (top) {
+      section = top[1];
+      type = undefined;
+      if (section === "terraform") out.set("terraform.backend", i + 1);
       continue;
     }
-    if (/^ {2}\S/.test(l)) inResource = false;
-    if (!inResource) continue;
-    const t = /^ {4}"([^"]+)": [{[]/.exec(l);
-    if (t) {
-      type = t[1];
+    if (/^ {2}\S/.test(l)) section = undefined;
+    const four = /^ {4}"([^"]+)": [{[]/.exec(l);
+    if (four) {
+      type = four[1];
+      if (section === "module") out.set(`module.${type}`, i + 1);
       continue;
     }
-    const n = /^ {6}"([^"]+)": [{[]/.exec(l);
-    if (n && type) out.set(`${type}.${n[1]}`, i + 1);
+    const six = /^ {6}"([^"]+)": [{[]/.exec(l);
+    if (six && type && section === "resource") out.set(`${type}.${six[1]}`, i + 1);
+    else if (six && type && section === "data") out.set(`data.${type}.${six[1]}`, i + 1);
   }
   return out;
 }
@@ -79,12 +84,40 @@ function result(f: Finding, ruleIndex: number, lines: LineIndex | undefined): Re
         suppressions: [{ kind: f.suppressedBy === "suppression" ? "external" : "inSource", status: "accepted", justification: f.reason ?? "" }],
       };
     case "unknown":
+      if (f.treatedAsFailure) {
+        // Undecidable at critical/high severity: raised like a failure, and says why.
+        const message = { text: `${f.address}: unknown (treated as failure): ${f.message}` };
+        const properties = { ...(base.properties as object), treatedAsFailure: true };
+        return { ...base, message, kind: "fail", level: LEVEL[f.severity], properties };
+      }
       // "open": the tool could not determine whether the rule holds.
       return { ...base, kind: "open", level: "none" };
     case "platform-limit":
       // "review": a human must judge it; the provider cannot express the control.
       return { ...base, kind: "review", level: "none" };
+    case "warning":
+      // An advisory rule's control does not hold: visible as a warning, never a failure of the audit.
+      return { ...base, kind: "fail", level: "warning" };
   }
+}
+
+/** A resource no rule judged, as a tool execution notification (a warning that is not a result). */
+function notAuditedNotification(n: NotAudited, lines: LineIndex | undefined): Record<string, unknown> {
+  const file = n.file ?? `cdktf.out/stacks/${n.stack}/cdk.tf.json`;
+  const uri = (path.isAbsolute(file) ? path.relative(process.cwd(), file) : file).replace(/\\/g, "/");
+  const line = lines?.get(n.file ?? "")?.get(n.address) ?? 1;
+  return {
+    level: "warning",
+    message: { text: `${n.address}: not audited: ${n.reason}` },
+    descriptor: { id: "AUDIT-NOT-AUDITED" },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri }, region: { startLine: line } },
+        logicalLocations: [{ fullyQualifiedName: n.constructPath ?? n.address, name: n.address, kind: "resource" }],
+      },
+    ],
+    properties: { stack: n.stack, address: n.address, resourceType: n.resourceType },
+  };
 }
 
 /** The report as SARIF 2.1.0: rule metadata, suppressions, construct paths as logical locations. */
@@ -105,7 +138,18 @@ export function renderSarif(report: AuditReport, options: { lines?: LineIndex; v
           },
         },
         automationDetails: { id: `cdktf-hardened-audit/${report.stacks.join("+")}` },
-        invocations: [{ executionSuccessful: true, properties: { counts: report.counts, resourceCount: report.resourceCount } }],
+        invocations: [
+          {
+            executionSuccessful: true,
+            // What no rule judged: warnings about the run, not results (they are neither passed nor failed).
+            toolExecutionNotifications: report.notAudited.map((n) => notAuditedNotification(n, options.lines)),
+            properties: {
+              counts: report.counts,
+              resourceCount: report.resourceCount,
+              notAudited: report.notAudited.length,
+            },
+          },
+        ],
         results: report.findings.map((f) => result(f, index.get(f.ruleId) ?? -1, options.lines)),
       },
     ],

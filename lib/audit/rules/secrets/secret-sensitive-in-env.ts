@@ -25,8 +25,10 @@ export const SecretSensitiveInEnv = defineRule({
   source: { name: "cdktf-hardened (secret hygiene)", id: "SECRET-SENSITIVE-IN-ENV", url: "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html" },
   resourceTypes: [...DOCKER_RUNNABLE_TYPES, ...K8S_WORKLOAD_TYPES],
   check(r, ctx) {
+    const env = envOf(r, ctx);
+    if (!env) return undefined;
     const out: Verdict[] = [];
-    for (const e of envOf(r, ctx)) {
+    for (const e of env) {
       const refs = sensitiveRefs(e.value, ctx);
       if (refs.length > 0) out.push(fail(`${e.where} ${e.name} interpolates ${refs.join(", ")}`));
     }
