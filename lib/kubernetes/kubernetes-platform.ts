@@ -255,7 +255,10 @@ export class KubernetesPlatform extends Construct implements Platform {
     }
     const peers = rule.cidrs.map((c) => {
       try {
-        return NetworkPeer.cidr(c, { anywhere: rule.anywhere });
+        // Egress "anywhere" never includes the cloud metadata endpoint (instance credentials live there).
+        const all = /\/0$/.test(c.trim());
+        const except = all ? [c.includes(":") ? "fd00:ec2::254/128" : "169.254.169.254/32"] : undefined;
+        return NetworkPeer.cidr(c, { anywhere: rule.anywhere, except });
       } catch (e) {
         if (e instanceof HardeningError) throw new HardeningError(a.controller, e.message.replace(/^\[[^\]]*\] /, ""), "fix the egress rule");
         throw e;

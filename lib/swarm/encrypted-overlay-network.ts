@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformProvider } from "cdktf";
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { HardeningError, ResourceRole, infrastructureLabels, sortedLabels } from "../core";
+import { HardeningError, Labels, ResourceRole, infrastructureLabels, sortedLabels } from "../core";
 
 /** Props of {@link EncryptedOverlayNetwork}. */
 export interface EncryptedOverlayNetworkProps {
@@ -48,6 +48,7 @@ export class EncryptedOverlayNetwork extends Construct {
   /** Subnet of the network. */
   public readonly subnet: string;
   private isInternal: boolean;
+  private readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: EncryptedOverlayNetworkProps) {
     super(scope, id);
@@ -61,6 +62,7 @@ export class EncryptedOverlayNetwork extends Construct {
     this.subnet = props.subnet;
     this.isInternal = props.internal ?? true;
     const labels = infrastructureLabels(this.node.path, props.tier, props.role ?? "tier-network", props.labels);
+    this.labels = labels;
     this.network = new Network(this, "Resource", {
       name: props.name,
       driver: "overlay",
@@ -89,5 +91,7 @@ export class EncryptedOverlayNetwork extends Construct {
   public openForEgress(): void {
     this.isInternal = false;
     this.network.internal = false;
+    // One member that leaves the swarm: what the label schema calls an exit network.
+    this.network.putLabels(sortedLabels({ ...this.labels, [Labels.ROLE]: "exit-network" }).map(([label, value]) => ({ label, value })));
   }
 }

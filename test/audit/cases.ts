@@ -520,12 +520,13 @@ export const CASES: readonly RuleCase[] = [
   {
     rule: "NET-DOCKER-HOST-RULES",
     target: "docker_network.tier",
-    // A library tier network whose bridge no keeper of the stack keeps rules for.
-    violate: (d) => add(d, "docker_network", "tier", managedNetwork("tier-network", "hd-0123456789ab")),
+    // A library tier network whose bridge no keeper of the stack keeps rules for (the hardened
+    // stack's keeper covers its own network, hd-0123456789ab, only).
+    violate: (d) => add(d, "docker_network", "tier", managedNetwork("tier-network", "hd-fedcba987654")),
     passes: [
       (d) => {
-        add(d, "docker_network", "tier", managedNetwork("tier-network", "hd-0123456789ab"));
-        add(d, "docker_container", "keeper", keeper("-A HD-x -o hd-0123456789ab ! -i hd-0123456789ab -j DROP"));
+        add(d, "docker_network", "tier", managedNetwork("tier-network", "hd-fedcba987654"));
+        add(d, "docker_container", "keeper2", keeper("-A HD-y -o hd-fedcba987654 ! -i hd-fedcba987654 -j DROP"));
       },
       // An internal library overlay gives its tasks no leg on docker_gwbridge: nothing to keep.
       (d) => add(d, "docker_network", "ov", { ...managedNetwork("tier-network", ""), driver: "overlay", internal: true }),
@@ -539,7 +540,7 @@ export const CASES: readonly RuleCase[] = [
     passes: [
       (d) => {
         add(d, "docker_service", "edge", publishedService());
-        add(d, "docker_container", "keeper", keeper("-A HD-s-x -o docker_gwbridge ! -i docker_gwbridge -j DROP"));
+        add(d, "docker_container", "keeper2", keeper("-A HD-s-x -o docker_gwbridge ! -i docker_gwbridge -j DROP"));
       },
     ],
   },

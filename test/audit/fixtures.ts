@@ -114,6 +114,49 @@ export function hardenedDeployment(): JsonObject {
   };
 }
 
+/**
+ * The host firewall keeper the library puts beside a Docker platform's networks (see
+ * lib/docker/host-firewall-keeper.ts): its rules name the bridge, and each control it relaxes is a
+ * recorded weakening with its reason, so it adds suppressions and no failure.
+ */
+export function hostRulesKeeper(): JsonObject {
+  const reason = (what: string) => `the host firewall keeper ${what}: it writes the host's own iptables rules`;
+  return {
+    "//": meta("hardened/host/HostRulesKeeper/Resource"),
+    name: "hardened-host-rules",
+    image: "registry.k8s.io/build-image/distroless-iptables@sha256:" + "4e".repeat(32),
+    network_mode: "host",
+    user: "0:0",
+    entrypoint: ["/bin/sh", "-c"],
+    command: ["cat <<'RULES'\n-A HD-x -o hd-0123456789ab ! -i hd-0123456789ab -j DROP\nRULES", "keeper", "keep", "10"],
+    read_only: true,
+    tmpfs: { "/run": "rw,noexec,nosuid,nodev,size=1m", "/tmp": "rw,noexec,nosuid,nodev,size=1m" },
+    capabilities: { drop: ["ALL"], add: ["NET_ADMIN", "NET_RAW"] },
+    security_opts: ["no-new-privileges:true"],
+    privileged: false,
+    ipc_mode: "private",
+    memory: 64,
+    memory_swap: 64,
+    cpu_period: 100000,
+    cpu_quota: 20000,
+    cpu_shares: 256,
+    ulimit: [{ name: "nofile", soft: 1024, hard: 1024 }],
+    restart: "always",
+    healthcheck: { test: ["CMD", "/bin/sh", "-c", "true"], interval: "5s", timeout: "5s", start_period: "5s", retries: 3 },
+    log_driver: "json-file",
+    log_opts: { "max-size": "10m", "max-file": "3" },
+    labels: [
+      { label: "cdktf-hardened.io/managed-by", value: "cdktf-hardened" },
+      { label: "cdktf-hardened.io/role", value: "firewall-keeper" },
+      { label: "cdktf-hardened.io/weakening.host-network", value: reason("needs the host's network namespace") },
+      { label: "cdktf-hardened.io/weakening.root-user", value: reason("needs uid 0 with CAP_NET_ADMIN") },
+      { label: "cdktf-hardened.io/weakening.added-capabilities", value: reason("needs NET_ADMIN and NET_RAW") },
+      { label: "cdktf-hardened.io/weakening.restart-always", value: reason("must run whenever dockerd runs") },
+      { label: "cdktf-hardened.io/platform-limit.pids-limit", value: "kreuzwerker/docker 3.6 docker_container has no pids_limit" },
+    ],
+  };
+}
+
 /** The labels the library puts on its networks. */
 export function networkLabels(role: string): JsonObject[] {
   return [
@@ -137,7 +180,7 @@ export function hardenedStack(): Doc {
           name: "app",
           driver: "bridge",
           internal: true,
-          options: { "com.docker.network.bridge.enable_icc": "false" },
+          options: { "com.docker.network.bridge.enable_icc": "false", "com.docker.network.bridge.name": "hd-0123456789ab" },
           ipam_config: [{ subnet: "10.213.0.0/28" }],
           labels: networkLabels("tier-network"),
         },
@@ -151,7 +194,7 @@ export function hardenedStack(): Doc {
         },
       },
       docker_secret: { db: { "//": meta("hardened/db/Resource"), name: "db", data: "${base64encode(var.db_password)}" } },
-      docker_container: { api: hardenedContainer() },
+      docker_container: { api: hardenedContainer(), keeper: hostRulesKeeper() },
       docker_service: { svc: hardenedService() },
       kubernetes_namespace_v1: {
         app: { "//": meta("hardened/ns/Resource"), metadata: { name: "app", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } },

@@ -126,7 +126,7 @@ describeWithRegistry("a consumer project installs the packed package", () => {
       const stack = JSON.parse(fs.readFileSync(path.join(app, "cdktf.out", "stacks", "shop", "cdk.tf.json"), "utf8"));
       const containers = Object.values(stack.resource.docker_container as Record<string, { name: string }>);
       const names = containers.map((c) => c.name);
-      expect(names.sort()).toEqual(["shop-api", "shop-api-seed", "shop-db", "shop-db-seed"]);
+      expect(names.sort()).toEqual(["shop-api", "shop-api-seed", "shop-db", "shop-db-seed", "shop-host-rules"]);
       expect(stack.terraform.backend.s3).toMatchObject({
         encrypt: true,
         kms_key_id: expect.stringMatching(/^arn:aws:kms:/),

@@ -59,8 +59,8 @@ describe("README example, synthesized as written", () => {
   test("has a hardened container for api and for db, pinned by the README's digests", () => {
     const containers = Object.values(stacks.get("prod")!.resource.docker_container ?? {});
     const byName = new Map(containers.map((c) => [String(c.name), c]));
-    // Each workload and its never-started secret seeder.
-    expect([...byName.keys()].sort()).toEqual(["prod-api", "prod-api-seed", "prod-db", "prod-db-seed"]);
+    // Each workload, its never-started secret seeder, and the platform's host rules keeper.
+    expect([...byName.keys()].sort()).toEqual(["prod-api", "prod-api-seed", "prod-db", "prod-db-seed", "prod-host-rules"]);
     const digests = [...example[0].code.matchAll(/"(ghcr\.io\/acme\/\w+)",\s*"(sha256:[0-9a-f]{64})"/g)];
     expect(digests).toHaveLength(2);
     for (const [, repository, digest] of digests) {

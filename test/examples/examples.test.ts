@@ -5,7 +5,6 @@ import { App, TerraformStack, Testing } from "cdktf";
 import { buildExamples } from "../../examples/main";
 import { unescapedTemplates } from "../../lib/core";
 import { blocks, dockerLabels, resourcesOf } from "../helpers/synth";
-import { synthWithKnownFailures } from "../audit/known-library-failures";
 
 function synthAll(): Record<string, string> {
   const app = buildExamples(Testing.app());
@@ -27,8 +26,7 @@ describe("examples", () => {
   test("synth is deterministic: two full `app.synth()` runs give byte-identical cdk.tf.json", () => {
     const runs = [0, 1].map(() => {
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-hardened-det-"));
-      // LIBRARY FIX NEEDED: tolerates exactly the audit failures of test/audit/known-library-failures.ts.
-      synthWithKnownFailures(() => buildExamples(new App({ outdir, skipValidation: false })).synth());
+      buildExamples(new App({ outdir, skipValidation: false })).synth();
       const files: Record<string, string> = {};
       for (const s of fs.readdirSync(path.join(outdir, "stacks"))) files[s] = fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf.json"), "utf8");
       fs.rmSync(outdir, { recursive: true, force: true });

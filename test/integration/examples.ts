@@ -112,14 +112,14 @@ export const LATE = {
  * that adds a workload: a probe image with a LOOPBACK port and an egress allowlist of its own, so
  * it gets an exit network the first deploy's host rules do not know.
  */
-export function withLateWorkload(id: string): DockerExample {
+export function withLateWorkload(id: string, publishedPort: number = LATE.publishedPort): DockerExample {
   const app: App = Testing.app();
   buildExamples(app);
   const stack = app.node.findChild(id) as TerraformStack;
   const platform = stack.node.findAll().find((c): c is DockerPlatform => c instanceof DockerPlatform)!;
   const late = platform.place(stack, LATE.name, {
     image: Image.fromDigest("cdktf-hardened.test/probe", "sha256:" + "5".repeat(64)),
-    ports: [{ name: "http", port: LATE.port, exposure: Exposure.LOOPBACK, publishedPort: LATE.publishedPort }],
+    ports: [{ name: "http", port: LATE.port, exposure: Exposure.LOOPBACK, publishedPort }],
     health: HealthCheck.exec(["/usr/local/bin/healthcheck", `http://127.0.0.1:${LATE.port}/healthz`]),
   });
   platform.allowEgress(late, { cidrs: [...LATE.egress.cidrs], ports: [...LATE.egress.ports] });

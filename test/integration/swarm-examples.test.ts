@@ -270,6 +270,14 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     if (initialized) {
       try {
         docker(["swarm", "leave", "--force"]);
+        // A dockerd restart under an active swarm (a test does one) leaves the overlays' vxlan
+        // devices in the host's namespace after the leave; a later swarm on this engine would fail
+        // to create them again ("error creating vxlan interface: file exists"). Ours, since we
+        // created the swarm: remove them.
+        for (const dev of execFileSync("ip", ["-o", "link", "show", "type", "vxlan"], { encoding: "utf8" }).split("\n")) {
+          const name = /^\d+: (vx-\d{6}-\w+)[:@]/.exec(dev)?.[1];
+          if (name) execFileSync("ip", ["link", "del", name]);
+        }
         if (!gwbridgeExisted) {
           for (let i = 0; i < 10; i++) {
             try {

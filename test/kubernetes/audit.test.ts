@@ -3,7 +3,6 @@ import { auditStacks, parseStack } from "../../lib/audit";
 import { Exposure, HealthCheck, Image, Secret, Tier } from "../../lib/core";
 import { KubernetesPlatform } from "../../lib/kubernetes";
 import { EXEC_HEALTH, IMAGE, TCP_HEALTH } from "./helpers";
-import { failuresOf, knownFailures } from "../audit/known-library-failures";
 
 /** A stack with every Kubernetes feature and two reasoned weakenings. */
 function fullStack(): string {
@@ -34,8 +33,8 @@ function fullStack(): string {
 
 test("the audit finds nothing unsuppressed, and sees each Kubernetes weakening as a reasoned suppression", () => {
   const report = auditStacks([parseStack(fullStack(), "k8s-full/cdk.tf.json", "k8s-full")]);
-  // LIBRARY FIX NEEDED: egress anywhere reaches the metadata endpoint (test/audit/known-library-failures.ts).
-  expect(failuresOf(report)).toEqual(knownFailures(["k8s-full"]));
+  // Egress anywhere excepts the metadata endpoint (NET-EGRESS-METADATA passes).
+  expect(report.failures.map((f: any) => `${f.ruleId} ${f.address}`)).toEqual([]);
   const suppressed = report.findings.filter((f: any) => f.outcome === "suppressed").map((f: any) => f.ruleId).sort();
   expect(suppressed).toEqual(["CKV_K8S_35", "NET-K8S-EGRESS-ANYWHERE"]);
 });
