@@ -5,16 +5,30 @@ import { IConstruct } from "constructs";
  *
  * Every message names the construct path, what was given and how to fix it, so a failed synth
  * reads like `[prod/api] memoryMiB must be at least 6, got 4: raise it, or omit it for the 256 MiB default`.
+ * The parts are fields too (`where`, `problem`, `fix`): callers never need to parse the message.
  */
 export class HardeningError extends Error {
   /** Construct path the error is about (or the free-form location given). */
   public readonly where: string;
+  /** What is wrong, without the location. */
+  public readonly problem: string;
+  /** How to fix it. */
+  public readonly fix: string;
 
   constructor(where: IConstruct | string, problem: string, fix: string) {
     const path = typeof where === "string" ? where : where.node.path;
-    super(`[${path}] ${problem}: ${fix}`);
+    // A problem passed on from another error must not name its location twice.
+    const own = problem.startsWith(`[${path}] `) ? problem.slice(path.length + 3) : problem;
+    super(`[${path}] ${own}: ${fix}`);
     this.name = "HardeningError";
     this.where = path;
+    this.problem = own;
+    this.fix = fix;
+  }
+
+  /** The same problem and fix, located at another construct (an error raised for a part, reported at the whole). */
+  public relocate(where: IConstruct | string): HardeningError {
+    return new HardeningError(where, this.problem, this.fix);
   }
 }
 

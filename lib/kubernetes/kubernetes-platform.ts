@@ -260,7 +260,7 @@ export class KubernetesPlatform extends Construct implements Platform {
         const except = all ? [c.includes(":") ? "fd00:ec2::254/128" : "169.254.169.254/32"] : undefined;
         return NetworkPeer.cidr(c, { anywhere: rule.anywhere, except });
       } catch (e) {
-        if (e instanceof HardeningError) throw new HardeningError(a.controller, e.message.replace(/^\[[^\]]*\] /, ""), "fix the egress rule");
+        if (e instanceof HardeningError) throw e.relocate(a.controller);
         throw e;
       }
     });
