@@ -1,4 +1,5 @@
 export * from "./core";
+export * from "./docker-engine";
 export * from "./docker";
 export * from "./kubernetes";
 export * from "./services";

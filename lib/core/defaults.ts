@@ -37,10 +37,6 @@ export const SecureDefaults = {
   healthRetries: 3,
   /** Graceful stop. */
   stopGraceSeconds: 30,
-  /** Subnet pool for Docker tier and flow networks, carved into /28 networks. */
-  dockerSubnetPool: "10.213.0.0/16",
-  /** Prefix length of each Docker network carved from the pool (14 usable addresses). */
-  dockerSubnetPrefix: 28,
   /** Lowest port a workload may listen on (no capability needed to bind). */
   minPort: 1024,
   /** Public port the edge is reached on. */

@@ -46,10 +46,10 @@ export class Identity {
     private readonly reasoned?: Reasoned,
   ) {}
 
-  /** Resolves against the workload's construct. */
-  public resolve(scope: IConstruct): ResolvedIdentity {
+  /** Resolves against the workload's construct (or its construct path). */
+  public resolve(scope: IConstruct | string): ResolvedIdentity {
     if (this.source === "derived") {
-      const id = deriveUid(scope.node.path);
+      const id = deriveUid(typeof scope === "string" ? scope : scope.node.path);
       return { uid: id, gid: id, source: "derived", weakenings: [] };
     }
     const uid = this.uid!;

@@ -1,7 +1,9 @@
 import { Construct, IConstruct } from "constructs";
 import { HardeningError, Reasoned } from "./errors";
 import { Protocol } from "./port";
-import { WorkloadProps, WorkloadSpec } from "./workload";
+import { PlatformCapabilities } from "./capabilities";
+import { WorkloadProps } from "./workload-props";
+import { WorkloadSpec } from "./workload-spec";
 
 /** Where a peer reaches a workload's port. */
 export interface Endpoint {
@@ -61,8 +63,10 @@ export interface Flow {
  * NetworkPolicies over a default deny.
  */
 export interface Platform extends IConstruct {
-  /** Target family, for docs and labels: `docker`, `swarm`, `kubernetes`. */
+  /** Target family, for docs and labels: `docker`, `swarm`, `kubernetes`. Never branch on it: ask `capabilities`. */
   readonly kind: string;
+  /** What the target can do: the core refuses the rest, services choose by it. */
+  readonly capabilities: PlatformCapabilities;
   /** Validates a workload description with this platform's defaults and places it. */
   place(scope: Construct, id: string, options: PlaceOptions): IWorkload;
   /** Lets `from` open connections to `to` on the named port. Unknown ports fail at once. */

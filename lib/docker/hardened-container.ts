@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { TerraformProvider } from "cdktf";
-import { Container, ContainerMounts, ContainerNetworksAdvanced } from "@cdktf/provider-docker/lib/container";
+import { ContainerConfig, ContainerMounts, ContainerNetworksAdvanced } from "@cdktf/provider-docker/lib/container";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import {
   Exposure,
@@ -8,26 +8,23 @@ import {
   Labels,
   ResourcesProps,
   SecureDefaults,
-  dockerVolumeIdentity,
   WorkloadProps,
   WorkloadSpec,
-  platformLimitLabel,
+  escapeTerraformTemplate,
+  checkPlacedSpec,
+  checkTaskSpec,
   resolveWorkload,
   weakeningLabel,
-  sortedLabels,
   workloadLabels,
 } from "../core";
+import { TrackedContainer, blocks, hasExpression, judgeCritical, sharedNamespace, socketMount, stringLeaves } from "../docker-engine/escape-hatches";
+import { engineHealthcheck, labelBlocks } from "../docker-engine/rendering";
+import { DOCKER_CAPABILITIES } from "./docker-defaults";
 import { PrivateTierNetwork } from "./private-tier-network";
-import { SecretSeeder } from "./secret-seeder";
+import { SecretSeeder, SeededFile } from "./secret-seeder";
 
-/** Props of {@link HardenedContainer}. */
-export interface HardenedContainerProps extends WorkloadProps {
-  /**
-   * Workload name (DNS label): the peers' host name and the labels' workload.
-   *
-   * @default - the construct id, lowercased
-   */
-  readonly name?: string;
+/** How a {@link HardenedContainer} is rendered: what only a Docker host has. */
+export interface ContainerRenderProps {
   /** The tier network the container lives on (never the default bridge). */
   readonly network: PrivateTierNetwork;
   /**
@@ -36,12 +33,6 @@ export interface HardenedContainerProps extends WorkloadProps {
    * @default - the workload name
    */
   readonly containerName?: string;
-  /**
-   * Defaults for resources the user did not set (a platform's app-wide defaults).
-   *
-   * @default - the secure defaults table
-   */
-  readonly resourceDefaults?: ResourcesProps;
   /**
    * Host address the edge's PUBLIC ports bind to. Binding to one interface narrows what a
    * multi-homed host exposes.
@@ -52,13 +43,35 @@ export interface HardenedContainerProps extends WorkloadProps {
   readonly publicAddress?: string;
   /**
    * Runs the container as a task (see {@link DockerPlatform.placeTask}) instead of a service: no
-   * restart, no ports, and either started once and removed (`rm`) or created for a host timer.
+   * restart, no ports, and either started once or created for a host timer.
    *
    * @default - a long-running service: restart on-failure at most 5 times
    */
   readonly task?: ContainerTaskMode;
   /** @default - the stack's default docker provider */
   readonly provider?: TerraformProvider;
+}
+
+/** Props of {@link HardenedContainer} used on its own: a workload description it resolves itself. */
+export interface HardenedContainerProps extends WorkloadProps, ContainerRenderProps {
+  /**
+   * Workload name (DNS label): the peers' host name and the labels' workload.
+   *
+   * @default - the construct id, lowercased
+   */
+  readonly name?: string;
+  /**
+   * Defaults for resources the user did not set (a platform's app-wide defaults).
+   *
+   * @default - the secure defaults table
+   */
+  readonly resourceDefaults?: ResourcesProps;
+}
+
+/** Props of a {@link HardenedContainer} whose workload a platform already resolved (core → target). */
+export interface ResolvedContainerProps extends ContainerRenderProps {
+  /** The resolved workload, for this construct's path (`Platform.place` resolves it once). */
+  readonly spec: WorkloadSpec;
 }
 
 /** How a task container runs. */
@@ -78,13 +91,6 @@ export interface ContainerTaskMode {
   readonly runtime?: string;
 }
 
-/** A network the container joins besides its tier (a flow network or its exit network). */
-interface ExtraNetwork {
-  readonly network: PrivateTierNetwork;
-  readonly ipv4Address?: string;
-  readonly alias: boolean;
-}
-
 /** Options of {@link HardenedContainer.attachNetwork}. */
 export interface AttachNetworkOptions {
   /**
@@ -95,10 +101,12 @@ export interface AttachNetworkOptions {
   readonly alias?: boolean;
 }
 
-/** What the provider cannot express on docker_container, recorded on every container. */
-export const DOCKER_CONTAINER_PLATFORM_LIMITS: Record<string, string> = {
-  "pids-limit": "kreuzwerker/docker 3.6 docker_container has no pids_limit; the nproc ulimit (per uid, one uid per workload) bounds processes instead",
-};
+/** A network the container joins besides its tier (a flow network or its exit network). */
+interface ExtraNetwork {
+  readonly network: PrivateTierNetwork;
+  readonly ipv4Address?: string;
+  readonly alias: boolean;
+}
 
 /**
  * One container with every secure default of the Docker column in DESIGN.md, nothing written by
@@ -108,11 +116,17 @@ export const DOCKER_CONTAINER_PLATFORM_LIMITS: Record<string, string> = {
  * `on-failure` restart at most 5 times, an exec health check, json-file log rotation, ports on
  * 127.0.0.1 unless public (the edge), secrets as read-only files.
  *
+ * Placed by a {@link DockerPlatform}, it renders the workload the platform resolved; used on its
+ * own, it resolves its props with the Docker host's capabilities first (the same core call).
+ *
+ * @example
+ * const net = new PrivateTierNetwork(stack, "Net", { name: "app", subnet: "10.213.0.0/28", gateway: "10.213.0.1", tier: "app" });
+ * new HardenedContainer(stack, "api", { image, health: HealthCheck.exec(["/bin/check"]), network: net });
  * @see CIS Docker Benchmark v1.6 §5
  */
 export class HardenedContainer extends Construct {
-  /** The docker_container resource (escape hatch; the audit still judges what you change). */
-  public readonly container: Container;
+  /** The docker_container resource (escape hatch; hardening-critical changes are judged at synth). */
+  public readonly container: TrackedContainer;
   /** The validated workload. */
   public readonly spec: WorkloadSpec;
   /** Docker container name: peers resolve it on shared networks. */
@@ -126,170 +140,52 @@ export class HardenedContainer extends Construct {
   private readonly lateWeakenings = new Map<string, string>();
   private readonly staticLabels: Record<string, string>;
   private readonly tierNetwork: PrivateTierNetwork;
+  private readonly rendered: ContainerConfig;
 
-  constructor(scope: Construct, id: string, props: HardenedContainerProps) {
+  constructor(scope: Construct, id: string, props: HardenedContainerProps | ResolvedContainerProps) {
     super(scope, id);
-    const name = props.name ?? id.toLowerCase();
-    // A named volume is writable only for the owner of the image's directory: see dockerVolumeIdentity.
-    const identity = dockerVolumeIdentity(props);
-    this.spec = resolveWorkload(this, name, { ...props, identity }, { resources: props.resourceDefaults });
+    this.spec = "spec" in props ? checkPlacedSpec(this, props.spec) : resolveOwn(scope, id, props);
     const spec = this.spec;
-    this.containerName = props.containerName ?? name;
+    this.containerName = props.containerName ?? spec.name;
     this.tierNetwork = props.network;
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(this.containerName)) {
       throw new HardeningError(this, `container name ${JSON.stringify(this.containerName)} is invalid`, "use letters, digits, '_', '.' and '-'");
     }
-    if (spec.health.kind === "tcp" && !spec.health.command) {
-      throw new HardeningError(
-        this,
-        `health check is TCP on port ${spec.health.portName}, which Docker cannot run`,
-        "give the Docker form too: HealthCheck.tcp(port, { exec: ['/path/in/image', ...] }), or use HealthCheck.exec([...])",
-      );
-    }
-    for (const s of spec.secrets) {
-      if (s.secret.source === "existing") {
-        throw new HardeningError(this, `secret ${s.secret.name} is an existing Kubernetes/Swarm secret object, which a Docker host does not have`, "use Secret.fromVariable (seeded volume) or Secret.fromHostFile (read-only bind mount)");
-      }
-    }
-    if (props.task && spec.ports.length) {
-      throw new HardeningError(this, `a task takes no connections, but ports ${spec.ports.map((p) => p.name).join(", ")} are declared`, "drop the ports; a task reaches what it needs through flows and egress rules");
-    }
-    const uidgid = `${spec.identity.uid}:${spec.identity.gid}`;
-
-    // Secrets and config files: never `upload` into this read-only container (Docker refuses it);
-    // a never-started seeder fills named volumes that are mounted read-only here.
-    const mounts: ContainerMounts[] = [];
-    const seeded = [
-      ...spec.secrets.filter((s) => s.secret.source === "variable").map((s) => ({ path: s.path, content: s.secret.valueExpression(this), secret: true })),
-      ...spec.configFiles.map((f) => ({ path: f.path, content: f.content, secret: f.sensitive })),
-    ];
-    if (seeded.length > 0) {
-      this.seeder = new SecretSeeder(this, "Seeder", {
-        spec,
-        containerName: `${this.containerName}-seed`,
-        files: seeded,
-        provider: props.provider,
-      });
-      for (const v of this.seeder.volumes) mounts.push({ type: "volume", source: v.volume.name, target: v.directory, readOnly: true });
-    }
-    for (const s of spec.secrets.filter((x) => x.secret.source === "host-file")) {
-      // `mounts` type bind fails when the file is missing; `volumes.host_path` would create a
-      // root-owned directory in its place.
-      mounts.push({ type: "bind", source: s.secret.hostPath!, target: s.path, readOnly: true });
-    }
-    for (const v of spec.volumes) {
-      if (v.hostDirectory) {
-        mounts.push({ type: "bind", source: v.hostDirectory, target: v.path, readOnly: false });
-        continue;
-      }
-      if (spec.identity.source === "derived") {
-        throw new HardeningError(
-          this,
-          `volume ${v.name} at ${v.path} would start root-owned and stay unwritable for the derived uid ${spec.identity.uid} (Docker copies ownership only from a directory the image ships)`,
-          "run as the image's own user that owns that directory (identity: Identity.fromImage(uid, gid, { reason })), or bind a host directory prepared for this uid (hostDirectory)",
-        );
-      }
-      const vol = new Volume(this, `Volume-${v.name}`, {
-        name: `${this.containerName}-${v.name}`,
-        labels: sortedLabels(workloadLabels(spec, "data-volume")).map(([label, value]) => ({ label, value })),
-        lifecycle: { preventDestroy: true },
-        provider: props.provider,
-      });
-      this.dataVolumes[v.name] = vol;
-      mounts.push({ type: "volume", source: vol.name, target: v.path, readOnly: false });
-    }
-
-    const tmpfs: Record<string, string> = { "/tmp": `rw,noexec,nosuid,nodev,size=${SecureDefaults.tmpSizeMiB}m` };
-    for (const w of spec.writablePaths) {
-      tmpfs[w.path] = `rw,noexec,nosuid,nodev,size=${w.sizeMiB}m,uid=${spec.identity.uid},gid=${spec.identity.gid},mode=0700`;
-    }
-
-    const env = Object.keys(spec.env)
-      .sort()
-      .map((k) => `${k}=${spec.env[k]}`);
-
-    const ports = spec.ports
-      .filter((p) => p.exposure !== Exposure.INTERNAL)
-      .map((p) => ({
-        internal: p.port,
-        external: p.publishedPort!,
-        // Loopback ports are for the host's own admin tools; only the edge listens on every address.
-        ip: p.exposure === Exposure.PUBLIC ? props.publicAddress ?? "0.0.0.0" : "127.0.0.1",
-        protocol: p.protocol,
-      }));
-
-    const cpuShares = Math.min(1023, Math.max(2, Math.round((1024 * spec.resources.cpuRequestMillis) / 1000)));
-    const staticLabels = workloadLabels(spec, spec.edge ? "edge" : "workload");
-    this.staticLabels = staticLabels;
-    for (const [k, v] of Object.entries(DOCKER_CONTAINER_PLATFORM_LIMITS)) staticLabels[platformLimitLabel(k)] = v;
-    if (spec.replicas > 1) {
-      staticLabels[platformLimitLabel("replicas")] = `a Docker host runs one container per workload: ${spec.replicas} replicas were asked for, 1 runs; use SwarmPlatform or KubernetesPlatform to run more`;
-    }
-    const task = props.task;
-
-    this.container = new Container(this, "Resource", {
+    // A platform checked its tasks when it resolved them; a task container used on its own is checked here.
+    if (props.task && !("spec" in props)) checkTaskSpec(this, spec);
+    const mounts = this.renderMounts(props.provider);
+    this.staticLabels = workloadLabels(spec, spec.edge ? "edge" : "workload");
+    this.rendered = {
+      ...this.processConfig(props.task),
       name: this.containerName,
       image: spec.image.reference,
       // Not the workload name: Docker registers the hostname as a DNS alias on the network the
       // container is created on (its tier, ICC off), where peers could resolve but not reach it.
       hostname: this.containerName,
-      user: uidgid,
-      entrypoint: spec.entrypoint,
-      command: spec.command,
-      workingDir: spec.workingDir,
-      env: env.length ? env : undefined,
       readOnly: spec.readOnlyRootFilesystem,
-      tmpfs,
+      tmpfs: this.renderTmpfs(),
       capabilities: { drop: ["ALL"], add: spec.addCapabilities.length ? spec.addCapabilities : undefined },
       securityOpts: ["no-new-privileges:true"],
       privileged: false,
       ipcMode: "private",
-      memory: spec.resources.memoryMiB,
-      memorySwap: spec.resources.memoryMiB,
-      // CPU limit as CFS quota/period: provider 3.6.0-3.6.2 panics on `cpus` (declared a string,
-      // read as a float; kreuzwerker#759, fixed in 3.7.0), found on a real engine.
-      cpuPeriod: 100000,
-      cpuQuota: spec.resources.cpuMillis * 100,
-      cpuShares,
-      ulimit: [
-        { name: "nofile", soft: spec.nofile, hard: spec.nofile },
-        { name: "nproc", soft: spec.nproc, hard: spec.nproc },
-      ],
-      // A task runs to completion: never restarted (a retry replays its payload), and a one-off
-      // run removes itself (Docker refuses `--rm` with any restart policy).
-      restart: task ? "no" : "on-failure",
-      maxRetryCount: task ? undefined : SecureDefaults.maxRestarts,
-      attach: task && !task.scheduled ? true : undefined,
-      mustRun: task ? false : undefined,
-      start: task?.scheduled ? false : undefined,
-      runtime: task?.runtime,
-      healthcheck:
-        spec.health.kind === "none"
-          ? undefined
-          : {
-              test: ["CMD", ...spec.health.command!],
-              interval: `${spec.health.timing.intervalSeconds}s`,
-              timeout: `${spec.health.timing.timeoutSeconds}s`,
-              startPeriod: `${spec.health.timing.startPeriodSeconds}s`,
-              retries: spec.health.timing.retries,
-            },
+      ...this.resourceConfig(),
+      healthcheck: engineHealthcheck(spec),
       logDriver: "json-file",
       logOpts: { "max-size": SecureDefaults.logMaxSize, "max-file": String(SecureDefaults.logMaxFile) },
       stopTimeout: spec.stopGraceSeconds,
       destroyGraceSeconds: spec.stopGraceSeconds,
       // The tier network is the container's primary network: with no network_mode the container
-      // would also join the default bridge.
-      // References, not names: Terraform must create the networks before the container.
+      // would also join the default bridge. A reference, not a name: Terraform creates it first.
       networkMode: props.network.network.name,
       // Re-put whenever a flow network or label is added (cheaper to synthesize than Lazy values).
       networksAdvanced: this.renderNetworks(),
-      ports: ports.length ? ports : undefined,
+      ports: this.renderPorts(props.publicAddress),
       mounts: mounts.length ? mounts : undefined,
-      labels: this.renderLabels(staticLabels),
+      labels: this.renderLabels(),
       provider: props.provider,
       dependsOn: this.seeder ? [this.seeder.container] : undefined,
-    });
-
+    };
+    this.container = new TrackedContainer(this, "Resource", this.rendered);
     this.node.addValidation({ validate: () => this.validateEscapeHatches() });
   }
 
@@ -303,14 +199,109 @@ export class HardenedContainer extends Construct {
   /** Records a weakening decided after placement (e.g. egress anywhere), for the labels. */
   public recordWeakening(control: string, reason: string): void {
     this.lateWeakenings.set(control, reason);
-    this.container.putLabels(this.renderLabels(this.staticLabels));
+    this.container.putLabels(this.renderLabels());
   }
 
   /** Records a flow this container takes part in (`from>to:port`), for the labels. */
   public recordFlow(flow: string): void {
     if (this.flowLabels.includes(flow)) return;
     this.flowLabels.push(flow);
-    this.container.putLabels(this.renderLabels(this.staticLabels));
+    this.container.putLabels(this.renderLabels());
+  }
+
+  /** Who runs, what runs, and how it restarts: a service restarts on failure, a task never. */
+  private processConfig(task: ContainerTaskMode | undefined): Partial<ContainerConfig> {
+    const spec = this.spec;
+    return {
+      user: `${spec.identity.uid}:${spec.identity.gid}`,
+      entrypoint: spec.entrypoint,
+      command: spec.command,
+      workingDir: spec.workingDir,
+      env: Object.keys(spec.env).length ? Object.keys(spec.env).sort().map((k) => `${k}=${spec.env[k]}`) : undefined,
+      // A task runs to completion: never restarted (a retry replays its payload).
+      restart: task ? "no" : "on-failure",
+      maxRetryCount: task ? undefined : SecureDefaults.maxRestarts,
+      attach: task && !task.scheduled ? true : undefined,
+      mustRun: task ? false : undefined,
+      start: task?.scheduled ? false : undefined,
+      runtime: task?.runtime,
+    };
+  }
+
+  /** Memory (= swap), CPU quota and shares, ulimits. */
+  private resourceConfig(): Partial<ContainerConfig> {
+    const r = this.spec.resources;
+    return {
+      memory: r.memoryMiB,
+      memorySwap: r.memoryMiB,
+      // CPU limit as CFS quota/period: provider 3.6.0-3.6.2 panics on `cpus` (declared a string,
+      // read as a float; kreuzwerker#759, fixed in 3.7.0), found on a real engine.
+      cpuPeriod: 100000,
+      cpuQuota: r.cpuMillis * 100,
+      cpuShares: Math.min(1023, Math.max(2, Math.round((1024 * r.cpuRequestMillis) / 1000))),
+      ulimit: [
+        { name: "nofile", soft: this.spec.nofile, hard: this.spec.nofile },
+        { name: "nproc", soft: this.spec.nproc, hard: this.spec.nproc },
+      ],
+    };
+  }
+
+  /**
+   * Secrets and config files, host-file secrets, data volumes. Never `upload` into this read-only
+   * container (Docker refuses it): a never-started seeder fills named volumes mounted read-only.
+   */
+  private renderMounts(provider: TerraformProvider | undefined): ContainerMounts[] {
+    const spec = this.spec;
+    const mounts: ContainerMounts[] = [];
+    const seeded: SeededFile[] = [
+      ...spec.secrets.filter((s) => s.secret.source === "variable").map((s) => ({ path: s.path, content: s.secret.valueExpression(this), secret: true })),
+      ...spec.configFiles.map((f) => ({ path: f.path, content: escapeTerraformTemplate(f.content), secret: f.sensitive })),
+    ];
+    if (seeded.length > 0) {
+      (this as { seeder?: SecretSeeder }).seeder = new SecretSeeder(this, "Seeder", { spec, containerName: `${this.containerName}-seed`, files: seeded, provider });
+      for (const v of this.seeder!.volumes) mounts.push({ type: "volume", source: v.volume.name, target: v.directory, readOnly: true });
+    }
+    for (const s of spec.secrets.filter((x) => x.secret.source === "host-file")) {
+      // `mounts` type bind fails when the file is missing; `volumes.host_path` would create a
+      // root-owned directory in its place.
+      mounts.push({ type: "bind", source: s.secret.hostPath!, target: s.path, readOnly: true });
+    }
+    for (const v of spec.volumes) {
+      if (v.hostDirectory) {
+        mounts.push({ type: "bind", source: v.hostDirectory, target: v.path, readOnly: false });
+        continue;
+      }
+      const vol = new Volume(this, `Volume-${v.name}`, {
+        name: `${this.containerName}-${v.name}`,
+        labels: labelBlocks(workloadLabels(spec, "data-volume")),
+        lifecycle: { preventDestroy: true },
+        provider,
+      });
+      this.dataVolumes[v.name] = vol;
+      mounts.push({ type: "volume", source: vol.name, target: v.path, readOnly: false });
+    }
+    return mounts;
+  }
+
+  /** `/tmp` and the writable paths: size-limited tmpfs, noexec, owned by the workload. */
+  private renderTmpfs(): Record<string, string> {
+    const { uid, gid } = this.spec.identity;
+    const tmpfs: Record<string, string> = { "/tmp": `rw,noexec,nosuid,nodev,size=${SecureDefaults.tmpSizeMiB}m` };
+    for (const w of this.spec.writablePaths) tmpfs[w.path] = `rw,noexec,nosuid,nodev,size=${w.sizeMiB}m,uid=${uid},gid=${gid},mode=0700`;
+    return tmpfs;
+  }
+
+  /** Published ports: LOOPBACK on 127.0.0.1 (the host's admin tools), PUBLIC on the public address. */
+  private renderPorts(publicAddress: string | undefined): ContainerConfig["ports"] {
+    const ports = this.spec.ports
+      .filter((p) => p.exposure !== Exposure.INTERNAL)
+      .map((p) => ({
+        internal: p.port,
+        external: p.publishedPort!,
+        ip: p.exposure === Exposure.PUBLIC ? publicAddress ?? "0.0.0.0" : "127.0.0.1",
+        protocol: p.protocol,
+      }));
+    return ports.length ? ports : undefined;
   }
 
   private renderNetworks(): ContainerNetworksAdvanced[] {
@@ -325,55 +316,54 @@ export class HardenedContainer extends Construct {
     ];
   }
 
-  private renderLabels(staticLabels: Record<string, string>): Array<{ label: string; value: string }> {
-    const labels = { ...staticLabels };
+  private renderLabels(): Array<{ label: string; value: string }> {
+    const labels = { ...this.staticLabels };
     if (this.flowLabels.length) labels[Labels.FLOWS] = [...this.flowLabels].sort().join(",");
     for (const [control, reason] of this.lateWeakenings) labels[weakeningLabel(control)] = reason;
-    return sortedLabels(labels).map(([label, value]) => ({ label, value }));
+    return labelBlocks(labels);
   }
 
   /**
    * The escape hatch stays open, but a hardened container never becomes privileged, shares a host
-   * namespace, gets devices or the Docker socket, or takes an upload it would refuse: each is a
-   * synth error (the audit judges every other override).
+   * namespace, gets devices or the Docker socket, or takes an upload it would refuse, and no
+   * hardening-critical attribute is set to a Terraform expression no synth check can see: each is
+   * a synth error (the audit judges every other override).
    */
   private validateEscapeHatches(): string[] {
     const c = this.container;
-    const o = (c as unknown as { rawOverrides?: Record<string, any> }).rawOverrides ?? {};
-    const value = (key: string, input: unknown) => (o[key] !== undefined ? o[key] : input);
-    const errors: string[] = [];
-    const fail = (problem: string, fix: string) => errors.push(new HardeningError(this, problem, fix).message);
-    const readOnly = value("read_only", c.readOnlyInput);
-    if ((c.uploadInput !== undefined || o.upload !== undefined) && readOnly !== false) {
-      fail(
-        "upload into a read-only container: Docker refuses it ('container rootfs is marked read-only') whatever volume covers the path",
-        "declare the file as configFiles or secrets: a seeder fills a volume that is mounted read-only",
+    const o = c.overrides as Record<string, any>;
+    const now = (key: string, input: unknown) => (o[key] !== undefined ? o[key] : input);
+    const r = this.rendered;
+    const readOnly = now("read_only", c.readOnlyInput);
+    const upload = now("upload", c.uploadInput);
+    const errors = judgeCritical(this, [
+      { key: "privileged", value: now("privileged", c.privilegedInput), rendered: r.privileged, judge: (v) => (v === true || v === "true" ? "privileged is set: the container gets every capability and every device of the host" : undefined), fix: "remove it; add the one capability the workload needs with addCapabilities and a reason" },
+      { key: "read_only", value: readOnly, rendered: r.readOnly, judge: () => undefined, fix: "set writableRootFilesystem: { reason } on the workload instead" },
+      { key: "network_mode", value: now("network_mode", c.networkModeInput), rendered: r.networkMode, judge: sharedNamespace("network", "network_mode"), fix: "remove the network_mode override; workloads talk through declared flows" },
+      { key: "pid_mode", value: now("pid_mode", c.pidModeInput), rendered: undefined, judge: sharedNamespace("PID namespace", "pid_mode"), fix: "remove the pid_mode override" },
+      { key: "ipc_mode", value: now("ipc_mode", c.ipcModeInput), rendered: r.ipcMode, judge: sharedNamespace("IPC namespace", "ipc_mode"), fix: "remove the ipc_mode override" },
+      { key: "userns_mode", value: now("userns_mode", c.usernsModeInput), rendered: undefined, judge: sharedNamespace("user namespace", "userns_mode"), fix: "remove the userns_mode override" },
+      { key: "cgroupns_mode", value: now("cgroupns_mode", c.cgroupnsModeInput), rendered: undefined, judge: sharedNamespace("cgroup namespace", "cgroupns_mode"), fix: "remove the cgroupns_mode override" },
+      { key: "devices", value: now("devices", c.devicesInput), rendered: undefined, judge: (v) => (blocks(v).length ? "devices are mapped into the container" : undefined), fix: "remove the devices override; host devices bypass every other control" },
+      { key: "mounts", value: now("mounts", c.mountsInput), rendered: r.mounts, judge: (v) => socketMount(stringLeaves(v)), fix: "remove the mount; a workload never talks to the Docker daemon" },
+      { key: "volumes", value: now("volumes", c.volumesInput), rendered: undefined, judge: (v) => socketMount(stringLeaves(v)), fix: "remove the mount; a workload never talks to the Docker daemon" },
+    ]);
+    if (upload !== undefined && readOnly !== false && !hasExpression(readOnly)) {
+      errors.push(
+        new HardeningError(
+          this,
+          "upload into a read-only container: Docker refuses it ('container rootfs is marked read-only') whatever volume covers the path",
+          "declare the file as configFiles or secrets: a seeder fills a volume that is mounted read-only",
+        ).message,
       );
-    }
-    if (value("privileged", c.privilegedInput) === true) fail("privileged is set: the container gets every capability and every device of the host", "remove it; add the one capability the workload needs with addCapabilities and a reason");
-    for (const [key, input, what] of [
-      ["network_mode", c.networkModeInput, "network"],
-      ["pid_mode", c.pidModeInput, "PID namespace"],
-      ["ipc_mode", c.ipcModeInput, "IPC namespace"],
-      ["userns_mode", c.usernsModeInput, "user namespace"],
-      ["cgroupns_mode", c.cgroupnsModeInput, "cgroup namespace"],
-    ] as const) {
-      const v = value(key, input);
-      if (typeof v === "string" && (v === "host" || v.startsWith("container:"))) {
-        fail(`${key} is ${JSON.stringify(v)}: the container shares the host's (or another container's) ${what}`, `remove the ${key} override; workloads talk through declared flows`);
-      }
-    }
-    const devices = value("devices", c.devicesInput);
-    if (devices !== undefined && (!Array.isArray(devices) || devices.length > 0)) fail("devices are mapped into the container", "remove the devices override; host devices bypass every other control");
-    const sources = [...blocks(value("mounts", c.mountsInput)).map((m: any) => m.source), ...blocks(value("volumes", c.volumesInput)).map((m: any) => m.host_path ?? m.hostPath)];
-    if (sources.some((s) => typeof s === "string" && /(^|\/)docker\.sock$/.test(s))) {
-      fail("the Docker socket is mounted: whoever controls the container controls the host", "remove the mount; a workload never talks to the Docker daemon");
     }
     return errors;
   }
 }
 
-function blocks(v: unknown): any[] {
-  if (v === undefined || v === null || typeof v !== "object") return [];
-  return Array.isArray(v) ? v : [v];
+
+
+/** A container used on its own resolves its description with the Docker host's capabilities. */
+function resolveOwn(scope: Construct, id: string, props: HardenedContainerProps): WorkloadSpec {
+  return resolveWorkload({ scope, id }, props.name ?? id.toLowerCase(), props, { capabilities: DOCKER_CAPABILITIES, resources: props.resourceDefaults });
 }

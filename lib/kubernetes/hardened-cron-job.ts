@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { CronJobV1, CronJobV1SpecJobTemplateSpecTemplate } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { HardeningError, TaskSettings, resolveTaskSettings } from "../core";
-import { KubernetesTaskSettings, jobSpec } from "./hardened-job";
+import { KubernetesTaskSettings, ResolvedTaskProps, jobSpec } from "./hardened-job";
 import { HardenedWorkload, HardenedWorkloadProps } from "./hardened-workload";
 import { partMetadata, workloadMetadata } from "./metadata";
 import { cronJobModule } from "./provider-modules";
@@ -13,6 +13,16 @@ export interface HardenedCronJobProps extends HardenedWorkloadProps, KubernetesT
   /**
    * Seconds after a missed start time within which the run may still start; later, it is skipped
    * instead of piling up after an outage.
+   *
+   * @default 300
+   */
+  readonly startingDeadlineSeconds?: number;
+}
+
+/** Props of a scheduled task a platform already resolved (its settings carry the schedule). */
+export interface ResolvedCronJobProps extends ResolvedTaskProps {
+  /**
+   * Seconds after its scheduled time a missed run may still start.
    *
    * @default 300
    */
@@ -32,10 +42,11 @@ export class HardenedCronJob extends HardenedWorkload {
   /** The validated task settings. */
   public readonly task: TaskSettings;
 
-  constructor(scope: Construct, id: string, props: HardenedCronJobProps) {
+  constructor(scope: Construct, id: string, props: HardenedCronJobProps | ResolvedCronJobProps) {
     const where = `${scope.node.path}/${id}`;
-    if (!props.schedule) throw new HardeningError(where, "schedule is missing", "give a cron schedule such as '0 3 * * *', or use HardenedJob for a one-off task");
-    const task = resolveTaskSettings(where, props);
+    const schedule = "task" in props ? props.task.schedule : props.schedule;
+    if (!schedule) throw new HardeningError(where, "schedule is missing", "give a cron schedule such as '0 3 * * *', or use HardenedJob for a one-off task");
+    const task = "task" in props ? props.task : resolveTaskSettings(where, props);
     super(scope, id, props, "CronJob", { restartPolicy: "Never", runtimeClassName: task.runtimeClassName });
     this.task = task;
     const startingDeadlineSeconds = props.startingDeadlineSeconds ?? 300;

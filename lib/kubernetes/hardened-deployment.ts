@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
-import { HardenedWorkload, HardenedWorkloadProps } from "./hardened-workload";
+import { HardenedWorkload, HardenedWorkloadProps, ResolvedWorkloadProps } from "./hardened-workload";
 import { workloadMetadata } from "./metadata";
 
 /** Props of {@link HardenedDeployment}. */
@@ -20,7 +20,7 @@ export class HardenedDeployment extends HardenedWorkload {
   /** The `kubernetes_deployment_v1`. */
   public readonly resource: DeploymentV1;
 
-  constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
+  constructor(scope: Construct, id: string, props: HardenedDeploymentProps | ResolvedWorkloadProps) {
     super(scope, id, props, "Deployment");
     const spec = this.spec;
     const meta = workloadMetadata(spec, spec.edge ? "edge" : "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { JobV1, JobV1SpecTemplate } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { TaskSettings, TaskSettingsProps, resolveTaskSettings } from "../core";
-import { HardenedWorkload, HardenedWorkloadProps } from "./hardened-workload";
+import { HardenedWorkload, HardenedWorkloadProps, ResolvedWorkloadProps } from "./hardened-workload";
 import { workloadMetadata } from "./metadata";
 import { jobModule } from "./provider-modules";
 
@@ -10,6 +10,12 @@ export type KubernetesTaskSettings = Omit<TaskSettingsProps, "schedule">;
 
 /** Props of {@link HardenedJob}. */
 export interface HardenedJobProps extends HardenedWorkloadProps, KubernetesTaskSettings {}
+
+/** Props of a task whose description and settings a platform already resolved (core → target). */
+export interface ResolvedTaskProps extends ResolvedWorkloadProps {
+  /** The resolved task settings (`Platform.placeTask` resolves them once). */
+  readonly task: TaskSettings;
+}
 
 /**
  * A one-off task as a `kubernetes_job_v1`: the same PSS-restricted pod as
@@ -28,8 +34,8 @@ export class HardenedJob extends HardenedWorkload {
   /** The validated task settings. */
   public readonly task: TaskSettings;
 
-  constructor(scope: Construct, id: string, props: HardenedJobProps) {
-    const task = resolveTaskSettings(`${scope.node.path}/${id}`, props);
+  constructor(scope: Construct, id: string, props: HardenedJobProps | ResolvedTaskProps) {
+    const task = "task" in props ? props.task : resolveTaskSettings(`${scope.node.path}/${id}`, props);
     super(scope, id, props, "Job", { restartPolicy: "Never", runtimeClassName: task.runtimeClassName });
     this.task = task;
     const spec = this.spec;

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import type { StatefulSetV1, StatefulSetV1SpecTemplateSpec } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
 import { HardeningError } from "../core";
-import { HardenedWorkload, HardenedWorkloadProps } from "./hardened-workload";
+import { HardenedWorkload, HardenedWorkloadProps, ResolvedWorkloadProps } from "./hardened-workload";
 import { partMetadata, workloadMetadata } from "./metadata";
 import { statefulSetModule } from "./provider-modules";
 
@@ -18,7 +18,7 @@ export class HardenedStatefulSet extends HardenedWorkload {
   /** The `kubernetes_stateful_set_v1`. */
   public readonly resource: StatefulSetV1;
 
-  constructor(scope: Construct, id: string, props: HardenedStatefulSetProps) {
+  constructor(scope: Construct, id: string, props: HardenedStatefulSetProps | ResolvedWorkloadProps) {
     super(scope, id, props, "StatefulSet");
     const spec = this.spec;
     if (props.storageClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(props.storageClassName)) {

@@ -13,7 +13,6 @@ import {
   DeploymentV1SpecTemplateSpecVolume,
 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import {
-  AUTOSCALING_PLATFORM_LIMIT,
   Endpoint,
   Exposure,
   HardeningError,
@@ -21,13 +20,17 @@ import {
   Weakening,
   WorkloadProps,
   WorkloadSpec,
+  checkPlacedSpec,
+  checkTaskSpec,
   resolveWorkload,
+  sitePath,
   weaken,
 } from "../core";
 import { IngressAllowPolicy } from "./allow-policy";
 import { HardenedNamespace } from "./hardened-namespace";
 import { ImagePullSecret } from "./image-pull-secret";
-import { KubernetesWorkloadOptions, SecretEnvVar } from "./kubernetes-workload-options";
+import { KUBERNETES_CAPABILITIES } from "./kubernetes-capabilities";
+import { KubernetesWorkloadOptions, SecretEnvOptions, SecretEnvVar } from "./kubernetes-workload-options";
 import { cpu, mebibytes, partMetadata, selectorLabels, workloadMetadata } from "./metadata";
 import { NetworkPeer } from "./network-peer";
 import { PodDefaults, SeccompProfile } from "./pod-defaults";
@@ -35,22 +38,32 @@ import { WorkloadConfig, configKey } from "./workload-config";
 import { WorkloadSecrets } from "./workload-secrets";
 import { WorkloadService } from "./workload-service";
 
-/** Props of {@link HardenedDeployment} and {@link HardenedStatefulSet}. */
-export interface HardenedWorkloadProps extends WorkloadProps, KubernetesWorkloadOptions {
+/** How a {@link HardenedWorkload} is rendered: what only Kubernetes has. */
+export interface KubernetesRenderProps extends KubernetesWorkloadOptions {
   /** The namespace: a {@link HardenedNamespace} (preferred) or the name of one that exists. */
   readonly namespace: HardenedNamespace | string;
-  /**
-   * Workload name (DNS label): the name of the controller, its Service, ServiceAccount and pods.
-   *
-   * @default - the construct id, lowercased
-   */
-  readonly name?: string;
   /**
    * App-wide pod defaults (a platform passes its own).
    *
    * @default - secure defaults: 256 MiB, half a core, RuntimeDefault seccomp
    */
   readonly defaults?: PodDefaults;
+}
+
+/** Props of {@link HardenedDeployment} and {@link HardenedStatefulSet} used on their own. */
+export interface HardenedWorkloadProps extends WorkloadProps, KubernetesRenderProps {
+  /**
+   * Workload name (DNS label): the name of the controller, its Service, ServiceAccount and pods.
+   *
+   * @default - the construct id, lowercased
+   */
+  readonly name?: string;
+}
+
+/** Props of a Kubernetes workload whose description a platform already resolved (core → target). */
+export interface ResolvedWorkloadProps extends KubernetesRenderProps {
+  /** The resolved workload, for this construct's path (`Platform.place` resolves it once). */
+  readonly spec: WorkloadSpec;
 }
 
 /** The controller kinds a {@link HardenedWorkload} renders a pod template for. */
@@ -72,8 +85,6 @@ export interface PodTemplateOverrides {
   readonly runtimeClassName?: string;
 }
 
-/** The only capability the PSS *restricted* profile lets a container add back. */
-const RESTRICTED_ADDABLE = ["NET_BIND_SERVICE"];
 /** Volume names the pod template uses itself. */
 const RESERVED_VOLUMES = /^(tmp|writable-\d+|secrets-\d+|config|config-sensitive)$/;
 
@@ -113,47 +124,26 @@ export abstract class HardenedWorkload extends Construct {
   /** The pod template handed to the controller. */
   protected readonly podTemplate: DeploymentV1SpecTemplate;
 
-  protected constructor(scope: Construct, id: string, props: HardenedWorkloadProps, kind: HardenedWorkloadKind, pod: PodTemplateOverrides = {}) {
+  protected constructor(scope: Construct, id: string, props: HardenedWorkloadProps | ResolvedWorkloadProps, kind: HardenedWorkloadKind, pod: PodTemplateOverrides = {}) {
     super(scope, id);
     const defaults = props.defaults ?? {};
-    const resolved = resolveWorkload(this, props.name ?? id.toLowerCase(), props, { resources: defaults.resources });
-    // Kubernetes renders the autoscaler itself: the platform limit core records is not one here.
-    const { [AUTOSCALING_PLATFORM_LIMIT]: _autoscalingLimit, ...platformLimits } = resolved.platformLimits;
-    this.spec = resolved.autoscaling && kind !== "Job" && kind !== "CronJob" ? { ...resolved, platformLimits } : resolved;
-    const spec = this.spec;
     const task = kind === "Job" || kind === "CronJob";
+    this.spec = "spec" in props ? checkPlacedSpec(this, props.spec) : resolveOwn(scope, id, props, defaults, task);
+    const spec = this.spec;
     if (!props.namespace) throw new HardeningError(this, "namespace is missing", "pass a HardenedNamespace (or the name of an existing, PSA-restricted namespace)");
     this.namespace = typeof props.namespace === "string" ? props.namespace : props.namespace.name;
     const ns = this.namespace;
-
-    const bad = spec.addCapabilities.filter((c) => !RESTRICTED_ADDABLE.includes(c));
-    if (bad.length) {
-      throw new HardeningError(this, `capabilities ${bad.join(", ")} cannot be added on Kubernetes: the Pod Security Standards restricted profile admits only NET_BIND_SERVICE`, "drop them; a restricted namespace would reject the pod");
-    }
     if (spec.volumes.length && kind !== "StatefulSet") {
-      throw new HardeningError(this, `${spec.name} declares volumes (${spec.volumes.map((v) => v.name).join(", ")}), which a ${kind} cannot keep per replica`, kind === "Deployment" ? "use HardenedStatefulSet (KubernetesPlatform.place picks it for workloads with volumes)" : "a task keeps no state: write results to a data store through a flow");
-    }
-    if (task) {
-      if (spec.ports.length) throw new HardeningError(this, `a ${kind} is a task and takes no connections, but ports ${spec.ports.map((p) => p.name).join(", ")} are declared`, "drop the ports; a task reaches what it needs through flows and egress rules");
-      if (spec.replicas !== 1) throw new HardeningError(this, `a ${kind} runs one pod per run, got replicas ${spec.replicas}`, "omit replicas; schedule more runs or place more tasks instead");
-      if (spec.autoscaling) throw new HardeningError(this, `a ${kind} cannot be autoscaled`, "drop autoscaling");
+      throw new HardeningError(
+        this,
+        `${spec.name} declares volumes (${spec.volumes.map((v) => v.name).join(", ")}), which a ${kind} cannot keep per replica`,
+        kind === "Deployment" ? "use HardenedStatefulSet (KubernetesPlatform.place picks it for workloads with volumes)" : "a task keeps no state: write results to a data store through a flow",
+      );
     }
     for (const v of spec.volumes) {
-      if (v.hostDirectory !== undefined) throw new HardeningError(this, `volume ${v.name} names hostDirectory ${v.hostDirectory}: hostPath volumes are refused on Kubernetes`, "omit hostDirectory: the volume becomes a PersistentVolumeClaim");
       if (RESERVED_VOLUMES.test(v.name)) throw new HardeningError(this, `volume name ${v.name} is used by the pod template itself`, "rename the volume");
     }
-
-    const weakenings: Weakening[] = [];
-    const envSecrets = props.secretEnv;
-    if (envSecrets) {
-      weakenings.push(weaken(this, "secret-in-env", envSecrets));
-      if (!envSecrets.variables?.length) throw new HardeningError(this, "secretEnv lists no variables", "name at least one, or drop secretEnv");
-      for (const v of envSecrets.variables) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.name)) throw new HardeningError(this, `secretEnv name ${JSON.stringify(v.name)} is not a variable name`, "use letters, digits and '_'");
-        if (spec.env[v.name] !== undefined) throw new HardeningError(this, `secretEnv ${v.name} is also set in env`, "set it in one place");
-      }
-    }
-    this.kubernetesWeakenings = weakenings;
+    this.kubernetesWeakenings = this.checkSecretEnv(props.secretEnv);
     this.selector = selectorLabels(spec.name);
 
     this.serviceAccount = new ServiceAccountV1(this, "ServiceAccount", {
@@ -161,7 +151,7 @@ export abstract class HardenedWorkload extends Construct {
       // No API token in the pod: a compromised workload cannot talk to the API server.
       automountServiceAccountToken: false,
     });
-    this.secrets = new WorkloadSecrets(this, "Secrets", { spec, namespace: ns, extra: envSecrets?.variables.map((v) => v.secret) });
+    this.secrets = new WorkloadSecrets(this, "Secrets", { spec, namespace: ns, extra: props.secretEnv?.variables.map((v) => v.secret) });
     this.config = new WorkloadConfig(this, "Config", { spec, namespace: ns });
     if (spec.image.credentials) this.pullSecret = new ImagePullSecret(this, "PullSecret", { spec, namespace: ns });
 
@@ -204,7 +194,19 @@ export abstract class HardenedWorkload extends Construct {
       });
     }
 
-    this.podTemplate = this.renderPodTemplate(defaults, envSecrets?.variables ?? [], task, pod);
+    this.podTemplate = this.renderPodTemplate(defaults, props.secretEnv?.variables ?? [], task, pod);
+  }
+
+  /** Secrets as environment values: a recorded weakening (`secret-in-env`), names checked. */
+  private checkSecretEnv(envSecrets: SecretEnvOptions | undefined): Weakening[] {
+    if (!envSecrets) return [];
+    const weakenings = [weaken(this, "secret-in-env", envSecrets)];
+    if (!envSecrets.variables?.length) throw new HardeningError(this, "secretEnv lists no variables", "name at least one, or drop secretEnv");
+    for (const v of envSecrets.variables) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.name)) throw new HardeningError(this, `secretEnv name ${JSON.stringify(v.name)} is not a variable name`, "use letters, digits and '_'");
+      if (this.spec.env[v.name] !== undefined) throw new HardeningError(this, `secretEnv ${v.name} is also set in env`, "set it in one place");
+    }
+    return weakenings;
   }
 
   /** How peers with a flow reach the named port: the Service name (same namespace) and port. */
@@ -379,3 +381,11 @@ export abstract class HardenedWorkload extends Construct {
   }
 }
 
+
+/** A workload used on its own resolves its description with Kubernetes' capabilities (tasks checked as tasks). */
+function resolveOwn(scope: Construct, id: string, props: HardenedWorkloadProps, defaults: PodDefaults, task: boolean): WorkloadSpec {
+  const site = { scope, id };
+  const spec = resolveWorkload(site, props.name ?? id.toLowerCase(), props, { capabilities: KUBERNETES_CAPABILITIES, resources: defaults.resources });
+  if (task) checkTaskSpec(sitePath(site), spec);
+  return spec;
+}

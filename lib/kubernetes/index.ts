@@ -13,6 +13,8 @@ export * from "./workload-service";
 export * from "./hardened-workload";
 export * from "./hardened-deployment";
 export * from "./hardened-stateful-set";
+export * from "./kubernetes-capabilities";
+export * from "./kubernetes-workload";
 export * from "./kubernetes-platform";
 export * from "./hardened-job";
 export * from "./hardened-cron-job";

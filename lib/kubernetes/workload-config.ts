@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
-import { HardeningError, ResolvedConfigFile, WorkloadSpec } from "../core";
+import { HardeningError, ResolvedConfigFile, WorkloadSpec, escapeTerraformTemplate } from "../core";
 import { partMetadata } from "./metadata";
 
 /** Props of {@link WorkloadConfig}. */
@@ -65,6 +65,6 @@ export function configKey(f: ResolvedConfigFile): string {
 
 function dataOf(files: ResolvedConfigFile[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of [...files].sort((a, b) => configKey(a).localeCompare(configKey(b)))) out[configKey(f)] = f.content;
+  for (const f of [...files].sort((a, b) => configKey(a).localeCompare(configKey(b)))) out[configKey(f)] = escapeTerraformTemplate(f.content);
   return out;
 }

@@ -1,3 +1,5 @@
+import { PlatformCapabilities } from "../core";
+
 /** Who cannot express a control: the Docker Engine's swarm API, or only the Terraform provider. */
 export type LimitOwner = "engine" | "provider";
 
@@ -86,4 +88,26 @@ export const SWARM_EGRESS_LIMIT: SwarmPlatformLimit = {
   control: "egress-allowlist",
   owner: "engine",
   text: "tasks leave a node through the shared docker_gwbridge with addresses that change: the keeper's node rules allow the union of the declared destinations (cdktf-hardened.io/egress) of every swarm platform on the node to every task with a route out, not each workload its own",
+};
+
+/**
+ * What a swarm can do, as the core asks it: no TCP probes (exec health checks only), no port on
+ * 127.0.0.1 alone (a published port binds every node), no host-file secrets (a task may run on
+ * any node), secret objects that already exist, replicas, no autoscaler, named volumes owned by
+ * the image's directory owner, the embedded resolver at 127.0.0.11, no tasks, IPv4 only.
+ */
+export const SWARM_CAPABILITIES: PlatformCapabilities = {
+  target: "swarm",
+  tcpHealthChecks: false,
+  loopbackPorts: false,
+  hostFileSecrets: false,
+  existingSecrets: true,
+  replicas: true,
+  autoscaling: false,
+  volumeOwnership: "image-owner",
+  dnsResolvers: ["127.0.0.11"],
+  hostDirectories: true,
+  tasks: false,
+  ipv6Egress: false,
+  platformLimits: Object.fromEntries(SWARM_SERVICE_PLATFORM_LIMITS.map((l) => [l.control, l.text])),
 };

@@ -2,13 +2,8 @@ import { Construct } from "constructs";
 import { Lazy, TerraformProvider } from "cdktf";
 import { Service } from "@cdktf/provider-docker/lib/service";
 import { Image, SecureDefaults } from "../core";
-import {
-  KEEPER_ARGV0,
-  KEEPER_HEALTH_INTERVAL_SECONDS,
-  KEEPER_MEMORY_MIB,
-  keeperLabels,
-} from "../docker/host-firewall-keeper";
-import { HostRuleset, KEEPER_INTERVAL_SECONDS, hostRulesScript } from "../docker/host-rules";
+import { KEEPER_ARGV0, KEEPER_HEALTH_INTERVAL_SECONDS, KEEPER_MEMORY_MIB, keeperLabels } from "../docker-engine/host-rules-keeper";
+import { HostRuleset, KEEPER_INTERVAL_SECONDS, hostRulesScript } from "../docker-engine/host-rules";
 import { SWARM_SERVICE_PLATFORM_LIMITS } from "./platform-limits";
 
 /** Props of {@link SwarmHostFirewallKeeper}. */

@@ -1,32 +1,33 @@
 import { Construct } from "constructs";
-import { Lazy, TerraformOutput, TerraformStack, dependable } from "cdktf";
+import { Lazy, TerraformOutput, dependable } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import {
-  EgressRule,
-  Endpoint,
-  Exposure,
-  Flow,
+  CheckedEgressRule,
   HardeningError,
+  EgressRule,
+  Exposure,
   IWorkload,
   PlaceOptions,
-  Platform,
+  PlatformBase,
+  PlatformCapabilities,
+  ResolvedPort,
   ResourcesProps,
-  Secret,
-  Protocol,
-  Tier,
+  WorkloadSite,
   WorkloadSpec,
   escapeTerraformTemplate,
   weakeningLabel,
 } from "../core";
-import { DockerTls, checkDockerHost, checkEgress } from "../docker/docker-platform";
-import { HostRules } from "../docker/host-firewall-keeper";
-import { HostRuleset, hostRulesScript, swarmHostRules } from "../docker/host-rules";
-import { SubnetPool } from "../docker/subnet-pool";
+import { DockerTls } from "../docker-engine/docker-endpoint";
+import { DockerEngineProvider, namePrefixOf } from "../docker-engine/docker-provider";
+import { HostRules } from "../docker-engine/host-rules-keeper";
+import { HostRuleset, hostRulesScript, swarmHostRules } from "../docker-engine/host-rules";
+import { SubnetPool } from "../docker-engine/subnet-pool";
 import { EncryptedOverlayNetwork } from "./encrypted-overlay-network";
 import { HardenedSwarmService, SwarmPublishMode } from "./hardened-swarm-service";
-import { SWARM_EGRESS_LIMIT } from "./platform-limits";
+import { SWARM_CAPABILITIES, SWARM_EGRESS_LIMIT } from "./platform-limits";
 import { SwarmHostFirewallKeeper } from "./swarm-host-firewall-keeper";
 import { SwarmDefaults } from "./swarm-defaults";
+import { SwarmWorkload } from "./swarm-workload";
 
 /** Props of {@link SwarmPlatform}. */
 export interface SwarmPlatformProps {
@@ -100,28 +101,6 @@ export interface SwarmPlatformProps {
   readonly hostRules?: HostRules;
 }
 
-/** A workload placed on a swarm. */
-class SwarmWorkload extends Construct implements IWorkload {
-  constructor(
-    scope: Construct,
-    id: string,
-    public readonly platform: SwarmPlatform,
-    public readonly service: HardenedSwarmService,
-  ) {
-    super(scope, id);
-  }
-
-  public get spec(): WorkloadSpec {
-    return this.service.spec;
-  }
-
-  public endpoint(portName: string): Endpoint {
-    const port = this.spec.ports.find((p) => p.name === portName);
-    if (!port) throw new HardeningError(this.service, `${this.spec.name} has no port ${JSON.stringify(portName)}`, `name one of: ${this.spec.ports.map((p) => p.name).join(", ") || "(none)"}`);
-    return { host: this.spec.name, port: port.port };
-  }
-}
-
 /**
  * Places workloads on a Docker Swarm as `docker_service`s.
  *
@@ -139,8 +118,9 @@ class SwarmWorkload extends Construct implements IWorkload {
  *
  * @see docs/swarm.md, seed 002
  */
-export class SwarmPlatform extends Construct implements Platform {
+export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
   public readonly kind = "swarm";
+  public readonly capabilities: PlatformCapabilities = SWARM_CAPABILITIES;
   /** The docker provider talking to a manager (escape hatch). */
   public readonly provider: DockerProvider;
   /** Each workload's own overlay network, by workload name. */
@@ -149,40 +129,24 @@ export class SwarmPlatform extends Construct implements Platform {
   public readonly flowNetworks: Record<string, EncryptedOverlayNetwork> = {};
   /** Prefix of every swarm object name. */
   public readonly namePrefix: string;
-  private readonly pool: SubnetPool;
-  private readonly props: SwarmPlatformProps;
-  private readonly workloads = new Map<string, SwarmWorkload>();
-  private readonly flowList: Flow[] = [];
-  private readonly registryAuth = new Map<string, Record<string, string | undefined>>();
-  private readonly egressRules: Array<{ workload: string; rule: EgressRule }> = [];
-  private readonly hostRules: HostRules;
   /** The global keeper service, unless the operator keeps the node rules. */
   public readonly keeper?: SwarmHostFirewallKeeper;
+  private readonly pool: SubnetPool;
+  private readonly props: SwarmPlatformProps;
+  private readonly engine: DockerEngineProvider;
+  private readonly egressRules: Array<{ workload: string; rule: EgressRule }> = [];
+  private readonly hostRules: HostRules;
 
   constructor(scope: Construct, id: string, props: SwarmPlatformProps = {}) {
     super(scope, id);
     this.props = props;
-    const host = props.host ?? "unix:///var/run/docker.sock";
-    checkDockerHost(this, host, props.tls, "manager");
-    const stack = TerraformStack.of(this);
-    this.namePrefix = props.namePrefix ?? stack.node.id.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 20);
-    if (!/^[a-z][a-z0-9-]{0,19}$/.test(this.namePrefix)) {
-      throw new HardeningError(this, `namePrefix ${JSON.stringify(this.namePrefix)} is invalid`, "use lowercase letters, digits and '-', at most 20 characters, starting with a letter");
-    }
+    this.engine = new DockerEngineProvider(this, "Provider", { host: props.host ?? "unix:///var/run/docker.sock", tls: props.tls, role: "manager" });
+    this.provider = this.engine.provider;
+    this.namePrefix = namePrefixOf(this, props.namePrefix);
     this.pool = new SubnetPool(this.node.path, props.subnetPool ?? SwarmDefaults.subnetPool, props.networkPrefix ?? SwarmDefaults.networkPrefix);
     if (props.publishMode !== undefined && !Object.values(SwarmPublishMode).includes(props.publishMode)) {
       throw new HardeningError(this, `publishMode ${JSON.stringify(props.publishMode)} is not a swarm publish mode`, "use SwarmPublishMode.INGRESS or SwarmPublishMode.HOST");
     }
-    const alias = stack.node.findAll().some((c) => c instanceof DockerProvider) ? id : undefined;
-    this.provider = new DockerProvider(this, "Provider", {
-      alias,
-      host,
-      certPath: props.tls?.certPath,
-      caMaterial: props.tls?.material?.ca.valueExpression(this),
-      certMaterial: props.tls?.material?.cert.valueExpression(this),
-      keyMaterial: props.tls?.material?.key.valueExpression(this),
-      registryAuth: Lazy.anyValue({ produce: () => (this.registryAuth.size ? [...this.registryAuth.values()] : undefined) }) as any,
-    });
     this.hostRules = props.hostRules ?? HostRules.keeper();
     if (this.hostRules.image) {
       this.keeper = new SwarmHostFirewallKeeper(this, "HostRulesKeeper", {
@@ -207,7 +171,7 @@ export class SwarmPlatform extends Construct implements Platform {
     return swarmHostRules({
       chainSuffix: this.namePrefix,
       platformPath: this.node.path,
-      egress: this.egressRules.map((e) => ({ workload: e.workload, cidrs: e.rule.cidrs, ports: e.rule.ports, protocol: e.rule.protocol ?? Protocol.TCP })),
+      egress: this.egressRules.map((e) => ({ workload: e.workload, cidrs: e.rule.cidrs, ports: e.rule.ports, protocol: e.rule.protocol! })),
     });
   }
 
@@ -221,18 +185,23 @@ export class SwarmPlatform extends Construct implements Platform {
     return this.egressRules;
   }
 
-  /** Every flow declared so far. */
-  public get flows(): readonly Flow[] {
-    return this.flowList;
+  /** Places a workload (see {@link PlatformBase.place}): a {@link HardenedSwarmService} on its own overlay. */
+  public place(scope: Construct, id: string, options: PlaceOptions): SwarmWorkload {
+    return super.place(scope, id, options);
   }
 
-  public place(scope: Construct, id: string, options: PlaceOptions): IWorkload {
-    const name = options.name ?? id.toLowerCase();
-    if (this.workloads.has(name)) {
-      throw new HardeningError(scope, `a workload named ${JSON.stringify(name)} is already placed on ${this.node.path}`, "give each workload its own name");
-    }
-    const tier = options.tier ?? Tier.APP;
-    const netName = `${this.namePrefix}-${tier.name}-${name}`.slice(0, 63);
+  /** The placed service of a workload. */
+  public serviceOf(workload: IWorkload): HardenedSwarmService {
+    return this.own(workload).service;
+  }
+
+  protected get resourceDefaults(): ResourcesProps | undefined {
+    return this.props.resourceDefaults;
+  }
+
+  protected renderWorkload(site: WorkloadSite, spec: WorkloadSpec): SwarmWorkload {
+    const name = spec.name;
+    const netName = `${this.namePrefix}-${spec.tier.name}-${name}`.slice(0, 63);
     const { subnet, gateway } = this.pool.allocate(netName);
     const manual = this.hostRules.manualReason;
     const network = new EncryptedOverlayNetwork(this, `Net-${name}`, {
@@ -241,48 +210,37 @@ export class SwarmPlatform extends Construct implements Platform {
       gateway,
       // Internal until the workload declares egress (allowEgress): no leg on docker_gwbridge.
       internal: true,
-      tier: tier.name,
+      tier: spec.tier.name,
       labels: { "cdktf-hardened.io/workload": name, ...(manual ? { [weakeningLabel("manual-host-rules")]: manual } : {}) },
       provider: this.provider,
     });
-    const service = new HardenedSwarmService(scope, id, {
-      ...options,
-      name,
+    const service = new HardenedSwarmService(site.scope as Construct, site.id, {
+      spec,
       serviceName: `${this.namePrefix}-${name}`,
       network,
-      resourceDefaults: options.resources ? undefined : this.props.resourceDefaults,
       publishMode: this.props.publishMode,
       placementConstraints: this.props.placementConstraints,
       convergeTimeoutSeconds: this.props.convergeTimeoutSeconds,
       provider: this.provider,
     });
     this.workloadNetworks[name] = network;
-    const creds = service.spec.image.credentials;
-    if (creds) this.addRegistryAuth(service, service.spec.image.registry, creds.username, creds.password);
+    this.engine.addImage(service, spec.image);
     const workload = new SwarmWorkload(service, "Workload", this, service);
-    this.workloads.set(name, workload);
     if (this.keeper) service.service.dependsOn = [...(service.service.dependsOn ?? []), dependable(this.keeper.service)];
-    if (manual && service.spec.ports.some((p) => p.exposure !== Exposure.INTERNAL)) service.recordWeakening("manual-host-rules", manual);
+    const publishes = spec.ports.some((p) => p.exposure !== Exposure.INTERNAL);
+    if (manual && publishes) service.recordWeakening("manual-host-rules", manual);
     // Published ports give the tasks a leg on the node's shared docker_gwbridge.
-    if (service.spec.ports.some((p) => p.exposure !== Exposure.INTERNAL)) service.recordPlatformLimit(SWARM_EGRESS_LIMIT.control, SWARM_EGRESS_LIMIT.text);
+    if (publishes) service.recordPlatformLimit(SWARM_EGRESS_LIMIT.control, SWARM_EGRESS_LIMIT.text);
     return workload;
   }
 
-  public connect(from: IWorkload, to: IWorkload, portName: string): void {
-    const a = this.own(from);
-    const b = this.own(to);
-    if (a === b) throw new HardeningError(a.service, `a flow from ${a.spec.name} to itself`, "a workload reaches its own ports on localhost; declare flows between two workloads");
-    const port = b.spec.ports.find((p) => p.name === portName);
-    if (!port) {
-      throw new HardeningError(b.service, `flow ${a.spec.name} -> ${b.spec.name} names port ${JSON.stringify(portName)}, which ${b.spec.name} does not declare`, `name one of: ${b.spec.ports.map((p) => p.name).join(", ") || "(none: declare the port first)"}`);
-    }
+  protected renderFlow(a: SwarmWorkload, b: SwarmWorkload, port: ResolvedPort): void {
     const [first, second] = [a, b].sort((x, y) => x.spec.name.localeCompare(y.spec.name));
     const key = `${first.spec.name}~${second.spec.name}`;
-    let net = this.flowNetworks[key];
-    if (!net) {
+    if (!this.flowNetworks[key]) {
       const name = `${this.namePrefix}-f-${first.spec.name}-${second.spec.name}`.slice(0, 63);
       const { subnet, gateway } = this.pool.allocate(name);
-      net = new EncryptedOverlayNetwork(this, `Flow-${first.spec.name}-${second.spec.name}`, {
+      const net = new EncryptedOverlayNetwork(this, `Flow-${first.spec.name}-${second.spec.name}`, {
         name,
         subnet,
         gateway,
@@ -296,12 +254,9 @@ export class SwarmPlatform extends Construct implements Platform {
       first.service.attachNetwork(net);
       second.service.attachNetwork(net);
     }
-    if (!this.flowList.some((f) => f.from === from && f.to === to && f.portName === portName)) {
-      this.flowList.push({ from, to, portName });
-      const label = `${a.spec.name}>${b.spec.name}:${portName}`;
-      a.service.recordFlow(label);
-      b.service.recordFlow(label);
-    }
+    const label = `${a.spec.name}>${b.spec.name}:${port.name}`;
+    a.service.recordFlow(label);
+    b.service.recordFlow(label);
   }
 
   /**
@@ -311,41 +266,12 @@ export class SwarmPlatform extends Construct implements Platform {
    * destinations (of every swarm platform on the node) to every task with a route out, recorded as
    * the platform limit `egress-allowlist` on each such workload.
    */
-  public allowEgress(from: IWorkload, rule: EgressRule): void {
-    const w = this.own(from);
-    if (!w.spec.tier.egress) {
-      throw new HardeningError(w.service, `${w.spec.name} is on tier ${w.spec.tier.name}, which has no egress (an internal overlay)`, "place it on a tier with egress (Tier.APP or Tier.of(name, { egress: true })), or reach the destination through a flow");
-    }
-    checkEgress(w.service, rule);
+  protected renderEgress(w: SwarmWorkload, checked: CheckedEgressRule): void {
+    const rule: EgressRule = { cidrs: checked.cidrs.map((c) => c.cidr), ports: [...checked.ports], protocol: checked.protocol };
     w.service.recordEgress(rule);
     this.egressRules.push({ workload: w.spec.name, rule });
-    if (rule.anywhere) w.service.recordWeakening("egress-anywhere", rule.anywhere.reason.trim());
+    if (checked.anywhereReason) w.service.recordWeakening("egress-anywhere", checked.anywhereReason);
     this.workloadNetworks[w.spec.name].openForEgress();
     w.service.recordPlatformLimit(SWARM_EGRESS_LIMIT.control, SWARM_EGRESS_LIMIT.text);
   }
-
-  /** The placed service of a workload. */
-  public serviceOf(workload: IWorkload): HardenedSwarmService {
-    return this.own(workload).service;
-  }
-
-  private own(w: IWorkload): SwarmWorkload {
-    if (!(w instanceof SwarmWorkload) || w.platform !== this) {
-      throw new HardeningError(w, `workload ${w.spec?.name ?? w.node.path} was not placed by ${this.node.path}`, "place both ends of a flow with the same platform");
-    }
-    return w;
-  }
-
-  private addRegistryAuth(where: Construct, address: string, username: string, password: Secret): void {
-    if (this.registryAuth.has(address)) return;
-    if (password.source === "existing") {
-      throw new HardeningError(where, `registry ${address} credentials come from an existing secret object`, "use Secret.fromVariable (password) or Secret.fromHostFile (a docker config.json on the machine running Terraform)");
-    }
-    this.registryAuth.set(
-      address,
-      // Lazy values bypass the provider's name mapping: Terraform attribute names here.
-      password.source === "variable" ? { address, username, password: password.valueExpression(where) } : { address, config_file: password.hostPath },
-    );
-  }
 }
-

@@ -65,7 +65,7 @@ export class VersionedSwarmSecret extends Construct {
 export interface VersionedSwarmConfigProps {
   /** Name stem; the object is named `<stem>-<10 hex of the content's sha256>`. */
   readonly stem: string;
-  /** Literal file content (no Terraform expression; Terraform-escaped as core delivers it). */
+  /** Literal file content as the workload reads it (no Terraform expression; encoded at synth, so never escaped). */
   readonly content: string;
   /** @default - the stack's default docker provider */
   readonly provider?: TerraformProvider;
@@ -86,7 +86,7 @@ export class VersionedSwarmConfig extends Construct {
   constructor(scope: Construct, id: string, props: VersionedSwarmConfigProps) {
     super(scope, id);
     const stem = checkStem(this, props.stem, 11);
-    const text = unescapeTerraformTemplate(props.content);
+    const text = props.content;
     this.contentHash = createHash("sha256").update(text).digest("hex").slice(0, 10);
     this.config = new DockerConfig(this, "Resource", {
       name: `${stem}-${this.contentHash}`,
@@ -101,12 +101,4 @@ function checkStem(where: Construct, stem: string, suffix: number): string {
   const clean = stem.replace(/[^a-zA-Z0-9_.-]/g, "-").slice(0, MAX_NAME - suffix).replace(/[-_.]+$/, "");
   if (!/^[a-zA-Z0-9]/.test(clean)) throw new HardeningError(where, `name stem ${JSON.stringify(stem)} is invalid`, "start it with a letter or digit");
   return clean;
-}
-
-/**
- * Core escapes `${` as `$${` and `%{` as `%%{` for Terraform; a config whose data we encode at
- * synth time must carry the file as the engine will read it.
- */
-export function unescapeTerraformTemplate(text: string): string {
-  return text.replace(/\$\$\{/g, () => "${").replace(/%%\{/g, () => "%{");
 }

@@ -26,7 +26,7 @@ describe("compile-time guarantees", () => {
 
   test("a string literal is not accepted as a secret file", () => {
     const errors = diagnostics(`
-      import { SecretFile } from "../../lib/core/workload";
+      import { SecretFile } from "../../lib/core/workload-props";
       const f: SecretFile = { secret: "a-literal-password" };
       export { f };
     `);

@@ -1,12 +1,29 @@
-import { Exposure, HealthCheck, Identity, Image, Secret, Tier, deriveUid, resolveWorkload, SecureDefaults, escapeTerraformTemplate, unescapedTemplates } from "../../lib/core";
+import { Exposure, HealthCheck, PlatformCapabilities, Identity, Image, Secret, Tier, deriveUid, resolveWorkload, SecureDefaults, escapeTerraformTemplate, unescapedTemplates } from "../../lib/core";
 import { newStack } from "../helpers/synth";
 
 const image = Image.fromDigest("ghcr.io/acme/api", "sha256:" + "cd".repeat(32));
 const health = HealthCheck.exec(["/app/healthcheck"]);
 
+/** A target that can do everything the core asks about: the core's own refusals and defaults alone. */
+const CAPABLE: PlatformCapabilities = {
+  target: "test",
+  tcpHealthChecks: true,
+  loopbackPorts: true,
+  hostFileSecrets: true,
+  existingSecrets: true,
+  replicas: true,
+  autoscaling: true,
+  volumeOwnership: "fs-group",
+  dnsResolvers: [],
+  hostDirectories: true,
+  tasks: true,
+  ipv6Egress: true,
+  platformLimits: {},
+};
+
 function resolve(props: any, name = "api") {
   const { stack } = newStack("prod");
-  return resolveWorkload(stack, name, { image, health, ...props });
+  return resolveWorkload({ scope: stack, id: "api" }, name, { image, health, ...props }, { capabilities: CAPABLE });
 }
 
 describe("resolveWorkload defaults", () => {
@@ -14,7 +31,7 @@ describe("resolveWorkload defaults", () => {
     const spec = resolve({});
     expect(spec.identity.source).toBe("derived");
     expect(spec.identity.uid).toBeGreaterThanOrEqual(SecureDefaults.minUid);
-    expect(spec.identity.uid).toBe(deriveUid("prod"));
+    expect(spec.identity.uid).toBe(deriveUid("prod/api"));
     expect(spec.identity.gid).toBe(spec.identity.uid);
   });
 
@@ -44,23 +61,29 @@ describe("resolveWorkload defaults", () => {
 
   test("secret files default to /run/secrets/<name>, the _FILE variable gets the path", () => {
     const { stack } = newStack("prod");
-    const spec = resolveWorkload(stack, "api", { image, health, secrets: [{ secret: Secret.fromVariable(stack, "db_password"), pathEnv: "DB_PASSWORD_FILE" }] });
+    const spec = resolveWorkload({ scope: stack, id: "api" }, "api", { image, health, secrets: [{ secret: Secret.fromVariable(stack, "db_password"), pathEnv: "DB_PASSWORD_FILE" }] }, { capabilities: CAPABLE });
     expect(spec.secrets[0].path).toBe("/run/secrets/db_password");
     expect(spec.env).toEqual({ DB_PASSWORD_FILE: "/run/secrets/db_password" });
   });
 
-  test("config files with a Terraform expression are sensitive by default; literal ${VAR} is escaped", () => {
+  test("config files with a Terraform expression are sensitive by default; the spec keeps the text as the workload reads it", () => {
     const { stack } = newStack("prod");
     const pw = Secret.fromVariable(stack, "db_password");
-    const spec = resolveWorkload(stack, "api", {
-      image,
-      health,
-      configFiles: [
-        { path: "/etc/app/a.yaml", content: "url: ${REDIS_URL}\n" },
-        { path: "/etc/app/b.yaml", content: `password: ${pw.valueExpression(stack)}\n` },
-      ],
-    });
-    expect(spec.configFiles[0]).toEqual({ path: "/etc/app/a.yaml", content: "url: $${REDIS_URL}\n", sensitive: false });
+    const spec = resolveWorkload(
+      { scope: stack, id: "api" },
+      "api",
+      {
+        image,
+        health,
+        configFiles: [
+          { path: "/etc/app/a.yaml", content: "url: ${REDIS_URL}\n" },
+          { path: "/etc/app/b.yaml", content: `password: ${pw.valueExpression(stack)}\n` },
+        ],
+      },
+      { capabilities: CAPABLE },
+    );
+    // Unescaped here: each target escapes where it writes the text into a Terraform string.
+    expect(spec.configFiles[0]).toEqual({ path: "/etc/app/a.yaml", content: "url: ${REDIS_URL}\n", sensitive: false });
     expect(spec.configFiles[1].sensitive).toBe(true);
   });
 
@@ -97,7 +120,7 @@ describe("resolveWorkload refuses", () => {
   });
 
   test("errors name the construct path", () => {
-    expect(() => resolve({ ports: [{ name: "http", port: 80 }] })).toThrow(/^\[prod\] /);
+    expect(() => resolve({ ports: [{ name: "http", port: 80 }] })).toThrow(/^\[prod\/api\] /);
   });
 });
 

@@ -1,4 +1,5 @@
-import { DockerPlatform, DockerTls } from "../../lib/docker";
+import { DockerPlatform } from "../../lib/docker";
+import { DockerTls } from "../../lib/docker-engine";
 import { Exposure, HealthCheck, Image, Secret, Tier } from "../../lib/core";
 import { blocks, dockerLabels, newStack, resourceAt, resourcesOf, synthJson } from "../helpers/synth";
 

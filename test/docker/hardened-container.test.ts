@@ -275,7 +275,7 @@ describe("PrivateTierNetwork", () => {
 
 describe("@default documentation matches the code", () => {
   // STYLE.md: a test per @default so the comment and the code cannot drift apart.
-  const src = ["workload.ts", "resources.ts", "health.ts", "port.ts", "tier.ts"].map((f) => fs.readFileSync(path.join(__dirname, "../../lib/core", f), "utf8")).join("\n");
+  const src = ["workload-props.ts", "resources.ts", "health.ts", "port.ts", "tier.ts"].map((f) => fs.readFileSync(path.join(__dirname, "../../lib/core", f), "utf8")).join("\n");
   function documentedDefault(prop: string): string {
     const m = new RegExp(`@default ([^\\n]+)\\n\\s*\\*/\\n\\s*readonly ${prop}\\?`).exec(src);
     if (!m) throw new Error(`no @default for ${prop}`);

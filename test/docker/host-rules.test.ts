@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from "child_process";
-import { DockerPlatform, HostRules, dockerHostRules, hostRulesScript, rulesetHash } from "../../lib/docker";
+import { DockerPlatform } from "../../lib/docker";
+import { HostRules } from "../../lib/docker-engine";
+import { dockerHostRules, hostRulesScript, rulesetHash } from "../../lib/docker-engine/host-rules";
 import { SecurityAudit } from "../../lib/audit";
 import { Exposure, HealthCheck, Image, Tier } from "../../lib/core";
 import { blocks, dockerLabels, resourceAt, resourcesOf, synthJson } from "../helpers/synth";

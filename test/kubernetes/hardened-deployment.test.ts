@@ -36,7 +36,7 @@ describe("HardenedDeployment secure defaults", () => {
     expect(psc.run_as_group).toBe(String(uid));
     expect(csc.run_as_user).toBe(String(uid));
     expect(csc.run_as_group).toBe(String(uid));
-    expect(docDefault("core/workload.ts", "identity")).toBe("- its own uid/gid >= 10000 derived from the construct path");
+    expect(docDefault("core/workload-props.ts", "identity")).toBe("- its own uid/gid >= 10000 derived from the construct path");
   });
 
   test("an explicit identity is used as given", () => {
@@ -58,7 +58,7 @@ describe("HardenedDeployment secure defaults", () => {
 
   test("drops every capability (PSS capabilities, CKV_K8S_28 / CKV_K8S_37)", () => {
     expect(first(csc.capabilities)).toEqual({ drop: ["ALL"] });
-    expect(docDefault("core/workload.ts", "addCapabilities")).toBe("- none: the process runs with an empty capability set");
+    expect(docDefault("core/workload-props.ts", "addCapabilities")).toBe("- none: the process runs with an empty capability set");
   });
 
   test("uses the RuntimeDefault seccomp profile, pod and container (PSS seccompProfile)", () => {
@@ -74,19 +74,19 @@ describe("HardenedDeployment secure defaults", () => {
 
   test("mounts the root filesystem read-only (CKV_K8S_22)", () => {
     expect(csc.read_only_root_filesystem).toBe(true);
-    expect(docDefault("core/workload.ts", "writableRootFilesystem")).toBe("- read-only root filesystem");
+    expect(docDefault("core/workload-props.ts", "writableRootFilesystem")).toBe("- read-only root filesystem");
   });
 
   test("gives /tmp a memory-backed emptyDir of 64 MiB", () => {
     const tmp = list(pod.volume).find((v: any) => v.name === "tmp");
     expect(first(tmp.empty_dir)).toEqual({ medium: "Memory", size_limit: `${SecureDefaults.tmpSizeMiB}Mi` });
     expect(list(c.volume_mount)).toContainEqual({ name: "tmp", mount_path: "/tmp" });
-    expect(docDefault("core/workload.ts", "writablePaths")).toBe("- only /tmp (64 MiB, noexec, nosuid)");
+    expect(docDefault("core/workload-props.ts", "writablePaths")).toBe("- only /tmp (64 MiB, noexec, nosuid)");
   });
 
   test("sets cpu and memory requests and limits (CKV_K8S_10..13)", () => {
     expect(first(c.resources)).toEqual({ limits: { cpu: "500m", memory: "256Mi" }, requests: { cpu: "100m", memory: "128Mi" } });
-    expect(docDefault("core/workload.ts", "resources")).toBe("- 256 MiB, half a core");
+    expect(docDefault("core/workload-props.ts", "resources")).toBe("- 256 MiB, half a core");
   });
 
   test("pulls the image by digest, Always (CKV_K8S_14, CKV_K8S_15, CKV_K8S_43)", () => {
@@ -144,7 +144,7 @@ describe("HardenedDeployment secure defaults", () => {
     expect(resources(json, "kubernetes_pod_disruption_budget_v1")).toHaveLength(0);
     expect(pod.topology_spread_constraint).toBeUndefined();
     expect(first(d.spec).replicas).toBe("1");
-    expect(docDefault("core/workload.ts", "replicas")).toBe("1");
+    expect(docDefault("core/workload-props.ts", "replicas")).toBe("1");
   });
 
   test("the namespace is never the default one (CKV_K8S_21)", () => {
@@ -202,7 +202,7 @@ describe("HardenedDeployment writable paths, secrets and config", () => {
       { medium: "Memory", size_limit: "16Mi" },
       { medium: "Memory", size_limit: "8Mi" },
     ]);
-    expect(docDefault("core/workload.ts", "sizeMiB")).toBe(String(SecureDefaults.writablePathSizeMiB));
+    expect(docDefault("core/workload-props.ts", "sizeMiB")).toBe(String(SecureDefaults.writablePathSizeMiB));
   });
 
   test("a declared /tmp replaces the default one", () => {
@@ -242,7 +242,7 @@ describe("HardenedDeployment writable paths, secrets and config", () => {
 
   test("refuses a host-file secret, which a cluster cannot read", () => {
     expect(() => new HardenedDeployment(newStack(), "api", { ...BASE, secrets: [{ secret: Secret.fromHostFile("/etc/acme/key") }] })).toThrow(
-      /\[test\/api\/Secrets\] secret key is a host file \(\/etc\/acme\/key\), which a cluster cannot read: use Secret.fromVariable/,
+      /\[test\/api\] secret key is a host file \(\/etc\/acme\/key\), which a Kubernetes workload cannot read: .*Secret.fromExistingSecret\(name, 'key'\), or use Secret.fromVariable/,
     );
   });
 
@@ -385,7 +385,7 @@ describe("HardenedDeployment replicas", () => {
 describe("HardenedDeployment bad input", () => {
   test("refuses capabilities the restricted profile does not admit", () => {
     expect(() => new HardenedDeployment(newStack(), "api", { ...BASE, addCapabilities: { capabilities: ["CHOWN"], reason: "legacy image chowns its data" } })).toThrow(
-      /\[test\/api\] capabilities CHOWN cannot be added on Kubernetes: the Pod Security Standards restricted profile admits only NET_BIND_SERVICE/,
+      /\[test\/api\] capabilities CHOWN cannot be added on Kubernetes: it admits only NET_BIND_SERVICE/,
     );
   });
 

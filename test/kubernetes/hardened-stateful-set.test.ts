@@ -26,7 +26,7 @@ describe("HardenedStatefulSet", () => {
   test("a volume's size defaults to 1 GiB", () => {
     const j = build((s) => new HardenedStatefulSet(s, "db", { ...BASE, volumes: [{ name: "data", path: "/data" }] }));
     expect(first(list(first(only(j, "kubernetes_stateful_set_v1").spec).volume_claim_template)[0].spec).resources).toEqual({ requests: { storage: "1Gi" } });
-    expect(docDefault("core/workload.ts", "sizeGiB")).toBe("1");
+    expect(docDefault("core/workload-props.ts", "sizeGiB")).toBe("1");
   });
 
   test("keeps the claims when the StatefulSet is deleted or scaled down", () => {
@@ -58,7 +58,7 @@ describe("HardenedStatefulSet", () => {
 
   test("refuses a host directory (hostPath)", () => {
     expect(() => new HardenedStatefulSet(newStack(), "db", { ...BASE, volumes: [{ name: "data", path: "/data", hostDirectory: "/srv/db" }] })).toThrow(
-      /\[test\/db\] volume data names hostDirectory \/srv\/db: hostPath volumes are refused on Kubernetes/,
+      /\[test\/db\] volume data names hostDirectory \/srv\/db, which Kubernetes refuses/,
     );
   });
 

@@ -138,7 +138,7 @@ describe("KubernetesPlatform flows", () => {
     const pb = new KubernetesPlatform(stackB, "cluster", { namespace: "b" });
     const { web } = twoWorkloads(stackA, pa);
     const { db } = twoWorkloads(stackB, pb);
-    expect(() => pa.connect(web, db, "pg")).toThrow(/\[b\/db\/Workload\] workload db was not placed by a\/cluster: place both ends of a flow with the same platform/);
+    expect(() => pa.connect(web, db, "pg")).toThrow(/\[b\/db\] workload db was not placed by a\/cluster: place both ends of a flow with the same platform/);
   });
 
   test("a flow from a workload to itself fails", () => {
@@ -196,7 +196,7 @@ describe("KubernetesPlatform flows", () => {
     const stack = newStack();
     const p = new KubernetesPlatform(stack, "cluster", { namespace: "apps" });
     const { web } = twoWorkloads(stack, p);
-    expect(() => p.allowEgress(web, { cidrs: ["0.0.0.0/0"], ports: [443] })).toThrow(/\[test\/web\] 0.0.0.0\/0 is the whole internet/);
+    expect(() => p.allowEgress(web, { cidrs: ["0.0.0.0/0"], ports: [443] })).toThrow(/\[test\/web\] egress to 0.0.0.0\/0 allows the whole internet/);
   });
 
   test("allowEgress to 0.0.0.0/0 with a reason is recorded as the weakening egress-anywhere", () => {
@@ -220,7 +220,7 @@ describe("KubernetesPlatform flows", () => {
     const p = new KubernetesPlatform(stack, "cluster", { namespace: "apps" });
     const { web } = twoWorkloads(stack, p);
     expect(() => p.allowEgress(web, { cidrs: [], ports: [443] })).toThrow(/an egress rule needs at least one CIDR and one port/);
-    expect(() => p.allowEgress(web, { cidrs: ["10.0.0.1"], ports: [443] })).toThrow(/\[test\/web\] "10.0.0.1" is not a CIDR/);
+    expect(() => p.allowEgress(web, { cidrs: ["10.0.0.1"], ports: [443] })).toThrow(/\[test\/web\] egress CIDR "10.0.0.1" is not an IPv4 or IPv6 CIDR/);
   });
 
   test("public Services beyond the namespace quota fail validation at synth", () => {

@@ -80,8 +80,8 @@ describe("HardenedJob defaults", () => {
 
 describe("HardenedJob bad input", () => {
   test.each<[string, Partial<HardenedJobProps>, RegExp]>([
-    ["ports", { ports: [{ name: "http", port: 8080 }] }, /a Job is a task and takes no connections, but ports http are declared/],
-    ["replicas", { replicas: 2 }, /a Job runs one pod per run, got replicas 2/],
+    ["ports", { ports: [{ name: "http", port: 8080 }] }, /\[test\/migrate\] a task takes no connections, but ports http are declared/],
+    ["replicas", { replicas: 2 }, /\[test\/migrate\] a task runs one instance per run, got replicas 2/],
     ["volumes", { volumes: [{ name: "data", path: "/data" }] }, /declares volumes \(data\), which a Job cannot keep per replica/],
     ["no deadline", { activeDeadlineSeconds: 0 }, /activeDeadlineSeconds must be a whole number from 1 to 604800, got 0/],
     ["a deadline above a week", { activeDeadlineSeconds: 700000 }, /activeDeadlineSeconds must be a whole number from 1 to 604800, got 700000/],
@@ -181,7 +181,7 @@ describe("HorizontalPodAutoscaler", () => {
     expect(first(d.spec).replicas).toBe("2");
     expect(d.lifecycle).toEqual({ ignore_changes: ["spec[0].replicas"] });
     expect(resources(json, "kubernetes_pod_disruption_budget_v1")).toHaveLength(1);
-    expect(docDefault("core/workload.ts", "targetCpuPercent")).toBe("80");
+    expect(docDefault("core/workload-props.ts", "targetCpuPercent")).toBe("80");
   });
 
   test("Kubernetes renders the autoscaler, so it records no autoscaling platform limit", () => {
@@ -209,6 +209,6 @@ describe("HorizontalPodAutoscaler", () => {
   });
 
   test("a Job cannot be autoscaled", () => {
-    expect(() => new HardenedJob(newStack(), "migrate", { ...JOB, autoscaling: { maxReplicas: 2 } })).toThrow(/a Job cannot be autoscaled/);
+    expect(() => new HardenedJob(newStack(), "migrate", { ...JOB, autoscaling: { maxReplicas: 2 } })).toThrow(/\[test\/migrate\] a task cannot be autoscaled/);
   });
 });

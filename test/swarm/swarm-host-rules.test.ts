@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { HostRules } from "../../lib/docker";
+import { HostRules } from "../../lib/docker-engine";
 import { SecurityAudit } from "../../lib/audit";
 import { SwarmPlatform } from "../../lib/swarm";
 import { Exposure, HealthCheck, Image } from "../../lib/core";

@@ -1,4 +1,4 @@
-import { DockerTls } from "../../lib/docker";
+import { DockerTls } from "../../lib/docker-engine";
 import { SwarmPlatform } from "../../lib/swarm";
 import { HealthCheck, Image, Secret, Tier } from "../../lib/core";
 import { blocks, dockerLabels, newStack, resourceAt, resourcesOf, synthJson } from "../helpers/synth";

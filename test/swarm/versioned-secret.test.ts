@@ -1,4 +1,5 @@
-import { SwarmPlatform, VersionedSwarmConfig, unescapeTerraformTemplate } from "../../lib/swarm";
+import { Testing } from "cdktf";
+import { SwarmPlatform, VersionedSwarmConfig } from "../../lib/swarm";
 import { HealthCheck, Image, Secret, escapeTerraformTemplate } from "../../lib/core";
 import { blocks, dockerLabels, newStack, resourceAt, resourcesOf, synthJson } from "../helpers/synth";
 
@@ -90,8 +91,16 @@ describe("config files", () => {
     expect(secret.name).toMatch(/^test-api-redis\.conf-\$\{substr\(terraform_data\./);
   });
 
-  test("unescaping reverses core's escaping exactly", () => {
-    for (const t of ["plain", "${A}", "$${A}", "%{ if x }", "a $ b { c }", "$$${A}"]) expect(unescapeTerraformTemplate(escapeTerraformTemplate(t))).toBe(t);
+  test("a config carries the file exactly as written: encoded at synth, template syntax never escaped", () => {
+    const texts = ["plain", "${A}", "$${A}", "%{ if x }", "a $ b { c }", "$$${A}"];
+    const { stack } = newStack();
+    const configs = texts.map((t, i) => new VersionedSwarmConfig(stack, `c${i}`, { stem: `x${i}`, content: t }));
+    const json = JSON.parse(Testing.synth(stack));
+    texts.forEach((t, i) => {
+      const data = resourceAt(json, "docker_config", `c${i}/Resource`).data;
+      expect(Buffer.from(data, "base64").toString("utf8")).toBe(t);
+      expect(configs[i].contentHash).toMatch(/^[0-9a-f]{10}$/);
+    });
   });
 
   test("VersionedSwarmConfig exposes the content hash", () => {
@@ -122,7 +131,7 @@ describe("existing swarm secrets and host files", () => {
 
   test("a host-file secret is refused with the reason and the way out", () => {
     expect(() => withSecrets(() => ({ secrets: [{ secret: Secret.fromHostFile("/etc/acme/api_token") }] }))).toThrow(
-      /\[test\/api\] secret api_token is a host file \(\/etc\/acme\/api_token\), which a swarm service cannot read: .*: create the swarm secret out of band .*Secret\.fromExistingSecret/,
+      /\[test\/api\] secret api_token is a host file \(\/etc\/acme\/api_token\), which a swarm workload cannot read: .*: create the secret object out of band .*Secret\.fromExistingSecret/,
     );
   });
 

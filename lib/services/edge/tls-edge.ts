@@ -144,11 +144,10 @@ export class TlsEdge extends Construct implements IServiceTarget {
       },
       this.node.path,
     );
-    const isDockerFamily = props.platform.kind === "docker" || props.platform.kind === "swarm";
     const rendered =
       kind === "nginx"
-        ? // Docker's embedded DNS answers at 127.0.0.11 (OCSP stapling needs a resolver).
-          renderNginxConfig(edge, { runtimeDir: "/tmp", resolvers: isDockerFamily ? ["127.0.0.11"] : [] }, this.node.path)
+        ? // OCSP stapling needs a resolver: the target's embedded DNS, where it has one at a fixed address.
+          renderNginxConfig(edge, { runtimeDir: "/tmp", resolvers: [...props.platform.capabilities.dnsResolvers] }, this.node.path)
         : // Storage and XDG dirs under /run: the image's /data and /config would stay root-owned on Swarm.
           renderCaddyConfig(edge, { storageDir: "/run/caddy/data" }, this.node.path);
     this.configText = rendered.content;

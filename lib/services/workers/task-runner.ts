@@ -75,10 +75,10 @@ export class TaskRunner extends Construct implements IServiceTarget {
   constructor(scope: Construct, id: string, props: TaskRunnerProps) {
     super(scope, id);
     if (!props.platform) throw new HardeningError(this, "platform is missing", "pass the DockerPlatform or KubernetesPlatform to run the task on");
-    if (typeof props.platform.placeTask !== "function") {
+    if (!props.platform.capabilities.tasks || typeof props.platform.placeTask !== "function") {
       throw new HardeningError(
         this,
-        `platform ${props.platform.node.path} (${props.platform.kind}) cannot run tasks: it has no placeTask`,
+        `platform ${props.platform.node.path} (${props.platform.capabilities.target}) cannot run tasks`,
         "place the task on a DockerPlatform or KubernetesPlatform, or run the work as a long-running HardenedWorker",
       );
     }

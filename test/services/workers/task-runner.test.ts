@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { DockerPlatform } from "../../../lib/docker";
 import { HealthCheck, IWorkload, Platform, Secret } from "../../../lib/core";
 import { KubernetesPlatform } from "../../../lib/kubernetes";
+import { SWARM_CAPABILITIES } from "../../../lib/swarm";
 import { TaskPayload, TaskRunner, TaskRunnerProps } from "../../../lib/services/workers";
 import { dockerLabels, newStack, resourceAt, resourcesOf, synthJson } from "../../helpers/synth";
 import { docDefault } from "../../kubernetes/helpers";
@@ -20,6 +21,7 @@ describe("TaskRunner", () => {
     const { stack } = newStack();
     class NoTasks extends Construct implements Platform {
       public readonly kind = "swarm";
+      public readonly capabilities = { ...SWARM_CAPABILITIES };
       public readonly flows = [];
       place(): IWorkload {
         throw new Error("unused");
@@ -28,7 +30,7 @@ describe("TaskRunner", () => {
       allowEgress(): void {}
     }
     const platform = new NoTasks(stack, "swarm");
-    expect(() => new TaskRunner(stack, "report", { platform, image: IMAGE })).toThrow(/\[test\/report\] platform test\/swarm \(swarm\) cannot run tasks: it has no placeTask/);
+    expect(() => new TaskRunner(stack, "report", { platform, image: IMAGE })).toThrow(/\[test\/report\] platform test\/swarm \(swarm\) cannot run tasks/);
   });
 
   test("health defaults to none, with the deadline as the reason (a recorded weakening)", () => {

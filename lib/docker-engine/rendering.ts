@@ -1,0 +1,35 @@
+import { createHash } from "crypto";
+import { WorkloadSpec } from "../core";
+
+/** A label map as the docker provider's list of `{ label, value }` blocks, sorted by key. */
+export function labelBlocks(labels: Record<string, string>): Array<{ label: string; value: string }> {
+  return Object.keys(labels)
+    .sort()
+    .map((label) => ({ label, value: labels[label] }));
+}
+
+/** The engine's health check of a workload (exec form only), or none when it opted out. */
+export function engineHealthcheck(spec: WorkloadSpec):
+  | { test: string[]; interval: string; timeout: string; startPeriod: string; retries: number }
+  | undefined {
+  if (spec.health.kind === "none") return undefined;
+  const t = spec.health.timing;
+  return {
+    test: ["CMD", ...spec.health.command!],
+    interval: `${t.intervalSeconds}s`,
+    timeout: `${t.timeoutSeconds}s`,
+    startPeriod: `${t.startPeriodSeconds}s`,
+    retries: t.retries,
+  };
+}
+
+/** Linux bridge names are at most 15 characters: a 2-letter kind and 12 hex of the network name. */
+export function bridgeName(kind: "hd" | "hf" | "hs" | "hx", networkName: string): string {
+  return `${kind}-${createHash("sha256").update(networkName).digest("hex").slice(0, 12)}`;
+}
+
+/** The n-th address of an IPv4 subnet (`10.0.0.0/28`, 2 → `10.0.0.2`). */
+export function hostAddress(subnet: string, n: number): string {
+  const o = subnet.split("/")[0].split(".").map(Number);
+  return [o[0], o[1], o[2], o[3] + n].join(".");
+}
