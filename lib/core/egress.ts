@@ -32,7 +32,7 @@ export function checkEgressRule(where: IConstruct | string, rule: EgressRule, su
   const cidrs = rule.cidrs.map((c) => parseCidr(where, c, "egress CIDR"));
   for (const c of cidrs) {
     if (c.family === 6 && !support.ipv6) {
-      throw new HardeningError(where, `egress CIDR ${c.cidr} is IPv6, which this platform's networks do not carry`, "name IPv4 destinations");
+      throw new HardeningError(where, `egress CIDR ${c.cidr} is IPv6, which this platform's networks do not carry`, "name IPv4 destinations, e.g. 203.0.113.0/24");
     }
     if (c.prefix === 0 && !rule.anywhere) {
       throw new HardeningError(where, `egress to ${c.cidr} allows the whole internet`, "name the destinations, or set anywhere: { reason } to record the weakening 'egress-anywhere'");

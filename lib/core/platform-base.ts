@@ -22,6 +22,7 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
   private readonly registry = new Map<string, W>();
   private readonly flowList: Flow[] = [];
   private readonly flowKeys = new Set<string>();
+  private readonly egressKeys = new Set<string>();
 
   /** Every flow declared so far, once each. */
   public get flows(): readonly Flow[] {
@@ -79,7 +80,10 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
     this.flowList.push({ from, to, portName });
   }
 
-  /** Lets `from` open connections off the platform to the given CIDRs and ports (a tier with egress only). */
+  /**
+   * Lets `from` open connections off the platform to the given CIDRs and ports (a tier with egress
+   * only); declaring a rule twice declares it once.
+   */
   public allowEgress(from: IWorkload, rule: EgressRule): void {
     const w = this.own(from);
     if (!w.spec.tier.egress) {
@@ -89,7 +93,12 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
         "place it on a tier with egress (Tier.APP or Tier.of(name, { egress: true })), or reach the destination through a flow",
       );
     }
-    this.renderEgress(w, checkEgressRule(w.spec.path, rule, { ipv6: this.capabilities.ipv6Egress }));
+    const checked = checkEgressRule(w.spec.path, rule, { ipv6: this.capabilities.ipv6Egress });
+    // The same rule declared twice is declared once (as flows are), on every target.
+    const key = `${w.spec.name}|${checked.cidrs.map((c) => c.cidr).sort().join(",")}|${[...checked.ports].sort((x, y) => x - y).join(",")}|${checked.protocol}`;
+    if (this.egressKeys.has(key)) return;
+    this.egressKeys.add(key);
+    this.renderEgress(w, checked);
   }
 
   /** App-wide resources for workloads that set none (or set some: the rest come from here). */
@@ -103,6 +112,15 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
    */
   protected taskPlatformLimits(_site: WorkloadSite, _name: string, _task: TaskSettings, _options: TaskOptions): Record<string, string> {
     return {};
+  }
+
+  /**
+   * Why a valid workload name cannot be used on this target: a name the target gives one of its own
+   * objects (the host-rules keeper, a seeder, a public Service), which the apply would refuse as a
+   * duplicate. Undefined when the name is free.
+   */
+  protected reservedName(_name: string): string | undefined {
+    return undefined;
   }
 
   /** Renders a resolved workload into the target's resources. */
@@ -134,6 +152,8 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
     if (this.registry.has(name)) {
       throw new HardeningError(sitePath(site), `a workload named ${JSON.stringify(name)} is already placed on ${this.node.path}`, "give each workload and task its own name");
     }
+    const reserved = this.reservedName(name);
+    if (reserved) throw new HardeningError(sitePath(site), `the workload name ${JSON.stringify(name)} is taken on ${this.node.path}: ${reserved}`, "give the workload another name");
     return name;
   }
 

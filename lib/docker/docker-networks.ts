@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { TerraformProvider } from "cdktf";
-import { CheckedEgressRule, Labels, Protocol, ResolvedPort, Tier, weakeningLabel } from "../core";
+import { CheckedEgressRule, HardeningError, Labels, Protocol, ResolvedPort, Tier, weakeningLabel } from "../core";
 import { HostRuleset, dockerHostRules } from "../docker-engine/host-rules";
 import { bridgeName, hostAddress } from "../docker-engine/rendering";
 import { SubnetPool } from "../docker-engine/subnet-pool";
@@ -89,7 +89,7 @@ export class DockerNetworks {
       first.attachNetwork(network, fn.addresses[first.spec.name]);
       second.attachNetwork(network, fn.addresses[second.spec.name]);
     }
-    if (fn.rules.some((r) => r.from === a.spec.name && r.to === b.spec.name && r.port === port.port)) return false;
+    if (fn.rules.some((r) => r.from === a.spec.name && r.to === b.spec.name && r.port === port.port && r.protocol === port.protocol)) return false;
     fn.rules.push({ from: a.spec.name, to: b.spec.name, port: port.port, protocol: port.protocol });
     return true;
   }
@@ -154,6 +154,9 @@ export class DockerNetworks {
     name: string,
     o: { bridge: string; internal: boolean; icc: boolean; tier: string; role?: "flow-network" | "exit-network"; labels?: Record<string, string> },
   ): PrivateTierNetwork {
+    if (this.scope.node.tryFindChild(id)) {
+      throw new HardeningError(this.scope, `network ${name} would be created twice (workload names that join alike, e.g. a -> b-c and a-b -> c)`, "rename one of the workloads");
+    }
     const { subnet, gateway } = this.props.pool.allocate(name);
     const manual = this.props.manualReason;
     return new PrivateTierNetwork(this.scope, id, {

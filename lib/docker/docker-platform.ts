@@ -227,6 +227,12 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
     return this.defaultResources;
   }
 
+  protected reservedName(name: string): string | undefined {
+    if (name === "host-rules") return `the host-rules keeper container is ${this.namePrefix}-host-rules`;
+    if (name.endsWith("-seed")) return `the seeder of a workload ${JSON.stringify(name.slice(0, -5))} is the container ${this.namePrefix}-${name}`;
+    return undefined;
+  }
+
   protected renderWorkload(site: WorkloadSite, spec: WorkloadSpec): DockerWorkload {
     const container = this.renderContainer(site, spec);
     const workload = new DockerWorkload(container, "Workload", this, container);

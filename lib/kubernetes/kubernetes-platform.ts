@@ -163,6 +163,12 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
     return this.defaults.resources;
   }
 
+  protected reservedName(name: string): string | undefined {
+    if (name === "default") return "every namespace has a ServiceAccount named default";
+    if (name.endsWith("-public")) return `the public Service of a workload ${JSON.stringify(name.slice(0, -7))} is named ${name}`;
+    return undefined;
+  }
+
   protected renderWorkload(site: WorkloadSite, spec: WorkloadSpec, options: KubernetesPlaceOptions): KubernetesWorkload {
     const props = { ...kubernetesOptions(options), spec, namespace: this.namespace, defaults: this.defaults };
     const scope = site.scope as Construct;
@@ -184,7 +190,7 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
   protected renderFlow(a: KubernetesWorkload, b: KubernetesWorkload, port: ResolvedPort): void {
     const key = `${a.spec.name}>${b.spec.name}:${port.name}`;
     const base = this.policyName(`${a.spec.name}-to-${b.spec.name}-${port.name}`);
-    const scope = new Construct(this, `Flow-${a.spec.name}-${b.spec.name}-${port.name}`);
+    const scope = new Construct(this, uniqueId(this, `Flow-${a.spec.name}-${b.spec.name}-${port.name}`, key));
     const ports = [{ port: port.port, protocol: port.protocol }];
     new EgressAllowPolicy(scope, "Egress", {
       namespace: this.namespace.name,
@@ -258,6 +264,14 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
 /** The Kubernetes-only options of a placement (the rest is the resolved spec). */
 function kubernetesOptions(o: KubernetesWorkloadOptions & { startingDeadlineSeconds?: number }): KubernetesWorkloadOptions {
   return { secretEnv: o.secretEnv, publicServiceType: o.publicServiceType, publicSourceRanges: o.publicSourceRanges, storageClassName: o.storageClassName };
+}
+
+/** A construct id not yet taken below `scope`: names that join alike (`a`→`b-c`, `a-b`→`c`) are refused with a fix. */
+function uniqueId(scope: Construct, id: string, what: string): string {
+  if (scope.node.tryFindChild(id)) {
+    throw new HardeningError(scope, `${what} would share the id ${id} with another flow (workload names that join alike, e.g. a -> b-c and a-b -> c)`, "rename one of the workloads");
+  }
+  return id;
 }
 
 function shortHash(s: string): string {

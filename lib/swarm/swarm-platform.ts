@@ -199,6 +199,10 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
     return this.props.resourceDefaults;
   }
 
+  protected reservedName(name: string): string | undefined {
+    return name === "host-rules" ? `the host-rules keeper service is ${this.namePrefix}-host-rules` : undefined;
+  }
+
   protected renderWorkload(site: WorkloadSite, spec: WorkloadSpec): SwarmWorkload {
     const name = spec.name;
     const netName = `${this.namePrefix}-${spec.tier.name}-${name}`.slice(0, 63);
@@ -239,6 +243,9 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
     const key = `${first.spec.name}~${second.spec.name}`;
     if (!this.flowNetworks[key]) {
       const name = `${this.namePrefix}-f-${first.spec.name}-${second.spec.name}`.slice(0, 63);
+      if (this.node.tryFindChild(`Flow-${first.spec.name}-${second.spec.name}`)) {
+        throw new HardeningError(this, `network ${name} would be created twice (workload names that join alike, e.g. a -> b-c and a-b -> c)`, "rename one of the workloads");
+      }
       const { subnet, gateway } = this.pool.allocate(name);
       const net = new EncryptedOverlayNetwork(this, `Flow-${first.spec.name}-${second.spec.name}`, {
         name,

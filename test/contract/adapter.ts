@@ -54,14 +54,6 @@ export type RecordedLimit = "noNewPrivileges" | "ulimits" | "tmpSize" | "perWork
  * today's value so the gap cannot close (or widen) unnoticed.
  */
 export interface TodaysBehaviour {
-  /** Where a refused `Secret.fromHostFile` is reported, below the workload's path. Contract: "". */
-  readonly hostFileRefusalBelow: string;
-  /** Where an egress port outside 1-65535 is reported. Contract: the workload's path. */
-  readonly badEgressPortWhere?: RegExp;
-  /** The same egress rule declared twice. Contract: "once" (rendered as if declared once). */
-  readonly egressTwice: "once" | "duplicated" | "refused";
-  /** A tcp and a udp port of one number: two flows. Contract: false. */
-  readonly sameNumberFlowsMerged: boolean;
   /** `anywhere` egress still reaches 169.254.169.254 (cloud credentials). Contract: false. */
   readonly anywhereReachesMetadata: boolean;
   /** The `egress-anywhere` weakening is recorded on the workload itself. Contract: true. */
@@ -70,8 +62,6 @@ export interface TodaysBehaviour {
   readonly flowsRecordedOnWorkload: boolean;
   /** Platform-limit ids a workload records for the missing ulimits. Contract: one id set for all. */
   readonly ulimitLimitIds: readonly string[];
-  /** Objects of one kind rendered twice with one name by distinct workload names. Contract: none. */
-  readonly nameCollisions: readonly string[];
 }
 
 /** A health check as the platform runs it. */
@@ -128,6 +118,8 @@ export interface PlatformAdapter {
   /** The platform-limit ids recorded where a capability is missing. */
   readonly limitsRecorded: Partial<Record<RecordedLimit, readonly string[]>>;
   readonly today: TodaysBehaviour;
+  /** Valid workload names the platform refuses because it names one of its own objects so. */
+  readonly reservedNames: readonly string[];
 
   userOf(json: any, name: string): { uid: number; gid: number };
   runsAsNonRoot(json: any, name: string): boolean;

@@ -95,21 +95,13 @@ export const dockerAdapter: PlatformAdapter = {
   },
   limitsRecorded: {},
   today: {
-    hostFileRefusalBelow: "",
-    // CONTRACT GAP: the same rule declared twice is rendered twice (duplicate iptables lines).
-    egressTwice: "duplicated",
-    // CONTRACT GAP: flows are de-duplicated by port number, so a udp flow to a port number that
-    // already has a tcp flow is neither listed nor rendered.
-    sameNumberFlowsMerged: true,
     // CONTRACT GAP: an `anywhere` rule is `-d 0.0.0.0/0`, metadata endpoint included (Kubernetes excepts it).
     anywhereReachesMetadata: true,
     anywhereWeakeningOnWorkload: true,
     flowsRecordedOnWorkload: true,
     ulimitLimitIds: [],
-    // CONTRACT GAP: the keeper is `<prefix>-host-rules` and a seeder `<prefix>-<name>-seed`: workloads
-    // named `host-rules` or `<another>-seed` collide with them (the apply fails on the name).
-    nameCollisions: ["docker_container/contract-host-rules", "docker_container/contract-web-seed"],
-  },
+  },  reservedNames: ["host-rules", "web-seed"],
+
 
   userOf(json, name) {
     const [uid, gid] = container(json, name).user.split(":").map(Number);

@@ -132,14 +132,6 @@ export const kubernetesAdapter: PlatformAdapter = {
   },
   limitsRecorded: { ulimits: ["nofile", "nproc"] },
   today: {
-    // CONTRACT GAP: the refusal names the WorkloadSecrets child, not the workload.
-    hostFileRefusalBelow: "/Secrets",
-    // CONTRACT GAP: the refusal names the NetworkPolicy construct being built, not the workload.
-    badEgressPortWhere: /^contract\/platform\/Egress-api-[0-9a-f]{8}$/,
-    // CONTRACT GAP: the same rule declared twice is refused ("two policies would both be named …"),
-    // at the platform's path; Swarm renders it once, Docker twice.
-    egressTwice: "refused",
-    sameNumberFlowsMerged: false,
     anywhereReachesMetadata: false,
     // CONTRACT GAP: `egress-anywhere` is annotated on the NetworkPolicy only, not on the workload.
     anywhereWeakeningOnWorkload: false,
@@ -147,10 +139,8 @@ export const kubernetesAdapter: PlatformAdapter = {
     flowsRecordedOnWorkload: false,
     // CONTRACT GAP: two ids `nofile` and `nproc` for what Swarm records as `ulimits`.
     ulimitLimitIds: ["nofile", "nproc"],
-    // CONTRACT GAP: the edge's public Service is `<name>-public` and every workload has a
-    // ServiceAccount `<name>`: workloads named `web-public` and `default` collide with them.
-    nameCollisions: ["service/web-public", "service_account/default"],
-  },
+  },  reservedNames: ["web-public", "default"],
+
 
   userOf(json, name) {
     const c = securityContext(json, name);

@@ -174,8 +174,8 @@ function refusalCases(a: PlatformAdapter): void {
   test("two workloads with one name", () => {
     web();
     const e = refusal(() => place("web2", { name: "web" }));
-    // Named at the scope the second workload was placed in; the problem names the platform.
-    expect(e.where).toBe("contract");
+    // Named at the second workload's own path; the problem names the platform.
+    expect(e.where).toBe("contract/web2");
     expect(e.problem).toBe('a workload named "web" is already placed on contract/platform');
     expect(e.fix).toMatch(/its own name/);
   });
@@ -202,7 +202,7 @@ function refusalCases(a: PlatformAdapter): void {
       .create(other, "platform")
       .place(other, "db", { image: IMAGE, health: HEALTH, ports: [{ name: "sql", port: 5432 }] });
     const e = refusal(() => f.platform.connect(web(), theirs, "sql"));
-    expect(e.where).toBe("other/db/Workload");
+    expect(e.where).toBe("other/db");
     expect(e.problem).toBe("workload db was not placed by contract/platform");
     expect(e.fix).toMatch(/^place both ends of a flow with the same platform/);
   });
@@ -288,8 +288,7 @@ function egressRefusalCases(a: PlatformAdapter): void {
 
   test.each([0, 65536])("a port outside 1-65535: %d", (port) => {
     const e = egress({ cidrs: ["203.0.113.0/24"], ports: [port] });
-    // CONTRACT GAP: the workload's path; Kubernetes names the NetworkPolicy construct it was building.
-    expect(e.where).toMatch(a.today.badEgressPortWhere ?? /^contract\/api$/);
+    expect(e.where).toBe("contract/api");
     expect(e.problem).toMatch(new RegExp(`port ${port} is invalid$`));
     expect(e.fix).toBe("use 1-65535");
   });
@@ -343,7 +342,7 @@ function capabilityCases(a: PlatformAdapter): void {
     } else {
       const e = refusal(run);
       expect(e.where).toBe("contract/web");
-      expect(e.problem).toBe('egress CIDR "2001:db8::/32" is not an IPv4 CIDR');
+      expect(e.problem).toBe("egress CIDR 2001:db8::/32 is IPv6, which this platform's networks do not carry");
       expect(e.fix).toMatch(/203\.0\.113\.0\/24/);
     }
   });
@@ -363,8 +362,18 @@ function capabilityCases(a: PlatformAdapter): void {
     }
   });
 
-  test("placeTask is implemented exactly where the platform runs tasks", () => {
-    expect(typeof f.platform.placeTask === "function").toBe(a.supports.tasks);
+  test("tasks: placed where the platform runs them, refused with a fix elsewhere", () => {
+    expect(f.platform.capabilities.tasks).toBe(a.supports.tasks);
+    const run = () => f.platform.placeTask!(f.stack, "job", { image: IMAGE, health: HEALTH });
+    if (a.supports.tasks) {
+      run();
+      expect(() => synth(f.stack)).not.toThrow();
+    } else {
+      const e = refusal(run);
+      expect(e.where).toBe("contract/job");
+      expect(e.problem).toMatch(/^platform contract\/platform \(\w+\) cannot run tasks$/);
+      expect(e.fix).toMatch(/DockerPlatform or a KubernetesPlatform/);
+    }
   });
 }
 
@@ -385,7 +394,7 @@ function storageCapabilityCases(a: PlatformAdapter): void {
     } else {
       const e = refusal(run);
       // CONTRACT GAP: the workload's path; Kubernetes names its WorkloadSecrets child.
-      expect(e.where).toBe(`contract/web${a.today.hostFileRefusalBelow}`);
+      expect(e.where).toBe("contract/web");
       expect(e.problem).toMatch(/^secret pw is a host file \(\/etc\/acme\/pw\)/);
       expect(e.fix).toMatch(/Secret\.fromVariable/);
     }
@@ -428,7 +437,7 @@ function storageCapabilityCases(a: PlatformAdapter): void {
     } else {
       const e = refusal(run);
       expect(e.where).toBe("contract/web");
-      expect(e.problem).toMatch(/hostPath volumes are refused/);
+      expect(e.problem).toMatch(/^volume data names hostDirectory \/srv\/acme\/data, which \w+ refuses$/);
       expect(e.fix).toMatch(/omit hostDirectory/);
     }
   });
@@ -506,12 +515,10 @@ function flowGapCases(a: PlatformAdapter): void {
       p.connect(web, dns, "dns-udp");
       flows = p.flows.length;
     });
-    // CONTRACT GAP: two flows, both rendered; Docker de-duplicates flows by port number, so the udp
-    // flow is neither listed nor rendered (its host rules admit tcp only).
-    const merged = a.today.sameNumberFlowsMerged;
-    expect(flows).toBe(merged ? 1 : 2);
+    // Two flows, both rendered (Docker once merged them by port number and dropped the udp one).
+    expect(flows).toBe(2);
     expect(a.flowRendered(json, "web", "dns", 5353, "tcp")).toBe(true);
-    expect(a.flowRendered(json, "web", "dns", 5353, "udp")).toBe(!merged || !a.supports.flowNarrowedToPort);
+    expect(a.flowRendered(json, "web", "dns", 5353, "udp")).toBe(true);
   });
 
   test("flows between names that join alike (x -> y-z and x-y -> z)", () => {
@@ -520,9 +527,10 @@ function flowGapCases(a: PlatformAdapter): void {
       platform.place(stack, id, { image: IMAGE, health: HEALTH, ports: [{ name: "p", port: 8080 }] });
     const [x, yz, xy, z] = ["x", "y-z", "x-y", "z"].map(place);
     platform.connect(x, yz, "p");
-    // CONTRACT GAP: two distinct flows; every platform names the second flow's construct after the
-    // joined names and fails with a plain constructs error (no HardeningError, no fix).
-    expect(() => platform.connect(xy, z, "p")).toThrow(/^There is already a Construct with name 'Flow-x-y-z/);
+    // Two distinct flows whose derived names coincide: refused with a fix (no plain constructs error).
+    const e = refusal(() => platform.connect(xy, z, "p"));
+    expect(e.problem).toMatch(/workload names that join alike/);
+    expect(e.fix).toBe("rename one of the workloads");
   });
 }
 
@@ -625,17 +633,8 @@ function egressCases(a: PlatformAdapter): void {
         const api = p.place(stack, "api", { image: IMAGE, health: HEALTH });
         for (let i = 0; i < times; i++) p.allowEgress(api, API_EGRESS);
       });
-    // CONTRACT GAP: rendered as if declared once (as flows are); today Swarm does, Docker renders the
-    // rule twice and Kubernetes refuses, naming the platform rather than the workload.
-    if (a.today.egressTwice === "refused") {
-      const e = refusal(() => twice(2));
-      expect(e.where).toBe("contract/platform");
-      expect(e.problem).toMatch(/^two policies would both be named api-egress-[0-9a-f]{8}$/);
-    } else if (a.today.egressTwice === "once") {
-      expect(twice(2)).toEqual(twice(1));
-    } else {
-      expect(twice(2)).not.toEqual(twice(1));
-    }
+    // Rendered as if declared once, as flows are, on every platform.
+    expect(twice(2)).toEqual(twice(1));
   });
 }
 
@@ -677,11 +676,18 @@ function nameCases(a: PlatformAdapter): void {
       secrets: [{ secret: Secret.fromVariable(f.stack, SECRET) }],
     });
     for (const id of ["web-public", "web-seed", "host-rules", "default"]) {
-      place(id, { ports: [{ name: "http", port: 8080 }] });
+      if (a.reservedNames.includes(id)) {
+        // A name the platform gives one of its own objects is refused at placement, with a fix.
+        const e = refusal(() => place(id, { ports: [{ name: "http", port: 8080 }] }));
+        expect(e.where).toBe(`contract/${id}`);
+        expect(e.problem).toMatch(new RegExp(`^the workload name "${id}" is taken on contract/platform: `));
+        expect(e.fix).toBe("give the workload another name");
+      } else {
+        place(id, { ports: [{ name: "http", port: 8080 }] });
+      }
     }
-    // CONTRACT GAP: none; names a platform derives (keeper, seeder, public Service, ServiceAccount)
-    // collide with workload names the contract accepts. Terraform would fail at apply.
-    expect(duplicates(a.objectNames(synth(f.stack)))).toEqual([...a.today.nameCollisions]);
+    // Names the platform derives (keeper, seeder, public Service, ServiceAccount) never collide.
+    expect(duplicates(a.objectNames(synth(f.stack)))).toEqual([]);
   });
 }
 
@@ -722,7 +728,7 @@ function taskCases(a: PlatformAdapter): void {
   taskTest("a task and a workload with one name are refused", () => {
     f.platform.place(f.stack, "job", { image: IMAGE, health: HEALTH });
     const e = refusal(() => placeTask("job2", { name: "job" }));
-    expect(e.where).toBe("contract");
+    expect(e.where).toBe("contract/job2");
     expect(e.problem).toBe('a workload named "job" is already placed on contract/platform');
   });
 }

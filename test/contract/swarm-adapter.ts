@@ -88,9 +88,6 @@ export const swarmAdapter: PlatformAdapter = {
     flowNarrowedToPort: ["flow-ports"],
   },
   today: {
-    hostFileRefusalBelow: "",
-    egressTwice: "once",
-    sameNumberFlowsMerged: false,
     // CONTRACT GAP: the node rules allow `-d 0.0.0.0/0` out of docker_gwbridge, metadata endpoint
     // included (Kubernetes excepts 169.254.169.254/32).
     anywhereReachesMetadata: true,
@@ -98,9 +95,8 @@ export const swarmAdapter: PlatformAdapter = {
     flowsRecordedOnWorkload: true,
     // CONTRACT GAP: one id `ulimits` for what Kubernetes records as `nofile` and `nproc`.
     ulimitLimitIds: ["ulimits"],
-    // CONTRACT GAP: the keeper service is `<prefix>-host-rules`: a workload named `host-rules` collides.
-    nameCollisions: ["docker_service/contract-host-rules"],
-  },
+  },  reservedNames: ["host-rules"],
+
 
   userOf(json, name) {
     const [uid, gid] = spec(json, name).user.split(":").map(Number);

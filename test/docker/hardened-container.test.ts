@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Testing } from "cdktf";
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { DockerPlatform, HardenedContainer, PrivateTierNetwork } from "../../lib/docker";
@@ -252,6 +252,34 @@ describe("escape hatches that break isolation fail synth", () => {
 
   test("every other override is left to the audit (synth succeeds)", () => {
     expect(withOverride((c) => c.addOverride("memory", 512))).not.toThrow();
+  });
+
+  test("a socket mount written into one list element through an indexed override path", () => {
+    expect(withOverride((c) => c.addOverride("mounts.0.source", "/run/docker.sock"))).toThrow(/the Docker socket is mounted/);
+  });
+
+  test("a hardening-critical attribute set to a Terraform expression is refused: no synth check sees its value", () => {
+    const flag = (c: Container) => new TerraformVariable(TerraformStack.of(c), "privileged", { type: "bool", default: true });
+    // A variable whose default weakens the container: the value exists only at apply time.
+    expect(withOverride((c) => { c.privileged = flag(c).booleanValue; })).toThrow(
+      /\[test\/api\] privileged is set to a Terraform expression \(.*\): its value is known only at apply time, where no check sees it: write privileged as a literal/,
+    );
+    expect(withOverride((c) => c.addOverride("read_only", "${var.writable}"))).toThrow(/read_only is set to a Terraform expression/);
+    expect(withOverride((c) => c.addOverride("network_mode", "${var.mode}"))).toThrow(/network_mode is set to a Terraform expression/);
+    // An escaped literal is no expression: `$${` is the text `${`, judged as a literal (and harmless here).
+    expect(withOverride((c) => c.addOverride("read_only", true))).not.toThrow();
+  });
+
+  test("the library's own references (the tier network, volume names) are not judged again", () => {
+    const { stack } = newStack();
+    const platform = new DockerPlatform(stack, "host");
+    platform.place(stack, "db", {
+      image,
+      health,
+      identity: Identity.fromImage(999, 999, { reason: "the image's postgres user owns /var/lib/postgresql" }),
+      volumes: [{ name: "data", path: "/var/lib/postgresql/data" }],
+    });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 });
 

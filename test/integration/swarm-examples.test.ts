@@ -210,6 +210,8 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     if (local.startsWith("active")) {
       if (!local.endsWith("true")) throw new Error("this engine is a swarm worker, not a manager: the tests need a manager");
     } else {
+      // Out of a swarm, overlay vxlan devices are leftovers (of an earlier run's dockerd restart).
+      removeStaleVxlans();
       docker(["swarm", "init", "--advertise-addr", "127.0.0.1"]);
       initialized = true;
     }
@@ -274,10 +276,7 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         // devices in the host's namespace after the leave; a later swarm on this engine would fail
         // to create them again ("error creating vxlan interface: file exists"). Ours, since we
         // created the swarm: remove them.
-        for (const dev of execFileSync("ip", ["-o", "link", "show", "type", "vxlan"], { encoding: "utf8" }).split("\n")) {
-          const name = /^\d+: (vx-\d{6}-\w+)[:@]/.exec(dev)?.[1];
-          if (name) execFileSync("ip", ["link", "del", name]);
-        }
+        removeStaleVxlans();
         if (!gwbridgeExisted) {
           for (let i = 0; i < 10; i++) {
             try {
@@ -805,3 +804,11 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     expect(TMPFS_SIZE_DEFECT).toContain("v4.0.0");
   });
 });
+
+/** Deletes the engine's overlay vxlan devices (`vx-<6 hex of the VNI>-<network id>`) from the host's namespace. */
+function removeStaleVxlans(): void {
+  for (const dev of execFileSync("ip", ["-o", "link", "show", "type", "vxlan"], { encoding: "utf8" }).split("\n")) {
+    const name = /^\d+: (vx-[0-9a-f]{6}-\w+)[:@]/.exec(dev)?.[1];
+    if (name) execFileSync("ip", ["link", "del", name]);
+  }
+}

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Testing } from "cdktf";
+import { Testing, Token } from "cdktf";
 import { Service } from "@cdktf/provider-docker/lib/service";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { EncryptedOverlayNetwork, HardenedSwarmService, SWARM_SERVICE_PLATFORM_LIMITS, SwarmDefaults, SwarmPlatform, SwarmPublishMode } from "../../lib/swarm";
@@ -264,6 +264,16 @@ describe("escape hatches that break isolation fail synth", () => {
 
   test("every other override is left to the audit (synth succeeds)", () => {
     expect(withOverride((s) => s.addOverride("task_spec.resources.limits.memory_bytes", 512))).not.toThrow();
+  });
+
+  test("user, root filesystem and capabilities set to a Terraform expression are refused", () => {
+    expect(withOverride((s) => s.addOverride("task_spec.container_spec.user", "${var.user}"))).toThrow(
+      /\[test\/api\] user is set to a Terraform expression \(\$\{var\.user\}\): its value is known only at apply time/,
+    );
+    expect(withOverride((s) => { s.taskSpec.containerSpec.readOnly = Token.asAny("${var.ro}") as any; })).toThrow(/read_only is set to a Terraform expression/);
+    expect(withOverride((s) => s.addOverride("task_spec.container_spec.cap_add", ["${var.cap}"]))).toThrow(/cap_add is set to a Terraform expression/);
+    // The same attributes as literals are the audit's to judge.
+    expect(withOverride((s) => s.addOverride("task_spec.container_spec.user", "10001:10001"))).not.toThrow();
   });
 });
 
