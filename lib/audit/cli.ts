@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import { HardeningError } from "../core/errors";
 import { auditStacks, checkSuppressions } from "./engine";
+import { AuditInputError } from "./errors";
 import { loadStacks } from "./load";
-import { AuditInputError } from "./model";
 import { ALL_RULES } from "./registry";
-import { ReportFormat, renderReport } from "./security-audit";
+import { REPORT_FORMATS, ReportFormat, renderReport } from "./report";
 import { findingLine } from "./reporters/text";
 import { AuditSuppression } from "./suppressions";
 import { RULE_PACKS, RulePack, SEVERITIES, Severity } from "./types";
@@ -50,8 +50,6 @@ exit status: 0 clean (warnings and "not audited" included), 1 an unsuppressed fa
 (an undecidable critical or high control counts as one), 2 bad input or a refused suppression
 `;
 
-const FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "markdown"];
-
 /**
  * Runs `cdktf-hardened audit` (arguments after `audit`). Returns the exit status:
  * 0 clean, 1 an unsuppressed finding remains, 2 bad input.
@@ -80,7 +78,9 @@ export function runAuditCli(args: readonly string[], io: CliIo): number {
         return 0;
       case "--format": {
         const v = value();
-        if (!v || !FORMATS.includes(v as ReportFormat)) return bad(`--format must be one of ${FORMATS.join(", ")}, got ${JSON.stringify(v)}`);
+        if (!v || !REPORT_FORMATS.includes(v as ReportFormat)) {
+          return bad(`--format must be one of ${REPORT_FORMATS.join(", ")}, got ${JSON.stringify(v)}`);
+        }
         format = v as ReportFormat;
         break;
       }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AuditInputError, StackDocument, assertTerraformJson, stackNameOf } from "./model";
+import { AuditInputError } from "./errors";
+import { StackDocument, assertTerraformJson, stackNameOf } from "./model";
 import { isObject } from "./values";
 
 /** Parses one `cdk.tf.json` text; throws {@link AuditInputError} when it is not a Terraform JSON document. */

@@ -1,14 +1,7 @@
 import { Labels } from "../core/labels";
+import { AuditInputError } from "./errors";
 import { AuditContext, AuditResource, Json, JsonObject } from "./types";
 import { blocks, child, children, isObject, isRef, stringMap } from "./values";
-
-/** Input that is not a synthesized Terraform JSON document (the CLI exits 2 on it). */
-export class AuditInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "AuditInputError";
-  }
-}
 
 const TOP_LEVEL_KEYS = new Set(["resource", "data", "provider", "terraform", "variable", "output", "locals", "module", "moved", "import", "check", "//"]);
 

@@ -1,7 +1,7 @@
 import { HardeningError, MIN_REASON_LENGTH } from "../core/errors";
 import { Labels } from "../core/labels";
-import { WeakeningControl } from "../core/weakening";
-import { AuditResource } from "./types";
+import type { WeakeningControl } from "../core/weakening";
+import type { AuditResource } from "./types";
 import { EDGE_RULES, PLATFORM_LIMIT_RULES, WEAKENING_RULES } from "./weakening-map";
 
 /**
