@@ -8,7 +8,7 @@ export { SecurityAudit } from "./security-audit";
 export type { SecurityAuditOptions } from "./security-audit";
 export { renderReport } from "./report";
 export type { ReportFormat } from "./report";
-export { AuditInputError, SecurityAuditError } from "./errors";
+export { AuditInputError, AuditSuppressionError, SecurityAuditError } from "./errors";
 export { auditStacks, selectRules } from "./engine";
 export type { AuditOptions } from "./engine";
 export type { AuditSuppression } from "./suppressions";
