@@ -1,4 +1,5 @@
 import { Labels } from "../core/labels";
+import { GraphInputError } from "./errors";
 import { JsonObject, blocks, bool, cmp, dockerLabels, isObject, num, path, str, stringMap } from "./json";
 
 /** The target a stack deploys to, as far as its resource types tell. */
@@ -193,7 +194,11 @@ interface WorkloadDraft {
  * as a list. Resources written by hand without labels still show: as workloads with no tier.
  */
 export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): TopologyModel {
-  if (!isObject(stackJson)) throw new TypeError(`topologyOf: expected a Terraform JSON object, got ${Array.isArray(stackJson) ? "a list" : typeof stackJson}`);
+  if (!isObject(stackJson)) {
+    const got = Array.isArray(stackJson) ? "a list" : typeof stackJson;
+    const fix = "pass the parsed cdk.tf.json of one stack";
+    throw new GraphInputError({ problem: `expected a Terraform JSON object, got ${got}`, fix });
+  }
   const resources = readResources(stackJson);
   // The host rules: the keepers' scripts (their command) and the HostFirewall outputs.
   const outputs = [

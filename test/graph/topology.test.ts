@@ -1,4 +1,4 @@
-import { topologyOf } from "../../lib/graph";
+import { GraphInputError, topologyOf } from "../../lib/graph";
 import { dockerAllowlist, insecureDocker, insecureKubernetes, swarm } from "./fixtures";
 import { exampleStacks } from "./helpers";
 
@@ -180,7 +180,13 @@ describe("topologyOf on hand-written stacks", () => {
     expect(topologyOf(reversed)).toEqual(topologyOf(insecureKubernetes));
   });
 
-  test("refuses what is not a Terraform JSON object", () => {
-    expect(() => topologyOf([])).toThrow(/expected a Terraform JSON object, got a list/);
+  test("refuses what is not a Terraform JSON object, with the problem and the fix as fields", () => {
+    expect(() => topologyOf([])).toThrow(GraphInputError);
+    expect(() => topologyOf([])).toThrow(
+      expect.objectContaining({
+        problem: "expected a Terraform JSON object, got a list",
+        fix: "pass the parsed cdk.tf.json of one stack",
+      }),
+    );
   });
 });
