@@ -1,9 +1,9 @@
 import * as fs from "fs";
 import * as nodePath from "path";
 import { InputError } from "../audit/errors";
+import { isObject } from "../audit/values";
 import { toDot } from "./dot";
 import { GraphInputError } from "./errors";
-import { isObject } from "./json";
 import { toMermaid } from "./mermaid";
 import { GraphvizError, toSvg } from "./svg";
 import { topologyOf } from "./topology";
@@ -101,6 +101,7 @@ export function graphCommand(args: readonly string[], io: GraphIo): number {
     const dot = format === "mermaid" ? undefined : toDot(model);
     text = format === "mermaid" ? toMermaid(model) : format === "svg" ? toSvg(dot!) : dot!;
   } catch (e) {
+    // A GraphInputError, or the audit model's AuditInputError on a malformed resource.
     if (e instanceof InputError) return bad(e.message);
     if (e instanceof GraphvizError) {
       io.stderr(`cdktf-hardened graph: ${e.message}\n`);

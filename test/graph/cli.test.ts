@@ -130,6 +130,13 @@ describe("cdktf-hardened graph", () => {
     expect(run(["other.json"])).toEqual(expect.objectContaining({ code: 2, err: expect.stringContaining("not a synthesized Terraform JSON stack") }));
   });
 
+  test("a malformed resource exits 2, located at its JSON path", () => {
+    fs.writeFileSync(path.join(dir, "bad-resource.json"), JSON.stringify({ resource: { docker_container: { api: 1 } } }));
+    const r = run(["bad-resource.json"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(" at resource.docker_container.api: not an object: ");
+  });
+
   test("Graphviz refusing the input: exit 1, the exit status and stderr as fields of the error", () => {
     writeStack("s", insecureDocker);
     const fake = path.join(dir, "fake-dot");

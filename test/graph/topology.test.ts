@@ -1,3 +1,4 @@
+import { AuditInputError } from "../../lib/audit";
 import { GraphInputError, topologyOf } from "../../lib/graph";
 import { dockerAllowlist, insecureDocker, insecureKubernetes, swarm } from "./fixtures";
 import { exampleStacks } from "./helpers";
@@ -188,5 +189,21 @@ describe("topologyOf on hand-written stacks", () => {
         fix: "pass the parsed cdk.tf.json of one stack",
       }),
     );
+  });
+
+  test("reads resources as the audit does: a resource that is not an object is refused at its JSON path", () => {
+    const doc = { resource: { docker_container: { api: "oops" } } };
+    expect(() => topologyOf(doc, { stackName: "prod" })).toThrow(AuditInputError);
+    expect(() => topologyOf(doc, { stackName: "prod" })).toThrow(
+      expect.objectContaining({ where: "prod", location: "resource.docker_container.api", problem: "not an object" }),
+    );
+  });
+
+  test("a resource written as a list of one object is read, as the audit reads it", () => {
+    const listed = JSON.parse(JSON.stringify(insecureDocker));
+    for (const byName of Object.values(listed.resource) as Array<Record<string, unknown>>) {
+      for (const name of Object.keys(byName)) byName[name] = [byName[name]];
+    }
+    expect(topologyOf(listed)).toEqual(topologyOf(insecureDocker));
   });
 });
