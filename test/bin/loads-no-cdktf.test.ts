@@ -85,7 +85,7 @@ test("the CLI entry module, the audit and the graph load no cdktf and no constru
   expect(child.main).toBe("function");
 });
 
-test("in that process the audit CLI judges a cdk.tf.json: a privileged container fails, a hardened stack passes", () => {
+test("in that process the audit CLI judges: a privileged container fails, a hardened stack passes", () => {
   expect(child.insecure.code).toBe(1);
   const report = JSON.parse(child.insecure.out);
   expect(report.passed).toBe(false);
@@ -100,4 +100,65 @@ test("in that process the audit CLI judges a cdk.tf.json: a privileged container
 test("in that process the graph CLI draws the stack", () => {
   expect(child.graph.code).toBe(0);
   expect(child.graph.out).toContain("flowchart LR");
+});
+
+/**
+ * What the fresh process does not load (auditJson, a rule no stack triggers) is checked statically:
+ * every file of lib/audit and lib/graph but the hook and the barrel imports, by value, only files
+ * of lib/audit and lib/graph, and the files of lib/core that load nothing of cdktf. The graph may
+ * import the audit's model; the audit never imports the graph.
+ */
+describe("imports of lib/audit and lib/graph", () => {
+  /** Value imports of lib/core the JSON tools may use (errors.ts names IConstruct as a type only: tsc drops it). */
+  const CORE_ALLOWED = ["lib/core/labels.ts", "lib/core/errors.ts", "lib/core/secret-names.ts"];
+  /** The hook, and the barrels that re-export it. */
+  const CDKTF_SIDE = ["lib/audit/security-audit.ts", "lib/audit/index.ts", "lib/audit/public.ts"];
+  const IMPORT = /\b(?:import|export)\s+(type\s+)?(?:[^;"']*?\bfrom\s+)?"([^"]+)"/g;
+
+  function files(dir: string): string[] {
+    return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+      const rel = `${dir}/${e.name}`;
+      return e.isDirectory() ? files(rel) : e.name.endsWith(".ts") ? [rel] : [];
+    });
+  }
+
+  function resolve(from: string, spec: string): string {
+    const base = path.posix.join(path.posix.dirname(from), spec);
+    for (const f of [`${base}.ts`, `${base}/index.ts`]) if (fs.existsSync(path.join(ROOT, f))) return f;
+    throw new Error(`${from}: cannot resolve ${spec}`);
+  }
+
+  /** Every value import of a file: the file it resolves to (lib/…), or the package. */
+  function valueImports(file: string): string[] {
+    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+    return [...text.matchAll(IMPORT)]
+      .filter((m) => m[1] === undefined)
+      .map((m) => (m[2].startsWith(".") ? resolve(file, m[2]) : m[2]));
+  }
+
+  const sources = [...files("lib/audit"), ...files("lib/graph")].filter((f) => !CDKTF_SIDE.includes(f));
+
+  test("found the files: the rules, the CLI, the model", () => {
+    const expected = ["lib/audit/cli.ts", "lib/audit/model.ts", "lib/graph/topology.ts"];
+    expect(sources).toEqual(expect.arrayContaining(expected));
+    expect(sources.length).toBeGreaterThan(120);
+  });
+
+  test("no file but the hook imports cdktf, constructs, or a file of lib/core that does", () => {
+    const bad = sources.flatMap((f) =>
+      valueImports(f)
+        .filter((i) => {
+          if (i.startsWith("lib/audit/") || i.startsWith("lib/graph/")) return CDKTF_SIDE.includes(i);
+          if (i.startsWith("lib/")) return !CORE_ALLOWED.includes(i);
+          return !["fs", "path", "child_process"].includes(i);
+        })
+        .map((i) => `${f} imports ${i}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  test("the audit never imports the graph", () => {
+    const bad = files("lib/audit").flatMap((f) => valueImports(f).filter((i) => i.startsWith("lib/graph/")));
+    expect(bad).toEqual([]);
+  });
 });
