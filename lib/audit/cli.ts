@@ -9,7 +9,8 @@ import { AuditSuppression } from "./suppressions";
 import { RULE_PACKS, RulePack, SEVERITIES, Severity } from "./types";
 import { isObject } from "./values";
 
-const SUPPRESSIONS_SHAPE = 'a JSON list of { "ruleId", "path" | "address", "reason" } objects, or { "suppressions": [...] }';
+const SUPPRESSIONS_SHAPE =
+  'a JSON list of { "ruleId", "path" | "address", "reason" } objects, or { "suppressions": [...] }';
 
 /**
  * Reads a suppressions file: a JSON list, or an object with a `suppressions` list. Throws
@@ -22,7 +23,8 @@ export function loadSuppressions(file: string): AuditSuppression[] {
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     const problem = `cannot read suppressions (${why})`;
-    throw new AuditInputError({ where: file, problem, fix: `give --suppressions a readable file: ${SUPPRESSIONS_SHAPE}` });
+    const fix = `give --suppressions a readable file: ${SUPPRESSIONS_SHAPE}`;
+    throw new AuditInputError({ where: file, problem, fix });
   }
   const list = isObject(doc) ? doc.suppressions : doc;
   if (!Array.isArray(list) || !list.every(isObject)) {

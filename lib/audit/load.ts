@@ -26,7 +26,8 @@ export function loadStackFile(file: string): StackDocument {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new AuditInputError({ where: file, problem: `cannot read (${why})`, fix: "check the path and its permissions" });
+    const fix = "check the path and its permissions";
+    throw new AuditInputError({ where: file, problem: `cannot read (${why})`, fix });
   }
   return parseStack(text, file);
 }

@@ -150,7 +150,8 @@ export function readResources(stack: StackDocument): AuditResource[] {
     const where = stack.file ?? stack.name;
     if (!isObject(byName)) {
       const fix = 'write it as { "<name>": { ... } }, one entry per resource';
-      throw new AuditInputError({ where, location: `resource.${type}`, problem: "not an object of named resources", fix });
+      const problem = "not an object of named resources";
+      throw new AuditInputError({ where, location: `resource.${type}`, problem, fix });
     }
     for (const [name, raw] of Object.entries(byName)) {
       // A resource written as a list of one object is valid Terraform JSON too.

@@ -98,9 +98,9 @@ function refusal(s: AuditSuppression, ruleIds: readonly string[]): { problem: st
 
 /**
  * Validates suppressions and compiles their globs. Refused, with an {@link AuditSuppressionError} (a
- * `HardeningError`) naming the suppression, the problem and the fix: a missing `ruleId`, one that matches every rule of `ruleIds` (or only
- * wildcards), a reason under 10 non-blank characters, no `path` and no `address`, and a `path` or
- * `address` made only of wildcards.
+ * `HardeningError`) naming the suppression, the problem and the fix: a missing `ruleId`, one that
+ * matches every rule of `ruleIds` (or only wildcards), a reason under 10 non-blank characters, no
+ * `path` and no `address`, and a `path` or `address` made only of wildcards.
  *
  * @param ruleIds every rule the audit knows, to refuse a `ruleId` glob that matches them all
  */

@@ -67,14 +67,22 @@ describe("input errors carry where, location, problem and fix as fields", () => 
   test("a resource that is not an object: the location is its JSON path", () => {
     const doc = { resource: { docker_container: { api: "privileged" } } };
     const e = thrown(() => readResources({ name: "prod", doc, file: "p/cdk.tf.json" })) as AuditInputError;
-    expect([e.where, e.location, e.problem]).toEqual(["p/cdk.tf.json", "resource.docker_container.api", "not an object"]);
+    expect([e.where, e.location, e.problem]).toEqual([
+      "p/cdk.tf.json",
+      "resource.docker_container.api",
+      "not an object",
+    ]);
     expect(e.message).toBe(`p/cdk.tf.json at resource.docker_container.api: not an object: ${e.fix}`);
   });
 
   test("a resource type that is not an object of resources", () => {
     const doc = { resource: { docker_container: [] } };
     const e = thrown(() => readResources({ name: "prod", doc })) as AuditInputError;
-    expect([e.where, e.location, e.problem]).toEqual(["prod", "resource.docker_container", "not an object of named resources"]);
+    expect([e.where, e.location, e.problem]).toEqual([
+      "prod",
+      "resource.docker_container",
+      "not an object of named resources",
+    ]);
   });
 
   test("a suppressions file of another shape", () => {
@@ -90,9 +98,8 @@ describe("a refused suppression is an AuditSuppressionError: a HardeningError th
   const reason = "accepted for a reason a reviewer can check";
   test("index, suppression, where, problem and fix", () => {
     const wide = { ruleId: "CIS-DOCKER-5.11", address: "*", reason };
-    const e = thrown(() =>
-      checkSuppressions({ suppressions: [{ ruleId: "CIS-DOCKER-5.5", address: "docker_container.api", reason }, wide] }),
-    ) as AuditSuppressionError;
+    const fine = { ruleId: "CIS-DOCKER-5.5", address: "docker_container.api", reason };
+    const e = thrown(() => checkSuppressions({ suppressions: [fine, wide] })) as AuditSuppressionError;
     expect(e).toBeInstanceOf(AuditSuppressionError);
     expect(e).toBeInstanceOf(HardeningError);
     expect([e.index, e.suppression]).toEqual([1, wide]);

@@ -131,7 +131,8 @@ describe("cdktf-hardened graph", () => {
   });
 
   test("a malformed resource exits 2, located at its JSON path", () => {
-    fs.writeFileSync(path.join(dir, "bad-resource.json"), JSON.stringify({ resource: { docker_container: { api: 1 } } }));
+    const doc = { resource: { docker_container: { api: 1 } } };
+    fs.writeFileSync(path.join(dir, "bad-resource.json"), JSON.stringify(doc));
     const r = run(["bad-resource.json"]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(" at resource.docker_container.api: not an object: ");
