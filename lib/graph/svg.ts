@@ -90,13 +90,14 @@ export function hasGraphviz(options: SvgOptions = {}): boolean {
 export function toSvg(dotText: string, options: SvgOptions = {}): string {
   const binary = dotBinary(options);
   const r = spawnSync(binary, ["-Tsvg"], { input: dotText, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new GraphvizMissingError(binary);
+  const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT") throw new GraphvizMissingError(binary);
+  // `dot` that exits on an error before reading all its input also gives EPIPE: its status says more.
+  if (r.error && typeof r.status !== "number") {
     const fix = "check $GRAPHVIZ_DOT, or the `dot` on the PATH";
     throw new GraphvizError({ binary, problem: `cannot run ${binary} (${code ?? r.error.message})`, fix });
   }
-  if (r.status !== 0) {
+  if (r.status !== 0 || r.error) {
     const stderr = (r.stderr ?? "").trim();
     const exitStatus = r.status ?? undefined;
     const problem = `${binary} -Tsvg failed (exit ${r.status ?? r.signal}): ${stderr}`;

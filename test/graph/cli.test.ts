@@ -141,7 +141,8 @@ describe("cdktf-hardened graph", () => {
   test("Graphviz refusing the input: exit 1, the exit status and stderr as fields of the error", () => {
     writeStack("s", insecureDocker);
     const fake = path.join(dir, "fake-dot");
-    fs.writeFileSync(fake, "#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 3\n", { mode: 0o755 });
+    // It reads its input first: one that exits before that is covered too, but the race would decide which case runs.
+    fs.writeFileSync(fake, "#!/bin/sh\ncat >/dev/null\necho 'syntax error in line 1' >&2\nexit 3\n", { mode: 0o755 });
     const r = run(["s", "--format", "svg"], { GRAPHVIZ_DOT: fake });
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${fake} -Tsvg failed (exit 3): syntax error in line 1: check the DOT text`);
