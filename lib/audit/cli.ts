@@ -1,28 +1,35 @@
 import * as fs from "fs";
-import { HardeningError } from "../core/errors";
 import { auditStacks, checkSuppressions } from "./engine";
+import { AuditInputError, AuditSuppressionError } from "./errors";
 import { loadStacks } from "./load";
-import { AuditInputError } from "./model";
 import { ALL_RULES } from "./registry";
-import { ReportFormat, renderReport } from "./security-audit";
+import { REPORT_FORMATS, ReportFormat, renderReport } from "./report";
 import { findingLine } from "./reporters/text";
 import { AuditSuppression } from "./suppressions";
 import { RULE_PACKS, RulePack, SEVERITIES, Severity } from "./types";
 import { isObject } from "./values";
 
-/** Reads a suppressions file: a JSON list, or an object with a `suppressions` list. */
+const SUPPRESSIONS_SHAPE =
+  'a JSON list of { "ruleId", "path" | "address", "reason" } objects, or { "suppressions": [...] }';
+
+/**
+ * Reads a suppressions file: a JSON list, or an object with a `suppressions` list. Throws
+ * {@link AuditInputError} when it cannot be read or has another shape.
+ */
 export function loadSuppressions(file: string): AuditSuppression[] {
   let doc: unknown;
   try {
     doc = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new AuditInputError(`${file}: cannot read suppressions (${why})`);
+    const problem = `cannot read suppressions (${why})`;
+    const fix = `give --suppressions a readable file: ${SUPPRESSIONS_SHAPE}`;
+    throw new AuditInputError({ where: file, problem, fix });
   }
   const list = isObject(doc) ? doc.suppressions : doc;
   if (!Array.isArray(list) || !list.every(isObject)) {
-    const shape = "a JSON list of { ruleId, path | address, reason } objects";
-    throw new AuditInputError(`${file}: suppressions must be ${shape}`);
+    const problem = "suppressions must be a JSON list of objects";
+    throw new AuditInputError({ where: file, problem, fix: `write ${SUPPRESSIONS_SHAPE}` });
   }
   return list as unknown as AuditSuppression[];
 }
@@ -49,8 +56,6 @@ options:
 exit status: 0 clean (warnings and "not audited" included), 1 an unsuppressed failure remains
 (an undecidable critical or high control counts as one), 2 bad input or a refused suppression
 `;
-
-const FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "markdown"];
 
 /**
  * Runs `cdktf-hardened audit` (arguments after `audit`). Returns the exit status:
@@ -80,7 +85,9 @@ export function runAuditCli(args: readonly string[], io: CliIo): number {
         return 0;
       case "--format": {
         const v = value();
-        if (!v || !FORMATS.includes(v as ReportFormat)) return bad(`--format must be one of ${FORMATS.join(", ")}, got ${JSON.stringify(v)}`);
+        if (!v || !REPORT_FORMATS.includes(v as ReportFormat)) {
+          return bad(`--format must be one of ${REPORT_FORMATS.join(", ")}, got ${JSON.stringify(v)}`);
+        }
         format = v as ReportFormat;
         break;
       }
@@ -120,7 +127,7 @@ export function runAuditCli(args: readonly string[], io: CliIo): number {
     if (format !== "text" && report.failures.length > 0) for (const f of report.failures) io.stderr(`${findingLine(f)}\n`);
     return report.failures.length > 0 ? 1 : 0;
   } catch (e) {
-    if (e instanceof AuditInputError || e instanceof HardeningError) {
+    if (e instanceof AuditInputError || e instanceof AuditSuppressionError) {
       io.stderr(`cdktf-hardened audit: ${e.message}\n`);
       return 2;
     }

@@ -97,7 +97,10 @@ export function knownRuleIds(options: AuditOptions = {}): string[] {
   return [...ALL_RULES, ...(options.extraRules ?? []), UNUSED_SUPPRESSION_RULE].map((r) => r.id);
 }
 
-/** Validates the suppressions of the options; throws a `HardeningError` naming the first bad one and its fix. */
+/**
+ * Validates the suppressions of the options; throws an `AuditSuppressionError` (a `HardeningError`)
+ * naming the first bad one, its problem and its fix.
+ */
 export function checkSuppressions(options: AuditOptions = {}): void {
   compileSuppressions(options.suppressions, knownRuleIds(options));
 }

@@ -1,7 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AuditInputError, StackDocument, assertTerraformJson, stackNameOf } from "./model";
+import { AuditInputError } from "./errors";
+import { StackDocument, assertTerraformJson, stackNameOf } from "./model";
 import { isObject } from "./values";
+
+const GIVE_INPUT = "give a cdk.tf.json file or a cdktf.out directory";
 
 /** Parses one `cdk.tf.json` text; throws {@link AuditInputError} when it is not a Terraform JSON document. */
 export function parseStack(text: string, file: string, fallbackName?: string): StackDocument {
@@ -9,7 +12,8 @@ export function parseStack(text: string, file: string, fallbackName?: string): S
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new AuditInputError(`${file}: not JSON (${(e as Error).message})`);
+    const fix = "give the cdk.tf.json that `cdktf synth` writes (cdktf.out/stacks/<stack>/cdk.tf.json)";
+    throw new AuditInputError({ where: file, problem: `not JSON (${(e as Error).message})`, fix });
   }
   assertTerraformJson(doc, file);
   return { name: stackNameOf(doc) ?? fallbackName ?? path.basename(path.dirname(path.resolve(file))), doc, file, text };
@@ -21,7 +25,9 @@ export function loadStackFile(file: string): StackDocument {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new AuditInputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const fix = "check the path and its permissions";
+    throw new AuditInputError({ where: file, problem: `cannot read (${why})`, fix });
   }
   return parseStack(text, file);
 }
@@ -56,15 +62,21 @@ export function stackFilesIn(dir: string): string[] {
   }
   const direct = path.join(dir, "cdk.tf.json");
   if (fs.existsSync(direct)) return [direct];
-  throw new AuditInputError(`${dir}: no cdk.tf.json found (looked for manifest.json, stacks/*/cdk.tf.json and cdk.tf.json)`);
+  throw new AuditInputError({
+    where: dir,
+    problem: "no cdk.tf.json found (looked for manifest.json, stacks/*/cdk.tf.json and cdk.tf.json)",
+    fix: "run `cdktf synth` first, or give the stack's cdk.tf.json itself",
+  });
 }
 
 /** Reads every stack named by the inputs (files, or cdktf output directories). */
 export function loadStacks(inputs: readonly string[]): StackDocument[] {
-  if (inputs.length === 0) throw new AuditInputError("no input: give a cdk.tf.json file or a cdktf.out directory");
+  if (inputs.length === 0) throw new AuditInputError({ problem: "no input", fix: GIVE_INPUT });
   const out: StackDocument[] = [];
   for (const input of inputs) {
-    if (!fs.existsSync(input)) throw new AuditInputError(`${input}: no such file or directory`);
+    if (!fs.existsSync(input)) {
+      throw new AuditInputError({ where: input, problem: "no such file or directory", fix: GIVE_INPUT });
+    }
     const files = fs.statSync(input).isDirectory() ? stackFilesIn(input) : [input];
     for (const f of files) out.push(loadStackFile(f));
   }

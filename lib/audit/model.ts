@@ -1,14 +1,7 @@
 import { Labels } from "../core/labels";
+import { AuditInputError } from "./errors";
 import { AuditContext, AuditResource, Json, JsonObject } from "./types";
 import { blocks, child, children, isObject, isRef, stringMap } from "./values";
-
-/** Input that is not a synthesized Terraform JSON document (the CLI exits 2 on it). */
-export class AuditInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "AuditInputError";
-  }
-}
 
 const TOP_LEVEL_KEYS = new Set(["resource", "data", "provider", "terraform", "variable", "output", "locals", "module", "moved", "import", "check", "//"]);
 
@@ -24,16 +17,25 @@ export interface StackDocument {
   readonly text?: string;
 }
 
+/** How to fix a document that is not a synthesized Terraform JSON configuration. */
+const GIVE_CDK_TF_JSON = "give the cdk.tf.json that `cdktf synth` writes (cdktf.out/stacks/<stack>/cdk.tf.json)";
+
 /** Checks that `doc` looks like a Terraform JSON configuration; throws {@link AuditInputError} otherwise. */
 export function assertTerraformJson(doc: unknown, where: string): asserts doc is JsonObject {
-  if (!isObject(doc)) throw new AuditInputError(`${where}: not a Terraform JSON document (expected an object at the top level, got ${Array.isArray(doc) ? "a list" : typeof doc})`);
-  const keys = Object.keys(doc);
+  const refuse = (why: string): never => {
+    throw new AuditInputError({ where, problem: `not a Terraform JSON document (${why})`, fix: GIVE_CDK_TF_JSON });
+  };
+  if (!isObject(doc)) refuse(`expected an object at the top level, got ${Array.isArray(doc) ? "a list" : typeof doc}`);
+  const keys = Object.keys(doc as JsonObject);
   if (keys.length === 0 || !keys.some((k) => TOP_LEVEL_KEYS.has(k) && k !== "//")) {
-    throw new AuditInputError(`${where}: not a Terraform JSON document (none of the keys resource, terraform, provider, variable, output, data, locals, module at the top level)`);
+    refuse("none of the keys resource, terraform, provider, variable, output, data, locals, module at the top level");
   }
   const unknownKeys = keys.filter((k) => !TOP_LEVEL_KEYS.has(k));
-  if (unknownKeys.length > 0) throw new AuditInputError(`${where}: not a Terraform JSON document (unexpected top-level keys ${unknownKeys.join(", ")})`);
-  if (doc.resource !== undefined && !isObject(doc.resource)) throw new AuditInputError(`${where}: "resource" must be an object of resource types`);
+  if (unknownKeys.length > 0) refuse(`unexpected top-level keys ${unknownKeys.join(", ")}`);
+  if ((doc as JsonObject).resource !== undefined && !isObject((doc as JsonObject).resource)) {
+    const fix = 'write it as { "<type>": { "<name>": { ... } } }';
+    throw new AuditInputError({ where, location: "resource", problem: "not an object of resource types", fix });
+  }
 }
 
 /** The stack name recorded by cdktf in the document's `//` metadata, if any. */
@@ -145,12 +147,18 @@ export function readResources(stack: StackDocument): AuditResource[] {
   if (!isObject(res)) return out;
   const defaults = variableDefaults(stack.doc);
   for (const [type, byName] of Object.entries(res)) {
-    if (!isObject(byName)) throw new AuditInputError(`${stack.file ?? stack.name}: resource.${type} must be an object of named resources`);
+    const where = stack.file ?? stack.name;
+    if (!isObject(byName)) {
+      const fix = 'write it as { "<name>": { ... } }, one entry per resource';
+      const problem = "not an object of named resources";
+      throw new AuditInputError({ where, location: `resource.${type}`, problem, fix });
+    }
     for (const [name, raw] of Object.entries(byName)) {
       // A resource written as a list of one object is valid Terraform JSON too.
       const written = blocks(raw)[0];
       if (!written) {
-        throw new AuditInputError(`${stack.file ?? stack.name}: resource ${type}.${name} must be an object`);
+        const fix = "write the resource's arguments as one object (or a list of one object)";
+        throw new AuditInputError({ where, location: `resource.${type}.${name}`, problem: "not an object", fix });
       }
       const used = new Set<string>();
       const body = defaults.size > 0 ? (resolveVariableDefaults(written, defaults, used) as JsonObject) : written;

@@ -4,13 +4,15 @@
  * and under the `audit` namespace of the root, so generic names such as `fail` or `PASS` do not
  * crowd the root namespace.
  */
-export { SecurityAudit, SecurityAuditError, renderReport } from "./security-audit";
-export type { SecurityAuditOptions, ReportFormat } from "./security-audit";
+export { SecurityAudit } from "./security-audit";
+export type { SecurityAuditOptions } from "./security-audit";
+export { renderReport } from "./report";
+export type { ReportFormat } from "./report";
+export { AuditInputError, AuditSuppressionError, SecurityAuditError } from "./errors";
 export { auditStacks, selectRules } from "./engine";
 export type { AuditOptions } from "./engine";
 export type { AuditSuppression } from "./suppressions";
 export { parseStack, loadStacks, loadStackFile } from "./load";
-export { AuditInputError } from "./model";
 export type { StackDocument } from "./model";
 export { ALL_RULES, RULES_BY_PACK } from "./registry";
 export { WEAKENING_RULES, PLATFORM_LIMIT_RULES } from "./weakening-map";

@@ -1,37 +1,21 @@
 import * as fs from "fs";
 import * as path from "path";
 import { App, ISynthesisSession, IStackSynthesizer, TerraformStack } from "cdktf";
-import { IConstruct } from "constructs";
+import type { IConstruct } from "constructs";
+import { AuditJsonOptions, auditFiles, auditJson } from "./audit-json";
 import { AuditOptions, auditStacks, checkSuppressions } from "./engine";
-import { loadStacks, parseStack } from "./load";
-import { StackDocument, assertTerraformJson, stackNameOf } from "./model";
-import { findingLine, renderText } from "./reporters/text";
-import { renderJson } from "./reporters/json";
-import { renderMarkdown } from "./reporters/markdown";
-import { indexResourceLines, renderSarif } from "./reporters/sarif";
+import { SecurityAuditError } from "./errors";
+import { parseStack } from "./load";
+import { StackDocument } from "./model";
+import { REPORT_FILES, ReportFormat, renderReport } from "./report";
+import { renderText } from "./reporters/text";
 import { AuditReport, JsonObject } from "./types";
 
-/** Report formats. */
-export type ReportFormat = "text" | "json" | "sarif" | "markdown";
-
-const EXTENSIONS: Record<ReportFormat, string> = { text: "security-audit.txt", json: "security-audit.json", sarif: "security-audit.sarif", markdown: "security-audit.md" };
-
-/** Renders a report in one format. */
-export function renderReport(report: AuditReport, format: ReportFormat, stacks: readonly StackDocument[] = []): string {
-  switch (format) {
-    case "text":
-      return renderText(report);
-    case "json":
-      return renderJson(report);
-    case "markdown":
-      return renderMarkdown(report);
-    case "sarif": {
-      const lines = new Map<string, Map<string, number>>();
-      for (const s of stacks) if (s.file && s.text) lines.set(s.file, indexResourceLines(s.text));
-      return renderSarif(report, { lines });
-    }
-  }
-}
+/*
+ * The cdktf hook of the audit, and the only file of lib/audit that imports cdktf: everything that
+ * judges and reports JSON (engine, rules, model, loader, reporters, CLI) loads no cdktf and no
+ * constructs, so `cdktf-hardened audit` starts without them.
+ */
 
 /** Options of {@link SecurityAudit.of}. */
 export interface SecurityAuditOptions extends AuditOptions {
@@ -54,14 +38,6 @@ export interface SecurityAuditOptions extends AuditOptions {
    * @default - written to standard error
    */
   readonly log?: (text: string) => void;
-}
-
-/** The error a failed audit throws from synth: every failure, one per line. */
-export class SecurityAuditError extends Error {
-  constructor(public readonly report: AuditReport) {
-    super(`cdktf-hardened security audit failed with ${report.failures.length} finding(s):\n${report.failures.map(findingLine).join("\n")}`);
-    this.name = "SecurityAuditError";
-  }
 }
 
 /**
@@ -94,20 +70,17 @@ export class SecurityAudit {
     return audit;
   }
 
-  /** Audits a synthesized document (object or JSON text), e.g. the output of `Testing.synth(stack)`. */
-  public static auditJson(doc: unknown, options: AuditOptions & { readonly stackName?: string } = {}): AuditReport {
-    let stack: StackDocument;
-    if (typeof doc === "string") stack = parseStack(doc, options.stackName ?? "stack", options.stackName ?? "stack");
-    else {
-      assertTerraformJson(doc, options.stackName ?? "stack");
-      stack = { name: stackNameOf(doc) ?? options.stackName ?? "stack", doc };
-    }
-    return auditStacks([stack], options);
+  /**
+   * Audits a synthesized document (object or JSON text), e.g. the output of `Testing.synth(stack)`.
+   * The same as {@link auditJson}, which a program that loads no cdktf can import from the audit.
+   */
+  public static auditJson(doc: unknown, options: AuditJsonOptions = {}): AuditReport {
+    return auditJson(doc, options);
   }
 
-  /** Audits `cdk.tf.json` files or cdktf output directories. */
+  /** Audits `cdk.tf.json` files or cdktf output directories (the same as {@link auditFiles}). */
   public static auditFiles(inputs: readonly string[], options: AuditOptions = {}): AuditReport {
-    return auditStacks(loadStacks(inputs), options);
+    return auditFiles(inputs, options);
   }
 
   private static readonly instances = new WeakMap<IConstruct, SecurityAudit>();
@@ -185,7 +158,7 @@ export class SecurityAudit {
     this.lastReport = report;
     for (const format of this.options.reports ?? ["sarif"]) {
       const text = renderReport(report, format, batch.map((b) => b.stack));
-      for (const b of batch) fs.writeFileSync(path.join(b.workingDirectory, EXTENSIONS[format]), text);
+      for (const b of batch) fs.writeFileSync(path.join(b.workingDirectory, REPORT_FILES[format]), text);
     }
     this.lastDurationMs = (this.lastDurationMs ?? 0) + (performance.now() - started);
     if (report.findings.length > 0 || report.notAudited.length > 0) {

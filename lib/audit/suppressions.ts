@@ -1,7 +1,8 @@
-import { HardeningError, MIN_REASON_LENGTH } from "../core/errors";
+import { MIN_REASON_LENGTH } from "../core/errors";
 import { Labels } from "../core/labels";
-import { WeakeningControl } from "../core/weakening";
-import { AuditResource } from "./types";
+import type { WeakeningControl } from "../core/weakening";
+import { AuditSuppressionError } from "./errors";
+import type { AuditResource } from "./types";
 import { EDGE_RULES, PLATFORM_LIMIT_RULES, WEAKENING_RULES } from "./weakening-map";
 
 /**
@@ -96,10 +97,10 @@ function refusal(s: AuditSuppression, ruleIds: readonly string[]): { problem: st
 }
 
 /**
- * Validates suppressions and compiles their globs. Refused, with a {@link HardeningError} naming the
- * suppression and the fix: a missing `ruleId`, one that matches every rule of `ruleIds` (or only
- * wildcards), a reason under 10 non-blank characters, no `path` and no `address`, and a `path` or
- * `address` made only of wildcards.
+ * Validates suppressions and compiles their globs. Refused, with an {@link AuditSuppressionError} (a
+ * `HardeningError`) naming the suppression, the problem and the fix: a missing `ruleId`, one that
+ * matches every rule of `ruleIds` (or only wildcards), a reason under 10 non-blank characters, no
+ * `path` and no `address`, and a `path` or `address` made only of wildcards.
  *
  * @param ruleIds every rule the audit knows, to refuse a `ruleId` glob that matches them all
  */
@@ -109,9 +110,7 @@ export function compileSuppressions(
 ): CompiledSuppression[] {
   return list.map((s, index) => {
     const refused = refusal(s, ruleIds);
-    if (refused) {
-      throw new HardeningError(`SecurityAudit suppression #${index} (${s.ruleId})`, refused.problem, refused.fix);
-    }
+    if (refused) throw new AuditSuppressionError(index, s, refused.problem, refused.fix);
     const rule = globToRegExp(s.ruleId);
     const path = s.path ? globToRegExp(s.path) : undefined;
     const address = s.address ? globToRegExp(s.address) : undefined;

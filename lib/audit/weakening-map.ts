@@ -1,4 +1,4 @@
-import { WeakeningControl } from "../core/weakening";
+import type { WeakeningControl } from "../core/weakening";
 
 /**
  * The rules each recorded weakening (`cdktf-hardened.io/weakening.<control>` label or annotation)

@@ -1,9 +1,11 @@
 import * as fs from "fs";
 import * as nodePath from "path";
+import { InputError } from "../audit/errors";
+import { isObject } from "../audit/values";
 import { toDot } from "./dot";
-import { isObject } from "./json";
+import { GraphInputError } from "./errors";
 import { toMermaid } from "./mermaid";
-import { GraphvizMissingError, toSvg } from "./svg";
+import { GraphvizError, toSvg } from "./svg";
 import { topologyOf } from "./topology";
 
 /** Where {@link graphCommand} writes. */
@@ -40,8 +42,6 @@ exit status: 0 drawn, 1 Graphviz missing or failing, 2 bad input
 `;
 
 const FORMATS: readonly GraphFormat[] = ["dot", "mermaid", "svg"];
-
-class GraphInputError extends Error {}
 
 /**
  * Runs `cdktf-hardened graph` (the arguments after `graph`). Returns the exit status:
@@ -101,8 +101,9 @@ export function graphCommand(args: readonly string[], io: GraphIo): number {
     const dot = format === "mermaid" ? undefined : toDot(model);
     text = format === "mermaid" ? toMermaid(model) : format === "svg" ? toSvg(dot!) : dot!;
   } catch (e) {
-    if (e instanceof GraphInputError) return bad((e as Error).message);
-    if (e instanceof GraphvizMissingError) {
+    // A GraphInputError, or the audit model's AuditInputError on a malformed resource.
+    if (e instanceof InputError) return bad(e.message);
+    if (e instanceof GraphvizError) {
       io.stderr(`cdktf-hardened graph: ${e.message}\n`);
       return 1;
     }
@@ -137,12 +138,22 @@ function resolveInput(input: string, stack: string | undefined, cwd: string): { 
     if (fs.statSync(p).isFile()) return { file: p };
     if (fs.existsSync(nodePath.join(p, "cdk.tf.json")) && stack === undefined) return { file: nodePath.join(p, "cdk.tf.json") };
     const stacks = stacksIn(p);
-    if (stacks.length === 0) throw new GraphInputError(`${input}: no cdk.tf.json found (looked for ${input}/cdk.tf.json and ${input}/stacks/*/cdk.tf.json)`);
+    if (stacks.length === 0) {
+      const problem = `no cdk.tf.json found (looked for ${input}/cdk.tf.json and ${input}/stacks/*/cdk.tf.json)`;
+      const fix = "run `cdktf synth` first, or give the stack's cdk.tf.json";
+      throw new GraphInputError({ where: input, problem, fix });
+    }
     if (stack !== undefined) {
-      if (!stacks.includes(stack)) throw new GraphInputError(`${input} has no stack ${JSON.stringify(stack)}: use one of ${stacks.join(", ")}`);
+      if (!stacks.includes(stack)) {
+        const problem = `no stack ${JSON.stringify(stack)}`;
+        throw new GraphInputError({ where: input, problem, fix: `use one of ${stacks.join(", ")}` });
+      }
       return { file: nodePath.join(p, "stacks", stack, "cdk.tf.json"), name: stack };
     }
-    if (stacks.length > 1) throw new GraphInputError(`${input} holds ${stacks.length} stacks (${stacks.join(", ")}): pick one with --stack NAME`);
+    if (stacks.length > 1) {
+      const problem = `holds ${stacks.length} stacks (${stacks.join(", ")})`;
+      throw new GraphInputError({ where: input, problem, fix: "pick one with --stack NAME" });
+    }
     return { file: nodePath.join(p, "stacks", stacks[0], "cdk.tf.json"), name: stacks[0] };
   }
   const outDir = nodePath.join(cwd, "cdktf.out");
@@ -151,10 +162,12 @@ function resolveInput(input: string, stack: string | undefined, cwd: string): { 
     if (fs.existsSync(file)) return { file, name: input };
   }
   const known = fs.existsSync(outDir) ? stacksIn(outDir) : [];
-  throw new GraphInputError(
-    `${JSON.stringify(input)} is neither a file, a directory nor a synthesized stack in ${outDir}` +
-      (known.length ? `: known stacks are ${known.join(", ")}` : ": run `cdktf synth` first"),
-  );
+  const files = "give a cdk.tf.json file or a cdktf.out directory";
+  throw new GraphInputError({
+    where: input,
+    problem: `neither a file, a directory nor a synthesized stack in ${outDir}`,
+    fix: known.length ? `use one of its stacks (${known.join(", ")}), or ${files}` : `run \`cdktf synth\`, or ${files}`,
+  });
 }
 
 function stacksIn(dir: string): string[] {
@@ -171,16 +184,20 @@ function readStack(file: string): unknown {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new GraphInputError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const fix = "check the path and its permissions";
+    throw new GraphInputError({ where: file, problem: `cannot read (${why})`, fix });
   }
+  const fix = "give the cdk.tf.json that `cdktf synth` writes (cdktf.out/stacks/<stack>/cdk.tf.json)";
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new GraphInputError(`${file}: not JSON (${(e as Error).message})`);
+    throw new GraphInputError({ where: file, problem: `not JSON (${(e as Error).message})`, fix });
   }
   if (!isObject(doc) || !["resource", "terraform", "provider"].some((k) => k in doc)) {
-    throw new GraphInputError(`${file}: not a synthesized Terraform JSON stack (no resource, terraform or provider key at the top level)`);
+    const problem = "not a synthesized Terraform JSON stack (no resource, terraform or provider key at the top level)";
+    throw new GraphInputError({ where: file, problem, fix });
   }
   return doc;
 }

@@ -3,3 +3,4 @@ export * from "./dot";
 export * from "./mermaid";
 export * from "./svg";
 export * from "./cli";
+export * from "./errors";

@@ -1,5 +1,9 @@
 import { Labels } from "../core/labels";
-import { JsonObject, blocks, bool, cmp, dockerLabels, isObject, num, path, str, stringMap } from "./json";
+import { readResources, stackNameOf } from "../audit/model";
+import type { AuditResource } from "../audit/types";
+import { blocks, dig, isObject, isTrue, num, stringMap } from "../audit/values";
+import { GraphInputError } from "./errors";
+import { cmp, str } from "./json";
 
 /** The target a stack deploys to, as far as its resource types tell. */
 export type TopologyPlatform = "docker" | "swarm" | "kubernetes" | "mixed" | "unknown";
@@ -167,13 +171,6 @@ const WORKLOAD_TYPES: ReadonlySet<string> = new Set([
   ...["deployment", "stateful_set", "daemon_set", "daemonset", "pod", "job", "cron_job"].flatMap((k) => [`kubernetes_${k}`, `kubernetes_${k}_v1`]),
 ]);
 
-interface Resource {
-  readonly type: string;
-  readonly address: string;
-  readonly body: JsonObject;
-  readonly labels: Record<string, string>;
-}
-
 interface WorkloadDraft {
   name: string;
   tier?: string;
@@ -191,10 +188,22 @@ interface WorkloadDraft {
  *
  * Works on Docker, Swarm and Kubernetes output alike, and on nested blocks written as one object or
  * as a list. Resources written by hand without labels still show: as workloads with no tier.
+ * Resources and their labels are read by the audit's model (`readResources` of
+ * `lib/audit/model.ts`), so the picture and the audit see the same stack: a plain reference to a
+ * variable reads as its default, and a resource that is not an object is refused with an
+ * `AuditInputError` naming its JSON path.
  */
 export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): TopologyModel {
-  if (!isObject(stackJson)) throw new TypeError(`topologyOf: expected a Terraform JSON object, got ${Array.isArray(stackJson) ? "a list" : typeof stackJson}`);
-  const resources = readResources(stackJson);
+  if (!isObject(stackJson)) {
+    const got = Array.isArray(stackJson) ? "a list" : typeof stackJson;
+    const fix = "pass the parsed cdk.tf.json of one stack";
+    throw new GraphInputError({ problem: `expected a Terraform JSON object, got ${got}`, fix });
+  }
+  const stackName = options.stackName ?? stackNameOf(stackJson);
+  // Read as the audit reads them (labels, nested blocks in either shape), in a stable order.
+  const resources = readResources({ name: stackName ?? "stack", doc: stackJson }).sort(
+    (a, b) => cmp(a.type, b.type) || cmp(a.name, b.name),
+  );
   // The host rules: the keepers' scripts (their command) and the HostFirewall outputs.
   const outputs = [
     ...Object.values(isObject(stackJson.output) ? stackJson.output : {}).map((o) => (isObject(o) ? str(o.value) : undefined)),
@@ -216,7 +225,7 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
     if (!WORKLOAD_TYPES.has(r.type)) continue;
     const role = r.labels[Labels.ROLE];
     if (role !== undefined && NON_RUNNING_ROLES.has(role)) continue;
-    const name = r.labels[Labels.WORKLOAD] ?? str(r.body.name) ?? str(path(r.body, "metadata")?.name) ?? r.address;
+    const name = r.labels[Labels.WORKLOAD] ?? str(r.body.name) ?? str(dig(r.body, "metadata")?.name) ?? r.address;
     const d = draft(name);
     d.kinds.add(r.type);
     d.tier ??= r.labels[Labels.TIER];
@@ -272,11 +281,11 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
     if (role !== "tier-network" && role !== "exit-network") continue;
     const tier = r.labels[Labels.TIER];
     if (!tier) continue;
-    const internal = bool(r.body.internal) ?? false;
+    const internal = isTrue(r.body.internal);
     if (role === "tier-network" && !tiers.has(tier)) tiers.set(tier, { egress: "none", network: str(r.body.name) });
     if (internal) continue;
     const owner = r.labels[Labels.WORKLOAD];
-    const bridge = stringMap(r.body.options)["com.docker.network.bridge.name"];
+    const bridge = str(stringMap(r.body.options)["com.docker.network.bridge.name"]);
     const rules = bridge ? allowlisted.get(bridge) : owner !== undefined ? swarmEgressOf(resources, owner) : undefined;
     const scope = owner !== undefined ? { workload: owner } : { tier };
     if (rules?.length) for (const rule of rules) egress.push({ ...scope, destination: rule.destination, ports: rule.ports, anywhere: isAnywhere(rule.destination) });
@@ -338,9 +347,8 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
       ...(t.network !== undefined ? { network: t.network } : {}),
     }));
 
-  const meta = isObject(stackJson["//"]) && isObject(stackJson["//"].metadata) ? stackJson["//"].metadata : undefined;
   return {
-    stack: options.stackName ?? (meta ? str(meta.stackName) : undefined),
+    stack: stackName,
     platform: platformOf(resources),
     tiers: tierList,
     workloads,
@@ -368,50 +376,15 @@ export function describePort(p: PublishedPort): string {
   return `${published}${target}/${p.protocol}${name}`;
 }
 
-function readResources(doc: JsonObject): Resource[] {
-  const out: Resource[] = [];
-  const byType = isObject(doc.resource) ? doc.resource : {};
-  for (const type of Object.keys(byType).sort()) {
-    const group = byType[type];
-    if (!isObject(group)) continue;
-    for (const id of Object.keys(group).sort()) {
-      const body = group[id];
-      if (!isObject(body)) continue;
-      out.push({ type, address: `${type}.${id}`, body, labels: labelsOf(type, body) });
-    }
-  }
-  return out;
-}
-
-/** Labels and annotations of a resource, merged: Docker `labels`, Kubernetes `metadata`, pod templates. */
-function labelsOf(type: string, body: JsonObject): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (type.startsWith("docker_")) {
-    Object.assign(out, dockerLabels(path(body, "task_spec", "container_spec")?.labels));
-    Object.assign(out, dockerLabels(body.labels));
-  }
-  if (type.startsWith("kubernetes_")) {
-    for (const meta of [
-      path(body, "spec", "job_template", "spec", "template", "metadata"),
-      path(body, "spec", "job_template", "metadata"),
-      path(body, "spec", "template", "metadata"),
-      path(body, "metadata"),
-    ]) {
-      Object.assign(out, stringMap(meta?.annotations), stringMap(meta?.labels));
-    }
-  }
-  return out;
-}
-
 /** The workload a resource belongs to: its own label, else the pods it selects. */
-function workloadOf(r: Resource): string | undefined {
+function workloadOf(r: AuditResource): string | undefined {
   if (r.labels[Labels.WORKLOAD]) return r.labels[Labels.WORKLOAD];
-  const spec = path(r.body, "spec");
-  const selected = stringMap(path(spec, "pod_selector")?.match_labels)[Labels.WORKLOAD] ?? stringMap(spec?.selector)[Labels.WORKLOAD];
-  return selected;
+  const spec = dig(r.body, "spec");
+  const policySelector = str(stringMap(dig(spec, "pod_selector")?.match_labels)[Labels.WORKLOAD]);
+  return policySelector ?? str(stringMap(spec?.selector)[Labels.WORKLOAD]);
 }
 
-function publishedPortsOf(r: Resource): PublishedPort[] {
+function publishedPortsOf(r: AuditResource): PublishedPort[] {
   const out: PublishedPort[] = [];
   if (r.type === "docker_container") {
     for (const p of blocks(r.body.ports)) {
@@ -426,7 +399,7 @@ function publishedPortsOf(r: Resource): PublishedPort[] {
       });
     }
   } else if (r.type === "docker_service") {
-    for (const p of blocks(path(r.body, "endpoint_spec")?.ports)) {
+    for (const p of blocks(dig(r.body, "endpoint_spec")?.ports)) {
       const mode = str(p.publish_mode) ?? "ingress";
       out.push({
         name: str(p.name),
@@ -440,7 +413,7 @@ function publishedPortsOf(r: Resource): PublishedPort[] {
       });
     }
   } else if (r.type === "kubernetes_service_v1" || r.type === "kubernetes_service") {
-    const spec = path(r.body, "spec");
+    const spec = dig(r.body, "spec");
     const type = str(spec?.type) ?? "ClusterIP";
     const externalIps = (Array.isArray(spec?.external_ips) ? spec!.external_ips : []).filter((x): x is string => typeof x === "string");
     if (type === "LoadBalancer" || type === "NodePort" || externalIps.length) {
@@ -460,8 +433,11 @@ function publishedPortsOf(r: Resource): PublishedPort[] {
       }
     }
   } else if (WORKLOAD_TYPES.has(r.type) && r.type.startsWith("kubernetes_")) {
-    const spec = path(r.body, "spec");
-    const pod = r.type.includes("pod") && !r.type.includes("template") ? spec : (path(spec, "template", "spec") ?? path(spec, "job_template", "spec", "template", "spec"));
+    const spec = dig(r.body, "spec");
+    const pod =
+      r.type.includes("pod") && !r.type.includes("template")
+        ? spec
+        : (dig(spec, "template", "spec") ?? dig(spec, "job_template", "spec", "template", "spec"));
     for (const c of blocks(pod?.container)) {
       for (const p of blocks(c.port)) {
         const hostPort = num(p.host_port);
@@ -501,13 +477,16 @@ function isLoopback(ip: string): boolean {
 }
 
 /** The argv of a firewall keeper (container or swarm service): the script holds its rules. */
-function keeperArgv(r: Resource): string[] {
-  const spec = r.type === "docker_service" ? path(r.body, "task_spec", "container_spec") : r.body;
+function keeperArgv(r: AuditResource): string[] {
+  const spec = r.type === "docker_service" ? dig(r.body, "task_spec", "container_spec") : r.body;
   return [spec?.command, spec?.args].flatMap((v) => (Array.isArray(v) ? v : [])).filter((v): v is string => typeof v === "string");
 }
 
 /** A swarm workload's recorded egress (`cdktf-hardened.io/egress`: `cidr:port/proto`, comma-separated). */
-function swarmEgressOf(resources: readonly Resource[], workload: string): Array<{ destination: string; ports: string }> | undefined {
+function swarmEgressOf(
+  resources: readonly AuditResource[],
+  workload: string,
+): Array<{ destination: string; ports: string }> | undefined {
   const service = resources.find((r) => r.type === "docker_service" && r.labels[Labels.WORKLOAD] === workload);
   const text = service?.labels["cdktf-hardened.io/egress"];
   if (text === undefined) return undefined;
@@ -555,7 +534,7 @@ function dockerEgressAllowlists(outputs: readonly string[]): Map<string, Array<{
   return result;
 }
 
-function platformOf(resources: readonly Resource[]): TopologyPlatform {
+function platformOf(resources: readonly AuditResource[]): TopologyPlatform {
   const found = new Set<TopologyPlatform>();
   for (const r of resources) {
     if (r.type === "docker_service") found.add("swarm");

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { graphCommand } from "../../lib/graph/cli";
+import { GraphvizError, GraphvizMissingError, toSvg } from "../../lib/graph";
 import { insecureDocker, insecureKubernetes } from "./fixtures";
 import { graphvizOrSkip } from "./helpers";
 
@@ -62,7 +63,7 @@ describe("cdktf-hardened graph", () => {
     writeStack("b", insecureKubernetes);
     const bad = run(["cdktf.out"]);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain("cdktf.out holds 2 stacks (a, b): pick one with --stack NAME");
+    expect(bad.err).toContain("cdktf-hardened graph: cdktf.out: holds 2 stacks (a, b): pick one with --stack NAME\n");
     const ok = run(["cdktf.out", "--stack=b", "--format=mermaid"]);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('title: "b (kubernetes)');
@@ -102,6 +103,11 @@ describe("cdktf-hardened graph", () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain("the Graphviz `dot` binary was not found");
     expect(r.err).toContain("apt-get install graphviz");
+    const missing = path.join(dir, "no-such-dot");
+    expect(() => toSvg("digraph {}", { dotBinary: missing })).toThrow(GraphvizMissingError);
+    expect(() => toSvg("digraph {}", { dotBinary: missing })).toThrow(
+      expect.objectContaining({ binary: missing, problem: `the Graphviz \`dot\` binary was not found (${missing})` }),
+    );
   });
 
   test.each([
@@ -109,7 +115,7 @@ describe("cdktf-hardened graph", () => {
     [["a", "b"], "one input at a time, got 2: a b"],
     [["x", "--format", "png"], '--format must be one of dot, mermaid, svg, got "png"'],
     [["x", "--bogus"], "unknown option --bogus"],
-    [["missing-stack"], "is neither a file, a directory nor a synthesized stack"],
+    [["missing-stack"], "missing-stack: neither a file, a directory nor a synthesized stack in "],
   ])("bad input %j exits 2: %s", (args, message) => {
     const r = run(args as string[]);
     expect(r.code).toBe(2);
@@ -124,9 +130,31 @@ describe("cdktf-hardened graph", () => {
     expect(run(["other.json"])).toEqual(expect.objectContaining({ code: 2, err: expect.stringContaining("not a synthesized Terraform JSON stack") }));
   });
 
+  test("a malformed resource exits 2, located at its JSON path", () => {
+    const doc = { resource: { docker_container: { api: 1 } } };
+    fs.writeFileSync(path.join(dir, "bad-resource.json"), JSON.stringify(doc));
+    const r = run(["bad-resource.json"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(" at resource.docker_container.api: not an object: ");
+  });
+
+  test("Graphviz refusing the input: exit 1, the exit status and stderr as fields of the error", () => {
+    writeStack("s", insecureDocker);
+    const fake = path.join(dir, "fake-dot");
+    // It reads its input first: one that exits before that is covered too, but the race would decide which case runs.
+    fs.writeFileSync(fake, "#!/bin/sh\ncat >/dev/null\necho 'syntax error in line 1' >&2\nexit 3\n", { mode: 0o755 });
+    const r = run(["s", "--format", "svg"], { GRAPHVIZ_DOT: fake });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${fake} -Tsvg failed (exit 3): syntax error in line 1: check the DOT text`);
+    expect(() => toSvg("digraph {}", { dotBinary: fake })).toThrow(
+      expect.objectContaining({ binary: fake, exitStatus: 3, stderr: "syntax error in line 1" }),
+    );
+    expect(() => toSvg("digraph {}", { dotBinary: fake })).toThrow(GraphvizError);
+  });
+
   test("a missing stack name lists the known stacks", () => {
     writeStack("known", insecureDocker);
-    expect(run(["unknown"]).err).toContain("known stacks are known");
+    expect(run(["unknown"]).err).toContain(": use one of its stacks (known), or give a cdk.tf.json file");
   });
 
   test("--help prints the usage and exits 0", () => {

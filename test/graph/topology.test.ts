@@ -1,4 +1,5 @@
-import { topologyOf } from "../../lib/graph";
+import { AuditInputError } from "../../lib/audit";
+import { GraphInputError, topologyOf } from "../../lib/graph";
 import { dockerAllowlist, insecureDocker, insecureKubernetes, swarm } from "./fixtures";
 import { exampleStacks } from "./helpers";
 
@@ -180,7 +181,29 @@ describe("topologyOf on hand-written stacks", () => {
     expect(topologyOf(reversed)).toEqual(topologyOf(insecureKubernetes));
   });
 
-  test("refuses what is not a Terraform JSON object", () => {
-    expect(() => topologyOf([])).toThrow(/expected a Terraform JSON object, got a list/);
+  test("refuses what is not a Terraform JSON object, with the problem and the fix as fields", () => {
+    expect(() => topologyOf([])).toThrow(GraphInputError);
+    expect(() => topologyOf([])).toThrow(
+      expect.objectContaining({
+        problem: "expected a Terraform JSON object, got a list",
+        fix: "pass the parsed cdk.tf.json of one stack",
+      }),
+    );
+  });
+
+  test("reads resources as the audit does: a resource that is not an object is refused at its JSON path", () => {
+    const doc = { resource: { docker_container: { api: "oops" } } };
+    expect(() => topologyOf(doc, { stackName: "prod" })).toThrow(AuditInputError);
+    expect(() => topologyOf(doc, { stackName: "prod" })).toThrow(
+      expect.objectContaining({ where: "prod", location: "resource.docker_container.api", problem: "not an object" }),
+    );
+  });
+
+  test("a resource written as a list of one object is read, as the audit reads it", () => {
+    const listed = JSON.parse(JSON.stringify(insecureDocker));
+    for (const byName of Object.values(listed.resource) as Array<Record<string, unknown>>) {
+      for (const name of Object.keys(byName)) byName[name] = [byName[name]];
+    }
+    expect(topologyOf(listed)).toEqual(topologyOf(insecureDocker));
   });
 });
