@@ -1,5 +1,5 @@
 import { IConstruct } from "constructs";
-import { ParsedCidr, parseCidr } from "./cidr";
+import { Cidr, parseCidr } from "./cidr";
 import { checkReason, HardeningError } from "./errors";
 import { EgressRule } from "./platform";
 import { Protocol } from "./port";
@@ -7,7 +7,7 @@ import { Protocol } from "./port";
 /** An egress rule after validation: what a target renders. */
 export interface CheckedEgressRule {
   /** Destinations, validated. */
-  readonly cidrs: readonly ParsedCidr[];
+  readonly cidrs: readonly Cidr[];
   /** Destination ports, 1–65535. */
   readonly ports: readonly number[];
   readonly protocol: Protocol;
@@ -29,13 +29,13 @@ export function checkEgressRule(where: IConstruct | string, rule: EgressRule, su
   if (!rule?.cidrs?.length || !rule.ports?.length) {
     throw new HardeningError(where, "an egress rule needs at least one CIDR and one port", "name the destinations, e.g. { cidrs: ['203.0.113.10/32'], ports: [443] }");
   }
-  const cidrs = rule.cidrs.map((c) => parseCidr(where, c, "egress CIDR"));
+  const cidrs = rule.cidrs.map((c) => checkCidr(where, c, "egress CIDR"));
   for (const c of cidrs) {
     if (c.family === 6 && !support.ipv6) {
-      throw new HardeningError(where, `egress CIDR ${c.cidr} is IPv6, which this platform's networks do not carry`, "name IPv4 destinations, e.g. 203.0.113.0/24");
+      throw new HardeningError(where, `egress CIDR ${c.text} is IPv6, which this platform's networks do not carry`, "name IPv4 destinations, e.g. 203.0.113.0/24");
     }
     if (c.prefix === 0 && !rule.anywhere) {
-      throw new HardeningError(where, `egress to ${c.cidr} allows the whole internet`, "name the destinations, or set anywhere: { reason } to record the weakening 'egress-anywhere'");
+      throw new HardeningError(where, `egress to ${c.text} allows the whole internet`, "name the destinations, or set anywhere: { reason } to record the weakening 'egress-anywhere'");
     }
   }
   const anywhereReason = rule.anywhere ? checkReason(where, "egress anywhere (weakening 'egress-anywhere')", rule.anywhere) : undefined;
@@ -47,4 +47,14 @@ export function checkEgressRule(where: IConstruct | string, rule: EgressRule, su
     throw new HardeningError(where, `egress protocol ${JSON.stringify(protocol)} is not tcp or udp`, "use Protocol.TCP or Protocol.UDP");
   }
   return { cidrs, ports: [...rule.ports], protocol, anywhereReason };
+}
+
+/**
+ * A CIDR (`address/prefix`) checked with the library's parser, or a HardeningError naming `where`:
+ * the validating form for construct props (a bare address is refused: write `/32` or `/128`).
+ */
+export function checkCidr(where: IConstruct | string, text: string, what = "CIDR"): Cidr {
+  const c = typeof text === "string" && text.includes("/") ? parseCidr(text) : undefined;
+  if (!c) throw new HardeningError(where, `${what} ${JSON.stringify(text)} is not an IPv4 or IPv6 CIDR`, "write e.g. 203.0.113.0/24 or 2001:db8::/32");
+  return c;
 }

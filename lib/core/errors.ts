@@ -1,4 +1,4 @@
-import { IConstruct } from "constructs";
+import type { IConstruct } from "constructs";
 
 /**
  * The one error type of cdktf-hardened: bad input that would otherwise produce a weaker deployment.

@@ -95,7 +95,7 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
     }
     const checked = checkEgressRule(w.spec.path, rule, { ipv6: this.capabilities.ipv6Egress });
     // The same rule declared twice is declared once (as flows are), on every target.
-    const key = `${w.spec.name}|${checked.cidrs.map((c) => c.cidr).sort().join(",")}|${[...checked.ports].sort((x, y) => x - y).join(",")}|${checked.protocol}`;
+    const key = `${w.spec.name}|${checked.cidrs.map((c) => c.text).sort().join(",")}|${[...checked.ports].sort((x, y) => x - y).join(",")}|${checked.protocol}`;
     if (this.egressKeys.has(key)) return;
     this.egressKeys.add(key);
     this.renderEgress(w, checked);

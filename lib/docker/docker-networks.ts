@@ -144,7 +144,7 @@ export class DockerNetworks {
         bridge: x.network.bridgeName,
         workload: x.workload,
         address: x.address,
-        egress: x.egress.map((e) => ({ cidrs: e.cidrs.map((c) => c.cidr), ports: [...e.ports], protocol: e.protocol })),
+        egress: x.egress.map((e) => ({ cidrs: e.cidrs.map((c) => c.text), ports: [...e.ports], protocol: e.protocol })),
       })),
     });
   }

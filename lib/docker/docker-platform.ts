@@ -200,7 +200,7 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
   public get egress(): ReadonlyArray<{ readonly workload: string; readonly rule: EgressRule }> {
     return this.networks.egress().map(({ workload, rule }) => ({
       workload,
-      rule: { cidrs: rule.cidrs.map((c) => c.cidr), ports: [...rule.ports], protocol: rule.protocol, anywhere: rule.anywhereReason ? { reason: rule.anywhereReason } : undefined },
+      rule: { cidrs: rule.cidrs.map((c) => c.text), ports: [...rule.ports], protocol: rule.protocol, anywhere: rule.anywhereReason ? { reason: rule.anywhereReason } : undefined },
     }));
   }
 

@@ -218,9 +218,9 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
     const anywhere = rule.anywhereReason ? { reason: rule.anywhereReason } : undefined;
     const peers = rule.cidrs.map((c) => {
       const except = c.prefix === 0 ? [c.family === 6 ? "fd00:ec2::254/128" : "169.254.169.254/32"] : undefined;
-      return NetworkPeer.cidr(c.cidr, { anywhere, except });
+      return NetworkPeer.cidr(c.text, { anywhere, except });
     });
-    const cidrs = rule.cidrs.map((c) => c.cidr);
+    const cidrs = rule.cidrs.map((c) => c.text);
     const h = shortHash(`${[...cidrs].sort().join(",")}|${[...rule.ports].sort((x, y) => x - y).join(",")}|${rule.protocol}`);
     const name = this.policyName(`${a.spec.name}-egress-${h}`);
     this.lastEgressPolicy = new EgressAllowPolicy(this, `Egress-${a.spec.name}-${h}`, {

@@ -1,5 +1,4 @@
-import { IConstruct } from "constructs";
-import { HardeningError, Reasoned, checkReason } from "../core";
+import { HardeningError, Reasoned, checkCidr, checkReason } from "../core";
 
 /** Label key Kubernetes (>= 1.22) sets on every namespace to its own name. */
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
@@ -83,7 +82,7 @@ export class NetworkPeer {
   /** An address range (IPv4 or IPv6 CIDR), e.g. an external API or a load balancer's subnet. */
   public static cidr(cidr: string, options: CidrPeerOptions = {}): NetworkPeer {
     const where = `NetworkPeer.cidr(${JSON.stringify(cidr)})`;
-    const prefix = checkCidr(where, cidr);
+    const prefix = checkCidr(where, cidr).prefix;
     let anywhereReason: string | undefined;
     if (prefix === 0) {
       if (!options.anywhere) {
@@ -103,20 +102,6 @@ export class NetworkPeer {
     /** The reason, when the peer is the whole internet. */
     public readonly anywhereReason?: string,
   ) {}
-}
-
-/** Validates an IPv4 or IPv6 CIDR and returns its prefix length. */
-export function checkCidr(where: IConstruct | string, cidr: string): number {
-  const [addr, len, ...rest] = cidr.split("/");
-  const prefix = Number(len);
-  const fix = "write an IPv4 or IPv6 CIDR such as 203.0.113.0/24 or 2001:db8::/32";
-  if (rest.length || len === undefined || !/^\d{1,3}$/.test(len)) throw new HardeningError(where, `${JSON.stringify(cidr)} is not a CIDR`, fix);
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(addr)) {
-    if (addr.split(".").some((o) => Number(o) > 255) || prefix > 32) throw new HardeningError(where, `${JSON.stringify(cidr)} is not an IPv4 CIDR`, fix);
-    return prefix;
-  }
-  if (/^[0-9a-fA-F:]+$/.test(addr) && addr.includes(":") && (addr.match(/::/g) ?? []).length <= 1 && prefix <= 128) return prefix;
-  throw new HardeningError(where, `${JSON.stringify(cidr)} is not a CIDR`, fix);
 }
 
 function checkLabels(where: string, what: string, labels: Record<string, string>): void {

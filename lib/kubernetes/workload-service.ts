@@ -3,7 +3,7 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Exposure, HardeningError, ResolvedPort, WorkloadSpec } from "../core";
 import { PublicServiceType } from "./kubernetes-workload-options";
 import { partMetadata, selectorLabels } from "./metadata";
-import { checkCidr } from "./network-peer";
+import { checkCidr } from "../core";
 
 /** Props of {@link WorkloadService}. */
 export interface WorkloadServiceProps {

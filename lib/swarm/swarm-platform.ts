@@ -274,7 +274,7 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
    * the platform limit `egress-allowlist` on each such workload.
    */
   protected renderEgress(w: SwarmWorkload, checked: CheckedEgressRule): void {
-    const rule: EgressRule = { cidrs: checked.cidrs.map((c) => c.cidr), ports: [...checked.ports], protocol: checked.protocol };
+    const rule: EgressRule = { cidrs: checked.cidrs.map((c) => c.text), ports: [...checked.ports], protocol: checked.protocol };
     w.service.recordEgress(rule);
     this.egressRules.push({ workload: w.spec.name, rule });
     if (checked.anywhereReason) w.service.recordWeakening("egress-anywhere", checked.anywhereReason);

@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { checkReason, HardeningError, Reasoned, SecureDefaults } from "../../core";
+import { checkReason, HardeningError, parseAddress, parseCidr, Reasoned, SecureDefaults } from "../../core";
 
 /**
  * The platform-neutral model of a TLS edge: which sites it serves, where each path goes, how TLS is
@@ -360,7 +360,9 @@ export function resolveEdgeConfig(props: EdgeConfigProps, where: string = "TlsEd
     throw new HardeningError(where, `publicHttpsPort must be a port number, got ${publicHttpsPort}`, "omit it for 443");
   }
   const listenAddress = props.listenAddress ?? "0.0.0.0";
-  if (!/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])$/.test(listenAddress) || (listenAddress.includes(".") && !isIpv4(listenAddress))) {
+  const bracketed = /^\[([0-9a-fA-F:]+)\]$/.exec(listenAddress)?.[1];
+  const listen = parseAddress(bracketed ?? listenAddress);
+  if (!listen || (listen.family === 6) !== (bracketed !== undefined)) {
     throw new HardeningError(where, `listenAddress ${JSON.stringify(listenAddress)} is not an IPv4 address or a bracketed IPv6 address`, "omit it to listen on every interface of the container, or give e.g. '127.0.0.1'");
   }
 
@@ -473,29 +475,13 @@ function checkListenPort(where: string, what: string, port: number): number {
   return port;
 }
 
-function isIpv4(s: string): boolean {
-  const parts = s.split(".");
-  return parts.length === 4 && parts.every((x) => /^\d{1,3}$/.test(x) && Number(x) <= 255 && (x === "0" || !x.startsWith("0")));
-}
-
-function isIpv6(s: string): boolean {
-  if (!/^[0-9a-fA-F:]+$/.test(s) || s.split("::").length > 2) return false;
-  const groups = s.split(":").filter((g) => g !== "");
-  if (groups.some((g) => g.length > 4)) return false;
-  return s.includes("::") ? groups.length <= 7 : groups.length === 8;
-}
-
 /** Validates one allowlist entry; returns it as written. */
 function checkCidr(where: string, route: string, cidr: string): string {
-  const [addr, len, extra] = cidr.split("/");
-  const v4 = isIpv4(addr);
-  const v6 = !v4 && isIpv6(addr);
-  const max = v4 ? 32 : 128;
-  const prefix = len === undefined ? max : /^\d{1,3}$/.test(len) ? Number(len) : NaN;
-  if (extra !== undefined || (!v4 && !v6) || !(prefix >= 0 && prefix <= max)) {
+  const parsed = parseCidr(cidr);
+  if (!parsed) {
     throw new HardeningError(where, `route ${route}: allowFrom entry ${JSON.stringify(cidr)} is not an IP address or CIDR`, "give networks such as '10.0.0.0/8' or single addresses such as '192.0.2.10'");
   }
-  if (prefix === 0) {
+  if (parsed.prefix === 0) {
     throw new HardeningError(where, `route ${route}: allowFrom entry ${JSON.stringify(cidr)} allows every address on the internet`, "list the admin/monitoring networks only (e.g. '10.0.0.0/8'), or omit allowFrom if the route is truly public");
   }
   return cidr;

@@ -1,4 +1,4 @@
-import { Cidr, coversAnywhere, parseCidr } from "../../cidr";
+import { Cidr, coversAnywhere, parseCidr } from "../../../core/cidr";
 import { recordedEgress } from "../../docker-model";
 import { defineRule } from "../../rule";
 import { PASS, Verdict, fail, unknown } from "../../types";
@@ -14,7 +14,7 @@ export const NetDockerEgressAnywhere = defineRule({
   staticReading:
     "Reads the allowlist recorded in the `cdktf-hardened.io/egress` label (`cidr:port/proto`, comma-separated) " +
     "of a container or service; the Docker host's firewall rules are not in the configuration. The CIDRs count " +
-    "together (lib/audit/cidr.ts): half of the IPv4 or IPv6 space or more is anywhere (0.0.0.0/0, a /1, " +
+    "together (lib/core/cidr.ts): half of the IPv4 or IPv6 space or more is anywhere (0.0.0.0/0, a /1, " +
     "0.0.0.0/1 + 128.0.0.0/1). A workload without the label is not judged.",
   source: {
     name: "cdktf-hardened (network isolation)",

@@ -1,4 +1,4 @@
-import { Cidr, metadataReached, parseCidr } from "../../cidr";
+import { Cidr, metadataReached, parseCidr } from "../../../core/cidr";
 import { recordedEgress } from "../../docker-model";
 import { policyOf } from "../../kubernetes-model";
 import { defineRule } from "../../rule";

@@ -1,4 +1,4 @@
-import { Cidr, coversAnywhere, parseCidr } from "../../cidr";
+import { Cidr, coversAnywhere, parseCidr } from "../../../core/cidr";
 import { policyOf } from "../../kubernetes-model";
 import { defineRule } from "../../rule";
 import { PASS, Verdict, fail, unknown } from "../../types";
@@ -14,7 +14,7 @@ export const NetK8sEgressAnywhere = defineRule({
   fix: "Allow egress to the CIDRs or pods the workload needs, or record the weakening `egress-anywhere` with its reason.",
   staticReading:
     "An egress rule without `to` allows every destination. The ipBlock CIDRs of all the policy's egress rules " +
-    "count together (lib/audit/cidr.ts): covering half of the IPv4 or IPv6 space or more is anywhere " +
+    "count together (lib/core/cidr.ts): covering half of the IPv4 or IPv6 space or more is anywhere " +
     "(0.0.0.0/0, a /1, the pair 0.0.0.0/1 + 128.0.0.0/1). An `except` list does not rescue the rule: what " +
     "remains is still the internet. Egress rules of a policy whose policy_types leave out Egress are inert and " +
     "not judged.",

@@ -7,7 +7,7 @@ import {
   metadataReached,
   parseAddress,
   parseCidr,
-} from "../../lib/audit/cidr";
+} from "../../lib/core/cidr";
 
 const c = (s: string): Cidr => {
   const parsed = parseCidr(s);
@@ -20,17 +20,19 @@ describe("parseCidr", () => {
     ["10.0.0.0/8", 4, 8, 0x0a000000n],
     ["10.1.2.3/8", 4, 8, 0x0a000000n], // host bits cleared, as Go's net.ParseCIDR
     ["169.254.169.254", 4, 32, 0xa9fea9fen], // a bare address is a /32
-    [" 0.0.0.0/0 ", 4, 0, 0n],
+    ["0.0.0.0/0", 4, 0, 0n],
     ["::/0", 6, 0, 0n],
     ["fd00:ec2::254/128", 6, 128, 0xfd000ec2000000000000000000000254n],
     ["2001:db8::/32", 6, 32, 0x20010db8000000000000000000000000n],
     ["::ffff:10.0.0.1/128", 6, 128, 0xffff0a000001n],
   ])("%s", (text, family, prefix, base) => {
-    expect(parseCidr(text)).toEqual({ family, prefix, base, text: text.trim() });
+    expect(parseCidr(text)).toEqual({ family, prefix, base, text });
   });
 
   const bad = ["10.0.0.0/33", "10.0.0/8", "256.0.0.0/8", "10.0.0.0/x", "example.com/32", "::1::/64"];
-  test.each([...bad, "1:2:3:4:5:6:7:8:9/64", "fd00::/129", "", "1.2.3.4/"])(
+  // Strict: a value is written into config files as given, so surrounding whitespace (a newline)
+  // is refused, not trimmed; a leading zero (octal 8 to some parsers) is refused.
+  test.each([...bad, "1:2:3:4:5:6:7:8:9/64", "fd00::/129", "", "1.2.3.4/", " 0.0.0.0/0 ", "10.0.0.0/8\n", "010.0.0.0/8"])(
     "refuses %j",
     (text) => {
       expect(parseCidr(text)).toBeUndefined();
