@@ -90,7 +90,10 @@ export class AuditSuppressionError extends HardeningError {
 
 /** The error a failed audit throws from synth: every failure, one per line; the findings are in `report`. */
 export class SecurityAuditError extends Error {
-  constructor(public readonly report: AuditReport) {
+  constructor(
+    /** The full report of the audit that failed. */
+    public readonly report: AuditReport,
+  ) {
     const lines = report.failures.map(findingLine).join("\n");
     super(`cdktf-hardened security audit failed with ${report.failures.length} finding(s):\n${lines}`);
     this.name = "SecurityAuditError";

@@ -78,7 +78,9 @@ export function platformLimit(message: string): Verdict {
 export interface AuditRule {
   /** Stable ID, the source's own where one exists (`CKV_K8S_28`, `CIS-DOCKER-5.12`, `PSS-restricted-capabilities`). Never reused. */
   readonly id: string;
+  /** The rule pack it belongs to. */
   readonly pack: RulePack;
+  /** How bad a failure is. */
   readonly severity: Severity;
   /** One line: what the rule checks. */
   readonly title: string;
@@ -88,6 +90,7 @@ export interface AuditRule {
   readonly fix: string;
   /** Where our static reading differs from the source's own (runtime or admission) check, if it does. */
   readonly staticReading?: string;
+  /** The benchmark or guide the rule comes from. */
   readonly source: RuleSource;
   /** Terraform resource types the rule judges. */
   readonly resourceTypes: readonly string[];
@@ -99,6 +102,7 @@ export interface AuditRule {
 export type Json = null | boolean | number | string | Json[] | JsonObject;
 /** A JSON object. */
 export interface JsonObject {
+  /** Any JSON value. */
   [key: string]: Json;
 }
 
@@ -143,14 +147,23 @@ export interface AuditContext {
 
 /** One reported outcome of one rule on one resource (passes are counted, not listed). */
 export interface Finding {
+  /** The rule that judged. */
   readonly ruleId: string;
+  /** The rule's pack. */
   readonly pack: RulePack;
+  /** The rule's severity. */
   readonly severity: Severity;
+  /** What it found (passes are counted, not listed). */
   readonly outcome: Exclude<Outcome, "pass">;
+  /** Terraform address of the resource (`docker_container.api_1A2B3C`). */
   readonly address: string;
+  /** Terraform resource type. */
   readonly resourceType: string;
+  /** Stack name. */
   readonly stack: string;
+  /** Construct path, when the resource carries it. */
   readonly constructPath?: string;
+  /** The cdk.tf.json it was read from. */
   readonly file?: string;
   /** What is wrong, or unknown, or cannot be expressed. */
   readonly message: string;
@@ -171,9 +184,13 @@ export interface Finding {
 export interface NotAudited {
   /** `type.name`, `module.name` or `data.external.name`. */
   readonly address: string;
+  /** Terraform resource type. */
   readonly resourceType: string;
+  /** Stack name. */
   readonly stack: string;
+  /** Construct path, when the resource carries it. */
   readonly constructPath?: string;
+  /** The cdk.tf.json it was read from. */
   readonly file?: string;
   /** Why it is listed. */
   readonly reason: string;

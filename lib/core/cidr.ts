@@ -10,9 +10,11 @@ export type IpFamily = 4 | 6;
 
 /** A parsed CIDR block, host bits cleared. */
 export interface Cidr {
+  /** Address family: 4 or 6. */
   readonly family: IpFamily;
   /** The block's first address. */
   readonly base: bigint;
+  /** Prefix length. */
   readonly prefix: number;
   /** The text it was parsed from. */
   readonly text: string;

@@ -10,6 +10,7 @@ export interface CheckedEgressRule {
   readonly cidrs: readonly Cidr[];
   /** Destination ports, 1–65535. */
   readonly ports: readonly number[];
+  /** TCP or UDP. */
   readonly protocol: Protocol;
   /** The reason of an `anywhere` rule (`0.0.0.0/0` or `::/0`), recorded as the weakening `egress-anywhere`. */
   readonly anywhereReason?: string;

@@ -62,11 +62,13 @@ export class HealthCheck {
   }
 
   private constructor(
+    /** How the check runs: `exec`, `tcp` or `none`. */
     public readonly kind: HealthCheckKind,
     /** argv for exec checks (and the Docker form of TCP checks). */
     public readonly command: string[] | undefined,
     /** port name for TCP checks. */
     public readonly portName: string | undefined,
+    /** Interval, timeout, start period and retries, filled. */
     public readonly timing: Required<HealthCheckTiming>,
     /** reason, for `none`. */
     public readonly reason?: string,

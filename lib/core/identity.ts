@@ -6,10 +6,13 @@ import { Weakening } from "./weakening";
 
 /** A resolved uid/gid. */
 export interface ResolvedIdentity {
+  /** User id the workload runs as. */
   readonly uid: number;
+  /** Group id the workload runs as. */
   readonly gid: number;
   /** `derived` from the construct path, `fixed` by the user, or the `image`'s own user. */
   readonly source: "derived" | "fixed" | "image";
+  /** Weakenings the identity records (an image user, a fixed uid). */
   readonly weakenings: Weakening[];
 }
 

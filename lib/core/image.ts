@@ -90,6 +90,7 @@ export class Image {
   private readonly tagReason?: string;
 
   private constructor(
+    /** Registry host and path, without tag or digest (`ghcr.io/acme/api`). */
     public readonly repository: string,
     reference: string,
     digest: string | undefined,

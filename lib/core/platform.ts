@@ -51,8 +51,11 @@ export interface EgressRule {
 
 /** A declared flow: `from` may open connections to `to` on `port`. */
 export interface Flow {
+  /** The workload that opens connections. */
   readonly from: IWorkload;
+  /** The workload that accepts them. */
   readonly to: IWorkload;
+  /** The port of `to`. */
   readonly portName: string;
 }
 
@@ -143,9 +146,13 @@ export type TaskSettingsProps = Pick<TaskOptions, "schedule" | "activeDeadlineSe
 export interface TaskSettings {
   /** Cron schedule, for scheduled tasks. */
   readonly schedule?: string;
+  /** Seconds a run may take before it is stopped. */
   readonly activeDeadlineSeconds: number;
+  /** Retries of a failed run. */
   readonly backoffLimit: number;
+  /** Seconds a finished run is kept. */
   readonly ttlSecondsAfterFinished: number;
+  /** Sandbox runtime (RuntimeClass, or the Docker runtime name). */
   readonly runtimeClassName?: string;
 }
 

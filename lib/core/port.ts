@@ -11,14 +11,19 @@ import { SecureDefaults } from "./defaults";
  * - `PUBLIC`: reachable from outside. Only the TLS edge may have one.
  */
 export enum Exposure {
+  /** Reached only by workloads with a declared flow (the default). */
   INTERNAL = "internal",
+  /** Published on the host's 127.0.0.1 alone, for the host's own admin tools. */
   LOOPBACK = "loopback",
+  /** Published on every address: the TLS edge only (or a recorded `public-port` weakening). */
   PUBLIC = "public",
 }
 
 /** Transport protocol of a port. */
 export enum Protocol {
+  /** TCP (the default). */
   TCP = "tcp",
+  /** UDP. */
   UDP = "udp",
 }
 
@@ -50,10 +55,15 @@ export interface ServicePort {
 
 /** A port with its defaults filled. */
 export interface ResolvedPort {
+  /** Port name (IANA service name syntax). */
   readonly name: string;
+  /** Container port (>= 1024). */
   readonly port: number;
+  /** Who can reach it. */
   readonly exposure: Exposure;
+  /** Host port, for LOOPBACK and PUBLIC ports. */
   readonly publishedPort?: number;
+  /** TCP or UDP. */
   readonly protocol: Protocol;
 }
 

@@ -33,9 +33,13 @@ export interface ResourcesProps {
 
 /** Resolved, validated resources. */
 export interface Resources {
+  /** Memory limit in MiB. */
   readonly memoryMiB: number;
+  /** Memory request (reservation) in MiB. */
   readonly memoryRequestMiB: number;
+  /** CPU limit in millicores. */
   readonly cpuMillis: number;
+  /** CPU request (reservation) in millicores. */
   readonly cpuRequestMillis: number;
 }
 

@@ -22,7 +22,9 @@ export class DockerTls {
   }
 
   private constructor(
+    /** Directory with ca.pem, cert.pem and key.pem, when given as files. */
     public readonly certPath?: string,
+    /** PEM material from sensitive variables, when given as secrets. */
     public readonly material?: { readonly ca: Secret; readonly cert: Secret; readonly key: Secret },
   ) {}
 }

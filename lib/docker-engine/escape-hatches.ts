@@ -16,6 +16,7 @@ import { HardeningError } from "../core";
 export class TrackedContainer extends Container {
   private readonly overrideTree: Record<string, unknown> = {};
 
+  /** Overrides an attribute (cdktf) and remembers it, so the hardening-critical ones are judged at synth. */
   public addOverride(path: string, value: any): void {
     super.addOverride(path, value);
     setPath(this.overrideTree, path, value);
@@ -31,6 +32,7 @@ export class TrackedContainer extends Container {
 export class TrackedService extends Service {
   private readonly overrideTree: Record<string, unknown> = {};
 
+  /** Overrides an attribute (cdktf) and remembers it, so the hardening-critical ones are judged at synth. */
   public addOverride(path: string, value: any): void {
     super.addOverride(path, value);
     setPath(this.overrideTree, path, value);

@@ -119,7 +119,9 @@ export interface DockerPlatformProps {
  * platform.connect(worker, api, "http");
  */
 export class DockerPlatform extends PlatformBase<DockerWorkload> {
+  /** Target family: `docker` (for docs and labels; services ask `capabilities`). */
   public readonly kind = "docker";
+  /** What one Docker host can do (see `DOCKER_CAPABILITIES`). */
   public readonly capabilities: PlatformCapabilities = DOCKER_CAPABILITIES;
   /** The docker provider (escape hatch). */
   public readonly provider: DockerProvider;
@@ -223,16 +225,19 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
     return this.own(workload).container;
   }
 
+  /** The platform-wide resources (`DockerPlatformProps.resourceDefaults`). */
   protected get resourceDefaults(): ResourcesProps | undefined {
     return this.defaultResources;
   }
 
+  /** Names of the keeper (`host-rules`) and of seeders (`<workload>-seed`) are taken. */
   protected reservedName(name: string): string | undefined {
     if (name === "host-rules") return `the host-rules keeper container is ${this.namePrefix}-host-rules`;
     if (name.endsWith("-seed")) return `the seeder of a workload ${JSON.stringify(name.slice(0, -5))} is the container ${this.namePrefix}-${name}`;
     return undefined;
   }
 
+  /** Renders a resolved workload: a HardenedContainer on its tier network, and its exit network when it publishes. */
   protected renderWorkload(site: WorkloadSite, spec: WorkloadSpec): DockerWorkload {
     const container = this.renderContainer(site, spec);
     const workload = new DockerWorkload(container, "Workload", this, container);
@@ -241,10 +246,12 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
     return workload;
   }
 
+  /** What a Docker host cannot enforce of a task; a socket-driven scheduler is refused. */
   protected taskPlatformLimits(site: WorkloadSite, name: string, task: TaskSettings, options: TaskOptions): Record<string, string> {
     return dockerTaskLimits(site.scope.node.path, name, task, options);
   }
 
+  /** Renders a resolved task: a container that runs once, or one a host timer starts. */
   protected renderTask(site: WorkloadSite, spec: WorkloadSpec, task: TaskSettings): DockerWorkload & ITask {
     const container = this.renderContainer(site, spec, { scheduled: task.schedule !== undefined, runtime: task.runtimeClassName });
     let hostTimer;
@@ -264,6 +271,7 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
     return new DockerTask(container, "Workload", this, container, task, hostTimer);
   }
 
+  /** Renders a flow: the pair's flow network and the host rule narrowing it to the port. */
   protected renderFlow(from: DockerWorkload, to: DockerWorkload, port: ResolvedPort): void {
     if (!this.networks.flow(from.container, to.container, port)) return;
     const label = `${from.spec.name}>${to.spec.name}:${port.name}`;
@@ -271,6 +279,7 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
     to.container.recordFlow(label);
   }
 
+  /** Renders egress: the workload's exit network and its allowlist in the host rules. */
   protected renderEgress(from: DockerWorkload, rule: CheckedEgressRule): void {
     this.networks.exit(from.container).egress.push(rule);
     if (rule.anywhereReason) from.container.recordWeakening("egress-anywhere", rule.anywhereReason);

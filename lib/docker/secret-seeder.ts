@@ -29,7 +29,9 @@ export interface SecretSeederProps {
 
 /** A volume the seeder fills, mounted read-only at `directory` in the workload. */
 export interface SeededVolume {
+  /** Directory the volume is mounted at in the workload. */
   readonly directory: string;
+  /** The docker_volume. */
   readonly volume: Volume;
 }
 

@@ -34,7 +34,11 @@ export interface AllowPolicyProps {
 
 const POLICY_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-abstract class AllowPolicy extends Construct {
+/**
+ * What the ingress and egress allow policies share: one NetworkPolicy of one direction that admits
+ * the given peers on the given ports to the selected pods, annotated with the flows it carries.
+ */
+export abstract class AllowPolicy extends Construct {
   /** The `kubernetes_network_policy_v1`. */
   public readonly resource: NetworkPolicyV1;
 

@@ -246,12 +246,12 @@ export abstract class HardenedWorkload extends Construct {
     return limits;
   }
 
-  private renderPodTemplate(defaults: PodDefaults, envSecrets: readonly SecretEnvVar[], task: boolean, pod: PodTemplateOverrides): DeploymentV1SpecTemplate {
+  /**
+   * The pod's volumes and the container's mounts: writable paths as memory emptyDirs, secret files
+   * as projected volumes (0400), config files file by file (subPath), data volumes by claim name.
+   */
+  private renderVolumes(): { volumes: DeploymentV1SpecTemplateSpecVolume[]; mounts: DeploymentV1SpecTemplateSpecContainerVolumeMount[] } {
     const spec = this.spec;
-    const uid = String(spec.identity.uid);
-    const gid = String(spec.identity.gid);
-    const seccomp = defaults.seccompProfile ?? SeccompProfile.runtimeDefault();
-    const seccompProfile = { type: seccomp.type, localhostProfile: seccomp.localhostProfile };
     const volumes: DeploymentV1SpecTemplateSpecVolume[] = [];
     const mounts: DeploymentV1SpecTemplateSpecContainerVolumeMount[] = [];
 
@@ -295,6 +295,16 @@ export abstract class HardenedWorkload extends Construct {
     // Persistent volumes (StatefulSet claim templates of the same name).
     for (const v of spec.volumes) mounts.push({ name: v.name, mountPath: v.path });
     mounts.sort((a, b) => a.mountPath.localeCompare(b.mountPath));
+    return { volumes, mounts };
+  }
+
+  private renderPodTemplate(defaults: PodDefaults, envSecrets: readonly SecretEnvVar[], task: boolean, pod: PodTemplateOverrides): DeploymentV1SpecTemplate {
+    const spec = this.spec;
+    const uid = String(spec.identity.uid);
+    const gid = String(spec.identity.gid);
+    const seccomp = defaults.seccompProfile ?? SeccompProfile.runtimeDefault();
+    const seccompProfile = { type: seccomp.type, localhostProfile: seccomp.localhostProfile };
+    const { volumes, mounts } = this.renderVolumes();
 
     const env: DeploymentV1SpecTemplateSpecContainerEnv[] = [
       ...Object.keys(spec.env).map((name) => ({ name, value: spec.env[name] })),

@@ -80,7 +80,9 @@ export interface KubernetesTaskOptions extends TaskOptions, KubernetesWorkloadOp
  * @see seed 004 "Container networking", DESIGN.md "Layers"
  */
 export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
+  /** Target family: `kubernetes` (for docs and labels; services ask `capabilities`). */
   public readonly kind = "kubernetes";
+  /** What a Kubernetes namespace can do (see `KUBERNETES_CAPABILITIES`). */
   public readonly capabilities: PlatformCapabilities = KUBERNETES_CAPABILITIES;
   /** The kubernetes provider (escape hatch). */
   public readonly provider: KubernetesProvider;
@@ -152,23 +154,26 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
     });
   }
 
-  /** As {@link allowEgress}, returning the policy (escape hatch). */
+  /** As {@link PlatformBase.allowEgress}, returning the policy (escape hatch). */
   public allowEgressPolicy(from: IWorkload, rule: EgressRule): EgressAllowPolicy {
     this.lastEgressPolicy = undefined;
     this.allowEgress(from, rule);
     return this.lastEgressPolicy!;
   }
 
+  /** The platform-wide resources (`PodDefaults.resources`). */
   protected get resourceDefaults(): ResourcesProps | undefined {
     return this.defaults.resources;
   }
 
+  /** `default` is every namespace's ServiceAccount, `<workload>-public` a public Service. */
   protected reservedName(name: string): string | undefined {
     if (name === "default") return "every namespace has a ServiceAccount named default";
     if (name.endsWith("-public")) return `the public Service of a workload ${JSON.stringify(name.slice(0, -7))} is named ${name}`;
     return undefined;
   }
 
+  /** Renders a resolved workload: a HardenedStatefulSet when it has volumes, a HardenedDeployment otherwise. */
   protected renderWorkload(site: WorkloadSite, spec: WorkloadSpec, options: KubernetesPlaceOptions): KubernetesWorkload {
     const props = { ...kubernetesOptions(options), spec, namespace: this.namespace, defaults: this.defaults };
     const scope = site.scope as Construct;
@@ -176,6 +181,7 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
     return new KubernetesWorkload(controller, "Workload", this, controller);
   }
 
+  /** Renders a resolved task: a HardenedCronJob when scheduled, a HardenedJob otherwise. */
   protected renderTask(site: WorkloadSite, spec: WorkloadSpec, task: TaskSettings, options: KubernetesTaskOptions): KubernetesTask {
     const props = { ...kubernetesOptions(options), spec, task, namespace: this.namespace, defaults: this.defaults };
     const scope = site.scope as Construct;

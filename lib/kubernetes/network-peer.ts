@@ -34,8 +34,11 @@ export interface CidrPeerOptions {
 
 /** One `from` / `to` element of a NetworkPolicy rule, in Terraform attribute names. */
 export interface RenderedPeer {
+  /** Pods selected by label (of the policy's namespace unless a namespace selector is given). */
   readonly podSelector?: { readonly matchLabels: Record<string, string> };
+  /** Namespaces selected by label. */
   readonly namespaceSelector?: { readonly matchLabels: Record<string, string> };
+  /** An address range, with exceptions. */
   readonly ipBlock?: { readonly cidr: string; readonly except?: string[] };
 }
 

@@ -9,6 +9,7 @@ export interface HardenedServiceProps extends PlaceOptions {
 
 /** Anything that wraps one placed workload. */
 export interface IServiceTarget {
+  /** The placed workload. */
   readonly workload: IWorkload;
 }
 

@@ -119,7 +119,9 @@ export interface SwarmPlatformProps {
  * @see docs/swarm.md, seed 002
  */
 export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
+  /** Target family: `swarm` (for docs and labels; services ask `capabilities`). */
   public readonly kind = "swarm";
+  /** What a swarm can do (see `SWARM_CAPABILITIES`). */
   public readonly capabilities: PlatformCapabilities = SWARM_CAPABILITIES;
   /** The docker provider talking to a manager (escape hatch). */
   public readonly provider: DockerProvider;
@@ -195,14 +197,17 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
     return this.own(workload).service;
   }
 
+  /** The platform-wide resources (`SwarmPlatformProps.resourceDefaults`). */
   protected get resourceDefaults(): ResourcesProps | undefined {
     return this.props.resourceDefaults;
   }
 
+  /** A workload named `host-rules` would share its service name with the keeper. */
   protected reservedName(name: string): string | undefined {
     return name === "host-rules" ? `the host-rules keeper service is ${this.namePrefix}-host-rules` : undefined;
   }
 
+  /** Renders a resolved workload: its own encrypted overlay and a HardenedSwarmService. */
   protected renderWorkload(site: WorkloadSite, spec: WorkloadSpec): SwarmWorkload {
     const name = spec.name;
     const netName = `${this.namePrefix}-${spec.tier.name}-${name}`.slice(0, 63);
@@ -238,6 +243,7 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
     return workload;
   }
 
+  /** Renders a flow: the pair's two-member encrypted overlay, recorded on both services. */
   protected renderFlow(a: SwarmWorkload, b: SwarmWorkload, port: ResolvedPort): void {
     const [first, second] = [a, b].sort((x, y) => x.spec.name.localeCompare(y.spec.name));
     const key = `${first.spec.name}~${second.spec.name}`;

@@ -41,13 +41,16 @@ export class TlsEdgeCertificate {
   }
 
   private constructor(
+    /** Certificate, key and chain from sensitive variables (NGINX or Caddy). */
     public readonly files?: { readonly certificate: Secret; readonly key: Secret; readonly trustedChain?: Secret },
+    /** The ACME account's contact, when Caddy obtains the certificate itself. */
     public readonly acmeEmail?: string,
   ) {}
 }
 
 /** Props common to both edges. */
 export interface TlsEdgeProps {
+  /** The platform the edge is placed on. */
   readonly platform: Platform;
   /** The Caddy or NGINX image, by digest. */
   readonly image: Image;
@@ -55,6 +58,7 @@ export interface TlsEdgeProps {
   readonly domains: string[];
   /** Routes; anything else is `404`. Never the iii worker port 49134 or `/ws`. */
   readonly routes: TlsEdgeRoute[];
+  /** Where the certificate comes from: files from sensitive variables, or ACME (Caddy). */
   readonly certificate: TlsEdgeCertificate;
   /**
    * Per-client rate limit (NGINX answers `429`; Caddy 2.6 cannot rate-limit and records it as a platform limit).
@@ -62,7 +66,11 @@ export interface TlsEdgeProps {
    * @default - 10 requests/s per client, burst 20
    */
   readonly rateLimit?: EdgeRateLimit;
-  /** @default 1 */
+  /**
+   * Largest request body accepted, in MiB (larger ones get `413`).
+   *
+   * @default 1
+   */
   readonly maxRequestBodyMiB?: number;
   /** @default - HSTS 1 year with subdomains, nosniff, DENY, no-referrer, an API CSP */
   readonly headers?: EdgeSecurityHeaderOptions;
@@ -83,7 +91,8 @@ export interface TlsEdgeProps {
   readonly health?: HealthCheck;
 }
 
-type EdgeKind = "caddy" | "nginx";
+/** The proxy a {@link TlsEdge} runs: Caddy (ACME built in) or NGINX. */
+export type EdgeKind = "caddy" | "nginx";
 
 /**
  * The only public workload: a TLS-terminating reverse proxy (Caddy or NGINX) on the edge tier,
@@ -109,7 +118,13 @@ export class TlsEdge extends Construct implements IServiceTarget {
   /** What this edge cannot do, recorded as platform limits. */
   public readonly limitations: readonly EdgeLimitation[];
 
-  private constructor(scope: Construct, id: string, public readonly kind: EdgeKind, props: TlsEdgeProps) {
+  private constructor(
+    scope: Construct,
+    id: string,
+    /** The proxy it runs. */
+    public readonly kind: EdgeKind,
+    props: TlsEdgeProps,
+  ) {
     super(scope, id);
     if (props.routes.length === 0) throw new HardeningError(this, "an edge without routes", "route at least one path prefix to a workload's port");
     const secrets: SecretFile[] = [];

@@ -6,6 +6,7 @@ import { RedisEvictionPolicy, renderRedisAcl, renderRedisConfig } from "./redis-
 
 /** Props of {@link RedisDataStore}. */
 export interface RedisDataStoreProps {
+  /** The platform to place it on. */
   readonly platform: Platform;
   /** A Redis 7 image, by digest. */
   readonly image: Image;
@@ -51,6 +52,7 @@ export const REDIS_CONF_PATH = "/etc/redis-hardened/redis.conf";
  * volume the workload can write, kept on destroy; non-root, read-only root.
  */
 export class RedisDataStore extends Construct implements IServiceTarget {
+  /** The Redis server, as a hardened service. */
   public readonly service: HardenedService;
   /** redis.conf (no secret). */
   public readonly configText: string;
@@ -85,6 +87,7 @@ export class RedisDataStore extends Construct implements IServiceTarget {
     });
   }
 
+  /** The placed workload peers connect to. */
   public get workload(): IWorkload {
     return this.service.workload;
   }

@@ -137,7 +137,7 @@ export interface TemporalWorkerProps extends HardenedWorkerProps {
   /**
    * Concurrency, rate limits and cache.
    *
-   * @default - see {@link TemporalWorkerDefaults}
+   * @default - see `TemporalWorkerDefaults`
    */
   readonly options?: TemporalWorkerOptions;
 }
