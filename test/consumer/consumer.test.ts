@@ -109,6 +109,23 @@ describeWithRegistry("a consumer project installs the packed package", () => {
       expect(out.version).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
       expect(out.exports).toBeGreaterThan(50);
       expect(out.deep).toBe("ERR_PACKAGE_PATH_NOT_EXPORTED");
+      // cdktf-hardened/audit: the rule kit judges JSON without loading cdktf or constructs.
+      const kit = run(
+        process.execPath,
+        [
+          "-e",
+          `const kit = require("cdktf-hardened/audit");
+           const report = kit.auditJson({ resource: { docker_container: { x: { name: "x", image: "nginx", privileged: true } } } });
+           const loaded = Object.keys(require.cache).filter((f) => /node_modules\\/(cdktf|constructs)\\//.test(f));
+           process.stdout.write(JSON.stringify({ failures: report.failures.length, loaded, rules: kit.ALL_RULES.length }));`,
+        ],
+        app,
+      );
+      expectSuccess(kit);
+      const judged = JSON.parse(kit.stdout);
+      expect(judged.loaded).toEqual([]);
+      expect(judged.failures).toBeGreaterThan(0);
+      expect(judged.rules).toBeGreaterThan(100);
       // The types through the exports map (node16 resolution reads "exports", not "types").
       fs.writeFileSync(
         path.join(app, "tsconfig.node16.json"),
