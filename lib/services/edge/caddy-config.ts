@@ -49,10 +49,18 @@ const NS_PER_SECOND = 1_000_000_000;
  * (`caddy-ratelimit` is not in Debian's build), so the result lists `caddy-no-rate-limit` in
  * `limitations` whenever the model asks for a limit. Nothing pretends to limit.
  */
-export function renderCaddyConfig(edge: EdgeConfig, options: CaddyRenderOptions = {}, where: string = "TlsEdge"): RenderedCaddyConfig {
+export function renderCaddyConfig(
+  edge: EdgeConfig,
+  options: CaddyRenderOptions = {},
+  where: string = "TlsEdge",
+): RenderedCaddyConfig {
   const storageDir = options.storageDir ?? "/data/caddy";
   if (!SAFE_PATH.test(storageDir) || storageDir.includes("..") || storageDir === "/") {
-    throw new HardeningError(where, `storageDir ${JSON.stringify(storageDir)} is not an absolute directory of safe characters`, "omit it for /data/caddy, or give the writable volume's path");
+    throw new HardeningError(
+      where,
+      `storageDir ${JSON.stringify(storageDir)} is not an absolute directory of safe characters`,
+      "omit it for /data/caddy, or give the writable volume's path",
+    );
   }
   const listen = (port: number) => `${edge.listenAddress}:${port}`;
   const hostMatch = { host: [...edge.domains] };
@@ -188,7 +196,12 @@ export function renderCaddyConfig(edge: EdgeConfig, options: CaddyRenderOptions 
         // Error entries embed the request too, so the default logger is filtered the same way.
         default: { writer: { output: "stderr" }, encoder: redact, exclude: [`http.log.access.${CADDY_ACCESS_LOGGER}`] },
         [CADDY_ACCESS_LOGGER]: {
-          writer: edge.accessLogPath === "/dev/stdout" ? { output: "stdout" } : edge.accessLogPath === "/dev/stderr" ? { output: "stderr" } : { output: "file", filename: edge.accessLogPath },
+          writer:
+            edge.accessLogPath === "/dev/stdout"
+              ? { output: "stdout" }
+              : edge.accessLogPath === "/dev/stderr"
+                ? { output: "stderr" }
+                : { output: "file", filename: edge.accessLogPath },
           encoder: redact,
           include: [`http.log.access.${CADDY_ACCESS_LOGGER}`],
         },
@@ -202,17 +215,21 @@ export function renderCaddyConfig(edge: EdgeConfig, options: CaddyRenderOptions 
     limitations.push({
       id: CADDY_NO_RATE_LIMIT,
       detail: `Caddy 2.6 has no rate limiter without a plugin: the requested ${edge.rateLimit.requestsPerSecond} r/s (burst ${edge.rateLimit.burst}) per client is NOT enforced and no 429 is ever sent`,
-      mitigation: "use the NGINX edge, build Caddy with the caddy-ratelimit plugin, or limit in front of the edge (load balancer, WAF) or in the application",
+      mitigation:
+        "use the NGINX edge, build Caddy with the caddy-ratelimit plugin, or limit in front of the edge (load balancer, WAF) or in the application",
     });
   }
   limitations.push({
     id: "caddy-no-trusted-proxies",
-    detail: "Caddy 2.6 cannot take the client address from a trusted proxy's header for remote_ip matching; behind a proxy that hides client addresses, allowlists see the proxy's address",
-    mitigation: "publish the edge without an address-hiding proxy (Docker: userland-proxy off; Kubernetes: externalTrafficPolicy Local)",
+    detail:
+      "Caddy 2.6 cannot take the client address from a trusted proxy's header for remote_ip matching; behind a proxy that hides client addresses, allowlists see the proxy's address",
+    mitigation:
+      "publish the edge without an address-hiding proxy (Docker: userland-proxy off; Kubernetes: externalTrafficPolicy Local)",
   });
   limitations.push({
     id: "caddy-websocket-no-idle-timeout",
-    detail: "Caddy 2.6 puts no idle timeout on upgraded (websocket) connections: readTimeoutSeconds applies to response headers only",
+    detail:
+      "Caddy 2.6 puts no idle timeout on upgraded (websocket) connections: readTimeoutSeconds applies to response headers only",
     mitigation: "let the upstream close idle websockets (iii streams send heartbeats)",
   });
   return { fileName: "caddy.json", content: JSON.stringify(json, null, 2) + "\n", json, limitations };
@@ -233,7 +250,11 @@ function caddyRoute(r: EdgeRoute): unknown {
     headers: {
       request: {
         // Overwrite, never append: a client-sent X-Forwarded-For is not trusted.
-        set: { "X-Forwarded-For": ["{http.request.remote.host}"], "X-Real-IP": ["{http.request.remote.host}"], "X-Forwarded-Proto": ["https"] },
+        set: {
+          "X-Forwarded-For": ["{http.request.remote.host}"],
+          "X-Real-IP": ["{http.request.remote.host}"],
+          "X-Forwarded-Proto": ["https"],
+        },
       },
     },
   };

@@ -152,10 +152,18 @@ export interface EdgeAcmeOptions {
 export class EdgeCertificate {
   /** Certificate and key are files in the container (from a `Secret`). */
   public static fromFiles(files: EdgeCertificateFiles): EdgeCertificate {
-    for (const [what, p] of [["certificatePath", files.certificatePath], ["keyPath", files.keyPath], ["trustedChainPath", files.trustedChainPath]] as const) {
+    for (const [what, p] of [
+      ["certificatePath", files.certificatePath],
+      ["keyPath", files.keyPath],
+      ["trustedChainPath", files.trustedChainPath],
+    ] as const) {
       if (p === undefined || Token.isUnresolved(p)) continue;
       if (!/^\/[A-Za-z0-9._\-/]+$/.test(p) || p.includes("..") || p.endsWith("/")) {
-        throw new HardeningError("EdgeCertificate.fromFiles", `${what} ${JSON.stringify(p)} is not an absolute file path of safe characters`, "pass a path such as '/run/secrets/edge.crt' (letters, digits, '._-/', no '..')");
+        throw new HardeningError(
+          "EdgeCertificate.fromFiles",
+          `${what} ${JSON.stringify(p)} is not an absolute file path of safe characters`,
+          "pass a path such as '/run/secrets/edge.crt' (letters, digits, '._-/', no '..')",
+        );
       }
     }
     return new EdgeCertificate("files", files, undefined);
@@ -164,10 +172,22 @@ export class EdgeCertificate {
   /** Caddy's automatic HTTPS: certificates from an ACME CA, renewed by Caddy. Not available on NGINX. */
   public static automatic(options: EdgeAcmeOptions): EdgeCertificate {
     if (!Token.isUnresolved(options.email) && !/^[^\s@"'{}]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(options.email)) {
-      throw new HardeningError("EdgeCertificate.automatic", `email ${JSON.stringify(options.email)} is not an e-mail address`, "give the address the ACME CA should write to about expiry and revocation");
+      throw new HardeningError(
+        "EdgeCertificate.automatic",
+        `email ${JSON.stringify(options.email)} is not an e-mail address`,
+        "give the address the ACME CA should write to about expiry and revocation",
+      );
     }
-    if (options.directoryUrl !== undefined && !Token.isUnresolved(options.directoryUrl) && !/^https:\/\/[^\s"'{}]+$/.test(options.directoryUrl)) {
-      throw new HardeningError("EdgeCertificate.automatic", `directoryUrl ${JSON.stringify(options.directoryUrl)} is not an https URL`, "give the ACME directory as https://..., or omit it for Let's Encrypt");
+    if (
+      options.directoryUrl !== undefined &&
+      !Token.isUnresolved(options.directoryUrl) &&
+      !/^https:\/\/[^\s"'{}]+$/.test(options.directoryUrl)
+    ) {
+      throw new HardeningError(
+        "EdgeCertificate.automatic",
+        `directoryUrl ${JSON.stringify(options.directoryUrl)} is not an https URL`,
+        "give the ACME directory as https://..., or omit it for Let's Encrypt",
+      );
     }
     return new EdgeCertificate("acme", undefined, options);
   }
@@ -195,17 +215,29 @@ export class EdgeRateLimit {
    */
   public static perClient(requestsPerSecond: number, burst: number = EDGE_DEFAULT_BURST): EdgeRateLimit {
     if (!Number.isInteger(requestsPerSecond) || requestsPerSecond < 1 || requestsPerSecond > 100000) {
-      throw new HardeningError("EdgeRateLimit.perClient", `requestsPerSecond must be a whole number from 1 to 100000, got ${requestsPerSecond}`, `pick the steady rate one client may send, e.g. ${EDGE_DEFAULT_RATE_PER_SECOND}`);
+      throw new HardeningError(
+        "EdgeRateLimit.perClient",
+        `requestsPerSecond must be a whole number from 1 to 100000, got ${requestsPerSecond}`,
+        `pick the steady rate one client may send, e.g. ${EDGE_DEFAULT_RATE_PER_SECOND}`,
+      );
     }
     if (!Number.isInteger(burst) || burst < 0 || burst > 100000) {
-      throw new HardeningError("EdgeRateLimit.perClient", `burst must be a whole number from 0 to 100000, got ${burst}`, `pick how many requests above the rate one client may send at once, e.g. ${EDGE_DEFAULT_BURST}`);
+      throw new HardeningError(
+        "EdgeRateLimit.perClient",
+        `burst must be a whole number from 0 to 100000, got ${burst}`,
+        `pick how many requests above the rate one client may send at once, e.g. ${EDGE_DEFAULT_BURST}`,
+      );
     }
     return new EdgeRateLimit(requestsPerSecond, burst, undefined);
   }
 
   /** No rate limit at the edge: a recorded weakening (say where the limit is enforced instead). */
   public static unlimited(reasoned: Reasoned): EdgeRateLimit {
-    return new EdgeRateLimit(undefined, undefined, checkReason("EdgeRateLimit.unlimited", "an edge without rate limit", reasoned));
+    return new EdgeRateLimit(
+      undefined,
+      undefined,
+      checkReason("EdgeRateLimit.unlimited", "an edge without rate limit", reasoned),
+    );
   }
 
   private constructor(
@@ -334,12 +366,20 @@ const HEADER_VALUE = /^[\x20-\x7e]*$/;
  */
 export function resolveEdgeConfig(props: EdgeConfigProps, where: string = "TlsEdge"): EdgeConfig {
   if (!props.domains || props.domains.length === 0) {
-    throw new HardeningError(where, "domains is empty", "list the host names the edge serves, e.g. ['iii.example.com']");
+    throw new HardeningError(
+      where,
+      "domains is empty",
+      "list the host names the edge serves, e.g. ['iii.example.com']",
+    );
   }
   const domains: string[] = [];
   for (const d of props.domains) {
     if (!Token.isUnresolved(d) && !DOMAIN.test(d)) {
-      throw new HardeningError(where, `domain ${JSON.stringify(d)} is not a lowercase host name`, "give a DNS name such as 'iii.example.com' (a leading '*.' is allowed with certificate files)");
+      throw new HardeningError(
+        where,
+        `domain ${JSON.stringify(d)} is not a lowercase host name`,
+        "give a DNS name such as 'iii.example.com' (a leading '*.' is allowed with certificate files)",
+      );
     }
     if (domains.includes(d)) {
       throw new HardeningError(where, `domain ${JSON.stringify(d)} is listed twice`, "list each host name once");
@@ -347,13 +387,22 @@ export function resolveEdgeConfig(props: EdgeConfigProps, where: string = "TlsEd
     domains.push(d);
   }
   if (props.certificate.kind === "acme" && domains.some((d) => d.startsWith("*."))) {
-    throw new HardeningError(where, "a wildcard domain cannot get an automatic certificate over HTTP-01/TLS-ALPN", "list the exact host names, or use EdgeCertificate.fromFiles with a wildcard certificate");
+    throw new HardeningError(
+      where,
+      "a wildcard domain cannot get an automatic certificate over HTTP-01/TLS-ALPN",
+      "list the exact host names, or use EdgeCertificate.fromFiles with a wildcard certificate",
+    );
   }
 
   const httpsPort = checkListenPort(where, "httpsPort", props.httpsPort ?? EDGE_DEFAULT_HTTPS_PORT);
-  const httpPort = props.httpPort === false ? undefined : checkListenPort(where, "httpPort", props.httpPort ?? EDGE_DEFAULT_HTTP_PORT);
+  const httpPort =
+    props.httpPort === false ? undefined : checkListenPort(where, "httpPort", props.httpPort ?? EDGE_DEFAULT_HTTP_PORT);
   if (httpPort === httpsPort) {
-    throw new HardeningError(where, `httpPort and httpsPort are both ${httpsPort}`, "give them different ports (defaults 8080 and 8443)");
+    throw new HardeningError(
+      where,
+      `httpPort and httpsPort are both ${httpsPort}`,
+      "give them different ports (defaults 8080 and 8443)",
+    );
   }
   const publicHttpsPort = props.publicHttpsPort ?? SecureDefaults.edgePublicPort;
   if (!Number.isInteger(publicHttpsPort) || publicHttpsPort < 1 || publicHttpsPort > 65535) {
@@ -363,22 +412,38 @@ export function resolveEdgeConfig(props: EdgeConfigProps, where: string = "TlsEd
   const bracketed = /^\[([0-9a-fA-F:]+)\]$/.exec(listenAddress)?.[1];
   const listen = parseAddress(bracketed ?? listenAddress);
   if (!listen || (listen.family === 6) !== (bracketed !== undefined)) {
-    throw new HardeningError(where, `listenAddress ${JSON.stringify(listenAddress)} is not an IPv4 address or a bracketed IPv6 address`, "omit it to listen on every interface of the container, or give e.g. '127.0.0.1'");
+    throw new HardeningError(
+      where,
+      `listenAddress ${JSON.stringify(listenAddress)} is not an IPv4 address or a bracketed IPv6 address`,
+      "omit it to listen on every interface of the container, or give e.g. '127.0.0.1'",
+    );
   }
 
   const maxRequestBodyMiB = props.maxRequestBodyMiB ?? EDGE_DEFAULT_MAX_BODY_MIB;
   if (!Number.isInteger(maxRequestBodyMiB) || maxRequestBodyMiB < 1 || maxRequestBodyMiB > 1024) {
-    throw new HardeningError(where, `maxRequestBodyMiB must be a whole number from 1 to 1024, got ${maxRequestBodyMiB}`, `omit it for ${EDGE_DEFAULT_MAX_BODY_MIB} MiB (0 would switch NGINX's limit off)`);
+    throw new HardeningError(
+      where,
+      `maxRequestBodyMiB must be a whole number from 1 to 1024, got ${maxRequestBodyMiB}`,
+      `omit it for ${EDGE_DEFAULT_MAX_BODY_MIB} MiB (0 would switch NGINX's limit off)`,
+    );
   }
 
   if (!props.routes || props.routes.length === 0) {
-    throw new HardeningError(where, "routes is empty", "add at least one route, e.g. { pathPrefix: '/api', upstream: { host: 'iii', port: 3111 } }");
+    throw new HardeningError(
+      where,
+      "routes is empty",
+      "add at least one route, e.g. { pathPrefix: '/api', upstream: { host: 'iii', port: 3111 } }",
+    );
   }
   const routes: EdgeRoute[] = [];
   for (const r of props.routes) {
     const route = resolveRoute(where, r);
     if (routes.some((o) => o.pathPrefix === route.pathPrefix)) {
-      throw new HardeningError(where, `path prefix ${route.pathPrefix} is routed twice`, "give each route its own prefix");
+      throw new HardeningError(
+        where,
+        `path prefix ${route.pathPrefix} is routed twice`,
+        "give each route its own prefix",
+      );
     }
     routes.push(route);
   }
@@ -388,9 +453,24 @@ export function resolveEdgeConfig(props: EdgeConfigProps, where: string = "TlsEd
   const h = props.headers ?? {};
   const csp = h.contentSecurityPolicy ?? EDGE_DEFAULT_CSP;
   const referrer = h.referrerPolicy ?? EDGE_DEFAULT_REFERRER_POLICY;
-  for (const [name, v] of [["contentSecurityPolicy", csp], ["referrerPolicy", referrer]] as const) {
-    if (v.trim() === "" || !HEADER_VALUE.test(v) || v.includes('"') || v.includes("\\") || v.includes("{") || v.includes("}") || v.includes("$")) {
-      throw new HardeningError(where, `headers.${name} ${JSON.stringify(v)} is empty or holds characters the configs cannot carry (quotes, backslash, '$', braces, control characters)`, "omit it for the secure default, or give a plain header value");
+  for (const [name, v] of [
+    ["contentSecurityPolicy", csp],
+    ["referrerPolicy", referrer],
+  ] as const) {
+    if (
+      v.trim() === "" ||
+      !HEADER_VALUE.test(v) ||
+      v.includes('"') ||
+      v.includes("\\") ||
+      v.includes("{") ||
+      v.includes("}") ||
+      v.includes("$")
+    ) {
+      throw new HardeningError(
+        where,
+        `headers.${name} ${JSON.stringify(v)} is empty or holds characters the configs cannot carry (quotes, backslash, '$', braces, control characters)`,
+        "omit it for the secure default, or give a plain header value",
+      );
     }
   }
   const securityHeaders: Array<[string, string]> = [
@@ -403,7 +483,11 @@ export function resolveEdgeConfig(props: EdgeConfigProps, where: string = "TlsEd
 
   const accessLogPath = props.accessLogPath ?? "/dev/stdout";
   if (!/^\/[A-Za-z0-9._\-/]+$/.test(accessLogPath) || accessLogPath.includes("..")) {
-    throw new HardeningError(where, `accessLogPath ${JSON.stringify(accessLogPath)} is not an absolute path of safe characters`, "omit it for /dev/stdout, or give a file in a writable directory");
+    throw new HardeningError(
+      where,
+      `accessLogPath ${JSON.stringify(accessLogPath)} is not an absolute path of safe characters`,
+      "omit it for /dev/stdout, or give a file in a writable directory",
+    );
   }
 
   return {
@@ -424,44 +508,77 @@ export function resolveEdgeConfig(props: EdgeConfigProps, where: string = "TlsEd
 function resolveRoute(where: string, r: EdgeRouteOptions): EdgeRoute {
   const p = r.pathPrefix;
   if (!PATH_PREFIX.test(p) || p.split("/").some((seg) => seg === "." || seg === "..")) {
-    throw new HardeningError(where, `route pathPrefix ${JSON.stringify(p)} is not a clean absolute path`, "start with '/', no trailing '/', only letters, digits and '._~-' between slashes (e.g. '/api'), or '/' for the catch-all");
+    throw new HardeningError(
+      where,
+      `route pathPrefix ${JSON.stringify(p)} is not a clean absolute path`,
+      "start with '/', no trailing '/', only letters, digits and '._~-' between slashes (e.g. '/api'), or '/' for the catch-all",
+    );
   }
   const lower = p.toLowerCase();
   if (lower === "/ws" || lower.startsWith("/ws/")) {
-    throw new HardeningError(where, `route ${p} would expose iii's worker WebSocket at the edge`, `remove it: port ${III_TRUSTED_WORKER_PORT} has no authentication and serves '/' and '/ws/channels/*' to any caller; workers connect from the private network, or through an RBAC listener (49135) on a path other than /ws`);
+    throw new HardeningError(
+      where,
+      `route ${p} would expose iii's worker WebSocket at the edge`,
+      `remove it: port ${III_TRUSTED_WORKER_PORT} has no authentication and serves '/' and '/ws/channels/*' to any caller; workers connect from the private network, or through an RBAC listener (49135) on a path other than /ws`,
+    );
   }
   const u = r.upstream;
   if (!u || typeof u.host !== "string") {
     throw new HardeningError(where, `route ${p} has no upstream`, "give upstream: { host, port }");
   }
   if (!Token.isUnresolved(u.host) && (!UPSTREAM_HOST.test(u.host) || u.host.length > 253)) {
-    throw new HardeningError(where, `route ${p}: upstream host ${JSON.stringify(u.host)} is not a host name or IPv4 address`, "give the service name on the private network (e.g. 'iii'), without scheme or port");
+    throw new HardeningError(
+      where,
+      `route ${p}: upstream host ${JSON.stringify(u.host)} is not a host name or IPv4 address`,
+      "give the service name on the private network (e.g. 'iii'), without scheme or port",
+    );
   }
   if (!Number.isInteger(u.port) || u.port < 1 || u.port > 65535) {
-    throw new HardeningError(where, `route ${p}: upstream port must be a whole number from 1 to 65535, got ${u.port}`, "give the port the upstream listens on, e.g. 3111");
+    throw new HardeningError(
+      where,
+      `route ${p}: upstream port must be a whole number from 1 to 65535, got ${u.port}`,
+      "give the port the upstream listens on, e.g. 3111",
+    );
   }
   if (u.port === III_TRUSTED_WORKER_PORT) {
-    throw new HardeningError(where, `route ${p} targets port ${III_TRUSTED_WORKER_PORT}, iii's trusted worker listener`, "remove the route: that port has no authentication (any caller can register and invoke every function); keep it on the private network, and route outside workers to an RBAC worker-manager listener (e.g. 49135) instead");
+    throw new HardeningError(
+      where,
+      `route ${p} targets port ${III_TRUSTED_WORKER_PORT}, iii's trusted worker listener`,
+      "remove the route: that port has no authentication (any caller can register and invoke every function); keep it on the private network, and route outside workers to an RBAC worker-manager listener (e.g. 49135) instead",
+    );
   }
   if (u.port === III_REMOVED_METRICS_PORT) {
-    throw new HardeningError(where, `route ${p} targets port ${III_REMOVED_METRICS_PORT}, a Prometheus port iii no longer has`, "remove the route: iii exports metrics over OTLP only; scrape an OpenTelemetry collector on the private network, or route to it with allowFrom set");
+    throw new HardeningError(
+      where,
+      `route ${p} targets port ${III_REMOVED_METRICS_PORT}, a Prometheus port iii no longer has`,
+      "remove the route: iii exports metrics over OTLP only; scrape an OpenTelemetry collector on the private network, or route to it with allowFrom set",
+    );
   }
   const websocket = r.websocket ?? false;
-  const readTimeoutSeconds = r.readTimeoutSeconds ?? (websocket ? EDGE_DEFAULT_WEBSOCKET_TIMEOUT_SECONDS : EDGE_DEFAULT_READ_TIMEOUT_SECONDS);
+  const readTimeoutSeconds =
+    r.readTimeoutSeconds ?? (websocket ? EDGE_DEFAULT_WEBSOCKET_TIMEOUT_SECONDS : EDGE_DEFAULT_READ_TIMEOUT_SECONDS);
   if (!Number.isInteger(readTimeoutSeconds) || readTimeoutSeconds < 1 || readTimeoutSeconds > 86400) {
-    throw new HardeningError(where, `route ${p}: readTimeoutSeconds must be a whole number from 1 to 86400, got ${readTimeoutSeconds}`, "omit it for 60 s (3600 s for websocket routes)");
+    throw new HardeningError(
+      where,
+      `route ${p}: readTimeoutSeconds must be a whole number from 1 to 86400, got ${readTimeoutSeconds}`,
+      "omit it for 60 s (3600 s for websocket routes)",
+    );
   }
   let allowFrom: string[] | undefined;
   if (r.allowFrom !== undefined) {
     if (r.allowFrom.length === 0) {
-      throw new HardeningError(where, `route ${p}: allowFrom is an empty list`, "list the client networks (CIDR) that may use the route, or omit allowFrom to allow every client");
+      throw new HardeningError(
+        where,
+        `route ${p}: allowFrom is an empty list`,
+        "list the client networks (CIDR) that may use the route, or omit allowFrom to allow every client",
+      );
     }
     allowFrom = r.allowFrom.map((c) => checkCidr(where, p, c));
   }
   return {
     pathPrefix: p,
     upstream: { host: u.host, port: u.port },
-    stripPrefix: p === "/" ? false : r.stripPrefix ?? true,
+    stripPrefix: p === "/" ? false : (r.stripPrefix ?? true),
     websocket,
     readTimeoutSeconds,
     allowFrom,
@@ -470,7 +587,11 @@ function resolveRoute(where: string, r: EdgeRouteOptions): EdgeRoute {
 
 function checkListenPort(where: string, what: string, port: number): number {
   if (!Number.isInteger(port) || port < SecureDefaults.minPort || port > 65535) {
-    throw new HardeningError(where, `${what} must be a whole number from ${SecureDefaults.minPort} to 65535, got ${port}`, "use an unprivileged port inside the container (defaults 8443/8080); the platform publishes it as 443/80");
+    throw new HardeningError(
+      where,
+      `${what} must be a whole number from ${SecureDefaults.minPort} to 65535, got ${port}`,
+      "use an unprivileged port inside the container (defaults 8443/8080); the platform publishes it as 443/80",
+    );
   }
   return port;
 }
@@ -479,10 +600,18 @@ function checkListenPort(where: string, what: string, port: number): number {
 function checkCidr(where: string, route: string, cidr: string): string {
   const parsed = parseCidr(cidr);
   if (!parsed) {
-    throw new HardeningError(where, `route ${route}: allowFrom entry ${JSON.stringify(cidr)} is not an IP address or CIDR`, "give networks such as '10.0.0.0/8' or single addresses such as '192.0.2.10'");
+    throw new HardeningError(
+      where,
+      `route ${route}: allowFrom entry ${JSON.stringify(cidr)} is not an IP address or CIDR`,
+      "give networks such as '10.0.0.0/8' or single addresses such as '192.0.2.10'",
+    );
   }
   if (parsed.prefix === 0) {
-    throw new HardeningError(where, `route ${route}: allowFrom entry ${JSON.stringify(cidr)} allows every address on the internet`, "list the admin/monitoring networks only (e.g. '10.0.0.0/8'), or omit allowFrom if the route is truly public");
+    throw new HardeningError(
+      where,
+      `route ${route}: allowFrom entry ${JSON.stringify(cidr)} allows every address on the internet`,
+      "list the admin/monitoring networks only (e.g. '10.0.0.0/8'), or omit allowFrom if the route is truly public",
+    );
   }
   return cidr;
 }

@@ -59,25 +59,45 @@ export const NGINX_LOG_FORMAT = "edge_redacted";
  *
  * @throws HardeningError for automatic HTTPS (NGINX has no ACME client) or bad options
  */
-export function renderNginxConfig(edge: EdgeConfig, options: NginxRenderOptions = {}, where: string = "TlsEdge"): RenderedEdgeConfig {
+export function renderNginxConfig(
+  edge: EdgeConfig,
+  options: NginxRenderOptions = {},
+  where: string = "TlsEdge",
+): RenderedEdgeConfig {
   if (edge.certificate.kind !== "files" || !edge.certificate.files) {
-    throw new HardeningError(where, "the NGINX edge cannot obtain certificates automatically (it has no ACME client)", "use EdgeCertificate.fromFiles with certificate files from a Secret, or TlsEdge.caddy for automatic HTTPS");
+    throw new HardeningError(
+      where,
+      "the NGINX edge cannot obtain certificates automatically (it has no ACME client)",
+      "use EdgeCertificate.fromFiles with certificate files from a Secret, or TlsEdge.caddy for automatic HTTPS",
+    );
   }
   const files = edge.certificate.files;
   const rt = (options.runtimeDir ?? "/tmp").replace(/\/+$/, "") || "/";
   if (!SAFE_PATH.test(rt) || rt.includes("..")) {
-    throw new HardeningError(where, `runtimeDir ${JSON.stringify(options.runtimeDir)} is not an absolute path of safe characters`, "omit it for /tmp, or give the writable (tmpfs) directory");
+    throw new HardeningError(
+      where,
+      `runtimeDir ${JSON.stringify(options.runtimeDir)} is not an absolute path of safe characters`,
+      "omit it for /tmp, or give the writable (tmpfs) directory",
+    );
   }
   const base = rt === "/" ? "" : rt;
   const resolvers = options.resolvers ?? [];
   for (const r of resolvers) {
     if (!RESOLVER.test(r)) {
-      throw new HardeningError(where, `resolver ${JSON.stringify(r)} is not an IP address (with optional :port)`, "give DNS server addresses, e.g. '127.0.0.11' on Docker");
+      throw new HardeningError(
+        where,
+        `resolver ${JSON.stringify(r)} is not an IP address (with optional :port)`,
+        "give DNS server addresses, e.g. '127.0.0.11' on Docker",
+      );
     }
   }
   const workers = options.workerProcesses ?? 1;
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
-    throw new HardeningError(where, `workerProcesses must be a whole number from 1 to 64, got ${workers}`, "omit it for 1");
+    throw new HardeningError(
+      where,
+      `workerProcesses must be a whole number from 1 to 64, got ${workers}`,
+      "omit it for 1",
+    );
   }
   const errorLevel = options.errorLogLevel ?? "error";
 
@@ -116,10 +136,16 @@ export function renderNginxConfig(edge: EdgeConfig, options: NginxRenderOptions 
   emit(0, "");
   emit(1, "# Access log: path only ($uri, never $request/$request_uri: query strings carry tokens such as");
   emit(1, "# iii channel keys), no Authorization, Cookie or Referer header.");
-  emit(1, `log_format ${NGINX_LOG_FORMAT} escape=json '{"time":"$time_iso8601","client":"$remote_addr","host":"$host",'`);
+  emit(
+    1,
+    `log_format ${NGINX_LOG_FORMAT} escape=json '{"time":"$time_iso8601","client":"$remote_addr","host":"$host",'`,
+  );
   emit(2, `'"method":"$request_method","path":"$uri","protocol":"$server_protocol","status":$status,'`);
   emit(2, `'"bytes_sent":$body_bytes_sent,"duration_s":$request_time,"upstream":"$upstream_addr",'`);
-  emit(2, `'"upstream_status":"$upstream_status","tls":"$ssl_protocol","user_agent":"$http_user_agent","request_id":"$request_id"}';`);
+  emit(
+    2,
+    `'"upstream_status":"$upstream_status","tls":"$ssl_protocol","user_agent":"$http_user_agent","request_id":"$request_id"}';`,
+  );
   emit(1, `access_log ${edge.accessLogPath} ${NGINX_LOG_FORMAT};`);
   emit(0, "");
   emit(1, "# TLS (seed 002): 1.2 and 1.3 only, forward-secret AEAD suites, the client picks among them.");
@@ -139,13 +165,19 @@ export function renderNginxConfig(edge: EdgeConfig, options: NginxRenderOptions 
       emit(1, `resolver ${resolvers.join(" ")} valid=300s;`);
       emit(1, "resolver_timeout 5s;");
     } else {
-      emit(1, "# No resolver given: NGINX cannot look up the OCSP responder and sends no staple (handshakes still work).");
+      emit(
+        1,
+        "# No resolver given: NGINX cannot look up the OCSP responder and sends no staple (handshakes still work).",
+      );
     }
   }
   emit(0, "");
   if (edge.rateLimit.enabled) {
     emit(1, "# Per-client rate limit (seed 002); excess requests get 429, not NGINX's default 503.");
-    emit(1, `limit_req_zone $binary_remote_addr zone=${NGINX_RATE_LIMIT_ZONE}:10m rate=${edge.rateLimit.requestsPerSecond}r/s;`);
+    emit(
+      1,
+      `limit_req_zone $binary_remote_addr zone=${NGINX_RATE_LIMIT_ZONE}:10m rate=${edge.rateLimit.requestsPerSecond}r/s;`,
+    );
     emit(1, "limit_req_status 429;");
     emit(1, `limit_req_log_level ${errorLevel === "warn" ? "notice" : "warn"};`);
   } else {
@@ -214,7 +246,8 @@ export function renderNginxConfig(edge: EdgeConfig, options: NginxRenderOptions 
   emit(1, "}");
 
   if (edge.httpPort !== undefined) {
-    const target = edge.publicHttpsPort === 443 ? "https://$host$request_uri" : `https://$host:${edge.publicHttpsPort}$request_uri`;
+    const target =
+      edge.publicHttpsPort === 443 ? "https://$host$request_uri" : `https://$host:${edge.publicHttpsPort}$request_uri`;
     emit(0, "");
     emit(1, "# Plain HTTP: known names are redirected to HTTPS, anything else is closed.");
     emit(1, "server {");
@@ -225,7 +258,8 @@ export function renderNginxConfig(edge: EdgeConfig, options: NginxRenderOptions 
     emit(1, "server {");
     emit(2, `listen ${listen(edge.httpPort)};`);
     emit(2, `server_name ${names};`);
-    if (edge.rateLimit.enabled) emit(2, `limit_req zone=${NGINX_RATE_LIMIT_ZONE} burst=${edge.rateLimit.burst} nodelay;`);
+    if (edge.rateLimit.enabled)
+      emit(2, `limit_req zone=${NGINX_RATE_LIMIT_ZONE} burst=${edge.rateLimit.burst} nodelay;`);
     emit(2, `return 301 ${target};`);
     emit(1, "}");
   }
@@ -234,18 +268,24 @@ export function renderNginxConfig(edge: EdgeConfig, options: NginxRenderOptions 
   const limitations: EdgeLimitation[] = [
     {
       id: "nginx-server-header",
-      detail: "NGINX always sends `Server: nginx`; `server_tokens off` hides the version but removing the header needs the headers-more module, which Debian's nginx core does not load",
-      mitigation: "accept it (no version is disclosed), or build an image with headers-more and `more_clear_headers Server`",
+      detail:
+        "NGINX always sends `Server: nginx`; `server_tokens off` hides the version but removing the header needs the headers-more module, which Debian's nginx core does not load",
+      mitigation:
+        "accept it (no version is disclosed), or build an image with headers-more and `more_clear_headers Server`",
     },
     {
       id: "nginx-error-log-request-line",
-      detail: "NGINX error log entries (upstream failures, oversized bodies) quote the request line, query string included; only the access log is redacted",
-      mitigation: "treat the error log as sensitive, keep tokens out of query strings where the client allows it, or raise errorLogLevel to 'crit'",
+      detail:
+        "NGINX error log entries (upstream failures, oversized bodies) quote the request line, query string included; only the access log is redacted",
+      mitigation:
+        "treat the error log as sensitive, keep tokens out of query strings where the client allows it, or raise errorLogLevel to 'crit'",
     },
     {
       id: "nginx-upstream-resolved-at-start",
-      detail: "NGINX resolves upstream host names once, at start; it refuses to start while an upstream name does not resolve and keeps an old address after an upstream moves",
-      mitigation: "the platform restarts the edge on failure; restart it after an upstream's address changes (Kubernetes Service ClusterIPs are stable)",
+      detail:
+        "NGINX resolves upstream host names once, at start; it refuses to start while an upstream name does not resolve and keeps an old address after an upstream moves",
+      mitigation:
+        "the platform restarts the edge on failure; restart it after an upstream's address changes (Kubernetes Service ClusterIPs are stable)",
     },
   ];
   if (files.trustedChainPath && resolvers.length === 0) {
