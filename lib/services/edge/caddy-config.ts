@@ -1,6 +1,8 @@
 import { HardeningError } from "../../core";
-import { EDGE_TLS12_CIPHERS_IANA, EdgeConfig, EdgeRoute } from "./edge-config";
+import { EDGE_TLS12_CIPHERS_IANA } from "./defaults";
+import { EdgeConfig } from "./edge-config";
 import { EdgeLimitation, RenderedEdgeConfig } from "./limitations";
+import { EdgeRoute } from "./route";
 
 /** Options of {@link renderCaddyConfig} that depend on where Caddy runs, not on the edge model. */
 export interface CaddyRenderOptions {

@@ -1,6 +1,8 @@
 import { HardeningError } from "../../core";
-import { EDGE_TLS12_CIPHERS_OPENSSL, EdgeConfig, EdgeRoute } from "./edge-config";
+import { EDGE_TLS12_CIPHERS_OPENSSL } from "./defaults";
+import { EdgeConfig } from "./edge-config";
 import { EdgeLimitation, RenderedEdgeConfig } from "./limitations";
+import { EdgeRoute } from "./route";
 
 /** Options of {@link renderNginxConfig} that depend on where NGINX runs, not on the edge model. */
 export interface NginxRenderOptions {
