@@ -182,6 +182,19 @@ interface WorkloadDraft {
   platformLimits: Record<string, string>;
 }
 
+/** A flow as a resource's labels declare it, before it is known to be a flow or egress. */
+interface DeclaredFlow {
+  from: string;
+  to: string;
+  port: string;
+  anywhere: boolean;
+}
+
+interface TierDraft {
+  egress: EgressScope;
+  network?: string;
+}
+
 /**
  * Reads the topology of one synthesized stack (`cdk.tf.json`, parsed) from the labels every
  * cdktf-hardened resource carries (see `lib/core/labels.ts`), its published ports and its networks.
@@ -204,39 +217,76 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
   const resources = readResources({ name: stackName ?? "stack", doc: stackJson }).sort(
     (a, b) => cmp(a.type, b.type) || cmp(a.name, b.name),
   );
-  // The host rules: the keepers' scripts (their command) and the HostFirewall outputs.
-  const outputs = [
+  const outputs = hostRuleTexts(stackJson, resources);
+
+  // Workloads first: everything else attaches to them by name.
+  const drafts = readWorkloads(resources);
+  const { weakenings, declared } = readLabels(resources, drafts);
+  const egress: TopologyEgress[] = [];
+  const flows = splitFlows(declared, new Set(drafts.keys()), egress);
+  const tiers = readTiers(resources, drafts, outputs, egress);
+  const workloads = finishWorkloads(drafts);
+  const breakers = breakersOf(workloads, weakenings, egress, flows, drafts);
+
+  return {
+    stack: stackName,
+    platform: platformOf(resources),
+    tiers: tierList(tiers, workloads),
+    workloads,
+    flows: flows.sort((a, b) => cmp(`${a.from}\0${a.to}\0${a.port}`, `${b.from}\0${b.to}\0${b.port}`)),
+    egress: egress.sort((a, b) => cmp(egressKey(a), egressKey(b))),
+    weakenings: weakenings.sort(weakeningOrder),
+    breakers: uniqueBy(breakers, (b) => `${b.kind}\0${b.detail}`).sort((a, b) => cmp(`${a.kind}\0${a.workload ?? a.tier ?? ""}\0${a.detail}`, `${b.kind}\0${b.workload ?? b.tier ?? ""}\0${b.detail}`)),
+  };
+}
+
+/** The host rules: the keepers' scripts (their command) and the HostFirewall outputs. */
+function hostRuleTexts(stackJson: Record<string, unknown>, resources: readonly AuditResource[]): string[] {
+  return [
     ...Object.values(isObject(stackJson.output) ? stackJson.output : {}).map((o) => (isObject(o) ? str(o.value) : undefined)),
     ...resources.filter((r) => r.labels[Labels.ROLE] === "firewall-keeper").flatMap((r) => keeperArgv(r)),
   ].filter((v): v is string => v !== undefined);
+}
 
+/** The draft of a workload, created on first use. */
+function draftOf(drafts: Map<string, WorkloadDraft>, name: string): WorkloadDraft {
+  let d = drafts.get(name);
+  if (!d) {
+    d = { name, edge: false, kinds: new Set(), publishedPorts: [], weakenings: [], platformLimits: {} };
+    drafts.set(name, d);
+  }
+  return d;
+}
+
+/** The workloads: one draft per running workload, from the resources that run it. */
+function readWorkloads(resources: readonly AuditResource[]): Map<string, WorkloadDraft> {
   const drafts = new Map<string, WorkloadDraft>();
-  const draft = (name: string): WorkloadDraft => {
-    let d = drafts.get(name);
-    if (!d) {
-      d = { name, edge: false, kinds: new Set(), publishedPorts: [], weakenings: [], platformLimits: {} };
-      drafts.set(name, d);
-    }
-    return d;
-  };
-
-  // Workloads first: everything else attaches to them by name.
   for (const r of resources) {
     if (!WORKLOAD_TYPES.has(r.type)) continue;
     const role = r.labels[Labels.ROLE];
     if (role !== undefined && NON_RUNNING_ROLES.has(role)) continue;
     const name = r.labels[Labels.WORKLOAD] ?? str(r.body.name) ?? str(dig(r.body, "metadata")?.name) ?? r.address;
-    const d = draft(name);
+    const d = draftOf(drafts, name);
     d.kinds.add(r.type);
     d.tier ??= r.labels[Labels.TIER];
     d.edge ||= role === "edge";
     d.constructPath ??= r.labels[Labels.CONSTRUCT_PATH];
     d.publishedPorts.push(...publishedPortsOf(r));
   }
+  return drafts;
+}
 
+/**
+ * What the labels of every resource attach: weakenings (to the stack, and to their workload),
+ * platform limits, the published ports of Services (they live beside the controller), and the
+ * declared flows, by `from>to:port`.
+ */
+function readLabels(
+  resources: readonly AuditResource[],
+  drafts: Map<string, WorkloadDraft>,
+): { weakenings: TopologyWeakening[]; declared: Map<string, DeclaredFlow> } {
   const weakenings: TopologyWeakening[] = [];
-  const egress: TopologyEgress[] = [];
-  const flowKeys = new Map<string, { from: string; to: string; port: string; anywhere: boolean }>();
+  const declared = new Map<string, DeclaredFlow>();
   for (const r of resources) {
     const workload = workloadOf(r);
     const role = r.labels[Labels.ROLE];
@@ -253,28 +303,44 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
     // Published ports of Services live beside the controller.
     if (!WORKLOAD_TYPES.has(r.type) && workload !== undefined) {
       const ports = publishedPortsOf(r);
-      if (ports.length) draft(workload).publishedPorts.push(...ports);
+      if (ports.length) draftOf(drafts, workload).publishedPorts.push(...ports);
     }
     const anywhere = Object.keys(r.labels).some((k) => k === `${Labels.WEAKENING_PREFIX}egress-anywhere`);
     for (const f of (r.labels[Labels.FLOWS] ?? "").split(",")) {
       const parsed = parseFlow(f.trim());
-      if (parsed) flowKeys.set(`${parsed.from}>${parsed.to}:${parsed.port}`, { ...parsed, anywhere: anywhere || isAnywhere(parsed.to) });
+      if (parsed) declared.set(`${parsed.from}>${parsed.to}:${parsed.port}`, { ...parsed, anywhere: anywhere || isAnywhere(parsed.to) });
     }
   }
+  return { weakenings, declared };
+}
 
-  const names = new Set(drafts.keys());
+/**
+ * The declared flows between workloads (and from outside peers to a workload); a flow from a
+ * workload to a peer outside the stack is egress, appended to `egress`.
+ */
+function splitFlows(declared: Map<string, DeclaredFlow>, names: ReadonlySet<string>, egress: TopologyEgress[]): TopologyFlow[] {
   const flows: TopologyFlow[] = [];
-  for (const f of flowKeys.values()) {
+  for (const f of declared.values()) {
     if (names.has(f.from) && names.has(f.to)) flows.push({ from: f.from, to: f.to, port: f.port, external: false });
     else if (names.has(f.to)) flows.push({ from: f.from, to: f.to, port: f.port, external: true });
     else if (names.has(f.from)) egress.push({ workload: f.from, destination: f.to, ports: f.port, anywhere: f.anywhere });
   }
+  return flows;
+}
 
-  // Tiers: Docker/Swarm tier networks, plus every tier a workload names. A network that is not
-  // internal (a Docker exit network, a Swarm overlay opened for egress) lets its workload (or, for
-  // a tier network without a workload label, its tier) out: to the host rules' allowlist, or to
-  // any address when no rule narrows it.
-  const tiers = new Map<string, { egress: EgressScope; network?: string }>();
+/**
+ * Tiers: Docker/Swarm tier networks, plus every tier a workload names. A network that is not
+ * internal (a Docker exit network, a Swarm overlay opened for egress) lets its workload (or, for
+ * a tier network without a workload label, its tier) out: to the host rules' allowlist, or to
+ * any address when no rule narrows it; that egress is appended to `egress`.
+ */
+function readTiers(
+  resources: readonly AuditResource[],
+  drafts: ReadonlyMap<string, WorkloadDraft>,
+  outputs: readonly string[],
+  egress: TopologyEgress[],
+): Map<string, TierDraft> {
+  const tiers = new Map<string, TierDraft>();
   const allowlisted = dockerEgressAllowlists(outputs);
   for (const r of resources) {
     const role = r.labels[Labels.ROLE];
@@ -304,8 +370,12 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
     const t = tier !== undefined ? tiers.get(tier) : undefined;
     if (t && t.egress !== "anywhere") t.egress = e.anywhere ? "anywhere" : "allowlist";
   }
+  return tiers;
+}
 
-  const workloads: TopologyWorkload[] = [...drafts.values()].sort(byName).map((d) => ({
+/** The workloads as the model shows them, sorted by name, their lists sorted. */
+function finishWorkloads(drafts: ReadonlyMap<string, WorkloadDraft>): TopologyWorkload[] {
+  return [...drafts.values()].sort(byName).map((d) => ({
     name: d.name,
     tier: d.tier,
     edge: d.edge,
@@ -315,7 +385,16 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
     weakenings: [...d.weakenings].sort(weakeningOrder),
     platformLimits: sortedRecord(d.platformLimits),
   }));
+}
 
+/** Everything that breaks isolation, in the order found (unsorted, duplicates kept). */
+function breakersOf(
+  workloads: readonly TopologyWorkload[],
+  weakenings: readonly TopologyWeakening[],
+  egress: readonly TopologyEgress[],
+  flows: readonly TopologyFlow[],
+  drafts: ReadonlyMap<string, WorkloadDraft>,
+): IsolationBreaker[] {
   const breakers: IsolationBreaker[] = [];
   for (const w of workloads) {
     if (w.tier === undefined) breakers.push({ kind: "no-tier", workload: w.name, detail: `${w.name} carries no tier label: its network isolation is unknown` });
@@ -337,8 +416,12 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
       breakers.push({ kind: "ingress-anywhere", workload: f.to, detail: `${f.to} admits ${f.from} on ${f.port} but is not the TLS edge` });
     }
   }
+  return breakers;
+}
 
-  const tierList: TopologyTier[] = [...tiers.entries()]
+/** The tiers as the model shows them, sorted by name, each with its workloads. */
+function tierList(tiers: ReadonlyMap<string, TierDraft>, workloads: readonly TopologyWorkload[]): TopologyTier[] {
+  return [...tiers.entries()]
     .sort(([a], [b]) => cmp(a, b))
     .map(([name, t]) => ({
       name,
@@ -346,17 +429,6 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
       workloads: workloads.filter((w) => w.tier === name).map((w) => w.name),
       ...(t.network !== undefined ? { network: t.network } : {}),
     }));
-
-  return {
-    stack: stackName,
-    platform: platformOf(resources),
-    tiers: tierList,
-    workloads,
-    flows: flows.sort((a, b) => cmp(`${a.from}\0${a.to}\0${a.port}`, `${b.from}\0${b.to}\0${b.port}`)),
-    egress: egress.sort((a, b) => cmp(egressKey(a), egressKey(b))),
-    weakenings: weakenings.sort(weakeningOrder),
-    breakers: uniqueBy(breakers, (b) => `${b.kind}\0${b.detail}`).sort((a, b) => cmp(`${a.kind}\0${a.workload ?? a.tier ?? ""}\0${a.detail}`, `${b.kind}\0${b.workload ?? b.tier ?? ""}\0${b.detail}`)),
-  };
 }
 
 /**
