@@ -28,12 +28,17 @@ export function isAnywhere(peer: string): boolean {
  * The declared flows between workloads (and from outside peers to a workload); a flow from a
  * workload to a peer outside the stack is egress, appended to `egress`.
  */
-export function splitFlows(declared: Map<string, DeclaredFlow>, names: ReadonlySet<string>, egress: TopologyEgress[]): TopologyFlow[] {
+export function splitFlows(
+  declared: Map<string, DeclaredFlow>,
+  names: ReadonlySet<string>,
+  egress: TopologyEgress[],
+): TopologyFlow[] {
   const flows: TopologyFlow[] = [];
   for (const f of declared.values()) {
     if (names.has(f.from) && names.has(f.to)) flows.push({ from: f.from, to: f.to, port: f.port, external: false });
     else if (names.has(f.to)) flows.push({ from: f.from, to: f.to, port: f.port, external: true });
-    else if (names.has(f.from)) egress.push({ workload: f.from, destination: f.to, ports: f.port, anywhere: f.anywhere });
+    else if (names.has(f.from))
+      egress.push({ workload: f.from, destination: f.to, ports: f.port, anywhere: f.anywhere });
   }
   return flows;
 }

@@ -16,7 +16,9 @@ export interface TierDraft {
 /** The host rules: the keepers' scripts (their command) and the HostFirewall outputs. */
 export function hostRuleTexts(stackJson: Record<string, unknown>, resources: readonly AuditResource[]): string[] {
   return [
-    ...Object.values(isObject(stackJson.output) ? stackJson.output : {}).map((o) => (isObject(o) ? str(o.value) : undefined)),
+    ...Object.values(isObject(stackJson.output) ? stackJson.output : {}).map((o) =>
+      isObject(o) ? str(o.value) : undefined,
+    ),
     ...resources.filter((r) => r.labels[Labels.ROLE] === "firewall-keeper").flatMap((r) => keeperArgv(r)),
   ].filter((v): v is string => v !== undefined);
 }
@@ -24,7 +26,9 @@ export function hostRuleTexts(stackJson: Record<string, unknown>, resources: rea
 /** The argv of a firewall keeper (container or swarm service): the script holds its rules. */
 function keeperArgv(r: AuditResource): string[] {
   const spec = r.type === "docker_service" ? dig(r.body, "task_spec", "container_spec") : r.body;
-  return [spec?.command, spec?.args].flatMap((v) => (Array.isArray(v) ? v : [])).filter((v): v is string => typeof v === "string");
+  return [spec?.command, spec?.args]
+    .flatMap((v) => (Array.isArray(v) ? v : []))
+    .filter((v): v is string => typeof v === "string");
 }
 
 /** A swarm workload's recorded egress (`cdktf-hardened.io/egress`: `cidr:port/proto`, comma-separated). */
@@ -43,16 +47,21 @@ function swarmEgressOf(
     byDest.set(m[1], ports);
     ports.add(m[3] === "tcp" ? m[2] : `${m[2]}/${m[3]}`);
   }
-  return [...byDest.entries()].sort(([a], [b]) => cmp(a, b)).map(([destination, ports]) => ({ destination, ports: [...ports].sort(numericFirst).join("+") }));
+  return [...byDest.entries()]
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([destination, ports]) => ({ destination, ports: [...ports].sort(numericFirst).join("+") }));
 }
 
 /**
  * Egress allowlists of the host rules (the keeper's script, the HostFirewall output): bridge →
  * allowed destinations. On a Docker host each exit bridge has one member, so they are its own.
  */
-function dockerEgressAllowlists(outputs: readonly string[]): Map<string, Array<{ destination: string; ports: string }>> {
+function dockerEgressAllowlists(
+  outputs: readonly string[],
+): Map<string, Array<{ destination: string; ports: string }>> {
   const out = new Map<string, Map<string, Set<string>>>();
-  const rule = /-i (\S+) ! -o \S+ (?:-s \S+ )?-d (\S+) -p (\S+) --dport (\d+) .*--comment "egress [^"]*" -j (?:RETURN|ACCEPT)/;
+  const rule =
+    /-i (\S+) ! -o \S+ (?:-s \S+ )?-d (\S+) -p (\S+) --dport (\d+) .*--comment "egress [^"]*" -j (?:RETURN|ACCEPT)/;
   const drop = /^-A \S+ -i (\S+) ! -o \S+ -j DROP$/;
   for (const text of outputs) {
     for (const line of text.split("\n")) {
@@ -73,7 +82,9 @@ function dockerEgressAllowlists(outputs: readonly string[]): Map<string, Array<{
   for (const [bridge, byDest] of out) {
     result.set(
       bridge,
-      [...byDest.entries()].sort(([a], [b]) => cmp(a, b)).map(([destination, ports]) => ({ destination, ports: [...ports].sort(numericFirst).join("+") })),
+      [...byDest.entries()]
+        .sort(([a], [b]) => cmp(a, b))
+        .map(([destination, ports]) => ({ destination, ports: [...ports].sort(numericFirst).join("+") })),
     );
   }
   return result;
@@ -105,7 +116,14 @@ export function readTiers(
     const bridge = str(stringMap(r.body.options)["com.docker.network.bridge.name"]);
     const rules = bridge ? allowlisted.get(bridge) : owner !== undefined ? swarmEgressOf(resources, owner) : undefined;
     const scope = owner !== undefined ? { workload: owner } : { tier };
-    if (rules?.length) for (const rule of rules) egress.push({ ...scope, destination: rule.destination, ports: rule.ports, anywhere: isAnywhere(rule.destination) });
+    if (rules?.length)
+      for (const rule of rules)
+        egress.push({
+          ...scope,
+          destination: rule.destination,
+          ports: rule.ports,
+          anywhere: isAnywhere(rule.destination),
+        });
     else if (!rules) egress.push({ ...scope, destination: "anywhere", ports: "any", anywhere: true });
     if (owner === undefined) {
       const t = tiers.get(tier) ?? { egress: "none" as EgressScope };
@@ -125,7 +143,10 @@ export function readTiers(
 }
 
 /** The tiers as the model shows them, sorted by name, each with its workloads. */
-export function tierList(tiers: ReadonlyMap<string, TierDraft>, workloads: readonly TopologyWorkload[]): TopologyTier[] {
+export function tierList(
+  tiers: ReadonlyMap<string, TierDraft>,
+  workloads: readonly TopologyWorkload[],
+): TopologyTier[] {
   return [...tiers.entries()]
     .sort(([a], [b]) => cmp(a, b))
     .map(([name, t]) => ({

@@ -44,14 +44,19 @@ export function publishedPortsOf(r: AuditResource): PublishedPort[] {
   } else if (r.type === "kubernetes_service_v1" || r.type === "kubernetes_service") {
     const spec = dig(r.body, "spec");
     const type = str(spec?.type) ?? "ClusterIP";
-    const externalIps = (Array.isArray(spec?.external_ips) ? spec!.external_ips : []).filter((x): x is string => typeof x === "string");
+    const externalIps = (Array.isArray(spec?.external_ips) ? spec!.external_ips : []).filter(
+      (x): x is string => typeof x === "string",
+    );
     if (type === "LoadBalancer" || type === "NodePort" || externalIps.length) {
-      const ranges = (Array.isArray(spec?.load_balancer_source_ranges) ? spec!.load_balancer_source_ranges : []).filter((x): x is string => typeof x === "string");
+      const ranges = (Array.isArray(spec?.load_balancer_source_ranges) ? spec!.load_balancer_source_ranges : []).filter(
+        (x): x is string => typeof x === "string",
+      );
       for (const p of blocks(spec?.port)) {
         const target = p.target_port;
         out.push({
           name: str(p.name),
-          targetPort: typeof target === "number" || typeof target === "string" ? (num(target) ?? String(target)) : undefined,
+          targetPort:
+            typeof target === "number" || typeof target === "string" ? (num(target) ?? String(target)) : undefined,
           publishedPort: type === "NodePort" ? num(p.node_port) : num(p.port),
           protocol: (str(p.protocol) ?? "TCP").toLowerCase(),
           exposure: "public",

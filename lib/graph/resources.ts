@@ -16,7 +16,10 @@ export const NON_RUNNING_ROLES: ReadonlySet<string> = new Set(["seeder", "firewa
 export const WORKLOAD_TYPES: ReadonlySet<string> = new Set([
   "docker_container",
   "docker_service",
-  ...["deployment", "stateful_set", "daemon_set", "daemonset", "pod", "job", "cron_job"].flatMap((k) => [`kubernetes_${k}`, `kubernetes_${k}_v1`]),
+  ...["deployment", "stateful_set", "daemon_set", "daemonset", "pod", "job", "cron_job"].flatMap((k) => [
+    `kubernetes_${k}`,
+    `kubernetes_${k}_v1`,
+  ]),
 ]);
 
 /** The workload a resource belongs to: its own label, else the pods it selects. */

@@ -71,6 +71,11 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
     flows: flows.sort((a, b) => cmp(`${a.from}\0${a.to}\0${a.port}`, `${b.from}\0${b.to}\0${b.port}`)),
     egress: egress.sort((a, b) => cmp(egressKey(a), egressKey(b))),
     weakenings: weakenings.sort(weakeningOrder),
-    breakers: uniqueBy(breakers, (b) => `${b.kind}\0${b.detail}`).sort((a, b) => cmp(`${a.kind}\0${a.workload ?? a.tier ?? ""}\0${a.detail}`, `${b.kind}\0${b.workload ?? b.tier ?? ""}\0${b.detail}`)),
+    breakers: uniqueBy(breakers, (b) => `${b.kind}\0${b.detail}`).sort((a, b) =>
+      cmp(
+        `${a.kind}\0${a.workload ?? a.tier ?? ""}\0${a.detail}`,
+        `${b.kind}\0${b.workload ?? b.tier ?? ""}\0${b.detail}`,
+      ),
+    ),
   };
 }

@@ -108,7 +108,8 @@ export interface TopologyEgress {
 }
 
 /** Kinds of {@link IsolationBreaker}. */
-export type IsolationBreakerKind = "public-port-on-non-edge" | "weakening" | "egress-anywhere" | "ingress-anywhere" | "no-tier";
+export type IsolationBreakerKind =
+  "public-port-on-non-edge" | "weakening" | "egress-anywhere" | "ingress-anywhere" | "no-tier";
 
 /** Something that breaks the default isolation: drawn in red. */
 export interface IsolationBreaker {

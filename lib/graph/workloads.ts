@@ -65,7 +65,13 @@ export function readLabels(
     const own = workload !== undefined ? drafts.get(workload) : undefined;
     for (const [k, v] of Object.entries(r.labels)) {
       if (k.startsWith(Labels.WEAKENING_PREFIX)) {
-        const w: TopologyWeakening = { control: k.slice(Labels.WEAKENING_PREFIX.length), reason: v, workload, role, resource: r.address };
+        const w: TopologyWeakening = {
+          control: k.slice(Labels.WEAKENING_PREFIX.length),
+          reason: v,
+          workload,
+          role,
+          resource: r.address,
+        };
         weakenings.push(w);
         own?.weakenings.push(w);
       } else if (k.startsWith(Labels.PLATFORM_LIMIT_PREFIX) && own) {
@@ -80,7 +86,11 @@ export function readLabels(
     const anywhere = Object.keys(r.labels).some((k) => k === `${Labels.WEAKENING_PREFIX}egress-anywhere`);
     for (const f of (r.labels[Labels.FLOWS] ?? "").split(",")) {
       const parsed = parseFlow(f.trim());
-      if (parsed) declared.set(`${parsed.from}>${parsed.to}:${parsed.port}`, { ...parsed, anywhere: anywhere || isAnywhere(parsed.to) });
+      if (parsed)
+        declared.set(`${parsed.from}>${parsed.to}:${parsed.port}`, {
+          ...parsed,
+          anywhere: anywhere || isAnywhere(parsed.to),
+        });
     }
   }
   return { weakenings, declared };
