@@ -33,12 +33,13 @@ export function breakersOf(
 ): IsolationBreaker[] {
   const breakers: IsolationBreaker[] = [];
   for (const w of workloads) {
-    if (w.tier === undefined)
+    if (w.tier === undefined) {
       breakers.push({
         kind: "no-tier",
         workload: w.name,
         detail: `${w.name} carries no tier label: its network isolation is unknown`,
       });
+    }
     for (const p of w.publishedPorts) {
       if (p.exposure === "public" && !w.edge) {
         breakers.push({
@@ -58,13 +59,15 @@ export function breakersOf(
     });
   }
   for (const e of egress) {
-    if (e.anywhere)
+    if (e.anywhere) {
+      const ports = e.ports === "any" ? "" : ` on ${e.ports}`;
       breakers.push({
         kind: "egress-anywhere",
         workload: e.workload,
         tier: e.tier,
-        detail: `${e.workload ?? `tier ${e.tier}`} may open connections to any address${e.ports === "any" ? "" : ` on ${e.ports}`}`,
+        detail: `${e.workload ?? `tier ${e.tier}`} may open connections to any address${ports}`,
       });
+    }
   }
   for (const f of flows) {
     if (f.external && isAnywhere(f.from) && !drafts.get(f.to)?.edge) {

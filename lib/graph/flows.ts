@@ -37,8 +37,9 @@ export function splitFlows(
   for (const f of declared.values()) {
     if (names.has(f.from) && names.has(f.to)) flows.push({ from: f.from, to: f.to, port: f.port, external: false });
     else if (names.has(f.to)) flows.push({ from: f.from, to: f.to, port: f.port, external: true });
-    else if (names.has(f.from))
+    else if (names.has(f.from)) {
       egress.push({ workload: f.from, destination: f.to, ports: f.port, anywhere: f.anywhere });
+    }
   }
   return flows;
 }

@@ -116,15 +116,18 @@ export function readTiers(
     const bridge = str(stringMap(r.body.options)["com.docker.network.bridge.name"]);
     const rules = bridge ? allowlisted.get(bridge) : owner !== undefined ? swarmEgressOf(resources, owner) : undefined;
     const scope = owner !== undefined ? { workload: owner } : { tier };
-    if (rules?.length)
-      for (const rule of rules)
+    if (rules?.length) {
+      for (const rule of rules) {
         egress.push({
           ...scope,
           destination: rule.destination,
           ports: rule.ports,
           anywhere: isAnywhere(rule.destination),
         });
-    else if (!rules) egress.push({ ...scope, destination: "anywhere", ports: "any", anywhere: true });
+      }
+    } else if (!rules) {
+      egress.push({ ...scope, destination: "anywhere", ports: "any", anywhere: true });
+    }
     if (owner === undefined) {
       const t = tiers.get(tier) ?? { egress: "none" as EgressScope };
       t.egress = rules === undefined ? "anywhere" : rules.length ? "allowlist" : t.egress;

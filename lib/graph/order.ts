@@ -1,6 +1,17 @@
 /** Orders and de-duplication that keep the model the same on every machine and for every input order. */
 import { cmp } from "./json";
-import type { TopologyEgress, TopologyWeakening } from "./types";
+import type { IsolationBreaker, TopologyEgress, TopologyFlow, TopologyWeakening } from "./types";
+
+export function flowOrder(a: TopologyFlow, b: TopologyFlow): number {
+  return cmp(`${a.from}\0${a.to}\0${a.port}`, `${b.from}\0${b.to}\0${b.port}`);
+}
+
+export function breakerOrder(a: IsolationBreaker, b: IsolationBreaker): number {
+  return cmp(
+    `${a.kind}\0${a.workload ?? a.tier ?? ""}\0${a.detail}`,
+    `${b.kind}\0${b.workload ?? b.tier ?? ""}\0${b.detail}`,
+  );
+}
 
 export function egressKey(e: TopologyEgress): string {
   return `${e.tier ?? ""}\0${e.workload ?? ""}\0${e.destination}\0${e.ports}`;

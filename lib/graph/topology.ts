@@ -11,7 +11,7 @@ import { GraphInputError } from "./errors";
 import { splitFlows } from "./flows";
 import { cmp } from "./json";
 import { hostRuleTexts, readTiers, tierList } from "./networks";
-import { egressKey, uniqueBy, weakeningOrder } from "./order";
+import { breakerOrder, egressKey, flowOrder, uniqueBy, weakeningOrder } from "./order";
 import { platformOf } from "./resources";
 import type { TopologyEgress, TopologyModel } from "./types";
 import { finishWorkloads, readLabels, readWorkloads } from "./workloads";
@@ -68,14 +68,9 @@ export function topologyOf(stackJson: unknown, options: TopologyOptions = {}): T
     platform: platformOf(resources),
     tiers: tierList(tiers, workloads),
     workloads,
-    flows: flows.sort((a, b) => cmp(`${a.from}\0${a.to}\0${a.port}`, `${b.from}\0${b.to}\0${b.port}`)),
+    flows: flows.sort(flowOrder),
     egress: egress.sort((a, b) => cmp(egressKey(a), egressKey(b))),
     weakenings: weakenings.sort(weakeningOrder),
-    breakers: uniqueBy(breakers, (b) => `${b.kind}\0${b.detail}`).sort((a, b) =>
-      cmp(
-        `${a.kind}\0${a.workload ?? a.tier ?? ""}\0${a.detail}`,
-        `${b.kind}\0${b.workload ?? b.tier ?? ""}\0${b.detail}`,
-      ),
-    ),
+    breakers: uniqueBy(breakers, (b) => `${b.kind}\0${b.detail}`).sort(breakerOrder),
   };
 }

@@ -86,11 +86,11 @@ export function readLabels(
     const anywhere = Object.keys(r.labels).some((k) => k === `${Labels.WEAKENING_PREFIX}egress-anywhere`);
     for (const f of (r.labels[Labels.FLOWS] ?? "").split(",")) {
       const parsed = parseFlow(f.trim());
-      if (parsed)
-        declared.set(`${parsed.from}>${parsed.to}:${parsed.port}`, {
-          ...parsed,
-          anywhere: anywhere || isAnywhere(parsed.to),
-        });
+      if (!parsed) continue;
+      declared.set(`${parsed.from}>${parsed.to}:${parsed.port}`, {
+        ...parsed,
+        anywhere: anywhere || isAnywhere(parsed.to),
+      });
     }
   }
   return { weakenings, declared };
