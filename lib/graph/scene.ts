@@ -57,12 +57,28 @@ export function sceneOf(model: TopologyModel): Scene {
     if (w.edge) lines.push("TLS edge");
     if (w.tier === undefined) lines.push("no tier");
     for (const wk of w.weakenings) if (wk.role !== "seeder") lines.push(`weakening: ${wk.control}`);
-    add({ id: workloadId(w.name), kind: w.edge ? "edge" : "workload", lines: unique(lines), tier: w.edge ? undefined : w.tier, red: isBreaking(model, w.name) });
+    add({
+      id: workloadId(w.name),
+      kind: w.edge ? "edge" : "workload",
+      lines: unique(lines),
+      tier: w.edge ? undefined : w.tier,
+      red: isBreaking(model, w.name),
+    });
     for (const p of w.publishedPorts) {
       const from = p.exposure === "loopback" ? HOST : INTERNET;
-      add(p.exposure === "loopback" ? { id: HOST, kind: "host", lines: ["host 127.0.0.1"], red: false } : { id: INTERNET, kind: "internet", lines: ["internet"], red: false });
+      add(
+        p.exposure === "loopback"
+          ? { id: HOST, kind: "host", lines: ["host 127.0.0.1"], red: false }
+          : { id: INTERNET, kind: "internet", lines: ["internet"], red: false },
+      );
       const ranges = p.sourceRanges?.length ? ` from ${p.sourceRanges.join(",")}` : "";
-      edges.push({ from, to: workloadId(w.name), label: `${p.bind === "127.0.0.1" || p.bind === "0.0.0.0" ? "" : `${p.bind} `}${describePort(p)}${ranges}`, red: p.exposure === "public" && !w.edge, dashed: false });
+      edges.push({
+        from,
+        to: workloadId(w.name),
+        label: `${p.bind === "127.0.0.1" || p.bind === "0.0.0.0" ? "" : `${p.bind} `}${describePort(p)}${ranges}`,
+        red: p.exposure === "public" && !w.edge,
+        dashed: false,
+      });
     }
   }
 
@@ -79,7 +95,8 @@ export function sceneOf(model: TopologyModel): Scene {
   }
 
   for (const e of model.egress) {
-    const sources = e.workload !== undefined ? [e.workload] : model.workloads.filter((w) => w.tier === e.tier).map((w) => w.name);
+    const sources =
+      e.workload !== undefined ? [e.workload] : model.workloads.filter((w) => w.tier === e.tier).map((w) => w.name);
     let to = INTERNET;
     if (e.anywhere) add({ id: INTERNET, kind: "internet", lines: ["internet"], red: false });
     else {
@@ -87,13 +104,23 @@ export function sceneOf(model: TopologyModel): Scene {
       add({ id: to, kind: "destination", lines: [e.destination], red: false });
     }
     for (const s of sources) {
-      edges.push({ from: workloadId(s), to, label: e.anywhere ? `egress: any${e.ports === "any" ? "" : ` ${e.ports}`}` : `egress ${e.ports}`, red: e.anywhere, dashed: true });
+      edges.push({
+        from: workloadId(s),
+        to,
+        label: e.anywhere ? `egress: any${e.ports === "any" ? "" : ` ${e.ports}`}` : `egress ${e.ports}`,
+        red: e.anywhere,
+        dashed: true,
+      });
     }
   }
 
   const clusters: SceneCluster[] = model.tiers
     .filter((t) => model.workloads.some((w) => w.tier === t.name && !w.edge))
-    .map((t) => ({ tier: t.name, label: `tier ${t.name}${t.egress === "none" ? "" : ` · egress: ${t.egress}`}`, red: t.egress === "anywhere" }));
+    .map((t) => ({
+      tier: t.name,
+      label: `tier ${t.name}${t.egress === "none" ? "" : ` · egress: ${t.egress}`}`,
+      red: t.egress === "anywhere",
+    }));
 
   const issues = model.breakers.length;
   const title = `${model.stack ?? "stack"} (${model.platform})${issues ? ` · ${issues} isolation breaker${issues === 1 ? "" : "s"} in red` : ""}`;
