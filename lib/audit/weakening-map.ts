@@ -28,6 +28,8 @@ export const WEAKENING_RULES: Readonly<Record<WeakeningControl, readonly string[
   "restart-always": ["CIS-DOCKER-5.15"],
   // Judged by NET-DOCKER-HOST-RULES: the operator, not a keeper, applies the platform's host rules.
   "manual-host-rules": ["NET-DOCKER-HOST-RULES"],
+  // A workload other than the TlsEdge that is an edge: its public ports are excused as the edge's.
+  "edge-role": ["CIS-DOCKER-5.8", "CIS-DOCKER-5.14"],
 };
 
 /**

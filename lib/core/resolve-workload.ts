@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { posix } from "path";
 import { IConstruct } from "constructs";
 import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
 import { PlatformCapabilities } from "./capabilities";
@@ -12,7 +13,7 @@ import { SECRET_ENV_NAME } from "./secret-names";
 import { escapeTerraformTemplate, hasTokens } from "./terraform-text";
 import { Tier } from "./tier";
 import { Weakening, weaken } from "./weakening";
-import { AutoscalingProps, DataVolume, WorkloadProps } from "./workload-props";
+import { AutoscalingProps, DataVolume, TLS_EDGE_GRANT, WorkloadProps } from "./workload-props";
 import {
   AUTOSCALING_PLATFORM_LIMIT,
   ResolvedAutoscaling,
@@ -44,6 +45,27 @@ export interface ResolveOptions {
 const NAME = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
 const CAPABILITY = /^[A-Z_]+$/;
 const REFUSED_CAPABILITIES = new Set(["ALL", "SYS_ADMIN", "SYS_PTRACE", "SYS_MODULE", "NET_ADMIN", "DAC_READ_SEARCH"]);
+/**
+ * Host directories a volume may never bind (the directory itself or anything below it): the host's
+ * system, its users' homes, the container engines' state and their sockets. `/lib` covers lib32,
+ * lib64 and libx32.
+ */
+const SYSTEM_HOST_DIRECTORIES = [
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/home",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/sys",
+  "/usr",
+  "/var/lib/containerd",
+  "/var/lib/docker",
+  "/var/run",
+];
 const RESERVED_PATHS = ["/", "/proc", "/sys", "/dev", "/etc", "/usr", "/bin", "/sbin", "/lib", "/var/run/docker.sock", "/run/docker.sock"];
 
 /** The construct path of a workload placed at `site`. */
@@ -79,6 +101,7 @@ export function resolveWorkload(site: WorkloadSite, name: string, props: Workloa
   const identity = identityFor(props, caps).resolve(path);
   weakenings.push(...identity.weakenings);
   const ports = resolvePorts(path, props.ports);
+  const edge = resolveEdge(path, props, weakenings);
   checkPorts(path, name, props, ports, caps);
   if (props.publicWithoutEdge) weakenings.push(weaken(path, "public-port", props.publicWithoutEdge));
   if (props.health.kind === "none") weakenings.push({ control: "no-healthcheck", reason: props.health.reason! });
@@ -127,7 +150,7 @@ export function resolveWorkload(site: WorkloadSite, name: string, props: Workloa
     health: props.health,
     replicas,
     autoscaling,
-    edge: props.edge ?? false,
+    edge,
     addCapabilities,
     readOnlyRootFilesystem,
     nofile,
@@ -186,6 +209,28 @@ function checkPorts(path: string, name: string, props: WorkloadProps, ports: Res
       );
     }
   }
+}
+
+/**
+ * Whether the workload is an edge: the TlsEdge's grant, or a reason (the weakening `edge-role`).
+ * A bare `true` is refused (it would make anything public with nothing recorded), and so is an
+ * edge on the data tier.
+ */
+function resolveEdge(path: string, props: WorkloadProps, weakenings: Weakening[]): boolean {
+  const edge = props.edge as unknown;
+  if (edge === undefined || edge === false) return false;
+  if (edge === true) {
+    throw new HardeningError(
+      path,
+      "edge: true is reserved for the TlsEdge: any other edge is a recorded weakening",
+      "route to the workload through a TlsEdge, or set edge: { reason } to record the weakening 'edge-role'",
+    );
+  }
+  if ((props.tier ?? Tier.APP).name === Tier.DATA.name) {
+    throw new HardeningError(path, "a workload on the data tier cannot be an edge: its store would be published to every address", "keep it INTERNAL on Tier.DATA and reach it through flows");
+  }
+  if (edge !== TLS_EDGE_GRANT) weakenings.push(weaken(path, "edge-role", props.edge));
+  return true;
 }
 
 function checkHealth(path: string, name: string, props: WorkloadProps, ports: ResolvedPort[], caps: PlatformCapabilities): void {
@@ -276,9 +321,7 @@ function resolveVolumes(path: string, volumes: DataVolume[], claim: Claim, ident
     if (!/^[a-z][-a-z0-9]{0,30}$/.test(v.name)) throw new HardeningError(path, `volume name ${JSON.stringify(v.name)} is invalid`, "use lowercase letters, digits and '-'");
     claim(v.path, `volume ${v.name}`);
     const dir = v.hostDirectory;
-    if (dir !== undefined && (!dir.startsWith("/") || RESERVED_PATHS.some((r) => dir === r || dir.startsWith("/var/run/docker") || dir.startsWith("/proc")))) {
-      throw new HardeningError(path, `hostDirectory ${dir} of volume ${v.name} is not allowed`, "bind a dedicated directory such as /srv/<app>/<volume>, never a system path or the Docker socket");
-    }
+    if (dir !== undefined) checkHostDirectory(path, v.name, dir);
     if (dir !== undefined && !caps.hostDirectories) {
       throw new HardeningError(path, `volume ${v.name} names hostDirectory ${dir}, which ${caps.target} refuses`, "omit hostDirectory: the target keeps the volume itself");
     }
@@ -291,6 +334,30 @@ function resolveVolumes(path: string, volumes: DataVolume[], claim: Claim, ident
     }
     return v;
   });
+}
+
+/**
+ * A host directory a volume binds: absolute, normalised (no `..`, `.`, `//` or trailing `/`, no
+ * whitespace), and outside the host's system directories and the engines' state and sockets.
+ */
+function checkHostDirectory(path: string, volume: string, dir: string): void {
+  const normalised =
+    typeof dir === "string" && dir.startsWith("/") && posix.normalize(dir) === dir && (dir === "/" || !dir.endsWith("/")) && !/[\s\0]/.test(dir);
+  if (!normalised) {
+    throw new HardeningError(path, `hostDirectory ${JSON.stringify(dir)} of volume ${volume} is not an absolute, normalised path`, "write it without '..', '.', '//' or a trailing '/', e.g. /srv/<app>/<volume>");
+  }
+  const system =
+    dir === "/" ||
+    /^\/lib(32|64|x32)?(\/|$)/.test(dir) ||
+    SYSTEM_HOST_DIRECTORIES.some((p) => dir === p || dir.startsWith(`${p}/`)) ||
+    /(^|\/)(docker|containerd)\.sock$/.test(dir);
+  if (system) {
+    throw new HardeningError(
+      path,
+      `hostDirectory ${dir} of volume ${volume} is a system directory of the host (or below one): the workload could read or change the host, its users' homes or the container engine`,
+      "bind a dedicated directory such as /srv/<app>/<volume>, prepared for the workload's uid",
+    );
+  }
 }
 
 function resolveCapabilities(path: string, props: WorkloadProps, weakenings: Weakening[], target: PlatformCapabilities): string[] {

@@ -22,7 +22,8 @@ export type WeakeningControl =
   | "manual-host-rules"
   | "host-network"
   | "root-user"
-  | "restart-always";
+  | "restart-always"
+  | "edge-role";
 
 /** One recorded weakening: which control, and why. */
 export interface Weakening {

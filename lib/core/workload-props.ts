@@ -210,11 +210,13 @@ export interface WorkloadProps {
    */
   readonly autoscaling?: AutoscalingProps;
   /**
-   * Marks the TLS edge: the only workload allowed a `PUBLIC` port.
+   * Makes the workload an edge: its PUBLIC ports are the platform's front door (published on the
+   * public address; a LoadBalancer on Kubernetes). `TlsEdge` is the edge; any other workload names
+   * why it must be one, recorded as the weakening `edge-role`. Never on `Tier.DATA`.
    *
-   * @default false
+   * @default - not an edge
    */
-  readonly edge?: boolean;
+  readonly edge?: Reasoned;
   /**
    * Capabilities added back after every capability is dropped: a weakening. A capability added
    * for a non-root process never becomes effective, so this rarely helps anyway.
@@ -269,3 +271,9 @@ export interface WorkloadProps {
    */
   readonly stopGraceSeconds?: number;
 }
+
+/**
+ * The grant `TlsEdge` places its proxy with: the one edge that records no weakening. Internal to
+ * the library (not exported from the package root), compared by identity.
+ */
+export const TLS_EDGE_GRANT: Reasoned = Object.freeze({ reason: "the TLS edge is the one workload designed to be reached publicly" });

@@ -1,3 +1,4 @@
+import { TLS_EDGE_GRANT } from "../../lib/core/workload-props";
 import { TerraformStack } from "cdktf";
 import { Exposure, HealthCheck, Protocol, SecureDefaults, Secret, Tier } from "../../lib/core";
 import { PlatformAdapter, duplicates } from "./adapter";
@@ -670,7 +671,7 @@ function nameCases(a: PlatformAdapter): void {
     const place = (id: string, extra: object = {}) =>
       f.platform.place(f.stack, id, { image: IMAGE, health: HEALTH, ...extra });
     place("web", {
-      edge: true,
+      edge: TLS_EDGE_GRANT,
       tier: Tier.EDGE,
       ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }],
       secrets: [{ secret: Secret.fromVariable(f.stack, SECRET) }],

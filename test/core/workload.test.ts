@@ -1,3 +1,4 @@
+import { TLS_EDGE_GRANT } from "../../lib/core/workload-props";
 import { Exposure, HealthCheck, PlatformCapabilities, Identity, Image, Secret, Tier, deriveUid, resolveWorkload, SecureDefaults, escapeTerraformTemplate, unescapedTemplates } from "../../lib/core";
 import { newStack } from "../helpers/synth";
 
@@ -151,5 +152,56 @@ describe("Terraform template escaping", () => {
   test("unescapedTemplates finds engine placeholders that Terraform would interpolate", () => {
     expect(unescapedTemplates('{"a":"$${REDIS_URL}","b":"${var.x}"}')).toEqual([]);
     expect(unescapedTemplates('{"a":"${REDIS_URL}"}')).toEqual(["${REDIS_URL}"]);
+  });
+});
+
+describe("hostDirectory: absolute, normalised, never a system directory of the host", () => {
+  const bind = (dir: string) => () => resolve({ volumes: [{ name: "data", path: "/data", hostDirectory: dir }] });
+
+  // Each of these was accepted before: with group_add they gave uid 10001 a writable Docker socket.
+  test.each(["/run", "/var/run", "/var/lib/docker", "/var/lib/containerd/io", "/root", "/home", "/home/alice", "/run/docker.sock", "/etc", "/lib64", "/boot/efi", "/"])(
+    "%s is refused as a system directory",
+    (dir) => {
+      expect(bind(dir)).toThrow(new RegExp(`^\\[prod/api\\] hostDirectory ${dir.replace(/\//g, "\\/")} of volume data is a system directory of the host .*: bind a dedicated directory`));
+    },
+  );
+
+  test.each(["/srv/../var/run", "/srv/./data", "/srv//data", "/srv/data/", "srv/data", "/srv/data\n", " /srv/data"])("%j is refused as not normalised", (dir) => {
+    expect(bind(dir)).toThrow(/is not an absolute, normalised path: write it without '\.\.'/);
+  });
+
+  test.each(["/srv/acme/data", "/data/pg", "/var/lib/acme", "/opt/app/state", "/runtime-data", "/library"])("%s is accepted", (dir) => {
+    expect(bind(dir)().volumes[0].hostDirectory).toBe(dir);
+  });
+});
+
+describe("edge: the TlsEdge's grant, or a named weakening, never on the data tier", () => {
+  const https = [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }];
+
+  test("edge: true is refused: it would publish anything with nothing recorded", () => {
+    expect(() => resolve({ edge: true, ports: https })).toThrow(
+      /^\[prod\/api\] edge: true is reserved for the TlsEdge: any other edge is a recorded weakening: .*edge: \{ reason \}/,
+    );
+  });
+
+  test("any other edge names its reason, recorded as the weakening edge-role", () => {
+    const spec = resolve({ edge: { reason: "a legacy SFTP gateway answers on its own port" }, ports: https });
+    expect(spec.edge).toBe(true);
+    expect(spec.weakenings).toContainEqual({ control: "edge-role", reason: "a legacy SFTP gateway answers on its own port" });
+    expect(() => resolve({ edge: { reason: "short" }, ports: https })).toThrow(/weakening 'edge-role' needs a reason of at least 10 characters/);
+  });
+
+  test("the data tier is never an edge, with a grant or a reason", () => {
+    for (const edge of [TLS_EDGE_GRANT, { reason: "the dashboard must be public" }]) {
+      expect(() => resolve({ edge, tier: Tier.DATA, ports: [{ name: "pg", port: 5432, exposure: Exposure.PUBLIC }] })).toThrow(
+        /^\[prod\/api\] a workload on the data tier cannot be an edge/,
+      );
+    }
+  });
+
+  test("the TlsEdge's grant records nothing", () => {
+    const spec = resolve({ edge: TLS_EDGE_GRANT, tier: Tier.EDGE, ports: https });
+    expect(spec.edge).toBe(true);
+    expect(spec.weakenings).toEqual([]);
   });
 });

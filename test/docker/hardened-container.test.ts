@@ -1,3 +1,4 @@
+import { TLS_EDGE_GRANT } from "../../lib/core/workload-props";
 import * as fs from "fs";
 import * as path from "path";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
@@ -125,7 +126,7 @@ describe("ports and exposure", () => {
   test("the edge can bind one host interface (CIS 5.14)", () => {
     const json = synthJson((stack) => {
       const platform = new DockerPlatform(stack, "host", { publicAddress: "203.0.113.7" });
-      platform.place(stack, "edge", { image, health, edge: true, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
+      platform.place(stack, "edge", { image, health, edge: TLS_EDGE_GRANT, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
     });
     expect(resourceAt(json, "docker_container", "edge/Resource").ports).toEqual([{ internal: 8443, external: 443, ip: "203.0.113.7", protocol: "tcp" }]);
   });
@@ -136,7 +137,7 @@ describe("ports and exposure", () => {
   });
 
   test("only the edge publishes on every address, as 443 by default", () => {
-    const { c } = one({ edge: true, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
+    const { c } = one({ edge: TLS_EDGE_GRANT, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
     expect(c.ports).toEqual([{ internal: 8443, external: 443, ip: "0.0.0.0", protocol: "tcp" }]);
     expect(dockerLabels(c)["cdktf-hardened.io/role"]).toBe("edge");
   });
@@ -317,7 +318,7 @@ describe("@default documentation matches the code", () => {
     ["stopGraceSeconds", String(SecureDefaults.stopGraceSeconds)],
     ["sizeMiB", String(SecureDefaults.writablePathSizeMiB)],
     ["replicas", "1"],
-    ["edge", "false"],
+    ["edge", "- not an edge"],
     ["intervalSeconds", String(SecureDefaults.healthIntervalSeconds)],
     ["timeoutSeconds", String(SecureDefaults.healthTimeoutSeconds)],
     ["retries", String(SecureDefaults.healthRetries)],
@@ -325,5 +326,11 @@ describe("@default documentation matches the code", () => {
     ["egress", "false"],
   ])("%s is documented as %s", (prop, value) => {
     expect(documentedDefault(prop)).toBe(value);
+  });
+
+  test("an edge is not the default: a workload without edge publishes nothing PUBLIC", () => {
+    const { stack } = newStack();
+    new DockerPlatform(stack, "host").place(stack, "api", { image, health, ports: [{ name: "http", port: 8080 }] });
+    expect(resourceAt(JSON.parse(Testing.synth(stack)), "docker_container", "api/Resource").ports).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { TLS_EDGE_GRANT } from "../../lib/core/workload-props";
 import { Testing, TerraformStack } from "cdktf";
 import { auditStacks, parseStack } from "../../lib/audit";
 import { Exposure, HealthCheck, Image, Secret, Tier } from "../../lib/core";
@@ -11,7 +12,7 @@ function fullStack(): string {
   const image = Image.fromDigest("registry.example.com/acme/edge", `sha256:${"b".repeat(64)}`, { credentials: { username: "ci", password: Secret.fromVariable(stack, "registry_token") } });
   const edge = p.place(stack, "edge", {
     image,
-    edge: true,
+    edge: TLS_EDGE_GRANT,
     tier: Tier.EDGE,
     replicas: 2,
     ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }],

@@ -1,3 +1,4 @@
+import { TLS_EDGE_GRANT } from "../../lib/core/workload-props";
 import { Construct } from "constructs";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
@@ -348,7 +349,7 @@ describe("HardenedDeployment services", () => {
   });
 
   test("the edge's PUBLIC port gets a LoadBalancer Service of its own and an ingress policy from anywhere", () => {
-    const json = deploy({ edge: true, tier: Tier.EDGE, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }], health: EXEC_HEALTH });
+    const json = deploy({ edge: TLS_EDGE_GRANT, tier: Tier.EDGE, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }], health: EXEC_HEALTH });
     const pub = named(json, "kubernetes_service_v1", "api-public");
     expect(first(pub.spec).type).toBe("LoadBalancer");
     expect(list(first(pub.spec).port)).toEqual([{ name: "https", port: 443, target_port: "https", protocol: "TCP" }]);

@@ -1,3 +1,4 @@
+import { TLS_EDGE_GRANT } from "../../lib/core/workload-props";
 import { Construct } from "constructs";
 import { Exposure, HealthCheck, Protocol, Tier } from "../../lib/core";
 import { HardenedStatefulSet, KubernetesConnection, KubernetesPlatform, KubernetesWorkload, NetworkPeer } from "../../lib/kubernetes";
@@ -227,7 +228,7 @@ describe("KubernetesPlatform flows", () => {
     const stack = newStack();
     const p = new KubernetesPlatform(stack, "cluster", { namespace: "apps" });
     for (const id of ["edge", "edge2"]) {
-      p.place(stack, id, { image: IMAGE, edge: true, tier: Tier.EDGE, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }], health: EXEC_HEALTH });
+      p.place(stack, id, { image: IMAGE, edge: TLS_EDGE_GRANT, tier: Tier.EDGE, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }], health: EXEC_HEALTH });
     }
     expect(() => synthJson(stack, true)).toThrow(/2 LoadBalancer Services exceed the namespace quota of 1/);
   });

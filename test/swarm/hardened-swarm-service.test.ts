@@ -1,3 +1,4 @@
+import { TLS_EDGE_GRANT } from "../../lib/core/workload-props";
 import * as fs from "fs";
 import * as path from "path";
 import { Testing, Token } from "cdktf";
@@ -145,7 +146,7 @@ describe("ports and exposure", () => {
   });
 
   test("the edge publishes in ingress mode by default, as 443, and records that it cannot bind one address", () => {
-    const { s } = one({ edge: true, tier: Tier.EDGE, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
+    const { s } = one({ edge: TLS_EDGE_GRANT, tier: Tier.EDGE, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
     expect(s.endpoint_spec).toEqual({ mode: "vip", ports: [{ name: "https", target_port: 8443, published_port: 443, protocol: "tcp", publish_mode: "ingress" }] });
     expect(s.update_config.order).toBe("start-first");
     expect(dockerLabels(s)["cdktf-hardened.io/role"]).toBe("edge");
@@ -153,7 +154,7 @@ describe("ports and exposure", () => {
   });
 
   test("host publish mode keeps client addresses: stop-first updates, one task per node", () => {
-    const { s } = one({ edge: true, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] }, { publishMode: SwarmPublishMode.HOST });
+    const { s } = one({ edge: TLS_EDGE_GRANT, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] }, { publishMode: SwarmPublishMode.HOST });
     expect(blocks(s.endpoint_spec.ports)[0].publish_mode).toBe("host");
     expect(s.update_config.order).toBe("stop-first");
     expect(s.rollback_config.order).toBe("stop-first");
@@ -316,7 +317,7 @@ describe("@default documentation matches the code", () => {
   });
 
   test("the defaults behind those comments", () => {
-    const { json, s } = one({ edge: true, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
+    const { json, s } = one({ edge: TLS_EDGE_GRANT, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
     const net = resourceAt(json, "docker_network", "swarm/Net-api/Resource");
     expect(blocks(net.ipam_config)[0].subnet).toMatch(/^10\.214\.\d+\.\d+\/26$/);
     expect(s.converge_config.timeout).toBe(`${SwarmDefaults.convergeTimeoutSeconds}s`);

@@ -1,3 +1,4 @@
+import { TLS_EDGE_GRANT } from "../../lib/core/workload-props";
 import { spawnSync } from "child_process";
 import { HostRules } from "../../lib/docker-engine";
 import { SecurityAudit } from "../../lib/audit";
@@ -13,7 +14,7 @@ function swarmStack(props: ConstructorParameters<typeof SwarmPlatform>[2] = {}, 
   let platform!: SwarmPlatform;
   const json = synthJson((stack) => {
     platform = new SwarmPlatform(stack, "swarm", props);
-    platform.place(stack, "edge", { image, health, edge: true, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
+    platform.place(stack, "edge", { image, health, edge: TLS_EDGE_GRANT, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
     const api = platform.place(stack, "api", { image, health });
     platform.place(stack, "quiet", { image, health });
     if (egress) platform.allowEgress(api, { cidrs: ["203.0.113.10/32"], ports: [443] });

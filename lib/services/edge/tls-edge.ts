@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Exposure, HardeningError, HealthCheck, Image, IWorkload, Platform, ResourcesProps, Secret, SecretFile, Tier, Weakening } from "../../core";
+import { Exposure, HardeningError, HealthCheck, Image, IWorkload, Platform, ResourcesProps, Secret, SecretFile, TLS_EDGE_GRANT, Tier, Weakening } from "../../core";
 import { HardenedService, IServiceTarget, workloadOf } from "../hardened-service";
 import { renderCaddyConfig } from "./caddy-config";
 import { EdgeCertificate, EdgeRateLimit, EdgeSecurityHeaderOptions, EDGE_DEFAULT_HTTP_PORT, EDGE_DEFAULT_HTTPS_PORT, resolveEdgeConfig } from "./edge-config";
@@ -178,7 +178,7 @@ export class TlsEdge extends Construct implements IServiceTarget {
       name: id.toLowerCase(),
       image: props.image,
       tier: Tier.EDGE,
-      edge: true,
+      edge: TLS_EDGE_GRANT,
       entrypoint: command.slice(0, 1),
       command: command.slice(1),
       ports: [
