@@ -1,3 +1,4 @@
+import { escapeTerraformTemplate } from "./template-escape";
 /**
  * The label schema every cdktf-hardened resource carries.
  *
@@ -88,7 +89,8 @@ export function readWeakenings(labels: Record<string, string>): Record<string, s
 
 /** Sorted copy of a label map, so synthesized output does not depend on insertion order. */
 export function sortedLabels(labels: Record<string, string>): Array<[string, string]> {
+  // Values are user text (weakening reasons): template syntax in them stays text.
   return Object.keys(labels)
     .sort()
-    .map((k) => [k, labels[k]] as [string, string]);
+    .map((k) => [k, escapeTerraformTemplate(labels[k])] as [string, string]);
 }

@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { posix } from "path";
 import { IConstruct } from "constructs";
-import { DefaultTokenResolver, StringConcat, TerraformStack, Tokenization } from "cdktf";
+import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Tokenization } from "cdktf";
 import { PlatformCapabilities } from "./capabilities";
 import { SecureDefaults } from "./defaults";
 import { HardeningError } from "./errors";
@@ -107,6 +107,7 @@ export function resolveWorkload(site: WorkloadSite, name: string, props: Workloa
   if (props.health.kind === "none") weakenings.push({ control: "no-healthcheck", reason: props.health.reason! });
   checkHealth(path, name, props, ports, caps);
   const env = resolveEnv(path, props.env);
+  refuseSensitiveValues(site, path, props, env);
   const claim = pathClaims(path);
   const secrets = resolveSecrets(path, props, env, claim, caps);
   const configFiles = resolveConfigFiles(path, props, claim);
@@ -246,6 +247,46 @@ function checkHealth(path: string, name: string, props: WorkloadProps, ports: Re
       "give the exec form too: HealthCheck.tcp(port, { exec: ['/path/in/image', ...] }), or use HealthCheck.exec([...])",
     );
   }
+}
+
+/**
+ * A sensitive variable never reaches argv, a health check, the environment or a label: each shows
+ * in `docker inspect`, `ps`, the orchestrator's API and its logs. Only files carry secrets.
+ */
+function refuseSensitiveValues(site: WorkloadSite, path: string, props: WorkloadProps, env: Record<string, string>): void {
+  const places: Array<[string, readonly string[] | undefined]> = [
+    ["entrypoint", props.entrypoint],
+    ["command", props.command],
+    ["the health check", props.health.command],
+    ["workingDir", props.workingDir === undefined ? undefined : [props.workingDir]],
+    ...Object.keys(env).map((k): [string, string[]] => [`environment variable ${k}`, [env[k]]]),
+    ...(props.weakenings ?? []).map((w): [string, string[]] => [`the reason of weakening ${w.control}`, [w.reason]]),
+    ...Object.keys(props.platformLimits ?? {}).map((k): [string, string[]] => [`platform limit ${k}`, [props.platformLimits![k]]]),
+  ];
+  let sensitive: Set<string> | undefined;
+  for (const [what, values] of places) {
+    for (const v of values ?? []) {
+      if (typeof v !== "string" || !hasTokens(v)) continue;
+      sensitive ??= sensitiveVariables(site.scope);
+      for (const m of terraformForm(site.scope, v).matchAll(/\bvar\.([A-Za-z_][A-Za-z0-9_-]*)/g)) {
+        if (!sensitive.has(m[1])) continue;
+        throw new HardeningError(
+          path,
+          `${what} carries the sensitive variable ${m[1]}: its value would show in docker inspect, ps, the orchestrator's API and logs`,
+          "pass it as a file: secrets: [{ secret: Secret.fromVariable(this, 'name'), pathEnv: 'NAME_FILE' }], or a config file that embeds it",
+        );
+      }
+    }
+  }
+}
+
+/** Names of the stack's variables declared sensitive, as Terraform references them (`var.<name>`). */
+function sensitiveVariables(scope: IConstruct): Set<string> {
+  const out = new Set<string>();
+  for (const c of TerraformStack.of(scope).node.findAll()) {
+    if (c instanceof TerraformVariable && c.sensitive) out.add(c.friendlyUniqueId);
+  }
+  return out;
 }
 
 function resolveEnv(path: string, input: Record<string, string> | undefined): Record<string, string> {

@@ -1,29 +1,22 @@
 import { Token } from "cdktf";
+import { escapeTerraformTemplate } from "./template-escape";
 
-// cdktf encodes a string token as `${TfToken[TOKEN.<n>]}`; everything else in a string is literal.
-const STRING_TOKEN = /\$\{TfToken\[[-a-zA-Z0-9_.]+\]\}/g;
+export { escapeTerraformTemplate };
 
 /**
- * Escapes Terraform template syntax in the literal parts of a string, leaving cdktf tokens alone.
- *
- * A config file that its engine expands itself (iii's `${REDIS_URL}`, nginx's `$host` is safe)
- * must reach the container with `${...}` intact; in `cdk.tf.json` Terraform would interpolate it,
- * so it is written `$${...}` (and `%{` as `%%{`).
+ * An argv (entrypoint, command, health check) with template syntax escaped in its literal parts:
+ * `${file("/etc/hostname")}` in an argument stays that text in the container, never a Terraform
+ * expression. cdktf tokens (the library's own references) are kept.
  */
-export function escapeTerraformTemplate(text: string): string {
-  let out = "";
-  let last = 0;
-  for (const m of text.matchAll(STRING_TOKEN)) {
-    out += escapeLiteral(text.slice(last, m.index));
-    out += m[0];
-    last = m.index! + m[0].length;
-  }
-  return out + escapeLiteral(text.slice(last));
+export function terraformArgv(argv: readonly string[] | undefined): string[] | undefined {
+  return argv?.map(escapeTerraformTemplate);
 }
 
-function escapeLiteral(s: string): string {
-  // Function replacements: in a replacement string "$$" would itself mean one "$".
-  return s.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+/** A map of strings (environment, labels, annotations) with template syntax escaped in its values. */
+export function terraformValues(values: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(values)) out[k] = escapeTerraformTemplate(values[k]);
+  return out;
 }
 
 /** True when the string carries a value Terraform computes (a variable, an attribute). */

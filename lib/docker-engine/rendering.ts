@@ -1,11 +1,9 @@
 import { createHash } from "crypto";
-import { WorkloadSpec } from "../core";
+import { WorkloadSpec, sortedLabels, terraformArgv } from "../core";
 
 /** A label map as the docker provider's list of `{ label, value }` blocks, sorted by key. */
 export function labelBlocks(labels: Record<string, string>): Array<{ label: string; value: string }> {
-  return Object.keys(labels)
-    .sort()
-    .map((label) => ({ label, value: labels[label] }));
+  return sortedLabels(labels).map(([label, value]) => ({ label, value }));
 }
 
 /** The engine's health check of a workload (exec form only), or none when it opted out. */
@@ -15,7 +13,7 @@ export function engineHealthcheck(spec: WorkloadSpec):
   if (spec.health.kind === "none") return undefined;
   const t = spec.health.timing;
   return {
-    test: ["CMD", ...spec.health.command!],
+    test: ["CMD", ...terraformArgv(spec.health.command)!],
     interval: `${t.intervalSeconds}s`,
     timeout: `${t.timeoutSeconds}s`,
     startPeriod: `${t.startPeriodSeconds}s`,

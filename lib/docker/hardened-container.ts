@@ -11,6 +11,7 @@ import {
   WorkloadProps,
   WorkloadSpec,
   escapeTerraformTemplate,
+  terraformArgv,
   checkPlacedSpec,
   checkTaskSpec,
   resolveWorkload,
@@ -214,10 +215,10 @@ export class HardenedContainer extends Construct {
     const spec = this.spec;
     return {
       user: `${spec.identity.uid}:${spec.identity.gid}`,
-      entrypoint: spec.entrypoint,
-      command: spec.command,
-      workingDir: spec.workingDir,
-      env: Object.keys(spec.env).length ? Object.keys(spec.env).sort().map((k) => `${k}=${spec.env[k]}`) : undefined,
+      entrypoint: terraformArgv(spec.entrypoint),
+      command: terraformArgv(spec.command),
+      workingDir: spec.workingDir === undefined ? undefined : escapeTerraformTemplate(spec.workingDir),
+      env: Object.keys(spec.env).length ? terraformArgv(Object.keys(spec.env).sort().map((k) => `${k}=${spec.env[k]}`)) : undefined,
       // A task runs to completion: never restarted (a retry replays its payload).
       restart: task ? "no" : "on-failure",
       maxRetryCount: task ? undefined : SecureDefaults.maxRestarts,

@@ -22,8 +22,10 @@ import {
   WorkloadSpec,
   checkPlacedSpec,
   checkTaskSpec,
+  escapeTerraformTemplate,
   resolveWorkload,
   sitePath,
+  terraformArgv,
   weaken,
 } from "../core";
 import { IngressAllowPolicy } from "./allow-policy";
@@ -307,7 +309,7 @@ export abstract class HardenedWorkload extends Construct {
     const { volumes, mounts } = this.renderVolumes();
 
     const env: DeploymentV1SpecTemplateSpecContainerEnv[] = [
-      ...Object.keys(spec.env).map((name) => ({ name, value: spec.env[name] })),
+      ...Object.keys(spec.env).map((name) => ({ name, value: escapeTerraformTemplate(spec.env[name]) })),
       ...envSecrets.map((v) => ({ name: v.name, valueFrom: { secretKeyRef: this.secrets.refOf(v.secret) } })),
     ].sort((a, b) => a.name.localeCompare(b.name));
 
@@ -316,9 +318,9 @@ export abstract class HardenedWorkload extends Construct {
       image: spec.image.reference,
       // Re-resolve on every start: a digest cannot change, and the registry's authorisation is checked each time.
       imagePullPolicy: "Always",
-      command: spec.entrypoint,
-      args: spec.command,
-      workingDir: spec.workingDir,
+      command: terraformArgv(spec.entrypoint),
+      args: terraformArgv(spec.command),
+      workingDir: spec.workingDir === undefined ? undefined : escapeTerraformTemplate(spec.workingDir),
       env: env.length ? env : undefined,
       port: spec.ports.length ? spec.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol.toUpperCase() })) : undefined,
       resources: {
@@ -377,7 +379,7 @@ export abstract class HardenedWorkload extends Construct {
     const h = this.spec.health;
     if (h.kind === "none") return {};
     const action: Pick<DeploymentV1SpecTemplateSpecContainerLivenessProbe, "exec" | "tcpSocket"> =
-      h.kind === "exec" ? { exec: { command: [...h.command!] } } : { tcpSocket: [{ port: h.portName! }] };
+      h.kind === "exec" ? { exec: { command: terraformArgv(h.command)! } } : { tcpSocket: [{ port: h.portName! }] };
     const t = h.timing;
     const probe = { ...action, periodSeconds: t.intervalSeconds, timeoutSeconds: t.timeoutSeconds, failureThreshold: t.retries };
     const startupPeriod = 5;

@@ -1,5 +1,5 @@
 import { IConstruct } from "constructs";
-import { Labels, MANAGED_BY_VALUE, ResourceRole, WorkloadSpec, Weakening, platformLimitLabel, weakeningLabel, workloadLabels } from "../core";
+import { Labels, MANAGED_BY_VALUE, ResourceRole, WorkloadSpec, Weakening, escapeTerraformTemplate, platformLimitLabel, weakeningLabel, workloadLabels } from "../core";
 
 // Private helpers shared by the Kubernetes constructs; the barrel leaves this file out.
 
@@ -17,8 +17,9 @@ export function splitMetadata(all: Record<string, string>): SplitMetadata {
   const labels: Record<string, string> = {};
   const annotations: Record<string, string> = {};
   for (const k of Object.keys(all).sort()) {
-    if (LABEL_KEYS.has(k)) labels[k] = all[k];
-    else annotations[k] = all[k];
+    // Values are user text (weakening reasons): template syntax in them stays text.
+    if (LABEL_KEYS.has(k)) labels[k] = escapeTerraformTemplate(all[k]);
+    else annotations[k] = escapeTerraformTemplate(all[k]);
   }
   return { labels, annotations };
 }
