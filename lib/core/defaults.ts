@@ -37,6 +37,10 @@ export const SecureDefaults = {
   healthRetries: 3,
   /** Graceful stop. */
   stopGraceSeconds: 30,
+  /** Highest memory limit of one workload (1 TiB): above it, a limit is a typo or no limit. */
+  maxMemoryMiB: 1048576,
+  /** Highest CPU limit of one workload (256 cores). */
+  maxCpuMillis: 256000,
   /** Lowest port a workload may listen on (no capability needed to bind). */
   minPort: 1024,
   /** Public port the edge is reached on. */

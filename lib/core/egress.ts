@@ -1,5 +1,5 @@
 import { IConstruct } from "constructs";
-import { Cidr, parseCidr } from "./cidr";
+import { Cidr, coversAnywhere, metadataReached, parseCidr } from "./cidr";
 import { checkReason, HardeningError } from "./errors";
 import { EgressRule } from "./platform";
 import { Protocol } from "./port";
@@ -37,6 +37,23 @@ export function checkEgressRule(where: IConstruct | string, rule: EgressRule, su
     }
     if (c.prefix === 0 && !rule.anywhere) {
       throw new HardeningError(where, `egress to ${c.text} allows the whole internet`, "name the destinations, or set anywhere: { reason } to record the weakening 'egress-anywhere'");
+    }
+  }
+  if (!rule.anywhere && coversAnywhere(cidrs)) {
+    throw new HardeningError(
+      where,
+      `egress to ${cidrs.map((c) => c.text).join(" + ")} covers half of the address space or more: the whole internet by another name`,
+      "name the destinations, or set anywhere: { reason } to record the weakening 'egress-anywhere'",
+    );
+  }
+  for (const c of cidrs) {
+    const metadata = rule.anywhere ? [] : metadataReached(c);
+    if (metadata.length) {
+      throw new HardeningError(
+        where,
+        `egress to ${c.text} reaches the cloud metadata endpoint ${metadata.join(", ")}, which hands out the node's credentials`,
+        "name destinations that leave it out (an anywhere rule excepts it on every platform)",
+      );
     }
   }
   const anywhereReason = rule.anywhere ? checkReason(where, "egress anywhere (weakening 'egress-anywhere')", rule.anywhere) : undefined;

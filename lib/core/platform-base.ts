@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { PlatformCapabilities } from "./capabilities";
 import { CheckedEgressRule, checkEgressRule } from "./egress";
+import { Cidr, containsBlock } from "./cidr";
 import { HardeningError } from "./errors";
 import { EgressRule, Flow, ITask, IWorkload, PlaceOptions, Platform, TaskOptions, TaskSettings, resolveTaskSettings } from "./platform";
 import { ResolvedPort } from "./port";
@@ -94,11 +95,29 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
       );
     }
     const checked = checkEgressRule(w.spec.path, rule, { ipv6: this.capabilities.ipv6Egress });
+    for (const own of this.ownAddressRanges()) {
+      const inside = checked.cidrs.find((c) => containsBlock(own, c) || containsBlock(c, own));
+      if (inside && !checked.anywhereReason) {
+        throw new HardeningError(
+          w.spec.path,
+          `egress to ${inside.text} reaches into ${own.text}, the platform's own networks: it would bypass the declared flows`,
+          "reach another workload through a flow (platform.connect), and name destinations off the platform",
+        );
+      }
+    }
     // The same rule declared twice is declared once (as flows are), on every target.
     const key = `${w.spec.name}|${checked.cidrs.map((c) => c.text).sort().join(",")}|${[...checked.ports].sort((x, y) => x - y).join(",")}|${checked.protocol}`;
     if (this.egressKeys.has(key)) return;
     this.egressKeys.add(key);
     this.renderEgress(w, checked);
+  }
+
+  /**
+   * Address ranges of the platform's own networks (Docker's and Swarm's subnet pools): egress into
+   * them would bypass the flows, and is refused.
+   */
+  protected ownAddressRanges(): readonly Cidr[] {
+    return [];
   }
 
   /** App-wide resources for workloads that set none (or set some: the rest come from here). */

@@ -40,7 +40,8 @@ export interface ServicePort {
    */
   readonly exposure?: Exposure;
   /**
-   * Port on the host (loopback/public) or on the load balancer (public).
+   * Port on the host (loopback/public) or on the load balancer (public). A LOOPBACK port is
+   * published on 1024 or above.
    *
    * @default - the same as `port` for loopback; 443 for public
    */
@@ -102,6 +103,13 @@ export function resolvePorts(where: IConstruct | string, ports: readonly Service
     if (exposure === Exposure.PUBLIC) publishedPort = publishedPort ?? SecureDefaults.edgePublicPort;
     if (publishedPort !== undefined && (!Number.isInteger(publishedPort) || publishedPort < 1 || publishedPort > 65535)) {
       throw new HardeningError(where, `publishedPort of ${p.name} must be 1-65535, got ${publishedPort}`, "give a valid port number");
+    }
+    if (exposure === Exposure.LOOPBACK && publishedPort! < SecureDefaults.minPort) {
+      throw new HardeningError(
+        where,
+        `LOOPBACK port ${p.name} would be published on the host's port ${publishedPort}, a privileged port the host's own services (ssh on 22) use`,
+        `publish it on a port >= ${SecureDefaults.minPort} (publishedPort)`,
+      );
     }
     return { name: p.name, port: p.port, exposure, publishedPort, protocol };
   });

@@ -119,6 +119,13 @@ export function resolveWorkload(site: WorkloadSite, name: string, props: Workloa
     }
     return { path: w.path, sizeMiB };
   });
+  const resources = resolveResources(path, props.resources, options.resources);
+  for (const w of writablePaths) {
+    // tmpfs and memory-backed emptyDir pages count against the memory limit: a larger one is a typo.
+    if (w.sizeMiB > resources.memoryMiB) {
+      throw new HardeningError(path, `writable path ${w.path} sizeMiB ${w.sizeMiB} is above the memory limit (${resources.memoryMiB} MiB) its pages count against`, "give a size below memoryMiB, or raise memoryMiB");
+    }
+  }
   claim("/tmp", "the default /tmp", true);
   const volumes = resolveVolumes(path, props.volumes ?? [], claim, identity, caps);
   const addCapabilities = resolveCapabilities(path, props, weakenings, caps);
@@ -147,7 +154,7 @@ export function resolveWorkload(site: WorkloadSite, name: string, props: Workloa
     configFiles,
     writablePaths,
     volumes,
-    resources: resolveResources(path, props.resources, options.resources),
+    resources,
     health: props.health,
     replicas,
     autoscaling,

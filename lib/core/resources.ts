@@ -49,6 +49,8 @@ export function resolveResources(where: IConstruct | string, props: ResourcesPro
   const cpuMillis = props.cpuMillis ?? defaults.cpuMillis ?? SecureDefaults.cpuMillis;
   positive(where, "memoryMiB", memoryMiB, SecureDefaults.minMemoryMiB, `omit it for the ${SecureDefaults.memoryMiB} MiB default`);
   positive(where, "cpuMillis", cpuMillis, SecureDefaults.minCpuMillis, `omit it for the ${SecureDefaults.cpuMillis} millicore default`);
+  atMost(where, "memoryMiB", memoryMiB, SecureDefaults.maxMemoryMiB, "MiB (1 TiB)");
+  atMost(where, "cpuMillis", cpuMillis, SecureDefaults.maxCpuMillis, "millicores (256 cores)");
   const memoryRequestMiB = props.memoryRequestMiB ?? defaults.memoryRequestMiB ?? Math.max(SecureDefaults.minMemoryMiB, Math.floor(memoryMiB / 2));
   const cpuRequestMillis = props.cpuRequestMillis ?? defaults.cpuRequestMillis ?? Math.max(SecureDefaults.minCpuMillis, Math.floor(cpuMillis / 5));
   positive(where, "memoryRequestMiB", memoryRequestMiB, 1, "omit it for half the limit");
@@ -60,6 +62,11 @@ export function resolveResources(where: IConstruct | string, props: ResourcesPro
     throw new HardeningError(where, `cpuRequestMillis (${cpuRequestMillis}) is above cpuMillis (${cpuMillis})`, "a request cannot exceed its limit: lower the request or raise the limit");
   }
   return { memoryMiB, memoryRequestMiB, cpuMillis, cpuRequestMillis };
+}
+
+/** A limit no single workload has: a typo (1e9 MiB), or a way to switch the limit off. */
+function atMost(where: IConstruct | string, name: string, value: number, max: number, unit: string): void {
+  if (value > max) throw new HardeningError(where, `${name} must be at most ${max} ${unit}, got ${value}`, "give the workload's real limit; an absurd one is no limit");
 }
 
 function positive(where: IConstruct | string, name: string, value: number, min: number, fix: string): void {

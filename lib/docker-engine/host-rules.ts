@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { metadataReached, parseCidr } from "../core/cidr";
 
 /**
  * The host rules of a Docker-family platform: what the engine cannot enforce itself, as iptables
@@ -124,6 +125,8 @@ export function dockerHostRules(input: DockerHostRulesInput): HostRuleset {
   for (const b of bridges) {
     forward.push(`-i ${b.bridge} ! -o ${b.bridge} ${ESTABLISHED} -j RETURN`);
     const exit = exits.get(b.bridge);
+    // An anywhere rule never reaches the cloud metadata endpoint (the node's credentials).
+    for (const m of metadataIn(exit?.egress ?? [])) forward.push(`-i ${b.bridge} ! -o ${b.bridge} -d ${m}/32 -j DROP`);
     for (const e of exit?.egress ?? []) {
       for (const cidr of e.cidrs) {
         for (const port of e.ports) {
@@ -184,14 +187,27 @@ export function swarmHostRules(input: SwarmHostRulesInput): HostRuleset {
       }
     }
   }
+  const metadata = metadataIn(input.egress).map((m) => `-i ${b} ! -o ${b} -d ${m}/32 -j DROP`);
   return {
     chain: hostChainName(`s-${input.chainSuffix}`),
-    forward: [`-o ${b} ! -i ${b} -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -j DROP`, ...allow],
+    forward: [`-o ${b} ! -i ${b} -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -j DROP`, ...metadata, ...allow],
     input: [`-i ${b} ${ESTABLISHED} -j RETURN`, `-i ${b} -j DROP`],
     raw: ["-d 127.0.0.0/8 ! -i lo -j DROP"],
     shared: { chain: SWARM_SHARED_CHAIN, forward: [`-i ${b} ! -o ${b} ${ESTABLISHED} -j RETURN`, `-i ${b} ! -o ${b} -j DROP`] },
     description: `swarm platform ${input.platformPath} (every node)`,
   };
+}
+
+/** The IPv4 metadata addresses an egress allowlist would reach (only an `anywhere` rule can: core refuses the rest). */
+function metadataIn(egress: readonly EgressAllow[]): string[] {
+  const reached = new Set<string>();
+  for (const e of egress) {
+    for (const text of e.cidrs) {
+      const c = parseCidr(text);
+      if (c) for (const m of metadataReached(c)) if (c.family === 4) reached.add(m);
+    }
+  }
+  return [...reached].sort();
 }
 
 /** The chain every swarm platform's keeper writes alike: docker_gwbridge egress no platform allowed is dropped. */

@@ -3,6 +3,7 @@ import { Lazy, TerraformOutput, dependable } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import {
   CheckedEgressRule,
+  Cidr,
   EgressRule,
   Exposure,
   HardeningError,
@@ -19,6 +20,8 @@ import {
   WorkloadSite,
   WorkloadSpec,
   escapeTerraformTemplate,
+  parseAddress,
+  parseCidr,
 } from "../core";
 import { DockerTls } from "../docker-engine/docker-endpoint";
 import { DockerEngineProvider, namePrefixOf } from "../docker-engine/docker-provider";
@@ -131,6 +134,7 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
   public readonly keeper?: HostFirewallKeeper;
   private readonly engine: DockerEngineProvider;
   private readonly networks: DockerNetworks;
+  private readonly pool: SubnetPool;
   private readonly defaultResources?: ResourcesProps;
   private readonly publicAddress?: string;
 
@@ -139,9 +143,9 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
     this.engine = new DockerEngineProvider(this, "Provider", { host: props.host ?? "unix:///var/run/docker.sock", tls: props.tls, role: "daemon" });
     this.provider = this.engine.provider;
     this.namePrefix = namePrefixOf(this, props.namePrefix);
-    const pool = new SubnetPool(this.node.path, props.subnetPool ?? DockerDefaults.subnetPool, props.networkPrefix ?? DockerDefaults.subnetPrefix);
+    const pool = (this.pool = new SubnetPool(this.node.path, props.subnetPool ?? DockerDefaults.subnetPool, props.networkPrefix ?? DockerDefaults.subnetPrefix));
     this.defaultResources = props.resourceDefaults;
-    if (props.publicAddress !== undefined && !/^(\d{1,3}\.){3}\d{1,3}$/.test(props.publicAddress)) {
+    if (props.publicAddress !== undefined && parseAddress(props.publicAddress)?.family !== 4) {
       throw new HardeningError(this, `publicAddress ${JSON.stringify(props.publicAddress)} is not an IPv4 address`, "give the host interface address the edge listens on, e.g. 203.0.113.7");
     }
     this.publicAddress = props.publicAddress;
@@ -226,6 +230,11 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
   }
 
   /** The platform-wide resources (`DockerPlatformProps.resourceDefaults`). */
+  /** The subnet pool: egress into it would bypass the flows. */
+  protected ownAddressRanges(): readonly Cidr[] {
+    return [parseCidr(this.pool.cidr)!];
+  }
+
   protected get resourceDefaults(): ResourcesProps | undefined {
     return this.defaultResources;
   }

@@ -3,6 +3,7 @@ import { Lazy, TerraformOutput, dependable } from "cdktf";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import {
   CheckedEgressRule,
+  Cidr,
   HardeningError,
   EgressRule,
   Exposure,
@@ -15,6 +16,7 @@ import {
   WorkloadSite,
   WorkloadSpec,
   escapeTerraformTemplate,
+  parseCidr,
   weakeningLabel,
 } from "../core";
 import { DockerTls } from "../docker-engine/docker-endpoint";
@@ -198,6 +200,11 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
   }
 
   /** The platform-wide resources (`SwarmPlatformProps.resourceDefaults`). */
+  /** The subnet pool of the overlays: egress into it would bypass the flows. */
+  protected ownAddressRanges(): readonly Cidr[] {
+    return [parseCidr(this.pool.cidr)!];
+  }
+
   protected get resourceDefaults(): ResourcesProps | undefined {
     return this.props.resourceDefaults;
   }

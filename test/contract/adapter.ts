@@ -54,8 +54,6 @@ export type RecordedLimit = "noNewPrivileges" | "ulimits" | "tmpSize" | "perWork
  * today's value so the gap cannot close (or widen) unnoticed.
  */
 export interface TodaysBehaviour {
-  /** `anywhere` egress still reaches 169.254.169.254 (cloud credentials). Contract: false. */
-  readonly anywhereReachesMetadata: boolean;
   /** The `egress-anywhere` weakening is recorded on the workload itself. Contract: true. */
   readonly anywhereWeakeningOnWorkload: boolean;
   /** The workload records its flows (`cdktf-hardened.io/flows`). Contract: true. */

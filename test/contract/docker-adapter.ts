@@ -95,8 +95,6 @@ export const dockerAdapter: PlatformAdapter = {
   },
   limitsRecorded: {},
   today: {
-    // CONTRACT GAP: an `anywhere` rule is `-d 0.0.0.0/0`, metadata endpoint included (Kubernetes excepts it).
-    anywhereReachesMetadata: true,
     anywhereWeakeningOnWorkload: true,
     flowsRecordedOnWorkload: true,
     ulimitLimitIds: [],
@@ -193,6 +191,12 @@ export const dockerAdapter: PlatformAdapter = {
   egressAllowed(json, name, address, port, protocol = "tcp") {
     const exit = networks(json, container(json, name)).find((n) => n.role === "exit-network");
     if (!exit) return false;
+    // First match wins, as in iptables: a DROP of the destination ahead of the allowlist stops it.
+    const dropped = hostRulesOutput(json)
+      .split("\n")
+      .map((l) => /-i (\S+) ! -o \S+ -d (\S+) -j DROP$/.exec(l.trim()))
+      .some((m) => m !== null && inCidr(address, m[2]));
+    if (dropped) return false;
     return allowRules(json).some(
       (r) => r.source === exit.address && inCidr(address, r.destination) && r.protocol === protocol && r.port === port,
     );

@@ -132,7 +132,6 @@ export const kubernetesAdapter: PlatformAdapter = {
   },
   limitsRecorded: { ulimits: ["nofile", "nproc"] },
   today: {
-    anywhereReachesMetadata: false,
     // CONTRACT GAP: `egress-anywhere` is annotated on the NetworkPolicy only, not on the workload.
     anywhereWeakeningOnWorkload: false,
     // CONTRACT GAP: flows are annotated on the NetworkPolicies only, not on the workload.

@@ -287,6 +287,19 @@ function egressRefusalCases(a: PlatformAdapter): void {
     expect(e.fix).toMatch(/203\.0\.113\.0\/24/);
   });
 
+  test("a rule that reaches the metadata endpoint without being anywhere", () => {
+    const e = egress({ cidrs: ["169.254.0.0/16"], ports: [80] });
+    expect(e.where).toBe("contract/api");
+    expect(e.problem).toBe("egress to 169.254.0.0/16 reaches the cloud metadata endpoint 169.254.169.254, which hands out the node's credentials");
+  });
+
+  test("the internet split in halves (0.0.0.0/1 + 128.0.0.0/1) is anywhere by another name", () => {
+    const e = egress({ cidrs: ["0.0.0.0/1", "128.0.0.0/1"], ports: [443] });
+    expect(e.where).toBe("contract/api");
+    expect(e.problem).toMatch(/^egress to 0\.0\.0\.0\/1 \+ 128\.0\.0\.0\/1 covers half of the address space or more/);
+    expect(e.fix).toMatch(/anywhere: \{ reason \}/);
+  });
+
   test.each([0, 65536])("a port outside 1-65535: %d", (port) => {
     const e = egress({ cidrs: ["203.0.113.0/24"], ports: [port] });
     expect(e.where).toBe("contract/api");
@@ -624,8 +637,8 @@ function egressCases(a: PlatformAdapter): void {
   });
 
   test("egress anywhere never reaches the cloud metadata endpoint", () => {
-    // CONTRACT GAP: never; Kubernetes excepts 169.254.169.254/32, Docker and Swarm allow 0.0.0.0/0 whole.
-    expect(a.egressAllowed(anywhere, "api", "169.254.169.254", 80)).toBe(a.today.anywhereReachesMetadata);
+    // Kubernetes excepts 169.254.169.254/32 in the policy; Docker and Swarm drop it ahead of the allowlist.
+    expect(a.egressAllowed(anywhere, "api", "169.254.169.254", 80)).toBe(false);
   });
 
   test("the same rule declared twice", () => {

@@ -88,9 +88,6 @@ export const swarmAdapter: PlatformAdapter = {
     flowNarrowedToPort: ["flow-ports"],
   },
   today: {
-    // CONTRACT GAP: the node rules allow `-d 0.0.0.0/0` out of docker_gwbridge, metadata endpoint
-    // included (Kubernetes excepts 169.254.169.254/32).
-    anywhereReachesMetadata: true,
     anywhereWeakeningOnWorkload: true,
     flowsRecordedOnWorkload: true,
     // CONTRACT GAP: one id `ulimits` for what Kubernetes records as `nofile` and `nproc`.
@@ -172,10 +169,11 @@ export const swarmAdapter: PlatformAdapter = {
   egressAllowed(json, name, address, port, protocol = "tcp") {
     if (!leavesTheSwarm(json, name)) return false;
     const re = /-i docker_gwbridge ! -o docker_gwbridge -d (\S+) -p (\w+) --dport (\d+) .* -j ACCEPT$/;
-    return hostRulesOutput(json)
-      .split("\n")
-      .map((l) => re.exec(l.trim()))
-      .some((m) => m !== null && inCidr(address, m[1]) && m[2] === protocol && Number(m[3]) === port);
+    const lines = hostRulesOutput(json).split("\n").map((l) => l.trim());
+    // First match wins, as in iptables: a DROP of the destination ahead of the allowlist stops it.
+    const drop = /-i docker_gwbridge ! -o docker_gwbridge -d (\S+) -j DROP$/;
+    if (lines.some((l) => drop.test(l) && inCidr(address, drop.exec(l)![1]))) return false;
+    return lines.map((l) => re.exec(l)).some((m) => m !== null && inCidr(address, m[1]) && m[2] === protocol && Number(m[3]) === port);
   },
   objectNames(json) {
     const types = ["docker_service", "docker_network", "docker_secret", "docker_config"];

@@ -205,3 +205,20 @@ describe("edge: the TlsEdge's grant, or a named weakening, never on the data tie
     expect(spec.weakenings).toEqual([]);
   });
 });
+
+describe("bounds: absurd sizes and host ports are refused", () => {
+  test.each<[string, any, RegExp]>([
+    ["a memory limit of 1e9 MiB", { resources: { memoryMiB: 1e9 } }, /memoryMiB must be at most 1048576 MiB \(1 TiB\), got 1000000000/],
+    ["a CPU limit of a million cores", { resources: { cpuMillis: 1e9 } }, /cpuMillis must be at most 256000 millicores/],
+    ["a writable path of 1e9 MiB", { writablePaths: [{ path: "/cache", sizeMiB: 1e9 }] }, /writable path \/cache sizeMiB 1000000000 is above the memory limit \(256 MiB\)/],
+    ["a LOOPBACK port published on 22", { ports: [{ name: "admin", port: 2222, exposure: Exposure.LOOPBACK, publishedPort: 22 }] }, /LOOPBACK port admin would be published on the host's port 22/],
+  ])("%s", (_what, props, message) => {
+    expect(() => resolve(props)).toThrow(message);
+  });
+
+  test("sizes within the limits pass", () => {
+    const spec = resolve({ resources: { memoryMiB: 4096, cpuMillis: 8000 }, writablePaths: [{ path: "/cache", sizeMiB: 1024 }], ports: [{ name: "admin", port: 9090, exposure: Exposure.LOOPBACK }] });
+    expect(spec.resources.memoryMiB).toBe(4096);
+    expect(spec.ports[0].publishedPort).toBe(9090);
+  });
+});

@@ -41,6 +41,10 @@ describe("DockerPlatform host", () => {
     });
     expect(blocks(json.provider.docker)[0].registry_auth).toEqual([{ address: "ghcr.io", username: "ci-bot", password: "${var.ghcr_token}" }]);
   });
+
+  test.each(["999.1.1.1", "203.0.113.07", "203.0.113.7 ", "::1", "localhost"])("publicAddress %j is refused: not an IPv4 address", (addr) => {
+    expect(() => new DockerPlatform(newStack().stack, "host", { publicAddress: addr })).toThrow(/^\[test\/host\] publicAddress .* is not an IPv4 address/);
+  });
 });
 
 describe("tiers", () => {
@@ -200,5 +204,21 @@ describe("flows", () => {
     const json = twoWorkloads(() => undefined);
     expect(resourcesOf(json, "docker_container").map(([id]) => id.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["db", "host_HostRulesKeeper", "web"]);
     expect(resourcesOf(json, "docker_volume")).toHaveLength(0);
+  });
+});
+
+describe("egress into the platform's own networks", () => {
+  test("is refused: a workload reaches another through a flow, never around it", () => {
+    const { stack } = newStack();
+    const platform = new DockerPlatform(stack, "host");
+    const api = platform.place(stack, "api", { image, health });
+    expect(() => platform.allowEgress(api, { cidrs: ["10.213.4.0/24"], ports: [5432] })).toThrow(
+      /^\[test\/api\] egress to 10\.213\.4\.0\/24 reaches into 10\.213\.0\.0\/16, the platform's own networks: it would bypass the declared flows: reach another workload through a flow/,
+    );
+    // A pool of its own moves the boundary with it.
+    const other = new DockerPlatform(newStack().stack, "host", { subnetPool: "10.50.0.0/16" });
+    const w = other.place(other, "api", { image, health });
+    expect(() => other.allowEgress(w, { cidrs: ["10.0.0.0/8"], ports: [443] })).toThrow(/reaches into 10\.50\.0\.0\/16/);
+    expect(() => other.allowEgress(w, { cidrs: ["10.213.4.0/24"], ports: [443] })).not.toThrow();
   });
 });

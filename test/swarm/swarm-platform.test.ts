@@ -201,3 +201,20 @@ describe("flows", () => {
     expect(Object.values<any>(json.output).map((o) => o.value.slice(0, 9))).toEqual(["#!/bin/sh"]);
   });
 });
+
+describe("egress into the swarm's own overlays", () => {
+  test("is refused (reach peers through flows), and an anywhere rule keeps off the metadata endpoint", () => {
+    const { stack } = newStack();
+    const platform = new SwarmPlatform(stack, "swarm");
+    const api = platform.place(stack, "api", { image, health });
+    expect(() => platform.allowEgress(api, { cidrs: ["10.214.0.0/20"], ports: [5432] })).toThrow(
+      /^\[test\/api\] egress to 10\.214\.0\.0\/20 reaches into 10\.214\.0\.0\/16, the platform's own networks/,
+    );
+    platform.allowEgress(api, { cidrs: ["0.0.0.0/0"], ports: [443], anywhere: { reason: "calls webhooks its tenants register" } });
+    const rules = platform.hostRuleset().forward;
+    const drop = rules.indexOf("-i docker_gwbridge ! -o docker_gwbridge -d 169.254.169.254/32 -j DROP");
+    const allow = rules.findIndex((r) => r.includes("-d 0.0.0.0/0 -p tcp --dport 443"));
+    expect(drop).toBeGreaterThanOrEqual(0);
+    expect(drop).toBeLessThan(allow);
+  });
+});
