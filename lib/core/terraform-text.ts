@@ -39,3 +39,13 @@ export function unescapedTemplates(rendered: string): string[] {
   }
   return found;
 }
+
+/** Whether a value holds a Terraform expression: a cdktf token, or a `${…}` interpolation written by hand. */
+export function hasExpression(v: unknown): boolean {
+  if (v === undefined || v === null) return false;
+  if (Token.isUnresolved(v)) return true;
+  if (typeof v === "string") return /(^|[^$])\$\{/.test(v) || /(^|[^%])%\{/.test(v);
+  if (Array.isArray(v)) return v.some(hasExpression);
+  if (typeof v === "object") return Object.values(v as Record<string, unknown>).some(hasExpression);
+  return false;
+}

@@ -1,8 +1,7 @@
 import { IConstruct } from "constructs";
-import { Token } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Service } from "@cdktf/provider-docker/lib/service";
-import { HardeningError } from "../core";
+import { HardeningError, hasExpression } from "../core";
 
 /**
  * The escape hatch of a hardened Docker-family resource stays open, but a hardening-critical
@@ -94,15 +93,6 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
-/** Whether a value holds a Terraform expression: a cdktf token, or a `${…}` interpolation written by hand. */
-export function hasExpression(v: unknown): boolean {
-  if (v === undefined || v === null) return false;
-  if (Token.isUnresolved(v)) return true;
-  if (typeof v === "string") return /(^|[^$])\$\{/.test(v) || /(^|[^%])%\{/.test(v);
-  if (Array.isArray(v)) return v.some(hasExpression);
-  if (typeof v === "object") return Object.values(v as Record<string, unknown>).some(hasExpression);
-  return false;
-}
 
 function preview(v: unknown): string {
   const text = typeof v === "string" ? v : JSON.stringify(v);

@@ -11,6 +11,7 @@ import {
   WorkloadProps,
   WorkloadSpec,
   escapeTerraformTemplate,
+  hasExpression,
   terraformArgv,
   checkPlacedSpec,
   checkTaskSpec,
@@ -18,7 +19,7 @@ import {
   weakeningLabel,
   workloadLabels,
 } from "../core";
-import { TrackedContainer, blocks, hasExpression, judgeCritical, sharedNamespace, socketMount, stringLeaves } from "../docker-engine/escape-hatches";
+import { TrackedContainer, blocks, judgeCritical, sharedNamespace, socketMount, stringLeaves } from "../docker-engine/escape-hatches";
 import { engineHealthcheck, labelBlocks } from "../docker-engine/rendering";
 import { DOCKER_CAPABILITIES } from "./docker-defaults";
 import { PrivateTierNetwork } from "./private-tier-network";
@@ -348,6 +349,11 @@ export class HardenedContainer extends Construct {
       { key: "devices", value: now("devices", c.devicesInput), rendered: undefined, judge: (v) => (blocks(v).length ? "devices are mapped into the container" : undefined), fix: "remove the devices override; host devices bypass every other control" },
       { key: "mounts", value: now("mounts", c.mountsInput), rendered: r.mounts, judge: (v) => socketMount(stringLeaves(v)), fix: "remove the mount; a workload never talks to the Docker daemon" },
       { key: "volumes", value: now("volumes", c.volumesInput), rendered: undefined, judge: (v) => socketMount(stringLeaves(v)), fix: "remove the mount; a workload never talks to the Docker daemon" },
+      { key: "user", value: now("user", c.userInput), rendered: r.user, judge: rootUser, fix: "set identity on the workload instead (Identity.fromImage(uid, gid, { reason }) for an image's own user)" },
+      { key: "group_add", value: now("group_add", c.groupAddInput), rendered: undefined, judge: privilegedGroups, fix: "remove the group_add override; a workload needs no host group" },
+      { key: "capabilities", value: now("capabilities", c.capabilitiesInput), rendered: r.capabilities, judge: () => undefined, fix: "set addCapabilities: { capabilities, reason } on the workload instead" },
+      { key: "security_opts", value: now("security_opts", c.securityOptsInput), rendered: r.securityOpts, judge: unconfined, fix: "remove the override; no-new-privileges and the engine's default seccomp and AppArmor profiles stay on" },
+      { key: "tmpfs", value: now("tmpfs", c.tmpfsInput), rendered: r.tmpfs, judge: () => undefined, fix: "declare writablePaths on the workload instead" },
     ]);
     if (upload !== undefined && readOnly !== false && !hasExpression(readOnly)) {
       errors.push(
@@ -362,7 +368,25 @@ export class HardenedContainer extends Construct {
   }
 }
 
+/** The root user or group (`0`, `root`, `10001:0`) in a container's `user`. */
+function rootUser(v: unknown): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const [user, group] = v.split(":");
+  const root = user === "0" || user === "root" || group === "0" || group === "root";
+  return root ? `user is ${JSON.stringify(v)}: the container runs as root or in the root group` : undefined;
+}
 
+/** Host groups that are root in all but name: root itself, and the group that owns the Docker socket. */
+function privilegedGroups(v: unknown): string | undefined {
+  const bad = stringLeaves(v).filter((g) => ["0", "root", "docker"].includes(g));
+  return bad.length ? `group_add adds ${bad.join(", ")}: the root group, or the group that owns the Docker socket (root on the host)` : undefined;
+}
+
+/** Security options that switch off a confinement (seccomp, AppArmor, SELinux labels, masked /proc paths). */
+function unconfined(v: unknown): string | undefined {
+  const bad = stringLeaves(v).filter((o) => /unconfined|^label[:=]disable$|no-new-privileges[:=]false/.test(o));
+  return bad.length ? `security_opts ${bad.join(", ")} switch off a confinement of the container` : undefined;
+}
 
 /** A container used on its own resolves its description with the Docker host's capabilities. */
 function resolveOwn(scope: Construct, id: string, props: HardenedContainerProps): WorkloadSpec {

@@ -29,6 +29,7 @@ import {
   weaken,
 } from "../core";
 import { IngressAllowPolicy } from "./allow-policy";
+import { judgePodEscapeHatches } from "./escape-hatches";
 import { HardenedNamespace } from "./hardened-namespace";
 import { ImagePullSecret } from "./image-pull-secret";
 import { KUBERNETES_CAPABILITIES } from "./kubernetes-capabilities";
@@ -123,6 +124,8 @@ export abstract class HardenedWorkload extends Construct {
   public readonly autoscaler?: HorizontalPodAutoscalerV2;
   /** Labels the controller, Services, policies and PDB select the pods by. */
   public readonly selector: Record<string, string>;
+  /** The controller resource (escape hatch; the pod's security settings are judged at synth). */
+  public abstract readonly resource: TerraformResource;
   /** The pod template handed to the controller. */
   protected readonly podTemplate: DeploymentV1SpecTemplate;
 
@@ -197,6 +200,7 @@ export abstract class HardenedWorkload extends Construct {
     }
 
     this.podTemplate = this.renderPodTemplate(defaults, props.secretEnv?.variables ?? [], task, pod);
+    this.node.addValidation({ validate: () => judgePodEscapeHatches(this, this.resource, kind) });
   }
 
   /** Secrets as environment values: a recorded weakening (`secret-in-env`), names checked. */

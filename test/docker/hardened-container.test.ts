@@ -247,6 +247,16 @@ describe("escape hatches that break isolation fail synth", () => {
     ["devices", (c) => c.putDevices([{ hostPath: "/dev/kmsg" }]), /devices are mapped/],
     ["docker.sock", (c) => c.putMounts([{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock" }]), /the Docker socket is mounted/],
     ["upload into a read-only container", (c) => c.putUpload([{ file: "/etc/app.conf", content: "x" }]), /upload into a read-only container/],
+    ["root user", (c) => { c.user = "0"; }, /user is "0": the container runs as root or in the root group/],
+    ["root group", (c) => c.addOverride("user", "10001:0"), /user is "10001:0": the container runs as root or in the root group/],
+    ["the docker group", (c) => { c.groupAdd = ["docker"]; }, /group_add adds docker: the root group, or the group that owns the Docker socket/],
+    ["the root group added", (c) => c.addOverride("group_add", ["0"]), /group_add adds 0/],
+    ["seccomp unconfined", (c) => { c.securityOpts = ["no-new-privileges:true", "seccomp=unconfined"]; }, /security_opts seccomp=unconfined switch off a confinement/],
+    ["masked paths off", (c) => c.addOverride("security_opts", ["systempaths=unconfined"]), /security_opts systempaths=unconfined/],
+    ["SELinux labels off", (c) => c.addOverride("security_opts", ["label=disable"]), /security_opts label=disable/],
+    ["capabilities from a variable", (c) => c.addOverride("capabilities", { drop: ["${var.drop}"] }), /capabilities is set to a Terraform expression/],
+    ["user from a variable", (c) => c.addOverride("user", "${var.user}"), /user is set to a Terraform expression/],
+    ["tmpfs from a variable", (c) => c.addOverride("tmpfs", { "/tmp": "${var.tmp_options}" }), /tmpfs is set to a Terraform expression/],
   ])("%s", (_what, mutate, message) => {
     expect(withOverride(mutate)).toThrow(message);
   });

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { Testing } from "cdktf";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Exposure, HealthCheck, Identity, Image, Secret, SecureDefaults, Tier, deriveUid } from "../../lib/core";
 import { HardenedDeployment, HardenedDeploymentProps, SeccompProfile } from "../../lib/kubernetes";
 import { EXEC_HEALTH, IMAGE, TCP_HEALTH, build, container, docDefault, first, list, named, newStack, only, podMeta, podSpec, resources } from "./helpers";
@@ -412,5 +413,31 @@ describe("HardenedDeployment bad input", () => {
     const d = deployment(deploy({ writableRootFilesystem: { reason: "vendor image writes its pid file to /" } }));
     expect(first(container(d).security_context).read_only_root_filesystem).toBe(false);
     expect(podMeta(d).annotations["cdktf-hardened.io/weakening.writable-root-filesystem"]).toBe("vendor image writes its pid file to /");
+  });
+});
+
+describe("HardenedDeployment escape hatches", () => {
+  const withOverride = (mutate: (d: DeploymentV1, stack: any) => void) => () => {
+    const stack = newStack();
+    new KubernetesProvider(stack, "k8s", {});
+    const d = new HardenedDeployment(stack, "api", BASE);
+    mutate(d.resource, stack);
+    Testing.synth(stack, true);
+  };
+
+  test.each<[string, (d: DeploymentV1, stack: any) => void, RegExp]>([
+    ["host network", (d) => d.addOverride("spec.template.spec.host_network", true), /host_network is true: the pod shares the node's namespace/],
+    ["host pid through the object", (d) => { d.spec.template.spec.hostPid = true; }, /host_pid is true/],
+    ["a privileged container", (d) => d.addOverride("spec.template.spec.container.0.security_context.privileged", true), /container api is privileged/],
+    ["privilege escalation", (d) => d.addOverride("spec.template.spec.container.0.security_context.allow_privilege_escalation", true), /container api allows privilege escalation/],
+    ["runAsUser from a variable", (d) => d.addOverride("spec.template.spec.security_context.run_as_user", "${var.uid}"), /\[test\/api\] security_context is set to a Terraform expression/],
+    ["host network from a variable", (d) => d.addOverride("spec.template.spec.host_network", "${var.host}"), /host_network is set to a Terraform expression/],
+    ["token automount from a variable", (d) => d.addOverride("spec.template.spec.automount_service_account_token", "${var.token}"), /automount_service_account_token is set to a Terraform expression/],
+  ])("%s fails synth", (_what, mutate, message) => {
+    expect(withOverride(mutate)).toThrow(message);
+  });
+
+  test("other overrides are the audit's to judge", () => {
+    expect(withOverride((d) => d.addOverride("spec.min_ready_seconds", 10))).not.toThrow();
   });
 });
