@@ -229,12 +229,12 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
     return this.own(workload).container;
   }
 
-  /** The platform-wide resources (`DockerPlatformProps.resourceDefaults`). */
   /** The subnet pool: egress into it would bypass the flows. */
   protected ownAddressRanges(): readonly Cidr[] {
     return [parseCidr(this.pool.cidr)!];
   }
 
+  /** The platform-wide resources (`DockerPlatformProps.resourceDefaults`). */
   protected get resourceDefaults(): ResourcesProps | undefined {
     return this.defaultResources;
   }

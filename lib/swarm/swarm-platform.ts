@@ -199,12 +199,12 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
     return this.own(workload).service;
   }
 
-  /** The platform-wide resources (`SwarmPlatformProps.resourceDefaults`). */
   /** The subnet pool of the overlays: egress into it would bypass the flows. */
   protected ownAddressRanges(): readonly Cidr[] {
     return [parseCidr(this.pool.cidr)!];
   }
 
+  /** The platform-wide resources (`SwarmPlatformProps.resourceDefaults`). */
   protected get resourceDefaults(): ResourcesProps | undefined {
     return this.props.resourceDefaults;
   }
