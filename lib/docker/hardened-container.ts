@@ -12,6 +12,7 @@ import {
   WorkloadSpec,
   escapeTerraformTemplate,
   hasExpression,
+  platformLimitLabel,
   terraformArgv,
   checkPlacedSpec,
   checkTaskSpec,
@@ -103,6 +104,12 @@ export interface AttachNetworkOptions {
   readonly alias?: boolean;
 }
 
+/** Platform-limit id on a container whose secret files a seeder writes. */
+export const SECRET_FILE_OWNER_LIMIT = "secret-file-owner";
+const SECRET_FILE_OWNER_TEXT =
+  "kreuzwerker/docker 3.6 upload cannot set a file's owner: seeded secret files are root-owned 0444, in a volume only this workload mounts, read-only; " +
+  "Secret.fromHostFile (a file you own 0400, bind-mounted) or Swarm and Kubernetes (0400, owned by the workload's uid) close it";
+
 /** A network the container joins besides its tier (a flow network or its exit network). */
 interface ExtraNetwork {
   readonly network: PrivateTierNetwork;
@@ -157,6 +164,7 @@ export class HardenedContainer extends Construct {
     if (props.task && !("spec" in props)) checkTaskSpec(this, spec);
     const mounts = this.renderMounts(props.provider);
     this.staticLabels = workloadLabels(spec, spec.edge ? "edge" : "workload");
+    if (this.seeder?.holdsSecrets) this.staticLabels[platformLimitLabel(SECRET_FILE_OWNER_LIMIT)] = SECRET_FILE_OWNER_TEXT;
     this.rendered = {
       ...this.processConfig(props.task),
       name: this.containerName,

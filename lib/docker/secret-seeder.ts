@@ -58,10 +58,13 @@ export class SecretSeeder extends Construct {
   public readonly container: Container;
   /** The volumes it fills, one per directory. */
   public readonly volumes: SeededVolume[] = [];
+  /** Whether any file it writes is a secret (a variable's value, or a sensitive config file). */
+  public readonly holdsSecrets: boolean;
 
   constructor(scope: Construct, id: string, props: SecretSeederProps) {
     super(scope, id);
     const spec = props.spec;
+    this.holdsSecrets = props.files.some((f) => f.secret);
     const byDir = new Map<string, SeededFile[]>();
     for (const f of [...props.files].sort((a, b) => a.path.localeCompare(b.path))) {
       const dir = posix.dirname(f.path);

@@ -344,3 +344,19 @@ describe("@default documentation matches the code", () => {
     expect(resourceAt(JSON.parse(Testing.synth(stack)), "docker_container", "api/Resource").ports).toBeUndefined();
   });
 });
+
+describe("seeded secret files: the owner the provider cannot set is a recorded platform limit", () => {
+  test("a container with a seeded secret says so; one with only a plain config file does not", () => {
+    const { stack } = newStack();
+    const platform = new DockerPlatform(stack, "host");
+    platform.place(stack, "api", { image, health, secrets: [{ secret: Secret.fromVariable(stack, "db_password") }] });
+    platform.place(stack, "web", { image, health, configFiles: [{ path: "/etc/web/site.conf", content: "listen 8080\n" }] });
+    const json = JSON.parse(Testing.synth(stack));
+    const limit = "cdktf-hardened.io/platform-limit.secret-file-owner";
+    expect(dockerLabels(resourceAt(json, "docker_container", "api/Resource"))[limit]).toMatch(/root-owned 0444.*Secret\.fromHostFile/);
+    expect(dockerLabels(resourceAt(json, "docker_container", "web/Resource"))[limit]).toBeUndefined();
+    // What the limit states is what is rendered: 0444 files, mounted read-only into this workload alone.
+    const seeder = resourceAt(json, "docker_container", "api/Seeder/Resource");
+    expect(blocks<any>(seeder.upload).map((u) => u.permissions)).toEqual(["0444"]);
+  });
+});
