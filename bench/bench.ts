@@ -31,7 +31,9 @@ import type { ChildRequest, ChildResult } from "./child";
 
 const SIZES = (process.env.BENCH_SIZES ?? "100,1000").split(",").map((s) => Number(s.trim()));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const PLATFORMS = (process.env.BENCH_PLATFORMS ?? "both,docker,kubernetes").split(",").map((s) => s.trim()) as Platforms[];
+const PLATFORMS = (process.env.BENCH_PLATFORMS ?? "both,docker,kubernetes")
+  .split(",")
+  .map((s) => s.trim()) as Platforms[];
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 const VARIANTS: ChildRequest["variant"][] = ["lib", "lib-noaudit", "raw"];
 const CHILD = path.join(__dirname, "child.js");
@@ -46,16 +48,29 @@ function runChild(config: Config, keep: boolean): { result: ChildResult; stacks?
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-bench-"));
   try {
     const req: ChildRequest = { ...config, outdir };
-    const flags = CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${config.variant}-${config.platforms}-${config.n}-${Date.now()}.cpuprofile`] : [];
-    const child = spawnSync(process.execPath, [...flags, CHILD, JSON.stringify(req)], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const flags = CPU_PROF
+      ? [
+          "--cpu-prof",
+          `--cpu-prof-dir=${CPU_PROF}`,
+          `--cpu-prof-name=${config.variant}-${config.platforms}-${config.n}-${Date.now()}.cpuprofile`,
+        ]
+      : [];
+    const child = spawnSync(process.execPath, [...flags, CHILD, JSON.stringify(req)], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
     if (child.status !== 0) {
-      throw new Error(`bench child ${JSON.stringify(config)} failed (${child.status ?? child.signal}):\n${child.stderr}`);
+      throw new Error(
+        `bench child ${JSON.stringify(config)} failed (${child.status ?? child.signal}):\n${child.stderr}`,
+      );
     }
     const result = JSON.parse(child.stdout.trim().split("\n").pop()!) as ChildResult;
     let stacks: Record<string, unknown> | undefined;
     if (keep) {
       const dir = path.join(outdir, "stacks");
-      stacks = Object.fromEntries(fs.readdirSync(dir).map((s) => [s, JSON.parse(fs.readFileSync(path.join(dir, s, "cdk.tf.json"), "utf8"))]));
+      stacks = Object.fromEntries(
+        fs.readdirSync(dir).map((s) => [s, JSON.parse(fs.readFileSync(path.join(dir, s, "cdk.tf.json"), "utf8"))]),
+      );
     }
     return { result, stacks };
   } finally {
@@ -75,10 +90,18 @@ const mb = (kb: number) => Math.round(kb / 1024);
 
 function main(): void {
   const configs: Config[] = [];
-  for (const n of SIZES) for (const platforms of PLATFORMS) for (const variant of VARIANTS) configs.push({ n, platforms, variant });
+  for (const n of SIZES)
+    for (const platforms of PLATFORMS) for (const variant of VARIANTS) configs.push({ n, platforms, variant });
   const results = new Map<string, ChildResult[]>();
-  console.log(`bench: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? "?"}), node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; ${RUNS} runs per figure, median`);
-  console.log("bench: run_s = construct + synth inside a fresh node process (compiled JS); module loading excluded (load_s); peak_mb = maxRSS of the whole child");
+  console.log(
+    `bench: ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? "?"}), node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}; ${RUNS} runs per figure, median`,
+  );
+  console.log(
+    "bench: run_s = construct + synth inside a fresh node process (compiled JS); module loading excluded (load_s); peak_mb = maxRSS of the whole child",
+  );
   for (let run = 0; run < RUNS; run++) {
     // Rotate the order each run so a burst of load on the shared machine does not always hit the same configuration.
     const order = configs.map((_, i) => configs[(i + run * VARIANTS.length) % configs.length]);
@@ -99,8 +122,22 @@ function main(): void {
       const a = shapeOf(lib);
       const b = shapeOf(raw);
       const same = JSON.stringify(a) === JSON.stringify(b);
-      const total = Object.values(a.counts).reduce((s, byType) => s + Object.values(byType).reduce((x, y) => x + y, 0), 0);
-      console.log(`bench: n=${n} shape ${same ? "identical" : "DIFFERENT"}: ${total} resources in each app (${Object.entries(a.counts).map(([s, t]) => `${s}: ${Object.entries(t).map(([k, v]) => `${v} ${k}`).join(", ")}`).join("; ")})`);
+      const total = Object.values(a.counts).reduce(
+        (s, byType) => s + Object.values(byType).reduce((x, y) => x + y, 0),
+        0,
+      );
+      console.log(
+        `bench: n=${n} shape ${same ? "identical" : "DIFFERENT"}: ${total} resources in each app (${Object.entries(
+          a.counts,
+        )
+          .map(
+            ([s, t]) =>
+              `${s}: ${Object.entries(t)
+                .map(([k, v]) => `${v} ${k}`)
+                .join(", ")}`,
+          )
+          .join("; ")})`,
+      );
       if (!same) process.exitCode = 1;
     }
   }

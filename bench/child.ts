@@ -2,7 +2,8 @@
  * One measurement, in a fresh Node process: loads the app's modules, constructs the app, synthesizes
  * it into `outdir`, and prints one JSON line of timings and peak RSS on stdout.
  *
- * Usage: node dist-bench/bench/child.js '{"variant":"lib|lib-noaudit|raw","platforms":"both","n":1000,"outdir":"/tmp/x"}'
+ * Usage: node dist-bench/bench/child.js
+ * '{"variant":"lib|lib-noaudit|raw","platforms":"both","n":1000,"outdir":"/tmp/x"}'
  *
  * Nothing is imported at the top: module loading is timed on its own (`load_ms`), so `run_ms`
  * (construct + synth) is the cost of the constructs themselves.

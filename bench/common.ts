@@ -48,7 +48,11 @@ export function shapeOf(stacks: Record<string, any>): AppShape {
       for (const body of Object.values(byName)) attributePaths(body, "", paths);
       keys[stack][type] = [...paths].sort();
     }
-    blocks[stack] = { variables: Object.keys(doc.variable ?? {}).length, outputs: Object.keys(doc.output ?? {}).length, providers: Object.keys(doc.provider ?? {}).sort() };
+    blocks[stack] = {
+      variables: Object.keys(doc.variable ?? {}).length,
+      outputs: Object.keys(doc.output ?? {}).length,
+      providers: Object.keys(doc.provider ?? {}).sort(),
+    };
   }
   return { counts, keys, blocks };
 }

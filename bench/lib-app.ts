@@ -67,7 +67,11 @@ class DockerBench extends TerraformStack {
 class KubernetesBench extends TerraformStack {
   constructor(scope: Construct, id: string, n: number) {
     super(scope, id);
-    addServices(this, new KubernetesPlatform(this, "cluster", { namespace: "bench", namespaceOptions: { quota: quotaFor(n) } }), n);
+    addServices(
+      this,
+      new KubernetesPlatform(this, "cluster", { namespace: "bench", namespaceOptions: { quota: quotaFor(n) } }),
+      n,
+    );
   }
 }
 

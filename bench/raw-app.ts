@@ -29,7 +29,8 @@ import type { Platforms } from "./common";
 // The same inputs as the library app, written out (no library import).
 const IMAGE = "ghcr.io/acme/bench@sha256:" + "ab".repeat(32);
 const P = "cdktf-hardened.io/";
-const PIDS_LIMIT = "kreuzwerker/docker 3.6 docker_container has no pids_limit; the nproc ulimit (per uid, one uid per workload) bounds processes instead";
+const PIDS_LIMIT =
+  "kreuzwerker/docker 3.6 docker_container has no pids_limit; the nproc ulimit (per uid, one uid per workload) bounds processes instead";
 const SEEDER_REASON =
   "never-started seeder: Docker's archive API (provider upload) needs a writable root; it only carries files into volumes the workload mounts read-only";
 
@@ -73,8 +74,17 @@ class RawDockerStack extends TerraformStack {
       attachable: false,
       checkDuplicate: true,
       ipamConfig: [{ subnet: tier.subnet, gateway: tier.gateway }],
-      options: { "com.docker.network.bridge.name": "hd-app0000000", "com.docker.network.bridge.enable_icc": "false", "com.docker.network.bridge.enable_ip_masquerade": "false" },
-      labels: labelList({ [`${P}managed-by`]: "cdktf-hardened", [`${P}tier`]: "app", [`${P}role`]: "tier-network", [`${P}construct-path`]: `${id}/tier-app` }),
+      options: {
+        "com.docker.network.bridge.name": "hd-app0000000",
+        "com.docker.network.bridge.enable_icc": "false",
+        "com.docker.network.bridge.enable_ip_masquerade": "false",
+      },
+      labels: labelList({
+        [`${P}managed-by`]: "cdktf-hardened",
+        [`${P}tier`]: "app",
+        [`${P}role`]: "tier-network",
+        [`${P}construct-path`]: `${id}/tier-app`,
+      }),
       provider,
     });
     // The host rules, written by hand as iptables-restore input, and a keeper container that applies
@@ -83,10 +93,12 @@ class RawDockerStack extends TerraformStack {
     firewall += `-A HD-${prefix} -o hd-app0000000 ! -i hd-app0000000 -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -j DROP\n`;
     let input = "";
     input += `-A HD-${prefix}-IN -i hd-app0000000 -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n-A HD-${prefix}-IN -i hd-app0000000 -j DROP\n`;
-    const keeperScript = (): string => `#!/bin/sh\nrules() {\ncat <<'RULES'\n${firewall}${input}COMMIT\nRULES\n}\nrules | iptables-restore --noflush\n`;
+    const keeperScript = (): string =>
+      `#!/bin/sh\nrules() {\ncat <<'RULES'\n${firewall}${input}COMMIT\nRULES\n}\nrules | iptables-restore --noflush\n`;
     const keeper = new Container(this, "host-rules", {
       name: `${prefix}-host-rules`,
-      image: "registry.k8s.io/build-image/distroless-iptables@sha256:4e0a77d0973618ce2a76e65fa2dc97694eb690ac8baf69cefe6e20f17957d9dd",
+      image:
+        "registry.k8s.io/build-image/distroless-iptables@sha256:4e0a77d0973618ce2a76e65fa2dc97694eb690ac8baf69cefe6e20f17957d9dd",
       networkMode: "host",
       user: "0:0",
       entrypoint: ["/bin/sh", "-c"],
@@ -104,14 +116,24 @@ class RawDockerStack extends TerraformStack {
       cpuShares: 256,
       ulimit: [{ name: "nofile", soft: 1024, hard: 1024 }],
       restart: "always",
-      healthcheck: { test: Lazy.listValue({ produce: () => ["CMD", "/bin/sh", "-c", keeperScript(), "keeper", "check"] }), interval: "5s", timeout: "5s", startPeriod: "5s", retries: 3 },
+      healthcheck: {
+        test: Lazy.listValue({ produce: () => ["CMD", "/bin/sh", "-c", keeperScript(), "keeper", "check"] }),
+        interval: "5s",
+        timeout: "5s",
+        startPeriod: "5s",
+        retries: 3,
+      },
       wait: true,
       waitTimeout: 60,
       logDriver: "json-file",
       logOpts: { "max-size": "10m", "max-file": "3" },
       stopTimeout: 5,
       destroyGraceSeconds: 5,
-      labels: labelList({ [`${P}managed-by`]: "cdktf-hardened", [`${P}role`]: "firewall-keeper", [`${P}construct-path`]: `${id}/host-rules` }),
+      labels: labelList({
+        [`${P}managed-by`]: "cdktf-hardened",
+        [`${P}role`]: "firewall-keeper",
+        [`${P}construct-path`]: `${id}/host-rules`,
+      }),
       provider,
     });
 
@@ -120,7 +142,12 @@ class RawDockerStack extends TerraformStack {
       const uid = `${uidOf(i)}:${uidOf(i)}`;
       const path = `${id}/${name}`;
       const token = secretVariable(this, i);
-      const common = { [`${P}managed-by`]: "cdktf-hardened", [`${P}workload`]: name, [`${P}tier`]: "app", [`${P}construct-path`]: path };
+      const common = {
+        [`${P}managed-by`]: "cdktf-hardened",
+        [`${P}workload`]: name,
+        [`${P}tier`]: "app",
+        [`${P}construct-path`]: path,
+      };
       const volume = new Volume(this, `${name}-seed-0`, {
         name: `${prefix}-${name}-seed-0`,
         labels: labelList({ ...common, [`${P}role`]: "secret-volume", [`${P}mount-path`]: "/run/secrets" }),
@@ -149,14 +176,20 @@ class RawDockerStack extends TerraformStack {
         provider,
       });
       // Flow networks: to the previous service and from the next one.
-      const networks: Array<{ name: string; aliases: string[]; ipv4Address?: string }> = [{ name: tierName, aliases: [name] }];
+      const networks: Array<{ name: string; aliases: string[]; ipv4Address?: string }> = [
+        { name: tierName, aliases: [name] },
+      ];
       const flows: string[] = [];
       if (i > 0) {
         networks.push({ name: `${prefix}-f-${svcName(i - 1)}-${name}`, aliases: [name], ipv4Address: slot(i).host(3) });
         flows.push(`${name}>${svcName(i - 1)}:http`);
       }
       if (i < n - 1) {
-        networks.push({ name: `${prefix}-f-${name}-${svcName(i + 1)}`, aliases: [name], ipv4Address: slot(i + 1).host(2) });
+        networks.push({
+          name: `${prefix}-f-${name}-${svcName(i + 1)}`,
+          aliases: [name],
+          ipv4Address: slot(i + 1).host(2),
+        });
         flows.push(`${svcName(i + 1)}>${name}:http`);
       }
       new Container(this, name, {
@@ -182,7 +215,13 @@ class RawDockerStack extends TerraformStack {
         ],
         restart: "on-failure",
         maxRetryCount: 5,
-        healthcheck: { test: ["CMD", "/app/healthcheck", "--port", "8080"], interval: "30s", timeout: "5s", startPeriod: "30s", retries: 3 },
+        healthcheck: {
+          test: ["CMD", "/app/healthcheck", "--port", "8080"],
+          interval: "30s",
+          timeout: "5s",
+          startPeriod: "30s",
+          retries: 3,
+        },
         logDriver: "json-file",
         logOpts: { "max-size": "10m", "max-file": "3" },
         stopTimeout: 30,
@@ -212,8 +251,17 @@ class RawDockerStack extends TerraformStack {
           attachable: false,
           checkDuplicate: true,
           ipamConfig: [{ subnet: s.subnet, gateway: s.gateway }],
-          options: { "com.docker.network.bridge.name": bridge, "com.docker.network.bridge.enable_icc": "true", "com.docker.network.bridge.enable_ip_masquerade": "false" },
-          labels: labelList({ [`${P}managed-by`]: "cdktf-hardened", [`${P}tier`]: "app+app", [`${P}role`]: "flow-network", [`${P}construct-path`]: `${id}/flow-${i}` }),
+          options: {
+            "com.docker.network.bridge.name": bridge,
+            "com.docker.network.bridge.enable_icc": "true",
+            "com.docker.network.bridge.enable_ip_masquerade": "false",
+          },
+          labels: labelList({
+            [`${P}managed-by`]: "cdktf-hardened",
+            [`${P}tier`]: "app+app",
+            [`${P}role`]: "flow-network",
+            [`${P}construct-path`]: `${id}/flow-${i}`,
+          }),
           provider,
         });
         firewall += `-A HD-${prefix} -o ${bridge} ! -i ${bridge} -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -j DROP\n`;
@@ -224,7 +272,8 @@ class RawDockerStack extends TerraformStack {
       }
     }
     new TerraformOutput(this, "host_firewall", {
-      description: "Host firewall rules (iptables DOCKER-USER / INPUT) as a script; the keeper container applies the same",
+      description:
+        "Host firewall rules (iptables DOCKER-USER / INPUT) as a script; the keeper container applies the same",
       value: Lazy.stringValue({ produce: () => keeperScript() }),
     });
   }
@@ -244,7 +293,11 @@ class RawKubernetesStack extends TerraformStack {
       psa[`pod-security.kubernetes.io/${mode}-version`] = "v1.30";
     }
     const namespace = new NamespaceV1(this, "namespace", {
-      metadata: { name: "bench", labels: { [`${P}managed-by`]: "cdktf-hardened", [`${P}role`]: "namespace", ...psa }, annotations: { [`${P}construct-path`]: `${id}/namespace` } },
+      metadata: {
+        name: "bench",
+        labels: { [`${P}managed-by`]: "cdktf-hardened", [`${P}role`]: "namespace", ...psa },
+        annotations: { [`${P}construct-path`]: `${id}/namespace` },
+      },
     });
     const ns = namespace.metadata.name;
     new NetworkPolicyV1(this, "default-deny", {
@@ -258,7 +311,12 @@ class RawKubernetesStack extends TerraformStack {
         policyTypes: ["Egress"],
         egress: [
           {
-            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+            to: [
+              {
+                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+              },
+            ],
             ports: [
               { port: "53", protocol: "UDP" },
               { port: "53", protocol: "TCP" },
@@ -285,11 +343,27 @@ class RawKubernetesStack extends TerraformStack {
     });
     new LimitRangeV1(this, "limits", {
       metadata: { name: "hardened-limits", namespace: ns, ...nsMeta(`${id}/namespace`, "namespace") },
-      spec: { limit: [{ type: "Container", default: { cpu: "500m", memory: "256Mi" }, defaultRequest: { cpu: "100m", memory: "128Mi" } }] },
+      spec: {
+        limit: [
+          {
+            type: "Container",
+            default: { cpu: "500m", memory: "256Mi" },
+            defaultRequest: { cpu: "100m", memory: "128Mi" },
+          },
+        ],
+      },
     });
-    new DefaultServiceAccountV1(this, "default-sa", { metadata: { namespace: ns }, automountServiceAccountToken: false });
+    new DefaultServiceAccountV1(this, "default-sa", {
+      metadata: { namespace: ns },
+      automountServiceAccountToken: false,
+    });
 
-    const probe = { exec: { command: ["/app/healthcheck", "--port", "8080"] }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 };
+    const probe = {
+      exec: { command: ["/app/healthcheck", "--port", "8080"] },
+      periodSeconds: 30,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    };
     const seccompProfile = { type: "RuntimeDefault" };
     for (let i = 0; i < n; i++) {
       const name = svcName(i);
@@ -298,10 +372,18 @@ class RawKubernetesStack extends TerraformStack {
       const token = secretVariable(this, i);
       const select = { [`${P}managed-by`]: "cdktf-hardened", [`${P}workload`]: name };
       const part = (role: string) => ({
-        labels: { [`${P}managed-by`]: "cdktf-hardened", [`${P}role`]: role, [`${P}tier`]: "app", [`${P}workload`]: name },
+        labels: {
+          [`${P}managed-by`]: "cdktf-hardened",
+          [`${P}role`]: role,
+          [`${P}tier`]: "app",
+          [`${P}workload`]: name,
+        },
         annotations: { [`${P}construct-path`]: path },
       });
-      const sa = new ServiceAccountV1(this, `${name}-sa`, { metadata: { name, namespace: ns, ...part("workload") }, automountServiceAccountToken: false });
+      const sa = new ServiceAccountV1(this, `${name}-sa`, {
+        metadata: { name, namespace: ns, ...part("workload") },
+        automountServiceAccountToken: false,
+      });
       const secret = new SecretV1(this, `${name}-secrets`, {
         metadata: { name: `${name}-secrets`, namespace: ns, ...part("secret") },
         type: "Opaque",
@@ -309,14 +391,24 @@ class RawKubernetesStack extends TerraformStack {
       });
       new ServiceV1(this, `${name}-service`, {
         metadata: { name, namespace: ns, ...part("workload") },
-        spec: { type: "ClusterIP", selector: { ...select }, port: [{ name: "http", port: 8080, targetPort: "http", protocol: "TCP" }] },
+        spec: {
+          type: "ClusterIP",
+          selector: { ...select },
+          port: [{ name: "http", port: 8080, targetPort: "http", protocol: "TCP" }],
+        },
       });
       const meta = {
-        labels: { [`${P}managed-by`]: "cdktf-hardened", [`${P}role`]: "workload", [`${P}tier`]: "app", [`${P}workload`]: name },
+        labels: {
+          [`${P}managed-by`]: "cdktf-hardened",
+          [`${P}role`]: "workload",
+          [`${P}tier`]: "app",
+          [`${P}workload`]: name,
+        },
         annotations: {
           [`${P}config-hash`]: hex(`secret /run/secrets/${varName(i)} var.${varName(i)}\n`),
           [`${P}construct-path`]: path,
-          [`${P}platform-limit.nofile`]: "nofile 4096 is not expressible on Kubernetes: the container runtime's default applies",
+          [`${P}platform-limit.nofile`]:
+            "nofile 4096 is not expressible on Kubernetes: the container runtime's default applies",
           [`${P}platform-limit.nproc`]: "nproc 512 is not expressible on Kubernetes: set the kubelet's podPidsLimit",
         },
       };
@@ -368,7 +460,14 @@ class RawKubernetesStack extends TerraformStack {
                 { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
                 {
                   name: "secrets-0",
-                  projected: [{ defaultMode: "0400", sources: [{ secret: [{ name: `${name}-secrets`, items: [{ key: varName(i), path: varName(i) }] }] }] }],
+                  projected: [
+                    {
+                      defaultMode: "0400",
+                      sources: [
+                        { secret: [{ name: `${name}-secrets`, items: [{ key: varName(i), path: varName(i) }] }] },
+                      ],
+                    },
+                  ],
                 },
               ],
             },
@@ -388,7 +487,14 @@ class RawKubernetesStack extends TerraformStack {
           spec: {
             podSelector: { matchLabels: { ...select } },
             policyTypes: ["Egress"],
-            egress: [{ to: [{ podSelector: { matchLabels: { [`${P}managed-by`]: "cdktf-hardened", [`${P}workload`]: prev } } }], ports }],
+            egress: [
+              {
+                to: [
+                  { podSelector: { matchLabels: { [`${P}managed-by`]: "cdktf-hardened", [`${P}workload`]: prev } } },
+                ],
+                ports,
+              },
+            ],
           },
         });
         new NetworkPolicyV1(this, `flow-${i}-ingress`, {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* eslint-disable no-console */
+
 import { runAuditCli } from "../lib/audit/cli";
 import { graphCommand } from "../lib/graph/cli";
 

@@ -120,7 +120,11 @@ export type { KubeconfigOptions } from "./kubernetes/kubernetes-connection";
 export { FsGroupChangePolicy, SeccompProfile } from "./kubernetes/pod-defaults";
 export type { PodDefaults } from "./kubernetes/pod-defaults";
 export { PublicServiceType } from "./kubernetes/kubernetes-workload-options";
-export type { KubernetesWorkloadOptions, SecretEnvOptions, SecretEnvVar } from "./kubernetes/kubernetes-workload-options";
+export type {
+  KubernetesWorkloadOptions,
+  SecretEnvOptions,
+  SecretEnvVar,
+} from "./kubernetes/kubernetes-workload-options";
 export { NetworkPeer } from "./kubernetes/network-peer";
 export type { CidrPeerOptions, IngressControllerPeerOptions, RenderedPeer } from "./kubernetes/network-peer";
 export { AllowPolicy, EgressAllowPolicy, IngressAllowPolicy } from "./kubernetes/allow-policy";
@@ -204,16 +208,7 @@ export type { InputErrorDetails } from "./audit/errors";
 export type { AuditOptions } from "./audit/engine";
 export type { AuditSuppression } from "./audit/suppressions";
 export type { StackDocument } from "./audit/model";
-export type {
-  AuditReport,
-  AuditRule,
-  Finding,
-  NotAudited,
-  Outcome,
-  RulePack,
-  Severity,
-  Verdict,
-} from "./audit/types";
+export type { AuditReport, AuditRule, Finding, NotAudited, Outcome, RulePack, Severity, Verdict } from "./audit/types";
 /** The audit's building blocks for custom rules (verdicts, the resource model, the rule registry). */
 export * as audit from "./audit/rule-kit";
 

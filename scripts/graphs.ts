@@ -72,8 +72,15 @@ function page(drawn: readonly Drawn[], svg: boolean): string {
   for (const d of drawn) {
     const m = d.model;
     out.push(`## ${d.name}`, "");
-    const links = [svg ? `[SVG](topology/${d.name}.svg)` : undefined, `[DOT](topology/${d.name}.dot)`, `[Mermaid](topology/${d.name}.mmd)`].filter(Boolean);
-    out.push(`Platform: ${m.platform} · ${plural(m.workloads.length, "workload")} · ${plural(m.flows.length, "flow")} · ${links.join(" · ")}`, "");
+    const links = [
+      svg ? `[SVG](topology/${d.name}.svg)` : undefined,
+      `[DOT](topology/${d.name}.dot)`,
+      `[Mermaid](topology/${d.name}.mmd)`,
+    ].filter(Boolean);
+    out.push(
+      `Platform: ${m.platform} · ${plural(m.workloads.length, "workload")} · ${plural(m.flows.length, "flow")} · ${links.join(" · ")}`,
+      "",
+    );
     out.push("```mermaid", d.mermaid.trimEnd(), "```", "");
     if (m.breakers.length) {
       out.push("Isolation breakers (red):", "");
@@ -83,7 +90,8 @@ function page(drawn: readonly Drawn[], svg: boolean): string {
     const quiet = m.weakenings.filter((w) => w.role === "seeder");
     if (quiet.length) {
       out.push("Weakenings that break no isolation:", "");
-      for (const w of quiet) out.push(`- \`${w.control}\` on ${w.workload ?? w.resource} (${w.role}): ${escapeMd(w.reason)}`);
+      for (const w of quiet)
+        out.push(`- \`${w.control}\` on ${w.workload ?? w.resource} (${w.role}): ${escapeMd(w.reason)}`);
       out.push("");
     }
   }
@@ -98,7 +106,8 @@ function main(args: string[]): number {
   const check = args.includes("--check");
   const drawn = drawExamples();
   const svg = hasGraphviz();
-  if (!svg) process.stderr.write("scripts/graphs.ts: Graphviz `dot` not found (apt-get install graphviz): SVGs not drawn\n");
+  if (!svg)
+    process.stderr.write("scripts/graphs.ts: Graphviz `dot` not found (apt-get install graphviz): SVGs not drawn\n");
   const files = new Map<string, string>();
   for (const d of drawn) {
     files.set(path.join(OUT_DIR, `${d.name}.dot`), d.dot);
@@ -106,9 +115,13 @@ function main(args: string[]): number {
   }
   files.set(PAGE, page(drawn, svg));
   if (check) {
-    const stale = [...files.entries()].filter(([f, text]) => !fs.existsSync(f) || fs.readFileSync(f, "utf8") !== text).map(([f]) => path.relative(ROOT, f));
+    const stale = [...files.entries()]
+      .filter(([f, text]) => !fs.existsSync(f) || fs.readFileSync(f, "utf8") !== text)
+      .map(([f]) => path.relative(ROOT, f));
     if (stale.length) {
-      process.stderr.write(`scripts/graphs.ts: out of date: ${stale.join(", ")} (run npx ts-node --transpile-only scripts/graphs.ts)\n`);
+      process.stderr.write(
+        `scripts/graphs.ts: out of date: ${stale.join(", ")} (run npx ts-node --transpile-only scripts/graphs.ts)\n`,
+      );
       return 1;
     }
     return 0;
@@ -122,11 +135,11 @@ function main(args: string[]): number {
   }
   for (const [f, text] of files) fs.writeFileSync(f, text);
   if (svg) for (const d of drawn) fs.writeFileSync(path.join(OUT_DIR, `${d.name}.svg`), toSvg(d.dot));
-  process.stdout.write(`scripts/graphs.ts: drew ${drawn.map((d) => d.name).join(", ")} into ${path.relative(ROOT, OUT_DIR)}/ and ${path.relative(ROOT, PAGE)}\n`);
+  process.stdout.write(
+    `scripts/graphs.ts: drew ${drawn.map((d) => d.name).join(", ")} into ${path.relative(ROOT, OUT_DIR)}/ and ${path.relative(ROOT, PAGE)}\n`,
+  );
   return 0;
 }
-
-
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -10,7 +10,10 @@ export class IiiKubernetesStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new LocalBackend(this, { path: `terraform.${id}.tfstate` });
-    this.platform = new KubernetesPlatform(this, "cluster", { namespace: "iii", connection: KubernetesConnection.kubeconfig("~/.kube/config") });
+    this.platform = new KubernetesPlatform(this, "cluster", {
+      namespace: "iii",
+      connection: KubernetesConnection.kubeconfig("~/.kube/config"),
+    });
     iiiPlatform(this, this.platform);
   }
 }

@@ -1,5 +1,15 @@
 import { Construct } from "constructs";
-import { HardenedIiiService, HardenedService, HealthCheck, Image, Platform, RedisDataStore, Secret, TlsEdge, TlsEdgeCertificate } from "../../lib";
+import {
+  HardenedIiiService,
+  HardenedService,
+  HealthCheck,
+  Image,
+  Platform,
+  RedisDataStore,
+  Secret,
+  TlsEdge,
+  TlsEdgeCertificate,
+} from "../../lib";
 
 // Example digests: replace them with your own (`docker buildx imagetools inspect iiidev/iii:0.22.1`,
 // `... caddy:2.6`, `... redis:7.0`). A digest, not a tag, is what the audit accepts.
@@ -7,7 +17,10 @@ export const EXAMPLE_IMAGES = {
   iii: Image.fromDigest("iiidev/iii", "sha256:3f0c6d7e1a2b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5"),
   caddy: Image.fromDigest("caddy", "sha256:5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b"),
   redis: Image.fromDigest("redis", "sha256:7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f"),
-  worker: Image.fromDigest("ghcr.io/acme/iii-worker", "sha256:9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b"),
+  worker: Image.fromDigest(
+    "ghcr.io/acme/iii-worker",
+    "sha256:9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+  ),
 };
 
 /** What `iiiPlatform` builds. */
@@ -40,7 +53,10 @@ export function iiiPlatform(scope: Construct, platform: Platform): IiiPlatform {
     image: EXAMPLE_IMAGES.caddy,
     domains: ["iii.example.com"],
     routes: [{ pathPrefix: "/api", target: engine, portName: "http" }],
-    certificate: TlsEdgeCertificate.fromSecrets(Secret.fromVariable(scope, "edge_tls_certificate"), Secret.fromVariable(scope, "edge_tls_key")),
+    certificate: TlsEdgeCertificate.fromSecrets(
+      Secret.fromVariable(scope, "edge_tls_certificate"),
+      Secret.fromVariable(scope, "edge_tls_key"),
+    ),
   });
   // A worker placeholder: replace the image with your iii SDK worker. It has no port; its only
   // path is the engine's trusted worker port.

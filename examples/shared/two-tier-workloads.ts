@@ -9,8 +9,14 @@ export interface TwoTier {
 
 // Example digests: replace them with the digests of your own images
 // (`docker buildx imagetools inspect <image>:<tag>`).
-const WEB_IMAGE = Image.fromDigest("ghcr.io/acme/web", "sha256:1b6e5a4c8f3d2e7a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a");
-const STORE_IMAGE = Image.fromDigest("ghcr.io/acme/kv-store", "sha256:9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b");
+const WEB_IMAGE = Image.fromDigest(
+  "ghcr.io/acme/web",
+  "sha256:1b6e5a4c8f3d2e7a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a",
+);
+const STORE_IMAGE = Image.fromDigest(
+  "ghcr.io/acme/kv-store",
+  "sha256:9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b",
+);
 
 /** Options of {@link twoTierWorkloads}. */
 export interface TwoTierOptions {

@@ -11,7 +11,10 @@ export class WorkersKubernetesStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new LocalBackend(this, { path: `terraform.${id}.tfstate` });
-    this.platform = new KubernetesPlatform(this, "cluster", { namespace: "workers", connection: KubernetesConnection.kubeconfig("~/.kube/config") });
+    this.platform = new KubernetesPlatform(this, "cluster", {
+      namespace: "workers",
+      connection: KubernetesConnection.kubeconfig("~/.kube/config"),
+    });
     // `gvisor` must exist as a RuntimeClass (handler runsc) on the cluster.
     this.fleet = workerFleet(this, this.platform, { taskRuntime: "gvisor" });
   }

@@ -1,12 +1,28 @@
 import { Construct } from "constructs";
-import { HealthCheck, Image, IiiWorker, Platform, Secret, TaskPayload, TaskRunner, TemporalFrontend, TemporalWorker } from "../../lib";
+import {
+  HealthCheck,
+  Image,
+  IiiWorker,
+  Platform,
+  Secret,
+  TaskPayload,
+  TaskRunner,
+  TemporalFrontend,
+  TemporalWorker,
+} from "../../lib";
 import { EXAMPLE_IMAGES, IiiPlatform, iiiPlatform } from "../shared/iii-platform";
 
 // Example digests: replace them with your own images' digests.
 export const WORKER_IMAGES = {
   iiiWorker: EXAMPLE_IMAGES.worker,
-  temporalWorker: Image.fromDigest("ghcr.io/acme/temporal-worker", "sha256:1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d"),
-  reportTask: Image.fromDigest("ghcr.io/acme/usage-report", "sha256:4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a"),
+  temporalWorker: Image.fromDigest(
+    "ghcr.io/acme/temporal-worker",
+    "sha256:1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d",
+  ),
+  reportTask: Image.fromDigest(
+    "ghcr.io/acme/usage-report",
+    "sha256:4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a",
+  ),
 };
 
 /** Documentation addresses (RFC 5737) standing in for the real destinations. */

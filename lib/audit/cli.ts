@@ -73,7 +73,10 @@ export function runAuditCli(args: readonly string[], io: CliIo): number {
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith("--") && a.includes("=")
+        ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
+        : [a, undefined];
     const value = (): string | undefined => inline ?? args[++i];
     switch (flag) {
       case "--help":
@@ -94,15 +97,20 @@ export function runAuditCli(args: readonly string[], io: CliIo): number {
       case "--pack": {
         const v = value();
         if (!v) return bad("--pack needs a value");
-        for (const p of v.split(",").map((x) => x.trim()).filter(Boolean)) {
-          if (!RULE_PACKS.includes(p as RulePack)) return bad(`unknown pack ${JSON.stringify(p)}: use ${RULE_PACKS.join(", ")}`);
+        for (const p of v
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean)) {
+          if (!RULE_PACKS.includes(p as RulePack))
+            return bad(`unknown pack ${JSON.stringify(p)}: use ${RULE_PACKS.join(", ")}`);
           packs.push(p as RulePack);
         }
         break;
       }
       case "--min-severity": {
         const v = value();
-        if (!v || !SEVERITIES.includes(v as Severity)) return bad(`--min-severity must be one of ${SEVERITIES.join(", ")}, got ${JSON.stringify(v)}`);
+        if (!v || !SEVERITIES.includes(v as Severity))
+          return bad(`--min-severity must be one of ${SEVERITIES.join(", ")}, got ${JSON.stringify(v)}`);
         minSeverity = v as Severity;
         break;
       }
@@ -124,7 +132,8 @@ export function runAuditCli(args: readonly string[], io: CliIo): number {
     const stacks = loadStacks(inputs);
     const report = auditStacks(stacks, options);
     io.stdout(renderReport(report, format, stacks));
-    if (format !== "text" && report.failures.length > 0) for (const f of report.failures) io.stderr(`${findingLine(f)}\n`);
+    if (format !== "text" && report.failures.length > 0)
+      for (const f of report.failures) io.stderr(`${findingLine(f)}\n`);
     return report.failures.length > 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof AuditInputError || e instanceof AuditSuppressionError) {

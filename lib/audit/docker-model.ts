@@ -4,7 +4,10 @@ import { child, children, dig, isRef, refsIn, stringMap, strings } from "./value
 /** Docker resource types that run a process. */
 export const DOCKER_RUNNABLE_TYPES: readonly string[] = ["docker_container", "docker_service"];
 
-/** The part of a Docker resource that describes the container: the container itself, or a service's `task_spec.container_spec`. */
+/**
+ * The part of a Docker resource that describes the container: the container itself, or a service's
+ * `task_spec.container_spec`.
+ */
 export function containerSpec(r: AuditResource): JsonObject | undefined {
   if (r.type === "docker_container") return r.body;
   if (r.type === "docker_service") return dig(r.body, "task_spec", "container_spec");
@@ -30,12 +33,33 @@ export function mountsOf(r: AuditResource): DockerMount[] {
   if (!spec) return [];
   const out: DockerMount[] = [];
   for (const m of children(spec, "mounts")) {
-    out.push({ kind: typeof m.type === "string" ? m.type : "volume", source: m.source, target: m.target, readOnly: m.read_only, propagation: child(m, "bind_options")?.propagation, via: "mounts" });
+    out.push({
+      kind: typeof m.type === "string" ? m.type : "volume",
+      source: m.source,
+      target: m.target,
+      readOnly: m.read_only,
+      propagation: child(m, "bind_options")?.propagation,
+      via: "mounts",
+    });
   }
   if (r.type === "docker_container") {
     for (const v of children(spec, "volumes")) {
-      if (v.host_path !== undefined) out.push({ kind: "bind", source: v.host_path, target: v.container_path, readOnly: v.read_only, via: "volumes" });
-      else out.push({ kind: "volume", source: v.volume_name ?? v.from_container, target: v.container_path, readOnly: v.read_only, via: "volumes" });
+      if (v.host_path !== undefined)
+        out.push({
+          kind: "bind",
+          source: v.host_path,
+          target: v.container_path,
+          readOnly: v.read_only,
+          via: "volumes",
+        });
+      else
+        out.push({
+          kind: "volume",
+          source: v.volume_name ?? v.from_container,
+          target: v.container_path,
+          readOnly: v.read_only,
+          via: "volumes",
+        });
     }
   }
   return out;
@@ -73,7 +97,12 @@ export interface PublishedPort {
 /** Ports a container or service publishes on the host. */
 export function publishedPorts(r: AuditResource): PublishedPort[] {
   if (r.type === "docker_container") {
-    return children(r.body, "ports").map((p) => ({ hostPort: p.external, hostIp: p.ip, containerPort: p.internal, mode: "container" }));
+    return children(r.body, "ports").map((p) => ({
+      hostPort: p.external,
+      hostIp: p.ip,
+      containerPort: p.internal,
+      mode: "container",
+    }));
   }
   if (r.type === "docker_service") {
     return children(child(r.body, "endpoint_spec"), "ports").map((p) => ({

@@ -19,7 +19,11 @@ export interface CisDockerRuleProps {
   /** Judges a `docker_container`. */
   readonly container?: (body: JsonObject, r: AuditResource, ctx: AuditContext) => Verdict | Verdict[] | undefined;
   /** Judges a `docker_service` (given its `task_spec.container_spec`, possibly empty). */
-  readonly service?: (containerSpec: JsonObject, r: AuditResource, ctx: AuditContext) => Verdict | Verdict[] | undefined;
+  readonly service?: (
+    containerSpec: JsonObject,
+    r: AuditResource,
+    ctx: AuditContext,
+  ) => Verdict | Verdict[] | undefined;
   /**
    * A run-time control (resources, restarts, health): it does not apply to a container created
    * with `start = false` (a secret seeder that never runs), which docker-bench, inspecting running
@@ -27,10 +31,15 @@ export interface CisDockerRuleProps {
    */
   readonly runtimeOnly?: boolean;
   /** Judges other resource types (networks). */
-  readonly other?: { readonly types: readonly string[]; readonly check: (r: AuditResource, ctx: AuditContext) => Verdict | Verdict[] | undefined };
+  readonly other?: {
+    readonly types: readonly string[];
+    readonly check: (r: AuditResource, ctx: AuditContext) => Verdict | Verdict[] | undefined;
+  };
 }
 
-/** A CIS Docker Benchmark v1.6 item, as docker-bench-security evaluates it, mapped onto kreuzwerker/docker resources. */
+/**
+ * A CIS Docker Benchmark v1.6 item, as docker-bench-security evaluates it, mapped onto kreuzwerker/docker resources.
+ */
 export function cisDockerRule(p: CisDockerRuleProps): AuditRule {
   const types: string[] = [];
   if (p.container) types.push("docker_container");
@@ -45,7 +54,11 @@ export function cisDockerRule(p: CisDockerRuleProps): AuditRule {
     why: p.why,
     fix: p.fix,
     staticReading: p.staticReading,
-    source: { name: "CIS Docker Benchmark v1.6 (docker-bench-security)", id: p.item, url: Sources.dockerBench(section) },
+    source: {
+      name: "CIS Docker Benchmark v1.6 (docker-bench-security)",
+      id: p.item,
+      url: Sources.dockerBench(section),
+    },
     resourceTypes: types,
     check(r, ctx) {
       if (r.type === "docker_container" && p.container) {

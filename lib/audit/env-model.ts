@@ -18,7 +18,8 @@ export interface WorkloadEnv {
  */
 export function envOf(r: AuditResource, ctx: AuditContext): readonly WorkloadEnv[] | undefined {
   return ctx.memo("env", r, () => {
-    if (r.type === "docker_container" || r.type === "docker_service") return dockerEnv(r).map((e) => ({ ...e, where: "env" }));
+    if (r.type === "docker_container" || r.type === "docker_service")
+      return dockerEnv(r).map((e) => ({ ...e, where: "env" }));
     const pod = podTemplate(r, ctx);
     if (!pod) return undefined;
     const out: WorkloadEnv[] = [];

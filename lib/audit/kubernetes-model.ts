@@ -59,7 +59,21 @@ export interface ContainerRef {
 }
 
 // Keys under which a manifest holds free-form maps: their keys are data, never converted.
-const MAP_KEYS = new Set(["labels", "annotations", "nodeSelector", "limits", "requests", "matchLabels", "data", "stringData", "binaryData", "overhead", "capacity", "volumeAttributes", "nodePublishSecretRef"]);
+const MAP_KEYS = new Set([
+  "labels",
+  "annotations",
+  "nodeSelector",
+  "limits",
+  "requests",
+  "matchLabels",
+  "data",
+  "stringData",
+  "binaryData",
+  "overhead",
+  "capacity",
+  "volumeAttributes",
+  "nodePublishSecretRef",
+]);
 // camelCase list fields whose provider block name is singular.
 const LIST_RENAMES: Record<string, string> = {
   containers: "container",
@@ -78,7 +92,13 @@ const LIST_RENAMES: Record<string, string> = {
 };
 
 function snake(key: string): string {
-  return LIST_RENAMES[key] ?? key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z])([A-Z][a-z])/g, "$1_$2").toLowerCase();
+  return (
+    LIST_RENAMES[key] ??
+    key
+      .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+      .replace(/([A-Z])([A-Z][a-z])/g, "$1_$2")
+      .toLowerCase()
+  );
 }
 
 /** Converts a Kubernetes manifest (camelCase) to the provider's snake_case block names, keeping map keys. */
@@ -167,7 +187,10 @@ const NS_REF = /^\$\{(kubernetes_namespace(?:_v1)?)\.([A-Za-z0-9_-]+)\.metadata(
  */
 export function namespaceOf(r: AuditResource, ctx: AuditContext): NamespaceValue {
   return ctx.memo("namespace", r, () => {
-    const meta = r.type === "kubernetes_manifest" ? (snakeManifest(blocks(r.body.manifest)[0] ?? {}) as JsonObject).metadata : child(r.body, "metadata");
+    const meta =
+      r.type === "kubernetes_manifest"
+        ? (snakeManifest(blocks(r.body.manifest)[0] ?? {}) as JsonObject).metadata
+        : child(r.body, "metadata");
     const raw = blocks(meta)[0]?.namespace;
     return resolveNamespaceName(raw, ctx);
   });
@@ -216,7 +239,11 @@ export type Match = true | false | "unknown";
  * Matches a Kubernetes label selector (`match_labels` and `match_expressions`, provider or manifest
  * shape) against literal labels. An empty selector selects every pod.
  */
-export function selectorMatches(selector: JsonObject | undefined, labels: Record<string, string>, unknownLabels: boolean): Match {
+export function selectorMatches(
+  selector: JsonObject | undefined,
+  labels: Record<string, string>,
+  unknownLabels: boolean,
+): Match {
   if (!selector) return true;
   let result: Match = true;
   const matchLabels = stringMap(selector.match_labels);
@@ -267,7 +294,9 @@ export function selectorMatches(selector: JsonObject | undefined, labels: Record
 /** True when a selector has neither labels nor expressions (selects everything). */
 export function isEmptySelector(selector: JsonObject | undefined): boolean {
   if (!selector) return true;
-  return Object.keys(stringMap(selector.match_labels)).length === 0 && children(selector, "match_expressions").length === 0;
+  return (
+    Object.keys(stringMap(selector.match_labels)).length === 0 && children(selector, "match_expressions").length === 0
+  );
 }
 
 /** A NetworkPolicy of the stack, read once. */
@@ -293,7 +322,15 @@ export function networkPolicies(ctx: AuditContext): readonly PolicyModel[] {
       let types = strings(rawTypes);
       // The API defaults policyTypes to Ingress, plus Egress when egress rules exist.
       if (!typesUnknown && types.length === 0) types = egress.length > 0 ? ["Ingress", "Egress"] : ["Ingress"];
-      return { resource: r, namespace: namespaceOf(r, ctx), selector: child(spec, "pod_selector"), types, typesUnknown, ingress, egress };
+      return {
+        resource: r,
+        namespace: namespaceOf(r, ctx),
+        selector: child(spec, "pod_selector"),
+        types,
+        typesUnknown,
+        ingress,
+        egress,
+      };
     }),
   );
 }
@@ -312,12 +349,19 @@ export function workloads(ctx: AuditContext): ReadonlyArray<{ resource: AuditRes
 
 /** The policy model of one network policy resource. */
 export function policyOf(r: AuditResource, ctx: AuditContext): PolicyModel | undefined {
-  const index = ctx.memo("policyIndex", undefined, () => new Map(networkPolicies(ctx).map((p) => [p.resource, p] as const)));
+  const index = ctx.memo(
+    "policyIndex",
+    undefined,
+    () => new Map(networkPolicies(ctx).map((p) => [p.resource, p] as const)),
+  );
   return index.get(r);
 }
 
 /** Policies grouped by resolved namespace name; those whose namespace is unresolved are listed apart. */
-export function policiesByNamespace(ctx: AuditContext): { readonly byName: ReadonlyMap<string, readonly PolicyModel[]>; readonly unresolved: readonly PolicyModel[] } {
+export function policiesByNamespace(ctx: AuditContext): {
+  readonly byName: ReadonlyMap<string, readonly PolicyModel[]>;
+  readonly unresolved: readonly PolicyModel[];
+} {
   return ctx.memo("policiesByNamespace", undefined, () => {
     const byName = new Map<string, PolicyModel[]>();
     const unresolved: PolicyModel[] = [];
@@ -334,7 +378,10 @@ export function policiesByNamespace(ctx: AuditContext): { readonly byName: Reado
 }
 
 /** Workloads grouped by resolved namespace name; those whose namespace is unresolved are listed apart. */
-export function workloadsByNamespace(ctx: AuditContext): { readonly byName: ReadonlyMap<string, ReadonlyArray<{ resource: AuditResource; pod: PodTemplate }>>; readonly unresolved: ReadonlyArray<{ resource: AuditResource; pod: PodTemplate }> } {
+export function workloadsByNamespace(ctx: AuditContext): {
+  readonly byName: ReadonlyMap<string, ReadonlyArray<{ resource: AuditResource; pod: PodTemplate }>>;
+  readonly unresolved: ReadonlyArray<{ resource: AuditResource; pod: PodTemplate }>;
+} {
   return ctx.memo("workloadsByNamespace", undefined, () => {
     const byName = new Map<string, Array<{ resource: AuditResource; pod: PodTemplate }>>();
     const unresolved: Array<{ resource: AuditResource; pod: PodTemplate }> = [];
@@ -364,7 +411,11 @@ export interface PolicyBucket {
 }
 
 /** The policies that may select a pod with these labels (a superset; match them with selectorMatches). */
-export function candidatePolicies(bucket: PolicyBucket | undefined, labels: Record<string, string>, unknownLabels: boolean): PolicyModel[] {
+export function candidatePolicies(
+  bucket: PolicyBucket | undefined,
+  labels: Record<string, string>,
+  unknownLabels: boolean,
+): PolicyModel[] {
   if (!bucket) return [];
   const out = new Set<PolicyModel>([...bucket.catchAll, ...bucket.others]);
   if (unknownLabels) for (const l of bucket.byLabel.values()) for (const p of l) out.add(p);
@@ -375,14 +426,24 @@ export function candidatePolicies(bucket: PolicyBucket | undefined, labels: Reco
 /** Policies by namespace, indexed by label pairs. */
 export function policyBuckets(ctx: AuditContext): ReadonlyMap<string, PolicyBucket> {
   return ctx.memo("policyBuckets", undefined, () => {
-    const out = new Map<string, { catchAll: PolicyModel[]; byLabel: Map<string, PolicyModel[]>; others: PolicyModel[] }>();
+    const out = new Map<
+      string,
+      { catchAll: PolicyModel[]; byLabel: Map<string, PolicyModel[]>; others: PolicyModel[] }
+    >();
     for (const [ns, list] of policiesByNamespace(ctx).byName) {
-      const b = { catchAll: [] as PolicyModel[], byLabel: new Map<string, PolicyModel[]>(), others: [] as PolicyModel[] };
-      const literalPairs = (p: PolicyModel) => Object.entries(stringMap(p.selector?.match_labels)).filter(([, v]) => typeof v === "string" && !isRef(v));
+      const b = {
+        catchAll: [] as PolicyModel[],
+        byLabel: new Map<string, PolicyModel[]>(),
+        others: [] as PolicyModel[],
+      };
+      const literalPairs = (p: PolicyModel) =>
+        Object.entries(stringMap(p.selector?.match_labels)).filter(([, v]) => typeof v === "string" && !isRef(v));
       // Bucket each policy under its rarest label pair: a pair every policy shares (managed-by)
       // would put all policies in one bucket and make matching quadratic.
       const frequency = new Map<string, number>();
-      for (const p of list) for (const [k, v] of literalPairs(p)) frequency.set(key(k, v as string), (frequency.get(key(k, v as string)) ?? 0) + 1);
+      for (const p of list)
+        for (const [k, v] of literalPairs(p))
+          frequency.set(key(k, v as string), (frequency.get(key(k, v as string)) ?? 0) + 1);
       for (const p of list) {
         if (isEmptySelector(p.selector)) {
           b.catchAll.push(p);
@@ -393,7 +454,9 @@ export function policyBuckets(ctx: AuditContext): ReadonlyMap<string, PolicyBuck
           b.others.push(p);
           continue;
         }
-        const pair = pairs.reduce((best, cur) => (frequency.get(key(cur[0], cur[1] as string))! < frequency.get(key(best[0], best[1] as string))! ? cur : best));
+        const pair = pairs.reduce((best, cur) =>
+          frequency.get(key(cur[0], cur[1] as string))! < frequency.get(key(best[0], best[1] as string))! ? cur : best,
+        );
         const k = key(pair[0], pair[1] as string);
         let l = b.byLabel.get(k);
         if (!l) b.byLabel.set(k, (l = []));
@@ -416,7 +479,10 @@ export interface WorkloadBucket {
 }
 
 /** The workloads a selector may match (a superset; match them with selectorMatches). */
-export function candidateWorkloads(bucket: WorkloadBucket | undefined, selector: JsonObject | undefined): readonly Workload[] {
+export function candidateWorkloads(
+  bucket: WorkloadBucket | undefined,
+  selector: JsonObject | undefined,
+): readonly Workload[] {
   if (!bucket) return [];
   const pair = Object.entries(stringMap(selector?.match_labels)).find(([, v]) => typeof v === "string" && !isRef(v));
   if (!pair) return bucket.all;

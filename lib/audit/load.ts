@@ -43,7 +43,11 @@ export function stackFilesIn(dir: string): string[] {
       const m: unknown = JSON.parse(fs.readFileSync(manifest, "utf8"));
       if (isObject(m) && isObject(m.stacks)) {
         const files = Object.values(m.stacks)
-          .map((s) => (isObject(s) && typeof s.synthesizedStackPath === "string" ? path.join(dir, s.synthesizedStackPath) : undefined))
+          .map((s) =>
+            isObject(s) && typeof s.synthesizedStackPath === "string"
+              ? path.join(dir, s.synthesizedStackPath)
+              : undefined,
+          )
           .filter((f): f is string => f !== undefined && f.endsWith(".json"));
         if (files.length > 0) return files;
       }

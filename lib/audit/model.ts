@@ -3,7 +3,20 @@ import { AuditInputError } from "./errors";
 import { AuditContext, AuditResource, Json, JsonObject } from "./types";
 import { blocks, child, children, isObject, isRef, stringMap } from "./values";
 
-const TOP_LEVEL_KEYS = new Set(["resource", "data", "provider", "terraform", "variable", "output", "locals", "module", "moved", "import", "check", "//"]);
+const TOP_LEVEL_KEYS = new Set([
+  "resource",
+  "data",
+  "provider",
+  "terraform",
+  "variable",
+  "output",
+  "locals",
+  "module",
+  "moved",
+  "import",
+  "check",
+  "//",
+]);
 
 /** One stack read from `cdk.tf.json`. */
 export interface StackDocument {
@@ -41,7 +54,8 @@ export function assertTerraformJson(doc: unknown, where: string): asserts doc is
 /** The stack name recorded by cdktf in the document's `//` metadata, if any. */
 export function stackNameOf(doc: JsonObject): string | undefined {
   const meta = doc["//"];
-  if (isObject(meta) && isObject(meta.metadata) && typeof meta.metadata.stackName === "string") return meta.metadata.stackName;
+  if (isObject(meta) && isObject(meta.metadata) && typeof meta.metadata.stackName === "string")
+    return meta.metadata.stackName;
   return undefined;
 }
 
@@ -165,7 +179,8 @@ export function readResources(stack: StackDocument): AuditResource[] {
       const labels = collectLabels(type, body);
       const meta = body["//"];
       let constructPath: string | undefined;
-      if (isObject(meta) && isObject(meta.metadata) && typeof meta.metadata.path === "string") constructPath = meta.metadata.path;
+      if (isObject(meta) && isObject(meta.metadata) && typeof meta.metadata.path === "string")
+        constructPath = meta.metadata.path;
       constructPath ??= labels[Labels.CONSTRUCT_PATH];
       const resolved = used.size > 0 ? { variableDefaults: [...used].sort() } : {};
       const address = `${type}.${name}`;
@@ -217,7 +232,8 @@ export function buildContext(resources: AuditResource[], sensitive: Set<string>)
     resources,
     byAddress,
     sensitiveVariables: sensitive,
-    byType: (...types: string[]) => (types.length === 1 ? typeIndex.get(types[0]) ?? [] : types.flatMap((t) => typeIndex.get(t) ?? [])),
+    byType: (...types: string[]) =>
+      types.length === 1 ? (typeIndex.get(types[0]) ?? []) : types.flatMap((t) => typeIndex.get(t) ?? []),
     memo<T>(key: string, resource: AuditResource | undefined, compute: () => T): T {
       let map: Map<string, unknown>;
       if (resource) {

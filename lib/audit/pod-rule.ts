@@ -1,5 +1,16 @@
 import { K8S_WORKLOAD_TYPES, PodTemplate, containersOf, ContainerRef, describe, podTemplate } from "./kubernetes-model";
-import { AuditContext, AuditResource, AuditRule, PASS, RulePack, RuleSource, Severity, Verdict, fail, unknown } from "./types";
+import {
+  AuditContext,
+  AuditResource,
+  AuditRule,
+  PASS,
+  RulePack,
+  RuleSource,
+  Severity,
+  Verdict,
+  fail,
+  unknown,
+} from "./types";
 import { child, isRef, isTrue, refsIn } from "./values";
 
 /** The fields of a rule over Kubernetes pod templates. */
@@ -15,7 +26,11 @@ export interface PodRuleProps {
   /** Restrict to some workload types (default: every workload type, `kubernetes_manifest` included). */
   readonly resourceTypes?: readonly string[];
   /** Judges one pod template. */
-  readonly checkPod: (pod: PodTemplate, resource: AuditResource, context: AuditContext) => Verdict | Verdict[] | undefined;
+  readonly checkPod: (
+    pod: PodTemplate,
+    resource: AuditResource,
+    context: AuditContext,
+  ) => Verdict | Verdict[] | undefined;
 }
 
 /** A rule that judges the pod template of every Kubernetes workload. */
@@ -39,7 +54,11 @@ export function podRule(props: PodRuleProps): AuditRule {
 }
 
 /** Runs `fn` on every container (regular, init, ephemeral) and collects the verdicts (PASS when none). */
-export function perContainer(pod: PodTemplate, fn: (c: ContainerRef) => Verdict | Verdict[] | undefined, kinds?: readonly string[]): Verdict[] {
+export function perContainer(
+  pod: PodTemplate,
+  fn: (c: ContainerRef) => Verdict | Verdict[] | undefined,
+  kinds?: readonly string[],
+): Verdict[] {
   const out: Verdict[] = [];
   for (const c of containersOf(pod)) {
     if (kinds && !kinds.includes(c.kind)) continue;

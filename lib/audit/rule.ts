@@ -9,7 +9,8 @@ export function defineRule(rule: AuditRule): AuditRule {
 export const Sources = {
   pss: "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
   psaPolicy: (file: string) => `https://github.com/kubernetes/pod-security-admission/blob/master/policy/${file}.go`,
-  checkov: (file: string) => `https://github.com/bridgecrewio/checkov/blob/main/checkov/terraform/checks/resource/kubernetes/${file}.py`,
+  checkov: (file: string) =>
+    `https://github.com/bridgecrewio/checkov/blob/main/checkov/terraform/checks/resource/kubernetes/${file}.py`,
   dockerBench: (section: "4" | "5" | "7") =>
     `https://github.com/docker/docker-bench-security/blob/master/tests/${section === "4" ? "4_container_images" : section === "5" ? "5_container_runtime" : "7_docker_swarm_configuration"}.sh`,
   kubeScore: "https://github.com/zegl/kube-score/blob/master/score/networkpolicy/networkpolicy.go",

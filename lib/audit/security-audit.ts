@@ -95,7 +95,10 @@ export class SecurityAudit {
   private deferring = false;
   private readonly wrapped = new WeakSet<TerraformStack>();
 
-  private constructor(private readonly scope: IConstruct, options: SecurityAuditOptions) {
+  private constructor(
+    private readonly scope: IConstruct,
+    options: SecurityAuditOptions,
+  ) {
     // Refuse bad suppressions now, where they are written, not at the end of a synth.
     checkSuppressions(options);
     this.options = options;
@@ -141,8 +144,11 @@ export class SecurityAudit {
       // HCL output: there is no JSON file to read, so the stack is rendered once more.
       doc = { name: sm.name, doc: stack.toTerraform() as JsonObject, file };
     }
-    this.pending.push({ stack: { ...doc, name: sm.name }, workingDirectory: path.join(session.outdir, sm.workingDirectory) });
-    this.lastDurationMs = (this.deferring ? this.lastDurationMs ?? 0 : 0) + (performance.now() - started);
+    this.pending.push({
+      stack: { ...doc, name: sm.name },
+      workingDirectory: path.join(session.outdir, sm.workingDirectory),
+    });
+    this.lastDurationMs = (this.deferring ? (this.lastDurationMs ?? 0) : 0) + (performance.now() - started);
     if (!this.deferring) this.finish();
   }
 
@@ -157,7 +163,11 @@ export class SecurityAudit {
     );
     this.lastReport = report;
     for (const format of this.options.reports ?? ["sarif"]) {
-      const text = renderReport(report, format, batch.map((b) => b.stack));
+      const text = renderReport(
+        report,
+        format,
+        batch.map((b) => b.stack),
+      );
       for (const b of batch) fs.writeFileSync(path.join(b.workingDirectory, REPORT_FILES[format]), text);
     }
     this.lastDurationMs = (this.lastDurationMs ?? 0) + (performance.now() - started);

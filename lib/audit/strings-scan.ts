@@ -48,7 +48,12 @@ export function withDecoded(value: string): string[] {
 }
 
 /** Resource types that hold secrets by design: literal values there are judged by SECRET-LITERAL-DATA alone. */
-export const SECRET_TYPES: ReadonlySet<string> = new Set(["docker_secret", "kubernetes_secret", "kubernetes_secret_v1", "kubernetes_secret_v1_data"]);
+export const SECRET_TYPES: ReadonlySet<string> = new Set([
+  "docker_secret",
+  "kubernetes_secret",
+  "kubernetes_secret_v1",
+  "kubernetes_secret_v1_data",
+]);
 
 /** Environment variable names that look like they hold a secret (`*_FILE` path names excluded): see lib/core. */
 export { SECRET_ENV_NAME } from "../core/secret-names";

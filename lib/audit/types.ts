@@ -76,7 +76,10 @@ export function platformLimit(message: string): Verdict {
 
 /** One rule: a stable ID naming its source, a severity, what it checks, why, and how to fix it. */
 export interface AuditRule {
-  /** Stable ID, the source's own where one exists (`CKV_K8S_28`, `CIS-DOCKER-5.12`, `PSS-restricted-capabilities`). Never reused. */
+  /**
+   * Stable ID, the source's own where one exists (`CKV_K8S_28`, `CIS-DOCKER-5.12`, `PSS-restricted-capabilities`).
+   * Never reused.
+   */
   readonly id: string;
   /** The rule pack it belongs to. */
   readonly pack: RulePack;
@@ -125,7 +128,10 @@ export interface AuditResource {
   readonly constructPath?: string;
   /** Stack the resource belongs to. */
   readonly stack: string;
-  /** Every literal label and annotation of the resource and of its pod template (Docker labels, Kubernetes labels and annotations). */
+  /**
+   * Every literal label and annotation of the resource and of its pod template (Docker labels, Kubernetes labels and
+   * annotations).
+   */
   readonly labels: Readonly<Record<string, string>>;
   /** Source file the resource was read from, when known (CLI). */
   readonly file?: string;
@@ -167,7 +173,10 @@ export interface Finding {
   readonly file?: string;
   /** What is wrong, or unknown, or cannot be expressed. */
   readonly message: string;
-  /** For `suppressed`: the suppression's or weakening's reason. For `platform-limit`: the label's text when one marked it. */
+  /**
+   * For `suppressed`: the suppression's or weakening's reason. For `platform-limit`: the label's text when one marked
+   * it.
+   */
   readonly reason?: string;
   /** For `suppressed`: what suppressed it (`suppression`, `weakening:<control>`, `edge`). */
   readonly suppressedBy?: string;

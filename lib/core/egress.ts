@@ -26,17 +26,33 @@ export interface EgressSupport {
  * Validates an egress rule, once for every platform: at least one destination and one port, CIDRs
  * the target can render, the whole internet only with a reason.
  */
-export function checkEgressRule(where: IConstruct | string, rule: EgressRule, support: EgressSupport): CheckedEgressRule {
+export function checkEgressRule(
+  where: IConstruct | string,
+  rule: EgressRule,
+  support: EgressSupport,
+): CheckedEgressRule {
   if (!rule?.cidrs?.length || !rule.ports?.length) {
-    throw new HardeningError(where, "an egress rule needs at least one CIDR and one port", "name the destinations, e.g. { cidrs: ['203.0.113.10/32'], ports: [443] }");
+    throw new HardeningError(
+      where,
+      "an egress rule needs at least one CIDR and one port",
+      "name the destinations, e.g. { cidrs: ['203.0.113.10/32'], ports: [443] }",
+    );
   }
   const cidrs = rule.cidrs.map((c) => checkCidr(where, c, "egress CIDR"));
   for (const c of cidrs) {
     if (c.family === 6 && !support.ipv6) {
-      throw new HardeningError(where, `egress CIDR ${c.text} is IPv6, which this platform's networks do not carry`, "name IPv4 destinations, e.g. 203.0.113.0/24");
+      throw new HardeningError(
+        where,
+        `egress CIDR ${c.text} is IPv6, which this platform's networks do not carry`,
+        "name IPv4 destinations, e.g. 203.0.113.0/24",
+      );
     }
     if (c.prefix === 0 && !rule.anywhere) {
-      throw new HardeningError(where, `egress to ${c.text} allows the whole internet`, "name the destinations, or set anywhere: { reason } to record the weakening 'egress-anywhere'");
+      throw new HardeningError(
+        where,
+        `egress to ${c.text} allows the whole internet`,
+        "name the destinations, or set anywhere: { reason } to record the weakening 'egress-anywhere'",
+      );
     }
   }
   if (!rule.anywhere && coversAnywhere(cidrs)) {
@@ -56,13 +72,20 @@ export function checkEgressRule(where: IConstruct | string, rule: EgressRule, su
       );
     }
   }
-  const anywhereReason = rule.anywhere ? checkReason(where, "egress anywhere (weakening 'egress-anywhere')", rule.anywhere) : undefined;
+  const anywhereReason = rule.anywhere
+    ? checkReason(where, "egress anywhere (weakening 'egress-anywhere')", rule.anywhere)
+    : undefined;
   for (const p of rule.ports) {
-    if (!Number.isInteger(p) || p < 1 || p > 65535) throw new HardeningError(where, `egress port ${p} is invalid`, "use 1-65535");
+    if (!Number.isInteger(p) || p < 1 || p > 65535)
+      throw new HardeningError(where, `egress port ${p} is invalid`, "use 1-65535");
   }
   const protocol = rule.protocol ?? Protocol.TCP;
   if (protocol !== Protocol.TCP && protocol !== Protocol.UDP) {
-    throw new HardeningError(where, `egress protocol ${JSON.stringify(protocol)} is not tcp or udp`, "use Protocol.TCP or Protocol.UDP");
+    throw new HardeningError(
+      where,
+      `egress protocol ${JSON.stringify(protocol)} is not tcp or udp`,
+      "use Protocol.TCP or Protocol.UDP",
+    );
   }
   return { cidrs, ports: [...rule.ports], protocol, anywhereReason };
 }
@@ -73,6 +96,11 @@ export function checkEgressRule(where: IConstruct | string, rule: EgressRule, su
  */
 export function checkCidr(where: IConstruct | string, text: string, what = "CIDR"): Cidr {
   const c = typeof text === "string" && text.includes("/") ? parseCidr(text) : undefined;
-  if (!c) throw new HardeningError(where, `${what} ${JSON.stringify(text)} is not an IPv4 or IPv6 CIDR`, "write e.g. 203.0.113.0/24 or 2001:db8::/32");
+  if (!c)
+    throw new HardeningError(
+      where,
+      `${what} ${JSON.stringify(text)} is not an IPv4 or IPv6 CIDR`,
+      "write e.g. 203.0.113.0/24 or 2001:db8::/32",
+    );
   return c;
 }

@@ -57,7 +57,11 @@ export class HealthCheck {
 
   /** No health check at all: a recorded weakening (`no-healthcheck`) with your reason. */
   public static none(reasoned: Reasoned): HealthCheck {
-    const reason = checkReason("HealthCheck.none", "a workload without health check (weakening 'no-healthcheck')", reasoned);
+    const reason = checkReason(
+      "HealthCheck.none",
+      "a workload without health check (weakening 'no-healthcheck')",
+      reasoned,
+    );
     return new HealthCheck("none", undefined, undefined, fill({}), reason);
   }
 
@@ -86,7 +90,11 @@ function fill(t: HealthCheckTiming): Required<HealthCheckTiming> {
 
 function checkArgv(argv: string[]): void {
   if (!Array.isArray(argv) || argv.length === 0 || argv.some((a) => typeof a !== "string")) {
-    throw new HardeningError("HealthCheck", "an exec health check needs a non-empty argv array", "pass e.g. ['/app/healthcheck', '--quiet']");
+    throw new HardeningError(
+      "HealthCheck",
+      "an exec health check needs a non-empty argv array",
+      "pass e.g. ['/app/healthcheck', '--quiet']",
+    );
   }
   if (argv[0] === "CMD-SHELL" || argv[0] === "CMD" || argv[0] === "NONE") {
     throw new HardeningError(
@@ -96,6 +104,10 @@ function checkArgv(argv: string[]): void {
     );
   }
   if (argv.length === 1 && /\s/.test(argv[0])) {
-    throw new HardeningError("HealthCheck", `argv ${JSON.stringify(argv[0])} looks like a shell string`, "split it into program and arguments: ['/bin/probe', '--port', '8080']");
+    throw new HardeningError(
+      "HealthCheck",
+      `argv ${JSON.stringify(argv[0])} looks like a shell string`,
+      "split it into program and arguments: ['/bin/probe', '--port', '8080']",
+    );
   }
 }

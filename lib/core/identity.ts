@@ -57,22 +57,36 @@ export class Identity {
     }
     const uid = this.uid!;
     const gid = this.gid!;
-    for (const [what, v] of [["uid", uid], ["gid", gid]] as const) {
+    for (const [what, v] of [
+      ["uid", uid],
+      ["gid", gid],
+    ] as const) {
       if (!Number.isInteger(v) || v < 0 || v > 2147483647) {
         throw new HardeningError(scope, `${what} must be a whole number, got ${v}`, "give a numeric id");
       }
       if (v === 0) {
-        throw new HardeningError(scope, `${what} 0 is root and is refused`, "omit identity for a derived non-root uid, or give the image's non-root user");
+        throw new HardeningError(
+          scope,
+          `${what} 0 is root and is refused`,
+          "omit identity for a derived non-root uid, or give the image's non-root user",
+        );
       }
     }
     const weakenings: Weakening[] = [];
     if (this.source === "fixed") {
       if (uid < SecureDefaults.minUid || gid < SecureDefaults.minUid) {
-        throw new HardeningError(scope, `uid/gid ${uid}:${gid} is below ${SecureDefaults.minUid}`, `use ids >= ${SecureDefaults.minUid} (they cannot collide with host accounts), or Identity.fromImage(uid, gid, { reason }) for an image that needs its own`);
+        throw new HardeningError(
+          scope,
+          `uid/gid ${uid}:${gid} is below ${SecureDefaults.minUid}`,
+          `use ids >= ${SecureDefaults.minUid} (they cannot collide with host accounts), or Identity.fromImage(uid, gid, { reason }) for an image that needs its own`,
+        );
       }
     } else {
       const reason = checkReason(scope, "running as the image's own uid (weakening 'image-uid')", this.reasoned);
-      weakenings.push({ control: uid < SecureDefaults.minUid || gid < SecureDefaults.minUid ? "low-uid" : "image-uid", reason });
+      weakenings.push({
+        control: uid < SecureDefaults.minUid || gid < SecureDefaults.minUid ? "low-uid" : "image-uid",
+        reason,
+      });
     }
     return { uid, gid, source: this.source, weakenings };
   }

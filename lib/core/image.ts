@@ -27,7 +27,8 @@ export interface TagImageOptions extends ImageOptions, Reasoned {}
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 // Docker reference grammar, simplified: lowercase path components, optional registry host[:port].
-const REPOSITORY = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*$/;
+const REPOSITORY =
+  /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /**
@@ -61,7 +62,11 @@ export class Image {
   public static fromTag(repository: string, tag: string, options: TagImageOptions): Image {
     checkRepository(repository);
     if (!tag || tag.trim() === "") {
-      throw new HardeningError(`Image ${repository}`, "the tag is empty", "pin the image with Image.fromDigest(repository, 'sha256:…')");
+      throw new HardeningError(
+        `Image ${repository}`,
+        "the tag is empty",
+        "pin the image with Image.fromDigest(repository, 'sha256:…')",
+      );
     }
     if (tag === "latest") {
       throw new HardeningError(
@@ -71,7 +76,11 @@ export class Image {
       );
     }
     if (!TAG.test(tag)) {
-      throw new HardeningError(`Image ${repository}`, `malformed tag ${JSON.stringify(tag)}`, "use [A-Za-z0-9_.-], at most 128 characters");
+      throw new HardeningError(
+        `Image ${repository}`,
+        `malformed tag ${JSON.stringify(tag)}`,
+        "use [A-Za-z0-9_.-], at most 128 characters",
+      );
     }
     if ((options?.reason ?? "").trim().length < MIN_REASON_LENGTH) {
       checkReason(`Image ${repository}:${tag}`, "a mutable tag (weakening 'mutable-image-tag')", options);
@@ -102,7 +111,10 @@ export class Image {
     this.tagReason = tagReason;
     this.credentials = credentials;
     const first = repository.split("/")[0];
-    this.registry = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
+    this.registry =
+      repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost")
+        ? first
+        : "docker.io";
   }
 
   /** True when pinned by digest. */
@@ -122,7 +134,12 @@ export class Image {
 }
 
 function checkRepository(repository: string): void {
-  if (!repository || repository.includes("@") || /:[^/]*$/.test(repository.replace(/^[^/]+:[0-9]+\//, "")) || !REPOSITORY.test(repository)) {
+  if (
+    !repository ||
+    repository.includes("@") ||
+    /:[^/]*$/.test(repository.replace(/^[^/]+:[0-9]+\//, "")) ||
+    !REPOSITORY.test(repository)
+  ) {
     throw new HardeningError(
       `Image ${JSON.stringify(repository)}`,
       "malformed repository (it must not carry a tag or digest)",

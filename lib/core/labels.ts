@@ -58,7 +58,12 @@ export type ResourceRole =
   | "config";
 
 /** The schema's labels of a resource that is not a workload (a network, a volume): one shape for every target. */
-export function infrastructureLabels(constructPath: string, tier: string, role: ResourceRole, extra: Record<string, string> = {}): Record<string, string> {
+export function infrastructureLabels(
+  constructPath: string,
+  tier: string,
+  role: ResourceRole,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     [Labels.MANAGED_BY]: MANAGED_BY_VALUE,
     [Labels.TIER]: tier,

@@ -3,7 +3,17 @@ import { PlatformCapabilities } from "./capabilities";
 import { CheckedEgressRule, checkEgressRule } from "./egress";
 import { Cidr, containsBlock } from "./cidr";
 import { HardeningError } from "./errors";
-import { EgressRule, Flow, ITask, IWorkload, PlaceOptions, Platform, TaskOptions, TaskSettings, resolveTaskSettings } from "./platform";
+import {
+  EgressRule,
+  Flow,
+  ITask,
+  IWorkload,
+  PlaceOptions,
+  Platform,
+  TaskOptions,
+  TaskSettings,
+  resolveTaskSettings,
+} from "./platform";
 import { ResolvedPort } from "./port";
 import { ResourcesProps } from "./resources";
 import { WorkloadSite, checkTaskSpec, resolveWorkload, sitePath } from "./resolve-workload";
@@ -39,7 +49,10 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
   public place(scope: Construct, id: string, options: PlaceOptions): W {
     const site = { scope, id };
     const name = this.claimName(site, options.name ?? id.toLowerCase());
-    const spec = resolveWorkload(site, name, options, { capabilities: this.capabilities, resources: this.resourceDefaults });
+    const spec = resolveWorkload(site, name, options, {
+      capabilities: this.capabilities,
+      resources: this.resourceDefaults,
+    });
     return this.register(this.renderWorkload(site, spec, options));
   }
 
@@ -50,13 +63,22 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
   public placeTask(scope: Construct, id: string, options: TaskOptions): W & ITask {
     const site = { scope, id };
     if (!this.capabilities.tasks || !this.renderTask) {
-      throw new HardeningError(sitePath(site), `platform ${this.node.path} (${this.capabilities.target}) cannot run tasks`, "place the task on a DockerPlatform or a KubernetesPlatform");
+      throw new HardeningError(
+        sitePath(site),
+        `platform ${this.node.path} (${this.capabilities.target}) cannot run tasks`,
+        "place the task on a DockerPlatform or a KubernetesPlatform",
+      );
     }
     const name = this.claimName(site, options.name ?? id.toLowerCase());
     const task = resolveTaskSettings(site.scope, options);
     const limits = this.taskPlatformLimits(site, name, task, options);
-    const described = Object.keys(limits).length ? { ...options, platformLimits: { ...(options.platformLimits ?? {}), ...limits } } : options;
-    const spec = resolveWorkload(site, name, described, { capabilities: this.capabilities, resources: this.resourceDefaults });
+    const described = Object.keys(limits).length
+      ? { ...options, platformLimits: { ...(options.platformLimits ?? {}), ...limits } }
+      : options;
+    const spec = resolveWorkload(site, name, described, {
+      capabilities: this.capabilities,
+      resources: this.resourceDefaults,
+    });
     checkTaskSpec(sitePath(site), spec);
     return this.register(this.renderTask(site, spec, task, options));
   }
@@ -65,7 +87,12 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
   public connect(from: IWorkload, to: IWorkload, portName: string): void {
     const a = this.own(from);
     const b = this.own(to);
-    if (a === b) throw new HardeningError(a.spec.path, `a flow from ${a.spec.name} to itself`, "a workload reaches its own ports on localhost; declare flows between two workloads");
+    if (a === b)
+      throw new HardeningError(
+        a.spec.path,
+        `a flow from ${a.spec.name} to itself`,
+        "a workload reaches its own ports on localhost; declare flows between two workloads",
+      );
     const port = b.spec.ports.find((p) => p.name === portName);
     if (!port) {
       throw new HardeningError(
@@ -106,7 +133,10 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
       }
     }
     // The same rule declared twice is declared once (as flows are), on every target.
-    const key = `${w.spec.name}|${checked.cidrs.map((c) => c.text).sort().join(",")}|${[...checked.ports].sort((x, y) => x - y).join(",")}|${checked.protocol}`;
+    const key = `${w.spec.name}|${checked.cidrs
+      .map((c) => c.text)
+      .sort()
+      .join(",")}|${[...checked.ports].sort((x, y) => x - y).join(",")}|${checked.protocol}`;
     if (this.egressKeys.has(key)) return;
     this.egressKeys.add(key);
     this.renderEgress(w, checked);
@@ -129,7 +159,12 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
    * What the target cannot enforce of a task (ids → what is missing), recorded as its platform
    * limits; a target may also refuse a task here, before it is resolved.
    */
-  protected taskPlatformLimits(_site: WorkloadSite, _name: string, _task: TaskSettings, _options: TaskOptions): Record<string, string> {
+  protected taskPlatformLimits(
+    _site: WorkloadSite,
+    _name: string,
+    _task: TaskSettings,
+    _options: TaskOptions,
+  ): Record<string, string> {
     return {};
   }
 
@@ -169,10 +204,19 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
 
   private claimName(site: WorkloadSite, name: string): string {
     if (this.registry.has(name)) {
-      throw new HardeningError(sitePath(site), `a workload named ${JSON.stringify(name)} is already placed on ${this.node.path}`, "give each workload and task its own name");
+      throw new HardeningError(
+        sitePath(site),
+        `a workload named ${JSON.stringify(name)} is already placed on ${this.node.path}`,
+        "give each workload and task its own name",
+      );
     }
     const reserved = this.reservedName(name);
-    if (reserved) throw new HardeningError(sitePath(site), `the workload name ${JSON.stringify(name)} is taken on ${this.node.path}: ${reserved}`, "give the workload another name");
+    if (reserved)
+      throw new HardeningError(
+        sitePath(site),
+        `the workload name ${JSON.stringify(name)} is taken on ${this.node.path}: ${reserved}`,
+        "give the workload another name",
+      );
     return name;
   }
 

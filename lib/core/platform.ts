@@ -140,7 +140,10 @@ export interface TaskOptions extends PlaceOptions {
 }
 
 /** The task-only fields of {@link TaskOptions}. */
-export type TaskSettingsProps = Pick<TaskOptions, "schedule" | "activeDeadlineSeconds" | "backoffLimit" | "ttlSecondsAfterFinished" | "runtimeClassName">;
+export type TaskSettingsProps = Pick<
+  TaskOptions,
+  "schedule" | "activeDeadlineSeconds" | "backoffLimit" | "ttlSecondsAfterFinished" | "runtimeClassName"
+>;
 
 /** Task settings after validation. */
 export interface TaskSettings {
@@ -205,18 +208,40 @@ const CRON_FIELDS: ReadonlyArray<{ name: string; min: number; max: number }> = [
 export function parseCron(where: IConstruct | string, schedule: string): string[] {
   const text = (CRON_MACROS[schedule.trim()] ?? schedule).trim();
   const fields = text.split(/\s+/);
-  const fix = "write five fields `minute hour day-of-month month day-of-week` with numbers, '*', ',', '-' and '/' (e.g. '*/15 * * * *'), or a macro such as @daily";
-  if (fields.length !== 5) throw new HardeningError(where, `schedule ${JSON.stringify(schedule)} has ${fields.length} fields`, fix);
+  const fix =
+    "write five fields `minute hour day-of-month month day-of-week` with numbers, '*', ',', '-' and '/' (e.g. '*/15 * * * *'), or a macro such as @daily";
+  if (fields.length !== 5)
+    throw new HardeningError(where, `schedule ${JSON.stringify(schedule)} has ${fields.length} fields`, fix);
   fields.forEach((f, i) => {
     const { name, min, max } = CRON_FIELDS[i];
     for (const part of f.split(",")) {
       const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
-      if (!m) throw new HardeningError(where, `schedule ${JSON.stringify(schedule)}: ${name} field ${JSON.stringify(f)} is not a number, '*', list, range or step`, fix);
+      if (!m)
+        throw new HardeningError(
+          where,
+          `schedule ${JSON.stringify(schedule)}: ${name} field ${JSON.stringify(f)} is not a number, '*', list, range or step`,
+          fix,
+        );
       for (const n of [m[2], m[3]].filter((x) => x !== undefined).map(Number)) {
-        if (n < min || n > max) throw new HardeningError(where, `schedule ${JSON.stringify(schedule)}: ${name} ${n} is outside ${min}-${max}`, fix);
+        if (n < min || n > max)
+          throw new HardeningError(
+            where,
+            `schedule ${JSON.stringify(schedule)}: ${name} ${n} is outside ${min}-${max}`,
+            fix,
+          );
       }
-      if (m[3] !== undefined && Number(m[3]) < Number(m[2])) throw new HardeningError(where, `schedule ${JSON.stringify(schedule)}: ${name} range ${m[2]}-${m[3]} runs backwards`, fix);
-      if (m[4] !== undefined && (Number(m[4]) < 1 || Number(m[4]) > max)) throw new HardeningError(where, `schedule ${JSON.stringify(schedule)}: ${name} step ${m[4]} is outside 1-${max}`, fix);
+      if (m[3] !== undefined && Number(m[3]) < Number(m[2]))
+        throw new HardeningError(
+          where,
+          `schedule ${JSON.stringify(schedule)}: ${name} range ${m[2]}-${m[3]} runs backwards`,
+          fix,
+        );
+      if (m[4] !== undefined && (Number(m[4]) < 1 || Number(m[4]) > max))
+        throw new HardeningError(
+          where,
+          `schedule ${JSON.stringify(schedule)}: ${name} step ${m[4]} is outside 1-${max}`,
+          fix,
+        );
     }
   });
   return fields;
@@ -227,18 +252,47 @@ export function resolveTaskSettings(where: IConstruct | string, options: TaskSet
   const activeDeadlineSeconds = options.activeDeadlineSeconds ?? TaskDefaults.activeDeadlineSeconds;
   const backoffLimit = options.backoffLimit ?? TaskDefaults.backoffLimit;
   const ttlSecondsAfterFinished = options.ttlSecondsAfterFinished ?? TaskDefaults.ttlSecondsAfterFinished;
-  if (!Number.isInteger(activeDeadlineSeconds) || activeDeadlineSeconds < 1 || activeDeadlineSeconds > TaskDefaults.maxActiveDeadlineSeconds) {
-    throw new HardeningError(where, `activeDeadlineSeconds must be a whole number from 1 to ${TaskDefaults.maxActiveDeadlineSeconds}, got ${activeDeadlineSeconds}`, `a task without a deadline can run (and hold its credentials) forever: give a limit, or omit it for ${TaskDefaults.activeDeadlineSeconds}`);
+  if (
+    !Number.isInteger(activeDeadlineSeconds) ||
+    activeDeadlineSeconds < 1 ||
+    activeDeadlineSeconds > TaskDefaults.maxActiveDeadlineSeconds
+  ) {
+    throw new HardeningError(
+      where,
+      `activeDeadlineSeconds must be a whole number from 1 to ${TaskDefaults.maxActiveDeadlineSeconds}, got ${activeDeadlineSeconds}`,
+      `a task without a deadline can run (and hold its credentials) forever: give a limit, or omit it for ${TaskDefaults.activeDeadlineSeconds}`,
+    );
   }
   if (!Number.isInteger(backoffLimit) || backoffLimit < 0 || backoffLimit > TaskDefaults.maxBackoffLimit) {
-    throw new HardeningError(where, `backoffLimit must be a whole number from 0 to ${TaskDefaults.maxBackoffLimit}, got ${backoffLimit}`, `omit it for ${TaskDefaults.backoffLimit} (no retry)`);
+    throw new HardeningError(
+      where,
+      `backoffLimit must be a whole number from 0 to ${TaskDefaults.maxBackoffLimit}, got ${backoffLimit}`,
+      `omit it for ${TaskDefaults.backoffLimit} (no retry)`,
+    );
   }
   if (!Number.isInteger(ttlSecondsAfterFinished) || ttlSecondsAfterFinished < 0) {
-    throw new HardeningError(where, `ttlSecondsAfterFinished must be a whole number of seconds, got ${ttlSecondsAfterFinished}`, `omit it for ${TaskDefaults.ttlSecondsAfterFinished}`);
+    throw new HardeningError(
+      where,
+      `ttlSecondsAfterFinished must be a whole number of seconds, got ${ttlSecondsAfterFinished}`,
+      `omit it for ${TaskDefaults.ttlSecondsAfterFinished}`,
+    );
   }
-  if (options.runtimeClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(options.runtimeClassName)) {
-    throw new HardeningError(where, `runtimeClassName ${JSON.stringify(options.runtimeClassName)} is not a valid name`, "name a RuntimeClass of the cluster (e.g. gvisor) or a runtime of the Docker daemon (e.g. runsc)");
+  if (
+    options.runtimeClassName !== undefined &&
+    !/^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/.test(options.runtimeClassName)
+  ) {
+    throw new HardeningError(
+      where,
+      `runtimeClassName ${JSON.stringify(options.runtimeClassName)} is not a valid name`,
+      "name a RuntimeClass of the cluster (e.g. gvisor) or a runtime of the Docker daemon (e.g. runsc)",
+    );
   }
   if (options.schedule !== undefined) parseCron(where, options.schedule);
-  return { schedule: options.schedule?.trim(), activeDeadlineSeconds, backoffLimit, ttlSecondsAfterFinished, runtimeClassName: options.runtimeClassName };
+  return {
+    schedule: options.schedule?.trim(),
+    activeDeadlineSeconds,
+    backoffLimit,
+    ttlSecondsAfterFinished,
+    runtimeClassName: options.runtimeClassName,
+  };
 }

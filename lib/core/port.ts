@@ -76,12 +76,25 @@ export function resolvePorts(where: IConstruct | string, ports: readonly Service
   const numbers = new Set<string>();
   return ports.map((p) => {
     if (!PORT_NAME.test(p.name)) {
-      throw new HardeningError(where, `port name ${JSON.stringify(p.name)} is invalid`, "use lowercase letters, digits and '-', at most 15 characters, starting with a letter");
+      throw new HardeningError(
+        where,
+        `port name ${JSON.stringify(p.name)} is invalid`,
+        "use lowercase letters, digits and '-', at most 15 characters, starting with a letter",
+      );
     }
-    if (names.has(p.name)) throw new HardeningError(where, `port name ${JSON.stringify(p.name)} is used twice`, "give every port its own name");
+    if (names.has(p.name))
+      throw new HardeningError(
+        where,
+        `port name ${JSON.stringify(p.name)} is used twice`,
+        "give every port its own name",
+      );
     names.add(p.name);
     if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
-      throw new HardeningError(where, `port ${p.name} must be 1-65535, got ${p.port}`, "give the port the process listens on");
+      throw new HardeningError(
+        where,
+        `port ${p.name} must be 1-65535, got ${p.port}`,
+        "give the port the process listens on",
+      );
     }
     if (p.port < SecureDefaults.minPort) {
       throw new HardeningError(
@@ -92,17 +105,29 @@ export function resolvePorts(where: IConstruct | string, ports: readonly Service
     }
     const protocol = p.protocol ?? Protocol.TCP;
     const key = `${p.port}/${protocol}`;
-    if (numbers.has(key)) throw new HardeningError(where, `port ${key} is declared twice`, "declare each listening port once");
+    if (numbers.has(key))
+      throw new HardeningError(where, `port ${key} is declared twice`, "declare each listening port once");
     numbers.add(key);
     const exposure = p.exposure ?? Exposure.INTERNAL;
     let publishedPort = p.publishedPort;
     if (exposure === Exposure.INTERNAL && publishedPort !== undefined) {
-      throw new HardeningError(where, `port ${p.name} is internal but sets publishedPort ${publishedPort}`, "use Exposure.LOOPBACK (or PUBLIC for the edge) to publish it, or drop publishedPort");
+      throw new HardeningError(
+        where,
+        `port ${p.name} is internal but sets publishedPort ${publishedPort}`,
+        "use Exposure.LOOPBACK (or PUBLIC for the edge) to publish it, or drop publishedPort",
+      );
     }
     if (exposure === Exposure.LOOPBACK) publishedPort = publishedPort ?? p.port;
     if (exposure === Exposure.PUBLIC) publishedPort = publishedPort ?? SecureDefaults.edgePublicPort;
-    if (publishedPort !== undefined && (!Number.isInteger(publishedPort) || publishedPort < 1 || publishedPort > 65535)) {
-      throw new HardeningError(where, `publishedPort of ${p.name} must be 1-65535, got ${publishedPort}`, "give a valid port number");
+    if (
+      publishedPort !== undefined &&
+      (!Number.isInteger(publishedPort) || publishedPort < 1 || publishedPort > 65535)
+    ) {
+      throw new HardeningError(
+        where,
+        `publishedPort of ${p.name} must be 1-65535, got ${publishedPort}`,
+        "give a valid port number",
+      );
     }
     if (exposure === Exposure.LOOPBACK && publishedPort! < SecureDefaults.minPort) {
       throw new HardeningError(

@@ -66,7 +66,19 @@ const SYSTEM_HOST_DIRECTORIES = [
   "/var/lib/docker",
   "/var/run",
 ];
-const RESERVED_PATHS = ["/", "/proc", "/sys", "/dev", "/etc", "/usr", "/bin", "/sbin", "/lib", "/var/run/docker.sock", "/run/docker.sock"];
+const RESERVED_PATHS = [
+  "/",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/etc",
+  "/usr",
+  "/bin",
+  "/sbin",
+  "/lib",
+  "/var/run/docker.sock",
+  "/run/docker.sock",
+];
 
 /** The construct path of a workload placed at `site`. */
 export function sitePath(site: WorkloadSite): string {
@@ -79,7 +91,11 @@ export function sitePath(site: WorkloadSite): string {
  */
 export function checkPlacedSpec(target: IConstruct, spec: WorkloadSpec): WorkloadSpec {
   if (spec.path !== target.node.path) {
-    throw new HardeningError(target, `the resolved workload is for ${spec.path}, not this construct`, "let the platform place it (platform.place), or pass the workload description instead");
+    throw new HardeningError(
+      target,
+      `the resolved workload is for ${spec.path}, not this construct`,
+      "let the platform place it (platform.place), or pass the workload description instead",
+    );
   }
   return spec;
 }
@@ -92,7 +108,12 @@ export function checkPlacedSpec(target: IConstruct, spec: WorkloadSpec): Workloa
  * @param site where the workload is placed (its construct path derives the uid and names errors)
  * @param name workload name (DNS label)
  */
-export function resolveWorkload(site: WorkloadSite, name: string, props: WorkloadProps, options: ResolveOptions): WorkloadSpec {
+export function resolveWorkload(
+  site: WorkloadSite,
+  name: string,
+  props: WorkloadProps,
+  options: ResolveOptions,
+): WorkloadSpec {
   const path = sitePath(site);
   const caps = options.capabilities;
   checkBasics(path, name, props);
@@ -115,7 +136,11 @@ export function resolveWorkload(site: WorkloadSite, name: string, props: Workloa
     claim(w.path, "writable path");
     const sizeMiB = w.sizeMiB ?? SecureDefaults.writablePathSizeMiB;
     if (!Number.isInteger(sizeMiB) || sizeMiB < 1) {
-      throw new HardeningError(path, `writable path ${w.path} sizeMiB must be a positive whole number, got ${sizeMiB}`, "give a size in MiB; unlimited tmpfs can eat the host's memory");
+      throw new HardeningError(
+        path,
+        `writable path ${w.path} sizeMiB must be a positive whole number, got ${sizeMiB}`,
+        "give a size in MiB; unlimited tmpfs can eat the host's memory",
+      );
     }
     return { path: w.path, sizeMiB };
   });
@@ -123,7 +148,11 @@ export function resolveWorkload(site: WorkloadSite, name: string, props: Workloa
   for (const w of writablePaths) {
     // tmpfs and memory-backed emptyDir pages count against the memory limit: a larger one is a typo.
     if (w.sizeMiB > resources.memoryMiB) {
-      throw new HardeningError(path, `writable path ${w.path} sizeMiB ${w.sizeMiB} is above the memory limit (${resources.memoryMiB} MiB) its pages count against`, "give a size below memoryMiB, or raise memoryMiB");
+      throw new HardeningError(
+        path,
+        `writable path ${w.path} sizeMiB ${w.sizeMiB} is above the memory limit (${resources.memoryMiB} MiB) its pages count against`,
+        "give a size below memoryMiB, or raise memoryMiB",
+      );
     }
   }
   claim("/tmp", "the default /tmp", true);
@@ -136,7 +165,8 @@ export function resolveWorkload(site: WorkloadSite, name: string, props: Workloa
   }
   const autoscaling = props.autoscaling ? resolveAutoscaling(path, props.autoscaling, props.replicas) : undefined;
   const replicas = props.replicas ?? autoscaling?.minReplicas ?? 1;
-  if (!Number.isInteger(replicas) || replicas < 1) throw new HardeningError(path, `replicas must be a positive whole number, got ${replicas}`, "omit it for 1");
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new HardeningError(path, `replicas must be a positive whole number, got ${replicas}`, "omit it for 1");
   const platformLimits = resolvePlatformLimits(path, props, replicas, autoscaling, caps);
   const { nofile, nproc } = resolveUlimits(path, props);
   return {
@@ -172,9 +202,14 @@ export function resolveWorkload(site: WorkloadSite, name: string, props: Workloa
 
 function checkBasics(path: string, name: string, props: WorkloadProps): void {
   if (!NAME.test(name)) {
-    throw new HardeningError(path, `workload name ${JSON.stringify(name)} is not a DNS label`, "use lowercase letters, digits and '-', at most 32 characters, starting with a letter");
+    throw new HardeningError(
+      path,
+      `workload name ${JSON.stringify(name)} is not a DNS label`,
+      "use lowercase letters, digits and '-', at most 32 characters, starting with a letter",
+    );
   }
-  if (!props.image) throw new HardeningError(path, "image is missing", "pass image: Image.fromDigest(repository, 'sha256:…')");
+  if (!props.image)
+    throw new HardeningError(path, "image is missing", "pass image: Image.fromDigest(repository, 'sha256:…')");
   if (!props.health) {
     throw new HardeningError(
       path,
@@ -200,7 +235,13 @@ function identityFor(props: WorkloadProps, caps: PlatformCapabilities): Identity
   });
 }
 
-function checkPorts(path: string, name: string, props: WorkloadProps, ports: ResolvedPort[], caps: PlatformCapabilities): void {
+function checkPorts(
+  path: string,
+  name: string,
+  props: WorkloadProps,
+  ports: ResolvedPort[],
+  caps: PlatformCapabilities,
+): void {
   for (const p of ports) {
     if (p.exposure === Exposure.PUBLIC && !props.edge && !props.publicWithoutEdge) {
       throw new HardeningError(
@@ -235,17 +276,31 @@ function resolveEdge(path: string, props: WorkloadProps, weakenings: Weakening[]
     );
   }
   if ((props.tier ?? Tier.APP).name === Tier.DATA.name) {
-    throw new HardeningError(path, "a workload on the data tier cannot be an edge: its store would be published to every address", "keep it INTERNAL on Tier.DATA and reach it through flows");
+    throw new HardeningError(
+      path,
+      "a workload on the data tier cannot be an edge: its store would be published to every address",
+      "keep it INTERNAL on Tier.DATA and reach it through flows",
+    );
   }
   if (edge !== TLS_EDGE_GRANT) weakenings.push(weaken(path, "edge-role", props.edge));
   return true;
 }
 
-function checkHealth(path: string, name: string, props: WorkloadProps, ports: ResolvedPort[], caps: PlatformCapabilities): void {
+function checkHealth(
+  path: string,
+  name: string,
+  props: WorkloadProps,
+  ports: ResolvedPort[],
+  caps: PlatformCapabilities,
+): void {
   const h = props.health;
   if (h.kind !== "tcp") return;
   if (!ports.some((p) => p.name === h.portName)) {
-    throw new HardeningError(path, `health check names port ${JSON.stringify(h.portName)}, which ${name} does not declare`, `declare it in ports, or name one of: ${ports.map((p) => p.name).join(", ") || "(none)"}`);
+    throw new HardeningError(
+      path,
+      `health check names port ${JSON.stringify(h.portName)}, which ${name} does not declare`,
+      `declare it in ports, or name one of: ${ports.map((p) => p.name).join(", ") || "(none)"}`,
+    );
   }
   if (!caps.tcpHealthChecks && !h.command) {
     throw new HardeningError(
@@ -260,7 +315,12 @@ function checkHealth(path: string, name: string, props: WorkloadProps, ports: Re
  * A sensitive variable never reaches argv, a health check, the environment or a label: each shows
  * in `docker inspect`, `ps`, the orchestrator's API and its logs. Only files carry secrets.
  */
-function refuseSensitiveValues(site: WorkloadSite, path: string, props: WorkloadProps, env: Record<string, string>): void {
+function refuseSensitiveValues(
+  site: WorkloadSite,
+  path: string,
+  props: WorkloadProps,
+  env: Record<string, string>,
+): void {
   const places: Array<[string, readonly string[] | undefined]> = [
     ["entrypoint", props.entrypoint],
     ["command", props.command],
@@ -268,7 +328,10 @@ function refuseSensitiveValues(site: WorkloadSite, path: string, props: Workload
     ["workingDir", props.workingDir === undefined ? undefined : [props.workingDir]],
     ...Object.keys(env).map((k): [string, string[]] => [`environment variable ${k}`, [env[k]]]),
     ...(props.weakenings ?? []).map((w): [string, string[]] => [`the reason of weakening ${w.control}`, [w.reason]]),
-    ...Object.keys(props.platformLimits ?? {}).map((k): [string, string[]] => [`platform limit ${k}`, [props.platformLimits![k]]]),
+    ...Object.keys(props.platformLimits ?? {}).map((k): [string, string[]] => [
+      `platform limit ${k}`,
+      [props.platformLimits![k]],
+    ]),
   ];
   let sensitive: Set<string> | undefined;
   for (const [what, values] of places) {
@@ -300,7 +363,12 @@ function resolveEnv(path: string, input: Record<string, string> | undefined): Re
   const env: Record<string, string> = {};
   for (const k of Object.keys(input ?? {}).sort()) {
     const v = input![k];
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new HardeningError(path, `environment variable name ${JSON.stringify(k)} is invalid`, "use letters, digits and '_'");
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+      throw new HardeningError(
+        path,
+        `environment variable name ${JSON.stringify(k)} is invalid`,
+        "use letters, digits and '_'",
+      );
     if (SECRET_ENV_NAME.test(k) && v !== "" && !/^(true|false|[0-9]+)$/.test(v)) {
       throw new HardeningError(
         path,
@@ -320,19 +388,45 @@ function pathClaims(path: string): Claim {
   const used = new Map<string, string>();
   return (p, what, ifFree = false) => {
     if (ifFree && used.has(p)) return;
-    if (!p.startsWith("/") || p.includes("..") || p.includes("//")) throw new HardeningError(path, `${what} path ${JSON.stringify(p)} must be absolute and normalized`, "use an absolute path such as /run/secrets/name");
-    if (RESERVED_PATHS.includes(p.replace(/\/$/, "") || "/")) throw new HardeningError(path, `${what} path ${p} would cover a system directory or the Docker socket`, "mount it somewhere the image does not need");
+    if (!p.startsWith("/") || p.includes("..") || p.includes("//"))
+      throw new HardeningError(
+        path,
+        `${what} path ${JSON.stringify(p)} must be absolute and normalized`,
+        "use an absolute path such as /run/secrets/name",
+      );
+    if (RESERVED_PATHS.includes(p.replace(/\/$/, "") || "/"))
+      throw new HardeningError(
+        path,
+        `${what} path ${p} would cover a system directory or the Docker socket`,
+        "mount it somewhere the image does not need",
+      );
     const prev = used.get(p);
-    if (prev) throw new HardeningError(path, `${what} path ${p} is already used by ${prev}`, "give each mount its own path");
+    if (prev)
+      throw new HardeningError(path, `${what} path ${p} is already used by ${prev}`, "give each mount its own path");
     used.set(p, what);
   };
 }
 
-function resolveSecrets(path: string, props: WorkloadProps, env: Record<string, string>, claim: Claim, caps: PlatformCapabilities): ResolvedSecretFile[] {
+function resolveSecrets(
+  path: string,
+  props: WorkloadProps,
+  env: Record<string, string>,
+  claim: Claim,
+  caps: PlatformCapabilities,
+): ResolvedSecretFile[] {
   return (props.secrets ?? []).map((s) => {
-    if (!(s.secret instanceof Secret)) throw new HardeningError(path, "a secret must be a Secret, not a literal", "use Secret.fromVariable / fromHostFile / fromExistingSecret");
+    if (!(s.secret instanceof Secret))
+      throw new HardeningError(
+        path,
+        "a secret must be a Secret, not a literal",
+        "use Secret.fromVariable / fromHostFile / fromExistingSecret",
+      );
     if (s.secret.source === "existing" && !caps.existingSecrets) {
-      throw new HardeningError(path, `secret ${s.secret.name} is an existing Kubernetes/Swarm secret object, which a ${caps.target} host does not have`, "use Secret.fromVariable (seeded volume) or Secret.fromHostFile (read-only bind mount)");
+      throw new HardeningError(
+        path,
+        `secret ${s.secret.name} is an existing Kubernetes/Swarm secret object, which a ${caps.target} host does not have`,
+        "use Secret.fromVariable (seeded volume) or Secret.fromHostFile (read-only bind mount)",
+      );
     }
     if (s.secret.source === "host-file" && !caps.hostFileSecrets) {
       throw new HardeningError(
@@ -344,8 +438,14 @@ function resolveSecrets(path: string, props: WorkloadProps, env: Record<string, 
     const p = s.path ?? `/run/secrets/${s.secret.name}`;
     claim(p, `secret ${s.secret.name}`);
     if (s.pathEnv !== undefined) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.pathEnv)) throw new HardeningError(path, `pathEnv ${JSON.stringify(s.pathEnv)} is not a variable name`, "use letters, digits and '_', e.g. DB_PASSWORD_FILE");
-      if (env[s.pathEnv] !== undefined) throw new HardeningError(path, `pathEnv ${s.pathEnv} is also set in env`, "set it in one place");
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.pathEnv))
+        throw new HardeningError(
+          path,
+          `pathEnv ${JSON.stringify(s.pathEnv)} is not a variable name`,
+          "use letters, digits and '_', e.g. DB_PASSWORD_FILE",
+        );
+      if (env[s.pathEnv] !== undefined)
+        throw new HardeningError(path, `pathEnv ${s.pathEnv} is also set in env`, "set it in one place");
       env[s.pathEnv] = p;
     }
     return { secret: s.secret, path: p, pathEnv: s.pathEnv };
@@ -355,23 +455,43 @@ function resolveSecrets(path: string, props: WorkloadProps, env: Record<string, 
 function resolveConfigFiles(path: string, props: WorkloadProps, claim: Claim): ResolvedConfigFile[] {
   return (props.configFiles ?? []).map((f) => {
     claim(f.path, "config file");
-    if (f.path.endsWith("/")) throw new HardeningError(path, `config file path ${f.path} is a directory`, "name the file");
+    if (f.path.endsWith("/"))
+      throw new HardeningError(path, `config file path ${f.path} is a directory`, "name the file");
     const tokens = hasTokens(f.content);
     if (tokens && f.sensitive === false) {
-      throw new HardeningError(path, `config file ${f.path} contains a Terraform expression but is marked sensitive: false`, "a file that carries a computed value may carry a secret: omit sensitive, or remove the expression");
+      throw new HardeningError(
+        path,
+        `config file ${f.path} contains a Terraform expression but is marked sensitive: false`,
+        "a file that carries a computed value may carry a secret: omit sensitive, or remove the expression",
+      );
     }
     return { path: f.path, content: f.content, sensitive: f.sensitive ?? tokens };
   });
 }
 
-function resolveVolumes(path: string, volumes: DataVolume[], claim: Claim, identity: ResolvedIdentity, caps: PlatformCapabilities): DataVolume[] {
+function resolveVolumes(
+  path: string,
+  volumes: DataVolume[],
+  claim: Claim,
+  identity: ResolvedIdentity,
+  caps: PlatformCapabilities,
+): DataVolume[] {
   return volumes.map((v) => {
-    if (!/^[a-z][-a-z0-9]{0,30}$/.test(v.name)) throw new HardeningError(path, `volume name ${JSON.stringify(v.name)} is invalid`, "use lowercase letters, digits and '-'");
+    if (!/^[a-z][-a-z0-9]{0,30}$/.test(v.name))
+      throw new HardeningError(
+        path,
+        `volume name ${JSON.stringify(v.name)} is invalid`,
+        "use lowercase letters, digits and '-'",
+      );
     claim(v.path, `volume ${v.name}`);
     const dir = v.hostDirectory;
     if (dir !== undefined) checkHostDirectory(path, v.name, dir);
     if (dir !== undefined && !caps.hostDirectories) {
-      throw new HardeningError(path, `volume ${v.name} names hostDirectory ${dir}, which ${caps.target} refuses`, "omit hostDirectory: the target keeps the volume itself");
+      throw new HardeningError(
+        path,
+        `volume ${v.name} names hostDirectory ${dir}, which ${caps.target} refuses`,
+        "omit hostDirectory: the target keeps the volume itself",
+      );
     }
     if (caps.volumeOwnership === "image-owner" && dir === undefined && identity.source === "derived") {
       throw new HardeningError(
@@ -390,9 +510,17 @@ function resolveVolumes(path: string, volumes: DataVolume[], claim: Claim, ident
  */
 function checkHostDirectory(path: string, volume: string, dir: string): void {
   const normalised =
-    typeof dir === "string" && dir.startsWith("/") && posix.normalize(dir) === dir && (dir === "/" || !dir.endsWith("/")) && !/[\s\0]/.test(dir);
+    typeof dir === "string" &&
+    dir.startsWith("/") &&
+    posix.normalize(dir) === dir &&
+    (dir === "/" || !dir.endsWith("/")) &&
+    !/[\s\0]/.test(dir);
   if (!normalised) {
-    throw new HardeningError(path, `hostDirectory ${JSON.stringify(dir)} of volume ${volume} is not an absolute, normalised path`, "write it without '..', '.', '//' or a trailing '/', e.g. /srv/<app>/<volume>");
+    throw new HardeningError(
+      path,
+      `hostDirectory ${JSON.stringify(dir)} of volume ${volume} is not an absolute, normalised path`,
+      "write it without '..', '.', '//' or a trailing '/', e.g. /srv/<app>/<volume>",
+    );
   }
   const system =
     dir === "/" ||
@@ -408,13 +536,28 @@ function checkHostDirectory(path: string, volume: string, dir: string): void {
   }
 }
 
-function resolveCapabilities(path: string, props: WorkloadProps, weakenings: Weakening[], target: PlatformCapabilities): string[] {
+function resolveCapabilities(
+  path: string,
+  props: WorkloadProps,
+  weakenings: Weakening[],
+  target: PlatformCapabilities,
+): string[] {
   if (!props.addCapabilities) return [];
   weakenings.push(weaken(path, "added-capabilities", props.addCapabilities));
   const caps = props.addCapabilities.capabilities.map((c) => c.replace(/^CAP_/, ""));
   for (const c of caps) {
-    if (!CAPABILITY.test(c)) throw new HardeningError(path, `capability ${JSON.stringify(c)} is not a capability name`, "use names such as NET_BIND_SERVICE");
-    if (REFUSED_CAPABILITIES.has(c)) throw new HardeningError(path, `capability ${c} gives host-level power and is refused`, "redesign the workload; no reason makes it safe in a hardened platform");
+    if (!CAPABILITY.test(c))
+      throw new HardeningError(
+        path,
+        `capability ${JSON.stringify(c)} is not a capability name`,
+        "use names such as NET_BIND_SERVICE",
+      );
+    if (REFUSED_CAPABILITIES.has(c))
+      throw new HardeningError(
+        path,
+        `capability ${c} gives host-level power and is refused`,
+        "redesign the workload; no reason makes it safe in a hardened platform",
+      );
   }
   const addable = target.addableCapabilities;
   const bad = addable ? caps.filter((c) => !addable.includes(c)) : [];
@@ -434,10 +577,19 @@ function resolveCapabilities(path: string, props: WorkloadProps, weakenings: Wea
  */
 export function checkTaskSpec(where: IConstruct | string, spec: WorkloadSpec): void {
   if (spec.ports.length) {
-    throw new HardeningError(where, `a task takes no connections, but ports ${spec.ports.map((p) => p.name).join(", ")} are declared`, "drop the ports; a task reaches what it needs through flows and egress rules");
+    throw new HardeningError(
+      where,
+      `a task takes no connections, but ports ${spec.ports.map((p) => p.name).join(", ")} are declared`,
+      "drop the ports; a task reaches what it needs through flows and egress rules",
+    );
   }
   if (spec.autoscaling) throw new HardeningError(where, "a task cannot be autoscaled", "drop autoscaling");
-  if (spec.replicas !== 1) throw new HardeningError(where, `a task runs one instance per run, got replicas ${spec.replicas}`, "omit replicas; schedule more runs or place more tasks instead");
+  if (spec.replicas !== 1)
+    throw new HardeningError(
+      where,
+      `a task runs one instance per run, got replicas ${spec.replicas}`,
+      "omit replicas; schedule more runs or place more tasks instead",
+    );
 }
 
 function resolvePlatformLimits(
@@ -452,21 +604,43 @@ function resolvePlatformLimits(
     limits.replicas = `a ${caps.target} host runs one container per workload: ${replicas} replicas were asked for, 1 runs; use SwarmPlatform or KubernetesPlatform to run more`;
   }
   if (autoscaling && !caps.autoscaling) {
-    if (limits[AUTOSCALING_PLATFORM_LIMIT] !== undefined) throw new HardeningError(path, `platform limit id ${AUTOSCALING_PLATFORM_LIMIT} is reserved for autoscaling`, "use another id");
-    limits[AUTOSCALING_PLATFORM_LIMIT] = `no horizontal autoscaler on this platform: ${replicas} replica(s) run; on Kubernetes a HorizontalPodAutoscaler scales ${autoscaling.minReplicas}-${autoscaling.maxReplicas} at ${autoscaling.targetCpuPercent}% CPU`;
+    if (limits[AUTOSCALING_PLATFORM_LIMIT] !== undefined)
+      throw new HardeningError(
+        path,
+        `platform limit id ${AUTOSCALING_PLATFORM_LIMIT} is reserved for autoscaling`,
+        "use another id",
+      );
+    limits[AUTOSCALING_PLATFORM_LIMIT] =
+      `no horizontal autoscaler on this platform: ${replicas} replica(s) run; on Kubernetes a HorizontalPodAutoscaler scales ${autoscaling.minReplicas}-${autoscaling.maxReplicas} at ${autoscaling.targetCpuPercent}% CPU`;
   }
   for (const k of Object.keys(limits)) {
-    if (!/^[a-z0-9][-a-z0-9.]{0,50}$/.test(k)) throw new HardeningError(path, `platform limit id ${JSON.stringify(k)} is invalid`, "use lowercase letters, digits, '-' and '.'");
+    if (!/^[a-z0-9][-a-z0-9.]{0,50}$/.test(k))
+      throw new HardeningError(
+        path,
+        `platform limit id ${JSON.stringify(k)} is invalid`,
+        "use lowercase letters, digits, '-' and '.'",
+      );
   }
-  return Object.fromEntries(Object.keys(limits).sort().map((k) => [k, limits[k]]));
+  return Object.fromEntries(
+    Object.keys(limits)
+      .sort()
+      .map((k) => [k, limits[k]]),
+  );
 }
 
 function resolveUlimits(path: string, props: WorkloadProps): { nofile: number; nproc: number } {
   const nofile = props.nofile ?? SecureDefaults.nofile;
   const nproc = props.nproc ?? SecureDefaults.nproc;
-  for (const [k, v] of [["nofile", nofile], ["nproc", nproc]] as const) {
+  for (const [k, v] of [
+    ["nofile", nofile],
+    ["nproc", nproc],
+  ] as const) {
     if (!Number.isInteger(v) || v < 16 || v > 1048576) {
-      throw new HardeningError(path, `${k} must be between 16 and 1048576, got ${v}`, `omit it for the default ${k === "nofile" ? SecureDefaults.nofile : SecureDefaults.nproc}`);
+      throw new HardeningError(
+        path,
+        `${k} must be between 16 and 1048576, got ${v}`,
+        `omit it for the default ${k === "nofile" ? SecureDefaults.nofile : SecureDefaults.nproc}`,
+      );
     }
   }
   return { nofile, nproc };
@@ -476,15 +650,32 @@ function resolveAutoscaling(path: string, a: AutoscalingProps, replicas: number 
   const minReplicas = a.minReplicas ?? replicas ?? 1;
   const maxReplicas = a.maxReplicas;
   const targetCpuPercent = a.targetCpuPercent ?? 80;
-  if (!Number.isInteger(minReplicas) || minReplicas < 1) throw new HardeningError(path, `autoscaling.minReplicas must be a positive whole number, got ${minReplicas}`, "omit it for replicas (or 1)");
+  if (!Number.isInteger(minReplicas) || minReplicas < 1)
+    throw new HardeningError(
+      path,
+      `autoscaling.minReplicas must be a positive whole number, got ${minReplicas}`,
+      "omit it for replicas (or 1)",
+    );
   if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas || maxReplicas > 1000) {
-    throw new HardeningError(path, `autoscaling.maxReplicas must be a whole number from minReplicas (${minReplicas}) to 1000, got ${maxReplicas}`, "give the most replicas the namespace quota and the downstream services can carry");
+    throw new HardeningError(
+      path,
+      `autoscaling.maxReplicas must be a whole number from minReplicas (${minReplicas}) to 1000, got ${maxReplicas}`,
+      "give the most replicas the namespace quota and the downstream services can carry",
+    );
   }
   if (!Number.isInteger(targetCpuPercent) || targetCpuPercent < 10 || targetCpuPercent > 1000) {
-    throw new HardeningError(path, `autoscaling.targetCpuPercent must be a whole number from 10 to 1000 (percent of the CPU request), got ${targetCpuPercent}`, "omit it for 80");
+    throw new HardeningError(
+      path,
+      `autoscaling.targetCpuPercent must be a whole number from 10 to 1000 (percent of the CPU request), got ${targetCpuPercent}`,
+      "omit it for 80",
+    );
   }
   if (replicas !== undefined && replicas !== minReplicas) {
-    throw new HardeningError(path, `replicas (${replicas}) and autoscaling.minReplicas (${minReplicas}) disagree`, "set one of them: with autoscaling, replicas is the minimum");
+    throw new HardeningError(
+      path,
+      `replicas (${replicas}) and autoscaling.minReplicas (${minReplicas}) disagree`,
+      "set one of them: with autoscaling, replicas is the minimum",
+    );
   }
   return { minReplicas, maxReplicas, targetCpuPercent };
 }
@@ -493,7 +684,11 @@ function resolveAutoscaling(path: string, a: AutoscalingProps, replicas: number 
  * sha256 over the config files (as Terraform will see them) and the secrets' sources (never their
  * values). Tokens are numbered per process: their Terraform form is hashed, so the hash is stable.
  */
-function configHash(scope: IConstruct, files: readonly ResolvedConfigFile[], secrets: readonly ResolvedSecretFile[]): string {
+function configHash(
+  scope: IConstruct,
+  files: readonly ResolvedConfigFile[],
+  secrets: readonly ResolvedSecretFile[],
+): string {
   const hash = createHash("sha256");
   for (const f of files) hash.update(`file ${f.path}\n${terraformForm(scope, escapeTerraformTemplate(f.content))}\n`);
   for (const s of secrets) hash.update(`secret ${s.path} ${s.secret.fingerprint}\n`);
@@ -502,7 +697,13 @@ function configHash(scope: IConstruct, files: readonly ResolvedConfigFile[], sec
 
 function terraformForm(scope: IConstruct, text: string): string {
   if (!hasTokens(text)) return text;
-  return String(Tokenization.resolve(text, { scope: TerraformStack.of(scope), preparing: true, resolver: new DefaultTokenResolver(new StringConcat()) }));
+  return String(
+    Tokenization.resolve(text, {
+      scope: TerraformStack.of(scope),
+      preparing: true,
+      resolver: new DefaultTokenResolver(new StringConcat()),
+    }),
+  );
 }
 
 function dedupe(ws: Weakening[]): Weakening[] {

@@ -35,7 +35,11 @@ export class Secret {
    */
   public static fromVariable(scope: IConstruct, name: string, options: SecretVariableOptions = {}): Secret {
     if (!NAME.test(name)) {
-      throw new HardeningError(scope, `secret variable name ${JSON.stringify(name)} is not a valid name`, "use lowercase letters, digits and '_', starting with a letter (at most 63 characters)");
+      throw new HardeningError(
+        scope,
+        `secret variable name ${JSON.stringify(name)} is not a valid name`,
+        "use lowercase letters, digits and '_', starting with a letter (at most 63 characters)",
+      );
     }
     const stack = TerraformStack.of(scope);
     const existing = stack.node.tryFindChild(name);
@@ -43,7 +47,11 @@ export class Secret {
     if (existing instanceof TerraformVariable) {
       variable = existing;
     } else if (existing) {
-      throw new HardeningError(scope, `the id ${JSON.stringify(name)} is already used in stack ${stack.node.id} by a non-variable construct`, "pick another secret name");
+      throw new HardeningError(
+        scope,
+        `the id ${JSON.stringify(name)} is already used in stack ${stack.node.id} by a non-variable construct`,
+        "pick another secret name",
+      );
     } else {
       variable = new TerraformVariable(stack, name, {
         type: "string",
@@ -53,7 +61,11 @@ export class Secret {
       });
     }
     if (!variable.sensitive) {
-      throw new HardeningError(scope, `Terraform variable ${JSON.stringify(name)} exists but is not sensitive`, "declare it with `sensitive: true`, or use another name");
+      throw new HardeningError(
+        scope,
+        `Terraform variable ${JSON.stringify(name)} exists but is not sensitive`,
+        "declare it with `sensitive: true`, or use another name",
+      );
     }
     return new Secret("variable", name, { variable });
   }
@@ -67,9 +79,20 @@ export class Secret {
    */
   public static fromHostFile(path: string, options: { readonly name?: string } = {}): Secret {
     if (!path.startsWith("/") || path.includes("..") || path.endsWith("/")) {
-      throw new HardeningError(`Secret.fromHostFile(${JSON.stringify(path)})`, "the host path must be an absolute file path without '..'", "pass e.g. '/etc/acme/db_password'");
+      throw new HardeningError(
+        `Secret.fromHostFile(${JSON.stringify(path)})`,
+        "the host path must be an absolute file path without '..'",
+        "pass e.g. '/etc/acme/db_password'",
+      );
     }
-    const base = options.name ?? path.split("/").pop()!.toLowerCase().replace(/[^a-z0-9_]/g, "_").replace(/^[^a-z]+/, "");
+    const base =
+      options.name ??
+      path
+        .split("/")
+        .pop()!
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, "_")
+        .replace(/^[^a-z]+/, "");
     return new Secret("host-file", base || "secret", { hostPath: path });
   }
 
@@ -79,12 +102,24 @@ export class Secret {
    */
   public static fromExistingSecret(name: string, key: string): Secret {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
-      throw new HardeningError(`Secret.fromExistingSecret(${JSON.stringify(name)})`, "not a valid secret object name", "use a DNS subdomain name: lowercase letters, digits, '-' and '.'");
+      throw new HardeningError(
+        `Secret.fromExistingSecret(${JSON.stringify(name)})`,
+        "not a valid secret object name",
+        "use a DNS subdomain name: lowercase letters, digits, '-' and '.'",
+      );
     }
     if (!/^[-._a-zA-Z0-9]+$/.test(key)) {
-      throw new HardeningError(`Secret.fromExistingSecret(${JSON.stringify(name)}, ${JSON.stringify(key)})`, "not a valid key", "use letters, digits, '-', '_' and '.'");
+      throw new HardeningError(
+        `Secret.fromExistingSecret(${JSON.stringify(name)}, ${JSON.stringify(key)})`,
+        "not a valid key",
+        "use letters, digits, '-', '_' and '.'",
+      );
     }
-    return new Secret("existing", `${name.replace(/[^a-z0-9]/g, "_")}_${key.toLowerCase().replace(/[^a-z0-9]/g, "_")}`, { existingName: name, existingKey: key });
+    return new Secret(
+      "existing",
+      `${name.replace(/[^a-z0-9]/g, "_")}_${key.toLowerCase().replace(/[^a-z0-9]/g, "_")}`,
+      { existingName: name, existingKey: key },
+    );
   }
 
   /** The sensitive variable, for `fromVariable` secrets. */
@@ -115,7 +150,11 @@ export class Secret {
    */
   public valueExpression(where: IConstruct): string {
     if (!this.variable) {
-      throw new HardeningError(where, `secret ${this.name} comes from ${this.source}, which has no Terraform value`, "use Secret.fromVariable for secrets that Terraform must write");
+      throw new HardeningError(
+        where,
+        `secret ${this.name} comes from ${this.source}, which has no Terraform value`,
+        "use Secret.fromVariable for secrets that Terraform must write",
+      );
     }
     return this.variable.stringValue;
   }

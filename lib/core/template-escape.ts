@@ -27,4 +27,3 @@ function escapeLiteral(s: string): string {
   // Function replacements: in a replacement string "$$" would itself mean one "$".
   return s.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
-

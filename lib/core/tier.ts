@@ -28,7 +28,11 @@ export class Tier {
   /** A tier of your own. Names are lowercase, at most 10 characters (they end up in bridge names). */
   public static of(name: string, options: TierOptions = {}): Tier {
     if (!/^[a-z][a-z0-9]{0,9}$/.test(name)) {
-      throw new HardeningError(`Tier ${JSON.stringify(name)}`, "tier names must be lowercase letters and digits, starting with a letter, at most 10 characters", "pick a short name such as 'batch'");
+      throw new HardeningError(
+        `Tier ${JSON.stringify(name)}`,
+        "tier names must be lowercase letters and digits, starting with a letter, at most 10 characters",
+        "pick a short name such as 'batch'",
+      );
     }
     return new Tier(name, options.egress ?? false);
   }

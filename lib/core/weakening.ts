@@ -34,6 +34,10 @@ export interface Weakening {
 }
 
 /** Builds a checked weakening; throws `HardeningError` when the reason is missing or too short. */
-export function weaken(where: IConstruct | string, control: WeakeningControl, reasoned: Reasoned | undefined): Weakening {
+export function weaken(
+  where: IConstruct | string,
+  control: WeakeningControl,
+  reasoned: Reasoned | undefined,
+): Weakening {
   return { control, reason: checkReason(where, `weakening '${control}'`, reasoned) };
 }

@@ -276,4 +276,6 @@ export interface WorkloadProps {
  * The grant `TlsEdge` places its proxy with: the one edge that records no weakening. Internal to
  * the library (not exported from the package root), compared by identity.
  */
-export const TLS_EDGE_GRANT: Reasoned = Object.freeze({ reason: "the TLS edge is the one workload designed to be reached publicly" });
+export const TLS_EDGE_GRANT: Reasoned = Object.freeze({
+  reason: "the TLS edge is the one workload designed to be reached publicly",
+});

@@ -105,7 +105,11 @@ export interface WorkloadSpec {
 }
 
 /** The labels every resource of a workload carries (see `labels.ts`). */
-export function workloadLabels(spec: WorkloadSpec, role: ResourceRole, extra: Record<string, string> = {}): Record<string, string> {
+export function workloadLabels(
+  spec: WorkloadSpec,
+  role: ResourceRole,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const labels: Record<string, string> = {
     [Labels.MANAGED_BY]: MANAGED_BY_VALUE,
     [Labels.WORKLOAD]: spec.name,

@@ -39,7 +39,9 @@ export class DockerEngineProvider {
       caMaterial: props.tls?.material?.ca.valueExpression(scope),
       certMaterial: props.tls?.material?.cert.valueExpression(scope),
       keyMaterial: props.tls?.material?.key.valueExpression(scope),
-      registryAuth: Lazy.anyValue({ produce: () => (this.registryAuth.size ? [...this.registryAuth.values()] : undefined) }) as any,
+      registryAuth: Lazy.anyValue({
+        produce: () => (this.registryAuth.size ? [...this.registryAuth.values()] : undefined),
+      }) as any,
     });
   }
 
@@ -79,7 +81,11 @@ export function namePrefixOf(where: Construct, given: string | undefined): strin
       .replace(/^-+|-+$/g, "")
       .slice(0, 20);
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(prefix)) {
-    throw new HardeningError(where, `namePrefix ${JSON.stringify(prefix)} is invalid`, "use lowercase letters, digits and '-', at most 20 characters, starting with a letter");
+    throw new HardeningError(
+      where,
+      `namePrefix ${JSON.stringify(prefix)} is invalid`,
+      "use lowercase letters, digits and '-', at most 20 characters, starting with a letter",
+    );
   }
   return prefix;
 }

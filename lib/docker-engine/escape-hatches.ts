@@ -53,7 +53,6 @@ function setPath(tree: Record<string, unknown>, path: string, value: unknown): v
   at[parts[parts.length - 1]] = value;
 }
 
-
 /** One hardening-critical attribute: its value now, what the library rendered, and its judge. */
 export interface CriticalAttribute {
   /** Terraform attribute name, for messages. */
@@ -92,7 +91,6 @@ export function judgeCritical(where: IConstruct, attributes: readonly CriticalAt
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
-
 
 function preview(v: unknown): string {
   const text = typeof v === "string" ? v : JSON.stringify(v);

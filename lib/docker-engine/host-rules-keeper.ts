@@ -68,7 +68,11 @@ export class HostRules {
    * Recorded as the weakening `manual-host-rules` on every network of the platform.
    */
   public static manual(reasoned: Reasoned): HostRules {
-    return new HostRules(undefined, KEEPER_INTERVAL_SECONDS, checkReason("HostRules.manual", "manual host rules (weakening 'manual-host-rules')", reasoned));
+    return new HostRules(
+      undefined,
+      KEEPER_INTERVAL_SECONDS,
+      checkReason("HostRules.manual", "manual host rules (weakening 'manual-host-rules')", reasoned),
+    );
   }
 
   private constructor(

@@ -190,10 +190,17 @@ export function swarmHostRules(input: SwarmHostRulesInput): HostRuleset {
   const metadata = metadataIn(input.egress).map((m) => `-i ${b} ! -o ${b} -d ${m}/32 -j DROP`);
   return {
     chain: hostChainName(`s-${input.chainSuffix}`),
-    forward: [`-o ${b} ! -i ${b} -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -j DROP`, ...metadata, ...allow],
+    forward: [
+      `-o ${b} ! -i ${b} -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -j DROP`,
+      ...metadata,
+      ...allow,
+    ],
     input: [`-i ${b} ${ESTABLISHED} -j RETURN`, `-i ${b} -j DROP`],
     raw: ["-d 127.0.0.0/8 ! -i lo -j DROP"],
-    shared: { chain: SWARM_SHARED_CHAIN, forward: [`-i ${b} ! -o ${b} ${ESTABLISHED} -j RETURN`, `-i ${b} ! -o ${b} -j DROP`] },
+    shared: {
+      chain: SWARM_SHARED_CHAIN,
+      forward: [`-i ${b} ! -o ${b} ${ESTABLISHED} -j RETURN`, `-i ${b} ! -o ${b} -j DROP`],
+    },
     description: `swarm platform ${input.platformPath} (every node)`,
   };
 }
@@ -225,7 +232,11 @@ function restoreText(r: HostRuleset, hash: string): string {
   const raw = `${r.chain}-RAW`;
   const mark = `-m comment --comment "cdktf-hardened ${hash}" -j RETURN`;
   const shared = r.shared
-    ? [`:${r.shared.chain} - [0:0]`, ...r.shared.forward.map((l) => `-A ${r.shared!.chain} ${l}`), `-A ${r.shared.chain} ${sharedMark(r)}`]
+    ? [
+        `:${r.shared.chain} - [0:0]`,
+        ...r.shared.forward.map((l) => `-A ${r.shared!.chain} ${l}`),
+        `-A ${r.shared.chain} ${sharedMark(r)}`,
+      ]
     : [];
   return [
     "*filter",
@@ -302,8 +313,10 @@ export function hostRulesScript(r: HostRuleset): string {
     `  filled "$fwd" filter ${r.forward.length + 1} "$hash" && filled "$inp" filter ${r.input.length + 1} "$hash" &&`,
     `    filled "$raw" raw ${r.raw.length + 1} "$hash" && ahead filter FORWARD DOCKER-USER &&`,
     '    ahead filter DOCKER-USER "$fwd" && ahead filter INPUT "$inp" && ahead raw PREROUTING "$raw"' +
-      (r.shared ? ` &&
-    filled "$shared" filter ${r.shared.forward.length + 1} "shared ${sharedHash}" && ahead filter DOCKER-USER "$shared"` : ""),
+      (r.shared
+        ? ` &&
+    filled "$shared" filter ${r.shared.forward.length + 1} "shared ${sharedHash}" && ahead filter DOCKER-USER "$shared"`
+        : ""),
     "}",
     "",
     ...REMOVE_AND_KEEP,
@@ -323,7 +336,9 @@ function scriptHeader(r: HostRuleset, hash: string): string[] {
     "#!/bin/sh",
     `# cdktf-hardened host rules: ${r.description}. Generated; do not edit.`,
     `# Ruleset ${hash}: chains ${r.chain} (from DOCKER-USER), ${r.chain}-IN (from INPUT), ${r.chain}-RAW (raw PREROUTING)` +
-      (r.shared ? `,\n# and ${r.shared.chain}, which every such platform writes alike, hooked after their own chains.` : "."),
+      (r.shared
+        ? `,\n# and ${r.shared.chain}, which every such platform writes alike, hooked after their own chains.`
+        : "."),
     "# Idempotent: each apply replaces the chains' rules (iptables-restore --noflush, one table at a time)",
     "# and hooks each chain ahead of every rule that is not another cdktf-hardened chain.",
     "#   sh <this file>            apply once, as root on the Docker host",
@@ -380,7 +395,7 @@ const HOOKS = [
   '  ahead "$1" "$2" "$3" && return 0',
   '  unhook "$1" "$2" "$3"',
   "  at=1",
-  '  for rule in $("$ipt" -w -t "$1" -S "$2" | grep \'^-A \' | grep -o -e \'-j [^ ]*$\' | grep -o \'[^ ]*$\'); do',
+  "  for rule in $(\"$ipt\" -w -t \"$1\" -S \"$2\" | grep '^-A ' | grep -o -e '-j [^ ]*$' | grep -o '[^ ]*$'); do",
   '    case "$rule" in HD-*) at=$((at + 1)) ;; *) break ;; esac',
   "  done",
   '  "$ipt" -w -t "$1" -I "$2" "$at" -j "$3"',
@@ -389,8 +404,8 @@ const HOOKS = [
   "# filled CHAIN TABLE COUNT MARK: the chain holds exactly COUNT rules and ends with the fingerprint MARK.",
   "filled() {",
   '  out=$("$ipt" -w -t "$2" -S "$1" 2>/dev/null) || return 1',
-  "  [ \"$(printf '%s\\n' \"$out\" | grep -c '^-A ')\" = \"$3\" ] || return 1",
-  "  printf '%s\\n' \"$out\" | grep -q \"cdktf-hardened $4\"",
+  '  [ "$(printf \'%s\\n\' "$out" | grep -c \'^-A \')" = "$3" ] || return 1',
+  '  printf \'%s\\n\' "$out" | grep -q "cdktf-hardened $4"',
   "}",
   "",
 ];

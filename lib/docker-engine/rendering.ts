@@ -7,9 +7,9 @@ export function labelBlocks(labels: Record<string, string>): Array<{ label: stri
 }
 
 /** The engine's health check of a workload (exec form only), or none when it opted out. */
-export function engineHealthcheck(spec: WorkloadSpec):
-  | { test: string[]; interval: string; timeout: string; startPeriod: string; retries: number }
-  | undefined {
+export function engineHealthcheck(
+  spec: WorkloadSpec,
+): { test: string[]; interval: string; timeout: string; startPeriod: string; retries: number } | undefined {
   if (spec.health.kind === "none") return undefined;
   const t = spec.health.timing;
   return {

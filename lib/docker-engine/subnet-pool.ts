@@ -20,17 +20,36 @@ export class SubnetPool {
     public readonly prefix: number,
   ) {
     const pool = cidr.includes("/") ? parseCidr(cidr) : undefined;
-    if (!pool || pool.family !== 4) throw new HardeningError(where, `subnet pool ${JSON.stringify(cidr)} is not an IPv4 CIDR`, "give e.g. '10.213.0.0/16'");
+    if (!pool || pool.family !== 4)
+      throw new HardeningError(
+        where,
+        `subnet pool ${JSON.stringify(cidr)} is not an IPv4 CIDR`,
+        "give e.g. '10.213.0.0/16'",
+      );
     const poolPrefix = pool.prefix;
     if (poolPrefix < 8 || poolPrefix > 28) {
-      throw new HardeningError(where, `subnet pool ${cidr} is out of range`, "use a private IPv4 range with a prefix between /8 and /28");
+      throw new HardeningError(
+        where,
+        `subnet pool ${cidr} is out of range`,
+        "use a private IPv4 range with a prefix between /8 and /28",
+      );
     }
     if (!Number.isInteger(prefix) || prefix <= poolPrefix || prefix > 29) {
-      throw new HardeningError(where, `network prefix /${prefix} does not fit in pool ${cidr}`, `use a prefix longer than /${poolPrefix} and at most /29`);
+      throw new HardeningError(
+        where,
+        `network prefix /${prefix} does not fit in pool ${cidr}`,
+        `use a prefix longer than /${poolPrefix} and at most /29`,
+      );
     }
     const addr = Number(pool.base);
-    if (pool.text.split("/")[0] !== formatIpv4(addr)) throw new HardeningError(where, `subnet pool ${cidr} has host bits set`, "give the network address of the pool");
-    if (!isPrivateIpv4Block(pool)) throw new HardeningError(where, `subnet pool ${cidr} is not a private (RFC 1918) range`, "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16");
+    if (pool.text.split("/")[0] !== formatIpv4(addr))
+      throw new HardeningError(where, `subnet pool ${cidr} has host bits set`, "give the network address of the pool");
+    if (!isPrivateIpv4Block(pool))
+      throw new HardeningError(
+        where,
+        `subnet pool ${cidr} is not a private (RFC 1918) range`,
+        "use a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16",
+      );
     this.base = addr;
     this.slots = 2 ** (prefix - poolPrefix);
   }
@@ -47,6 +66,10 @@ export class SubnetPool {
         return { subnet: `${formatIpv4(net)}/${this.prefix}`, gateway: formatIpv4(net + 1) };
       }
     }
-    throw new HardeningError(this.where, `subnet pool ${this.cidr} is full (${this.slots} networks of /${this.prefix})`, "give the platform a larger subnetPool");
+    throw new HardeningError(
+      this.where,
+      `subnet pool ${this.cidr} is full (${this.slots} networks of /${this.prefix})`,
+      "give the platform a larger subnetPool",
+    );
   }
 }

@@ -14,7 +14,8 @@ export const DockerDefaults = {
 
 /** What the provider cannot express on docker_container, recorded on every container. */
 export const DOCKER_CONTAINER_PLATFORM_LIMITS: Readonly<Record<string, string>> = {
-  "pids-limit": "kreuzwerker/docker 3.6 docker_container has no pids_limit; the nproc ulimit (per uid, one uid per workload) bounds processes instead",
+  "pids-limit":
+    "kreuzwerker/docker 3.6 docker_container has no pids_limit; the nproc ulimit (per uid, one uid per workload) bounds processes instead",
 };
 
 /**

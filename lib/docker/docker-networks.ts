@@ -58,7 +58,12 @@ export class DockerNetworks {
     let net = this.tiers[tier.name];
     if (!net) {
       const name = `${this.props.namePrefix}-${tier.name}`;
-      net = this.create(`Tier-${tier.name}`, name, { bridge: bridgeName("hd", name), internal: true, icc: false, tier: tier.name });
+      net = this.create(`Tier-${tier.name}`, name, {
+        bridge: bridgeName("hd", name),
+        internal: true,
+        icc: false,
+        tier: tier.name,
+      });
       this.tiers[tier.name] = net;
     }
     return net;
@@ -84,12 +89,21 @@ export class DockerNetworks {
         role: "flow-network",
       });
       const subnet = network.subnet;
-      fn = { network, addresses: { [first.spec.name]: hostAddress(subnet, 2), [second.spec.name]: hostAddress(subnet, 3) }, rules: [] };
+      fn = {
+        network,
+        addresses: { [first.spec.name]: hostAddress(subnet, 2), [second.spec.name]: hostAddress(subnet, 3) },
+        rules: [],
+      };
       this.flowNetworks.set(key, fn);
       first.attachNetwork(network, fn.addresses[first.spec.name]);
       second.attachNetwork(network, fn.addresses[second.spec.name]);
     }
-    if (fn.rules.some((r) => r.from === a.spec.name && r.to === b.spec.name && r.port === port.port && r.protocol === port.protocol)) return false;
+    if (
+      fn.rules.some(
+        (r) => r.from === a.spec.name && r.to === b.spec.name && r.port === port.port && r.protocol === port.protocol,
+      )
+    )
+      return false;
     fn.rules.push({ from: a.spec.name, to: b.spec.name, port: port.port, protocol: port.protocol });
     return true;
   }
@@ -125,7 +139,8 @@ export class DockerNetworks {
 
   /** The host rules of these networks, as the keeper applies them (see `host-rules.ts`). */
   public ruleset(platformPath: string): HostRuleset {
-    const byName = <T extends { network: PrivateTierNetwork }>(xs: Iterable<T>): T[] => [...xs].sort((x, y) => x.network.name.localeCompare(y.network.name));
+    const byName = <T extends { network: PrivateTierNetwork }>(xs: Iterable<T>): T[] =>
+      [...xs].sort((x, y) => x.network.name.localeCompare(y.network.name));
     const flows = byName(this.flowNetworks.values());
     const exits = byName([...this.exitNetworks].map(([workload, x]) => ({ workload, ...x })));
     return dockerHostRules({
@@ -138,7 +153,13 @@ export class DockerNetworks {
       ],
       flows: flows.map((f) => ({
         bridge: f.network.bridgeName,
-        rules: f.rules.map((r) => ({ from: f.addresses[r.from], to: f.addresses[r.to], port: r.port, protocol: r.protocol, label: `${r.from}>${r.to}` })),
+        rules: f.rules.map((r) => ({
+          from: f.addresses[r.from],
+          to: f.addresses[r.to],
+          port: r.port,
+          protocol: r.protocol,
+          label: `${r.from}>${r.to}`,
+        })),
       })),
       exits: exits.map((x) => ({
         bridge: x.network.bridgeName,
@@ -152,10 +173,21 @@ export class DockerNetworks {
   private create(
     id: string,
     name: string,
-    o: { bridge: string; internal: boolean; icc: boolean; tier: string; role?: "flow-network" | "exit-network"; labels?: Record<string, string> },
+    o: {
+      bridge: string;
+      internal: boolean;
+      icc: boolean;
+      tier: string;
+      role?: "flow-network" | "exit-network";
+      labels?: Record<string, string>;
+    },
   ): PrivateTierNetwork {
     if (this.scope.node.tryFindChild(id)) {
-      throw new HardeningError(this.scope, `network ${name} would be created twice (workload names that join alike, e.g. a -> b-c and a-b -> c)`, "rename one of the workloads");
+      throw new HardeningError(
+        this.scope,
+        `network ${name} would be created twice (workload names that join alike, e.g. a -> b-c and a-b -> c)`,
+        "rename one of the workloads",
+      );
     }
     const { subnet, gateway } = this.props.pool.allocate(name);
     const manual = this.props.manualReason;

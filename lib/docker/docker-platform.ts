@@ -117,7 +117,11 @@ export interface DockerPlatformProps {
  *
  * @example
  * const platform = new DockerPlatform(stack, "Docker");
- * const api = platform.place(stack, "api", { image, health: HealthCheck.exec(["/bin/check"]), ports: [{ name: "http", port: 8080 }] });
+ * const api = platform.place(stack, "api", {
+ *   image,
+ *   health: HealthCheck.exec(["/bin/check"]),
+ *   ports: [{ name: "http", port: 8080 }],
+ * });
  * const worker = platform.place(stack, "worker", { image, health: HealthCheck.exec(["/bin/check"]) });
  * platform.connect(worker, api, "http");
  */
@@ -140,17 +144,34 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
 
   constructor(scope: Construct, id: string, props: DockerPlatformProps = {}) {
     super(scope, id);
-    this.engine = new DockerEngineProvider(this, "Provider", { host: props.host ?? "unix:///var/run/docker.sock", tls: props.tls, role: "daemon" });
+    this.engine = new DockerEngineProvider(this, "Provider", {
+      host: props.host ?? "unix:///var/run/docker.sock",
+      tls: props.tls,
+      role: "daemon",
+    });
     this.provider = this.engine.provider;
     this.namePrefix = namePrefixOf(this, props.namePrefix);
-    const pool = (this.pool = new SubnetPool(this.node.path, props.subnetPool ?? DockerDefaults.subnetPool, props.networkPrefix ?? DockerDefaults.subnetPrefix));
+    const pool = (this.pool = new SubnetPool(
+      this.node.path,
+      props.subnetPool ?? DockerDefaults.subnetPool,
+      props.networkPrefix ?? DockerDefaults.subnetPrefix,
+    ));
     this.defaultResources = props.resourceDefaults;
     if (props.publicAddress !== undefined && parseAddress(props.publicAddress)?.family !== 4) {
-      throw new HardeningError(this, `publicAddress ${JSON.stringify(props.publicAddress)} is not an IPv4 address`, "give the host interface address the edge listens on, e.g. 203.0.113.7");
+      throw new HardeningError(
+        this,
+        `publicAddress ${JSON.stringify(props.publicAddress)} is not an IPv4 address`,
+        "give the host interface address the edge listens on, e.g. 203.0.113.7",
+      );
     }
     this.publicAddress = props.publicAddress;
     const hostRules = props.hostRules ?? HostRules.keeper();
-    this.networks = new DockerNetworks(this, { namePrefix: this.namePrefix, pool, manualReason: hostRules.manualReason, provider: this.provider });
+    this.networks = new DockerNetworks(this, {
+      namePrefix: this.namePrefix,
+      pool,
+      manualReason: hostRules.manualReason,
+      provider: this.provider,
+    });
     if (hostRules.image) {
       this.keeper = new HostFirewallKeeper(this, "HostRulesKeeper", {
         containerName: `${this.namePrefix}-host-rules`,
@@ -206,7 +227,12 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
   public get egress(): ReadonlyArray<{ readonly workload: string; readonly rule: EgressRule }> {
     return this.networks.egress().map(({ workload, rule }) => ({
       workload,
-      rule: { cidrs: rule.cidrs.map((c) => c.text), ports: [...rule.ports], protocol: rule.protocol, anywhere: rule.anywhereReason ? { reason: rule.anywhereReason } : undefined },
+      rule: {
+        cidrs: rule.cidrs.map((c) => c.text),
+        ports: [...rule.ports],
+        protocol: rule.protocol,
+        anywhere: rule.anywhereReason ? { reason: rule.anywhereReason } : undefined,
+      },
     }));
   }
 
@@ -242,7 +268,8 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
   /** Names of the keeper (`host-rules`) and of seeders (`<workload>-seed`) are taken. */
   protected reservedName(name: string): string | undefined {
     if (name === "host-rules") return `the host-rules keeper container is ${this.namePrefix}-host-rules`;
-    if (name.endsWith("-seed")) return `the seeder of a workload ${JSON.stringify(name.slice(0, -5))} is the container ${this.namePrefix}-${name}`;
+    if (name.endsWith("-seed"))
+      return `the seeder of a workload ${JSON.stringify(name.slice(0, -5))} is the container ${this.namePrefix}-${name}`;
     return undefined;
   }
 
@@ -256,13 +283,21 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
   }
 
   /** What a Docker host cannot enforce of a task; a socket-driven scheduler is refused. */
-  protected taskPlatformLimits(site: WorkloadSite, name: string, task: TaskSettings, options: TaskOptions): Record<string, string> {
+  protected taskPlatformLimits(
+    site: WorkloadSite,
+    name: string,
+    task: TaskSettings,
+    options: TaskOptions,
+  ): Record<string, string> {
     return dockerTaskLimits(site.scope.node.path, name, task, options);
   }
 
   /** Renders a resolved task: a container that runs once, or one a host timer starts. */
   protected renderTask(site: WorkloadSite, spec: WorkloadSpec, task: TaskSettings): DockerWorkload & ITask {
-    const container = this.renderContainer(site, spec, { scheduled: task.schedule !== undefined, runtime: task.runtimeClassName });
+    const container = this.renderContainer(site, spec, {
+      scheduled: task.schedule !== undefined,
+      runtime: task.runtimeClassName,
+    });
     let hostTimer;
     if (task.schedule !== undefined) {
       hostTimer = renderTaskUnits(container, {
@@ -295,7 +330,11 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
   }
 
   /** The container of a workload or task on its tier network, started after the keeper. */
-  private renderContainer(site: WorkloadSite, spec: WorkloadSpec, task?: { scheduled: boolean; runtime?: string }): HardenedContainer {
+  private renderContainer(
+    site: WorkloadSite,
+    spec: WorkloadSpec,
+    task?: { scheduled: boolean; runtime?: string },
+  ): HardenedContainer {
     const network = this.networks.tier(spec.tier);
     const container = new HardenedContainer(site.scope as Construct, site.id, {
       spec,
@@ -307,7 +346,8 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
     });
     this.engine.addImage(container, spec.image);
     // It starts only once the host rules are in place.
-    if (this.keeper) container.container.dependsOn = [...(container.container.dependsOn ?? []), dependable(this.keeper.container)];
+    if (this.keeper)
+      container.container.dependsOn = [...(container.container.dependsOn ?? []), dependable(this.keeper.container)];
     return container;
   }
 }

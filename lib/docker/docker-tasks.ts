@@ -10,10 +10,16 @@ const SOCKET_SCHEDULERS = /(^|\/)(ofelia|deck-chores|docker-crontab|crontab|cron
  * What a Docker host cannot enforce of a task (a one-off run's deadline, retries, the TTL of a
  * kept container), as platform limits; a scheduler that drives the socket is refused.
  */
-export function dockerTaskLimits(where: string, name: string, task: TaskSettings, options: TaskOptions): Record<string, string> {
-  const socket = [...(options.secrets ?? []).map((s) => s.secret?.hostPath), ...(options.volumes ?? []).map((v) => v.hostDirectory)].find(
-    (p) => p !== undefined && /docker\.sock/.test(p),
-  );
+export function dockerTaskLimits(
+  where: string,
+  name: string,
+  task: TaskSettings,
+  options: TaskOptions,
+): Record<string, string> {
+  const socket = [
+    ...(options.secrets ?? []).map((s) => s.secret?.hostPath),
+    ...(options.volumes ?? []).map((v) => v.hostDirectory),
+  ].find((p) => p !== undefined && /docker\.sock/.test(p));
   if (socket || (options.image && SOCKET_SCHEDULERS.test(options.image.repository))) {
     throw new HardeningError(
       where,
@@ -26,7 +32,9 @@ export function dockerTaskLimits(where: string, name: string, task: TaskSettings
     limits["active-deadline"] =
       `Docker has no run deadline: a one-off task may run past ${task.activeDeadlineSeconds}s; give it a schedule (the host timer enforces the deadline) or place it on Kubernetes`;
   }
-  if (task.backoffLimit > 0) limits["backoff-limit"] = `Docker refuses a restart policy with --rm: backoffLimit ${task.backoffLimit} is not applied, a failed run is not retried`;
+  if (task.backoffLimit > 0)
+    limits["backoff-limit"] =
+      `Docker refuses a restart policy with --rm: backoffLimit ${task.backoffLimit} is not applied, a failed run is not retried`;
   limits["ttl-after-finished"] =
     task.schedule === undefined
       ? "a one-off container removes itself when it exits (rm): its json-file logs go with it, ship them first if you need them"

@@ -1,5 +1,14 @@
 import { Construct } from "constructs";
-import { Endpoint, HardeningError, HostTimerUnits, ITask, IWorkload, Platform, TaskSettings, WorkloadSpec } from "../core";
+import {
+  Endpoint,
+  HardeningError,
+  HostTimerUnits,
+  ITask,
+  IWorkload,
+  Platform,
+  TaskSettings,
+  WorkloadSpec,
+} from "../core";
 import { HardenedContainer } from "./hardened-container";
 
 /** A workload placed on a Docker host: its container and how peers reach it. */
@@ -23,7 +32,12 @@ export class DockerWorkload extends Construct implements IWorkload {
   /** The workload name (its alias on flow networks) and the named port. */
   public endpoint(portName: string): Endpoint {
     const port = this.spec.ports.find((p) => p.name === portName);
-    if (!port) throw new HardeningError(this.container, `${this.spec.name} has no port ${JSON.stringify(portName)}`, `name one of: ${this.spec.ports.map((p) => p.name).join(", ") || "(none)"}`);
+    if (!port)
+      throw new HardeningError(
+        this.container,
+        `${this.spec.name} has no port ${JSON.stringify(portName)}`,
+        `name one of: ${this.spec.ports.map((p) => p.name).join(", ") || "(none)"}`,
+      );
     return { host: this.spec.name, port: port.port };
   }
 }

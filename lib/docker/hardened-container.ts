@@ -20,7 +20,14 @@ import {
   weakeningLabel,
   workloadLabels,
 } from "../core";
-import { TrackedContainer, blocks, judgeCritical, sharedNamespace, socketMount, stringLeaves } from "../docker-engine/escape-hatches";
+import {
+  TrackedContainer,
+  blocks,
+  judgeCritical,
+  sharedNamespace,
+  socketMount,
+  stringLeaves,
+} from "../docker-engine/escape-hatches";
 import { engineHealthcheck, labelBlocks } from "../docker-engine/rendering";
 import { DOCKER_CAPABILITIES } from "./docker-defaults";
 import { PrivateTierNetwork } from "./private-tier-network";
@@ -129,7 +136,13 @@ interface ExtraNetwork {
  * own, it resolves its props with the Docker host's capabilities first (the same core call).
  *
  * @example
- * const net = new PrivateTierNetwork(stack, "Net", { name: "app", subnet: "10.213.0.0/28", gateway: "10.213.0.1", tier: "app" });
+ * const net = new PrivateTierNetwork(stack, "Net", {
+ *   name: "app",
+ *   bridgeName: "hd-app",
+ *   subnet: "10.213.0.0/28",
+ *   gateway: "10.213.0.1",
+ *   tier: "app",
+ * });
  * new HardenedContainer(stack, "api", { image, health: HealthCheck.exec(["/bin/check"]), network: net });
  * @see CIS Docker Benchmark v1.6 §5
  */
@@ -158,13 +171,18 @@ export class HardenedContainer extends Construct {
     this.containerName = props.containerName ?? spec.name;
     this.tierNetwork = props.network;
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(this.containerName)) {
-      throw new HardeningError(this, `container name ${JSON.stringify(this.containerName)} is invalid`, "use letters, digits, '_', '.' and '-'");
+      throw new HardeningError(
+        this,
+        `container name ${JSON.stringify(this.containerName)} is invalid`,
+        "use letters, digits, '_', '.' and '-'",
+      );
     }
     // A platform checked its tasks when it resolved them; a task container used on its own is checked here.
     if (props.task && !("spec" in props)) checkTaskSpec(this, spec);
     const mounts = this.renderMounts(props.provider);
     this.staticLabels = workloadLabels(spec, spec.edge ? "edge" : "workload");
-    if (this.seeder?.holdsSecrets) this.staticLabels[platformLimitLabel(SECRET_FILE_OWNER_LIMIT)] = SECRET_FILE_OWNER_TEXT;
+    if (this.seeder?.holdsSecrets)
+      this.staticLabels[platformLimitLabel(SECRET_FILE_OWNER_LIMIT)] = SECRET_FILE_OWNER_TEXT;
     this.rendered = {
       ...this.processConfig(props.task),
       name: this.containerName,
@@ -227,7 +245,13 @@ export class HardenedContainer extends Construct {
       entrypoint: terraformArgv(spec.entrypoint),
       command: terraformArgv(spec.command),
       workingDir: spec.workingDir === undefined ? undefined : escapeTerraformTemplate(spec.workingDir),
-      env: Object.keys(spec.env).length ? terraformArgv(Object.keys(spec.env).sort().map((k) => `${k}=${spec.env[k]}`)) : undefined,
+      env: Object.keys(spec.env).length
+        ? terraformArgv(
+            Object.keys(spec.env)
+              .sort()
+              .map((k) => `${k}=${spec.env[k]}`),
+          )
+        : undefined,
       // A task runs to completion: never restarted (a retry replays its payload).
       restart: task ? "no" : "on-failure",
       maxRetryCount: task ? undefined : SecureDefaults.maxRestarts,
@@ -264,12 +288,24 @@ export class HardenedContainer extends Construct {
     const spec = this.spec;
     const mounts: ContainerMounts[] = [];
     const seeded: SeededFile[] = [
-      ...spec.secrets.filter((s) => s.secret.source === "variable").map((s) => ({ path: s.path, content: s.secret.valueExpression(this), secret: true })),
-      ...spec.configFiles.map((f) => ({ path: f.path, content: escapeTerraformTemplate(f.content), secret: f.sensitive })),
+      ...spec.secrets
+        .filter((s) => s.secret.source === "variable")
+        .map((s) => ({ path: s.path, content: s.secret.valueExpression(this), secret: true })),
+      ...spec.configFiles.map((f) => ({
+        path: f.path,
+        content: escapeTerraformTemplate(f.content),
+        secret: f.sensitive,
+      })),
     ];
     if (seeded.length > 0) {
-      (this as { seeder?: SecretSeeder }).seeder = new SecretSeeder(this, "Seeder", { spec, containerName: `${this.containerName}-seed`, files: seeded, provider });
-      for (const v of this.seeder!.volumes) mounts.push({ type: "volume", source: v.volume.name, target: v.directory, readOnly: true });
+      (this as { seeder?: SecretSeeder }).seeder = new SecretSeeder(this, "Seeder", {
+        spec,
+        containerName: `${this.containerName}-seed`,
+        files: seeded,
+        provider,
+      });
+      for (const v of this.seeder!.volumes)
+        mounts.push({ type: "volume", source: v.volume.name, target: v.directory, readOnly: true });
     }
     for (const s of spec.secrets.filter((x) => x.secret.source === "host-file")) {
       // `mounts` type bind fails when the file is missing; `volumes.host_path` would create a
@@ -297,7 +333,8 @@ export class HardenedContainer extends Construct {
   private renderTmpfs(): Record<string, string> {
     const { uid, gid } = this.spec.identity;
     const tmpfs: Record<string, string> = { "/tmp": `rw,noexec,nosuid,nodev,size=${SecureDefaults.tmpSizeMiB}m` };
-    for (const w of this.spec.writablePaths) tmpfs[w.path] = `rw,noexec,nosuid,nodev,size=${w.sizeMiB}m,uid=${uid},gid=${gid},mode=0700`;
+    for (const w of this.spec.writablePaths)
+      tmpfs[w.path] = `rw,noexec,nosuid,nodev,size=${w.sizeMiB}m,uid=${uid},gid=${gid},mode=0700`;
     return tmpfs;
   }
 
@@ -308,7 +345,7 @@ export class HardenedContainer extends Construct {
       .map((p) => ({
         internal: p.port,
         external: p.publishedPort!,
-        ip: p.exposure === Exposure.PUBLIC ? publicAddress ?? "0.0.0.0" : "127.0.0.1",
+        ip: p.exposure === Exposure.PUBLIC ? (publicAddress ?? "0.0.0.0") : "127.0.0.1",
         protocol: p.protocol,
       }));
     return ports.length ? ports : undefined;
@@ -322,7 +359,11 @@ export class HardenedContainer extends Construct {
       { name: this.tierNetwork.network.name },
       ...[...this.extraNetworks]
         .sort((a, b) => a.network.name.localeCompare(b.network.name))
-        .map((n) => ({ name: n.network.network.name, aliases: n.alias ? [this.spec.name] : undefined, ipv4Address: n.ipv4Address })),
+        .map((n) => ({
+          name: n.network.network.name,
+          aliases: n.alias ? [this.spec.name] : undefined,
+          ipv4Address: n.ipv4Address,
+        })),
     ];
   }
 
@@ -346,23 +387,16 @@ export class HardenedContainer extends Construct {
     const r = this.rendered;
     const readOnly = now("read_only", c.readOnlyInput);
     const upload = now("upload", c.uploadInput);
-    const errors = judgeCritical(this, [
-      { key: "privileged", value: now("privileged", c.privilegedInput), rendered: r.privileged, judge: (v) => (v === true || v === "true" ? "privileged is set: the container gets every capability and every device of the host" : undefined), fix: "remove it; add the one capability the workload needs with addCapabilities and a reason" },
-      { key: "read_only", value: readOnly, rendered: r.readOnly, judge: () => undefined, fix: "set writableRootFilesystem: { reason } on the workload instead" },
-      { key: "network_mode", value: now("network_mode", c.networkModeInput), rendered: r.networkMode, judge: sharedNamespace("network", "network_mode"), fix: "remove the network_mode override; workloads talk through declared flows" },
-      { key: "pid_mode", value: now("pid_mode", c.pidModeInput), rendered: undefined, judge: sharedNamespace("PID namespace", "pid_mode"), fix: "remove the pid_mode override" },
-      { key: "ipc_mode", value: now("ipc_mode", c.ipcModeInput), rendered: r.ipcMode, judge: sharedNamespace("IPC namespace", "ipc_mode"), fix: "remove the ipc_mode override" },
-      { key: "userns_mode", value: now("userns_mode", c.usernsModeInput), rendered: undefined, judge: sharedNamespace("user namespace", "userns_mode"), fix: "remove the userns_mode override" },
-      { key: "cgroupns_mode", value: now("cgroupns_mode", c.cgroupnsModeInput), rendered: undefined, judge: sharedNamespace("cgroup namespace", "cgroupns_mode"), fix: "remove the cgroupns_mode override" },
-      { key: "devices", value: now("devices", c.devicesInput), rendered: undefined, judge: (v) => (blocks(v).length ? "devices are mapped into the container" : undefined), fix: "remove the devices override; host devices bypass every other control" },
-      { key: "mounts", value: now("mounts", c.mountsInput), rendered: r.mounts, judge: (v) => socketMount(stringLeaves(v)), fix: "remove the mount; a workload never talks to the Docker daemon" },
-      { key: "volumes", value: now("volumes", c.volumesInput), rendered: undefined, judge: (v) => socketMount(stringLeaves(v)), fix: "remove the mount; a workload never talks to the Docker daemon" },
-      { key: "user", value: now("user", c.userInput), rendered: r.user, judge: rootUser, fix: "set identity on the workload instead (Identity.fromImage(uid, gid, { reason }) for an image's own user)" },
-      { key: "group_add", value: now("group_add", c.groupAddInput), rendered: undefined, judge: privilegedGroups, fix: "remove the group_add override; a workload needs no host group" },
-      { key: "capabilities", value: now("capabilities", c.capabilitiesInput), rendered: r.capabilities, judge: () => undefined, fix: "set addCapabilities: { capabilities, reason } on the workload instead" },
-      { key: "security_opts", value: now("security_opts", c.securityOptsInput), rendered: r.securityOpts, judge: unconfined, fix: "remove the override; no-new-privileges and the engine's default seccomp and AppArmor profiles stay on" },
-      { key: "tmpfs", value: now("tmpfs", c.tmpfsInput), rendered: r.tmpfs, judge: () => undefined, fix: "declare writablePaths on the workload instead" },
-    ]);
+    const errors = judgeCritical(
+      this,
+      CRITICAL.map((a) => ({
+        key: a.key,
+        value: now(a.key, a.input(c)),
+        rendered: a.rendered(r),
+        judge: a.judge,
+        fix: a.fix,
+      })),
+    );
     if (upload !== undefined && readOnly !== false && !hasExpression(readOnly)) {
       errors.push(
         new HardeningError(
@@ -376,6 +410,127 @@ export class HardenedContainer extends Construct {
   }
 }
 
+/**
+ * The hardening-critical attributes of a container: how to read each, what the library rendered, and how
+ * to judge a literal.
+ */
+const CRITICAL: ReadonlyArray<{
+  readonly key: string;
+  readonly input: (c: TrackedContainer) => unknown;
+  readonly rendered: (r: ContainerConfig) => unknown;
+  readonly judge: (value: unknown) => string | undefined;
+  readonly fix: string;
+}> = [
+  {
+    key: "privileged",
+    input: (c) => c.privilegedInput,
+    rendered: (r) => r.privileged,
+    judge: (v) =>
+      v === true || v === "true"
+        ? "privileged is set: the container gets every capability and every device of the host"
+        : undefined,
+    fix: "remove it; add the one capability the workload needs with addCapabilities and a reason",
+  },
+  {
+    key: "read_only",
+    input: (c) => c.readOnlyInput,
+    rendered: (r) => r.readOnly,
+    judge: () => undefined,
+    fix: "set writableRootFilesystem: { reason } on the workload instead",
+  },
+  {
+    key: "network_mode",
+    input: (c) => c.networkModeInput,
+    rendered: (r) => r.networkMode,
+    judge: sharedNamespace("network", "network_mode"),
+    fix: "remove the network_mode override; workloads talk through declared flows",
+  },
+  {
+    key: "pid_mode",
+    input: (c) => c.pidModeInput,
+    rendered: () => undefined,
+    judge: sharedNamespace("PID namespace", "pid_mode"),
+    fix: "remove the pid_mode override",
+  },
+  {
+    key: "ipc_mode",
+    input: (c) => c.ipcModeInput,
+    rendered: (r) => r.ipcMode,
+    judge: sharedNamespace("IPC namespace", "ipc_mode"),
+    fix: "remove the ipc_mode override",
+  },
+  {
+    key: "userns_mode",
+    input: (c) => c.usernsModeInput,
+    rendered: () => undefined,
+    judge: sharedNamespace("user namespace", "userns_mode"),
+    fix: "remove the userns_mode override",
+  },
+  {
+    key: "cgroupns_mode",
+    input: (c) => c.cgroupnsModeInput,
+    rendered: () => undefined,
+    judge: sharedNamespace("cgroup namespace", "cgroupns_mode"),
+    fix: "remove the cgroupns_mode override",
+  },
+  {
+    key: "devices",
+    input: (c) => c.devicesInput,
+    rendered: () => undefined,
+    judge: (v) => (blocks(v).length ? "devices are mapped into the container" : undefined),
+    fix: "remove the devices override; host devices bypass every other control",
+  },
+  {
+    key: "mounts",
+    input: (c) => c.mountsInput,
+    rendered: (r) => r.mounts,
+    judge: (v) => socketMount(stringLeaves(v)),
+    fix: "remove the mount; a workload never talks to the Docker daemon",
+  },
+  {
+    key: "volumes",
+    input: (c) => c.volumesInput,
+    rendered: () => undefined,
+    judge: (v) => socketMount(stringLeaves(v)),
+    fix: "remove the mount; a workload never talks to the Docker daemon",
+  },
+  {
+    key: "user",
+    input: (c) => c.userInput,
+    rendered: (r) => r.user,
+    judge: rootUser,
+    fix: "set identity on the workload instead (Identity.fromImage(uid, gid, { reason }) for an image's own user)",
+  },
+  {
+    key: "group_add",
+    input: (c) => c.groupAddInput,
+    rendered: () => undefined,
+    judge: privilegedGroups,
+    fix: "remove the group_add override; a workload needs no host group",
+  },
+  {
+    key: "capabilities",
+    input: (c) => c.capabilitiesInput,
+    rendered: (r) => r.capabilities,
+    judge: () => undefined,
+    fix: "set addCapabilities: { capabilities, reason } on the workload instead",
+  },
+  {
+    key: "security_opts",
+    input: (c) => c.securityOptsInput,
+    rendered: (r) => r.securityOpts,
+    judge: unconfined,
+    fix: "remove the override; no-new-privileges and the engine's default seccomp and AppArmor profiles stay on",
+  },
+  {
+    key: "tmpfs",
+    input: (c) => c.tmpfsInput,
+    rendered: (r) => r.tmpfs,
+    judge: () => undefined,
+    fix: "declare writablePaths on the workload instead",
+  },
+];
+
 /** The root user or group (`0`, `root`, `10001:0`) in a container's `user`. */
 function rootUser(v: unknown): string | undefined {
   if (typeof v !== "string") return undefined;
@@ -387,7 +542,9 @@ function rootUser(v: unknown): string | undefined {
 /** Host groups that are root in all but name: root itself, and the group that owns the Docker socket. */
 function privilegedGroups(v: unknown): string | undefined {
   const bad = stringLeaves(v).filter((g) => ["0", "root", "docker"].includes(g));
-  return bad.length ? `group_add adds ${bad.join(", ")}: the root group, or the group that owns the Docker socket (root on the host)` : undefined;
+  return bad.length
+    ? `group_add adds ${bad.join(", ")}: the root group, or the group that owns the Docker socket (root on the host)`
+    : undefined;
 }
 
 /** Security options that switch off a confinement (seccomp, AppArmor, SELinux labels, masked /proc paths). */
@@ -398,5 +555,8 @@ function unconfined(v: unknown): string | undefined {
 
 /** A container used on its own resolves its description with the Docker host's capabilities. */
 function resolveOwn(scope: Construct, id: string, props: HardenedContainerProps): WorkloadSpec {
-  return resolveWorkload({ scope, id }, props.name ?? id.toLowerCase(), props, { capabilities: DOCKER_CAPABILITIES, resources: props.resourceDefaults });
+  return resolveWorkload({ scope, id }, props.name ?? id.toLowerCase(), props, {
+    capabilities: DOCKER_CAPABILITIES,
+    resources: props.resourceDefaults,
+  });
 }

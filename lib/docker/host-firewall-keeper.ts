@@ -3,7 +3,12 @@ import { Lazy, TerraformProvider } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Image, SecureDefaults } from "../core";
 import { HostRuleset, KEEPER_INTERVAL_SECONDS, hostRulesScript } from "../docker-engine/host-rules";
-import { KEEPER_ARGV0, KEEPER_HEALTH_INTERVAL_SECONDS, KEEPER_MEMORY_MIB, keeperLabels } from "../docker-engine/host-rules-keeper";
+import {
+  KEEPER_ARGV0,
+  KEEPER_HEALTH_INTERVAL_SECONDS,
+  KEEPER_MEMORY_MIB,
+  keeperLabels,
+} from "../docker-engine/host-rules-keeper";
 
 /** Props of {@link HostFirewallKeeper}. */
 export interface HostFirewallKeeperProps {
@@ -39,10 +44,11 @@ export class HostFirewallKeeper extends Construct {
     super(scope, id);
     const interval = props.intervalSeconds ?? KEEPER_INTERVAL_SECONDS;
     const script = (): string => hostRulesScript(props.ruleset());
-    const labels = () => keeperLabels(this.node.path, props.ruleset(), {
-      "pids-limit":
-        "kreuzwerker/docker 3.6 docker_container has no pids_limit, and an nproc ulimit would count every root process of the host: the keeper runs one shell loop",
-    });
+    const labels = () =>
+      keeperLabels(this.node.path, props.ruleset(), {
+        "pids-limit":
+          "kreuzwerker/docker 3.6 docker_container has no pids_limit, and an nproc ulimit would count every root process of the host: the keeper runs one shell loop",
+      });
     this.container = new Container(this, "Resource", {
       name: props.containerName,
       image: props.image.reference,
@@ -84,4 +90,3 @@ export class HostFirewallKeeper extends Construct {
     });
   }
 }
-

@@ -62,13 +62,25 @@ export class PrivateTierNetwork extends Construct {
   constructor(scope: Construct, id: string, props: PrivateTierNetworkProps) {
     super(scope, id);
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(props.name)) {
-      throw new HardeningError(this, `network name ${JSON.stringify(props.name)} is invalid`, "use letters, digits, '_', '.' and '-', at most 63 characters");
+      throw new HardeningError(
+        this,
+        `network name ${JSON.stringify(props.name)} is invalid`,
+        "use letters, digits, '_', '.' and '-', at most 63 characters",
+      );
     }
     if (props.name === "bridge" || props.name === "host" || props.name === "none") {
-      throw new HardeningError(this, `network name ${props.name} is one of Docker's built-in networks`, "tiers get their own user-defined bridge; pick another name");
+      throw new HardeningError(
+        this,
+        `network name ${props.name} is one of Docker's built-in networks`,
+        "tiers get their own user-defined bridge; pick another name",
+      );
     }
     if (!/^[a-z][a-z0-9-]{0,14}$/.test(props.bridgeName)) {
-      throw new HardeningError(this, `bridge name ${JSON.stringify(props.bridgeName)} is invalid`, "Linux interface names are at most 15 characters: lowercase letters, digits and '-'");
+      throw new HardeningError(
+        this,
+        `bridge name ${JSON.stringify(props.bridgeName)} is invalid`,
+        "Linux interface names are at most 15 characters: lowercase letters, digits and '-'",
+      );
     }
     this.name = props.name;
     this.bridgeName = props.bridgeName;

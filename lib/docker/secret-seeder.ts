@@ -77,7 +77,10 @@ export class SecretSeeder extends Construct {
     for (const [dir, files] of [...byDir.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const volume = new Volume(this, `Volume${i}`, {
         name: `${props.containerName}-${i}`,
-        labels: sortedLabels({ ...labels, "cdktf-hardened.io/mount-path": dir }).map(([label, value]) => ({ label, value })),
+        labels: sortedLabels({ ...labels, "cdktf-hardened.io/mount-path": dir }).map(([label, value]) => ({
+          label,
+          value,
+        })),
         provider: props.provider,
       });
       this.volumes.push({ directory: dir, volume });

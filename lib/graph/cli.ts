@@ -58,7 +58,10 @@ export function graphCommand(args: readonly string[], io: GraphIo): number {
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const [flag, inline] =
+      a.startsWith("--") && a.includes("=")
+        ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]
+        : [a, undefined];
     const value = (): string | undefined => inline ?? args[++i];
     switch (flag) {
       case "--help":
@@ -69,7 +72,8 @@ export function graphCommand(args: readonly string[], io: GraphIo): number {
       case "-f": {
         const v = value();
         const f = v === "mmd" ? "mermaid" : v;
-        if (!f || !FORMATS.includes(f as GraphFormat)) return bad(`--format must be one of ${FORMATS.join(", ")}, got ${JSON.stringify(v)}`);
+        if (!f || !FORMATS.includes(f as GraphFormat))
+          return bad(`--format must be one of ${FORMATS.join(", ")}, got ${JSON.stringify(v)}`);
         format = f as GraphFormat;
         break;
       }
@@ -91,7 +95,12 @@ export function graphCommand(args: readonly string[], io: GraphIo): number {
         inputs.push(a);
     }
   }
-  if (inputs.length !== 1) return bad(inputs.length === 0 ? "no input: give a stack name, a cdk.tf.json file or a cdktf.out directory" : `one input at a time, got ${inputs.length}: ${inputs.join(" ")}`);
+  if (inputs.length !== 1)
+    return bad(
+      inputs.length === 0
+        ? "no input: give a stack name, a cdk.tf.json file or a cdktf.out directory"
+        : `one input at a time, got ${inputs.length}: ${inputs.join(" ")}`,
+    );
   format ??= formatOf(out);
 
   let text: string;
@@ -136,7 +145,8 @@ function resolveInput(input: string, stack: string | undefined, cwd: string): { 
   const p = nodePath.resolve(cwd, input);
   if (fs.existsSync(p)) {
     if (fs.statSync(p).isFile()) return { file: p };
-    if (fs.existsSync(nodePath.join(p, "cdk.tf.json")) && stack === undefined) return { file: nodePath.join(p, "cdk.tf.json") };
+    if (fs.existsSync(nodePath.join(p, "cdk.tf.json")) && stack === undefined)
+      return { file: nodePath.join(p, "cdk.tf.json") };
     const stacks = stacksIn(p);
     if (stacks.length === 0) {
       const problem = `no cdk.tf.json found (looked for ${input}/cdk.tf.json and ${input}/stacks/*/cdk.tf.json)`;

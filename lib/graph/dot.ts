@@ -31,7 +31,9 @@ export function toDot(model: TopologyModel, options: DotOptions = {}): string {
   const scene = sceneOf(model);
   const out: string[] = [];
   out.push(`digraph ${q(model.stack ?? "topology")} {`);
-  out.push(`  graph [rankdir=${options.rankdir ?? "LR"}, fontname="Helvetica", fontsize=12, labelloc=t, label=${q(options.title ?? scene.title)}, nodesep=0.4, ranksep=0.8];`);
+  out.push(
+    `  graph [rankdir=${options.rankdir ?? "LR"}, fontname="Helvetica", fontsize=12, labelloc=t, label=${q(options.title ?? scene.title)}, nodesep=0.4, ranksep=0.8];`,
+  );
   out.push(`  node [fontname="Helvetica", fontsize=11, shape=box, style="rounded"];`);
   out.push(`  edge [fontname="Helvetica", fontsize=10];`);
   for (const n of scene.nodes.filter((x) => x.tier === undefined)) out.push(`  ${node(n)}`);
@@ -40,7 +42,9 @@ export function toDot(model: TopologyModel, options: DotOptions = {}): string {
     out.push(`    label="private networks"; style="dashed"; color="gray50"; fontcolor="gray30";`);
     for (const c of scene.clusters) {
       out.push(`    subgraph ${q(`cluster_tier_${c.tier}`)} {`);
-      out.push(`      label=${q(c.label)}; style="rounded"; color=${q(c.red ? RED : "gray40")}; fontcolor=${q(c.red ? RED : "black")};`);
+      out.push(
+        `      label=${q(c.label)}; style="rounded"; color=${q(c.red ? RED : "gray40")}; fontcolor=${q(c.red ? RED : "black")};`,
+      );
       for (const n of scene.nodes.filter((x) => x.tier === c.tier)) out.push(`      ${node(n)}`);
       out.push("    }");
     }

@@ -11,7 +11,15 @@ export function toMermaid(model: TopologyModel): string {
   const ids = new Map<string, string>();
   const used = new Set<string>();
   for (const n of scene.nodes) {
-    const base = n.id === "internet" ? "internet" : n.id === "host" ? "host_loopback" : `${prefix(n)}_${n.id.slice(n.id.indexOf(":") + 1).replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "")}`;
+    const base =
+      n.id === "internet"
+        ? "internet"
+        : n.id === "host"
+          ? "host_loopback"
+          : `${prefix(n)}_${n.id
+              .slice(n.id.indexOf(":") + 1)
+              .replace(/[^A-Za-z0-9]+/g, "_")
+              .replace(/^_+|_+$/g, "")}`;
     let id = base;
     for (let i = 2; used.has(id); i++) id = `${base}_${i}`;
     used.add(id);

@@ -44,14 +44,34 @@ export abstract class AllowPolicy extends Construct {
 
   protected constructor(scope: Construct, id: string, props: AllowPolicyProps, direction: "Ingress" | "Egress") {
     super(scope, id);
-    if (!POLICY_NAME.test(props.name)) throw new HardeningError(this, `policy name ${JSON.stringify(props.name)} is invalid`, "use lowercase letters, digits, '-' and '.'");
+    if (!POLICY_NAME.test(props.name))
+      throw new HardeningError(
+        this,
+        `policy name ${JSON.stringify(props.name)} is invalid`,
+        "use lowercase letters, digits, '-' and '.'",
+      );
     if (Object.keys(props.podSelector ?? {}).length === 0) {
-      throw new HardeningError(this, "podSelector is empty, which applies the allow rule to every pod of the namespace", "select the pods of one workload");
+      throw new HardeningError(
+        this,
+        "podSelector is empty, which applies the allow rule to every pod of the namespace",
+        "select the pods of one workload",
+      );
     }
-    if (!props.peers?.length) throw new HardeningError(this, "no peers: an allow rule without peers allows every source or destination", "name at least one NetworkPeer");
-    if (!props.ports?.length) throw new HardeningError(this, "no ports: an allow rule without ports allows every port", "name the ports, e.g. [{ port: 8080 }]");
+    if (!props.peers?.length)
+      throw new HardeningError(
+        this,
+        "no peers: an allow rule without peers allows every source or destination",
+        "name at least one NetworkPeer",
+      );
+    if (!props.ports?.length)
+      throw new HardeningError(
+        this,
+        "no ports: an allow rule without ports allows every port",
+        "name the ports, e.g. [{ port: 8080 }]",
+      );
     for (const p of props.ports) {
-      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw new HardeningError(this, `port ${p.port} is invalid`, "use 1-65535");
+      if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535)
+        throw new HardeningError(this, `port ${p.port} is invalid`, "use 1-65535");
     }
     const extra: Record<string, string> = {
       [Labels.FLOWS]: [...(props.flows ?? props.peers.map((p) => p.description))].sort().join(","),
@@ -59,7 +79,10 @@ export abstract class AllowPolicy extends Construct {
     const anywhere = props.peers.find((p) => p.anywhereReason);
     if (anywhere && direction === "Egress") extra[weakeningLabel("egress-anywhere")] = anywhere.anywhereReason!;
     const meta = objectMetadata(this, "network-policy", extra);
-    const ports = props.ports.map((p) => ({ port: String(p.port), protocol: (p.protocol ?? Protocol.TCP).toUpperCase() }));
+    const ports = props.ports.map((p) => ({
+      port: String(p.port),
+      protocol: (p.protocol ?? Protocol.TCP).toUpperCase(),
+    }));
     const peers = props.peers.map((p) => p.rendered);
     this.resource = new NetworkPolicyV1(this, "Resource", {
       metadata: { name: props.name, namespace: props.namespace, ...meta },

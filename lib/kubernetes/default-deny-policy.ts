@@ -29,7 +29,8 @@ export class DefaultDenyPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: DefaultDenyPolicyProps) {
     super(scope, id);
-    if (!props.namespace) throw new HardeningError(this, "namespace is missing", "name the namespace the policy isolates");
+    if (!props.namespace)
+      throw new HardeningError(this, "namespace is missing", "name the namespace the policy isolates");
     const meta = objectMetadata(this, "network-policy");
     this.resource = new NetworkPolicyV1(this, "Resource", {
       metadata: { name: props.name ?? "default-deny-all", namespace: props.namespace, ...meta },

@@ -56,18 +56,33 @@ export class DnsEgressPolicy extends Construct {
     super(scope, id);
     const dns = props.dns ?? {};
     const port = dns.port ?? 53;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HardeningError(this, `DNS port ${port} is invalid`, "omit it for 53");
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new HardeningError(this, `DNS port ${port} is invalid`, "omit it for 53");
     const podLabels = dns.podLabels ?? { "k8s-app": "kube-dns" };
-    if (Object.keys(podLabels).length === 0) throw new HardeningError(this, "DNS podLabels is empty, which would allow port 53 to every pod of the DNS namespace", "name the DNS pods' labels");
+    if (Object.keys(podLabels).length === 0)
+      throw new HardeningError(
+        this,
+        "DNS podLabels is empty, which would allow port 53 to every pod of the DNS namespace",
+        "name the DNS pods' labels",
+      );
     this.resource = new NetworkPolicyV1(this, "Resource", {
-      metadata: { name: props.name ?? "allow-dns-egress", namespace: props.namespace, ...objectMetadata(this, "network-policy") },
+      metadata: {
+        name: props.name ?? "allow-dns-egress",
+        namespace: props.namespace,
+        ...objectMetadata(this, "network-policy"),
+      },
       spec: {
         podSelector: {},
         policyTypes: ["Egress"],
         egress: [
           {
             // One peer holding both selectors: the DNS pods *in* the DNS namespace (two peers would be "or").
-            to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dns.namespace ?? "kube-system" } }, podSelector: { matchLabels: { ...podLabels } } }],
+            to: [
+              {
+                namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dns.namespace ?? "kube-system" } },
+                podSelector: { matchLabels: { ...podLabels } },
+              },
+            ],
             ports: [
               { port: String(port), protocol: "UDP" },
               { port: String(port), protocol: "TCP" },

@@ -45,16 +45,28 @@ export class HardenedCronJob extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedCronJobProps | ResolvedCronJobProps) {
     const where = `${scope.node.path}/${id}`;
     const schedule = "task" in props ? props.task.schedule : props.schedule;
-    if (!schedule) throw new HardeningError(where, "schedule is missing", "give a cron schedule such as '0 3 * * *', or use HardenedJob for a one-off task");
+    if (!schedule)
+      throw new HardeningError(
+        where,
+        "schedule is missing",
+        "give a cron schedule such as '0 3 * * *', or use HardenedJob for a one-off task",
+      );
     const task = "task" in props ? props.task : resolveTaskSettings(where, props);
     super(scope, id, props, "CronJob", { restartPolicy: "Never", runtimeClassName: task.runtimeClassName });
     this.task = task;
     const startingDeadlineSeconds = props.startingDeadlineSeconds ?? 300;
     if (!Number.isInteger(startingDeadlineSeconds) || startingDeadlineSeconds < 10) {
-      throw new HardeningError(this, `startingDeadlineSeconds must be a whole number of at least 10, got ${startingDeadlineSeconds}`, "omit it for 300 (the controller checks every 10 seconds)");
+      throw new HardeningError(
+        this,
+        `startingDeadlineSeconds must be a whole number of at least 10, got ${startingDeadlineSeconds}`,
+        "omit it for 300 (the controller checks every 10 seconds)",
+      );
     }
     const spec = this.spec;
-    const meta = workloadMetadata(spec, "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });
+    const meta = workloadMetadata(spec, "workload", {
+      weakenings: this.kubernetesWeakenings,
+      platformLimits: this.platformLimits(),
+    });
     this.resource = new (cronJobModule().CronJobV1)(this, "Resource", {
       dependsOn: this.prerequisites(),
       metadata: { name: spec.name, namespace: this.namespace, ...meta },

@@ -23,7 +23,10 @@ export class HardenedDeployment extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps | ResolvedWorkloadProps) {
     super(scope, id, props, "Deployment");
     const spec = this.spec;
-    const meta = workloadMetadata(spec, spec.edge ? "edge" : "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });
+    const meta = workloadMetadata(spec, spec.edge ? "edge" : "workload", {
+      weakenings: this.kubernetesWeakenings,
+      platformLimits: this.platformLimits(),
+    });
     this.resource = new DeploymentV1(this, "Resource", {
       dependsOn: this.prerequisites(),
       // The autoscaler owns the replica count: Terraform must not reset it on every apply.

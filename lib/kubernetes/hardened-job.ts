@@ -39,7 +39,10 @@ export class HardenedJob extends HardenedWorkload {
     super(scope, id, props, "Job", { restartPolicy: "Never", runtimeClassName: task.runtimeClassName });
     this.task = task;
     const spec = this.spec;
-    const meta = workloadMetadata(spec, "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });
+    const meta = workloadMetadata(spec, "workload", {
+      weakenings: this.kubernetesWeakenings,
+      platformLimits: this.platformLimits(),
+    });
     this.resource = new (jobModule().JobV1)(this, "Resource", {
       dependsOn: this.prerequisites(),
       metadata: { name: spec.name, namespace: this.namespace, ...meta },
@@ -51,7 +54,17 @@ export class HardenedJob extends HardenedWorkload {
 }
 
 /** The Job spec shared by Jobs and CronJob job templates. */
-export function jobSpec<T>(task: TaskSettings, template: T): { activeDeadlineSeconds: number; backoffLimit: number; ttlSecondsAfterFinished: string; completions: number; parallelism: number; template: T } {
+export function jobSpec<T>(
+  task: TaskSettings,
+  template: T,
+): {
+  activeDeadlineSeconds: number;
+  backoffLimit: number;
+  ttlSecondsAfterFinished: string;
+  completions: number;
+  parallelism: number;
+  template: T;
+} {
   return {
     activeDeadlineSeconds: task.activeDeadlineSeconds,
     backoffLimit: task.backoffLimit,

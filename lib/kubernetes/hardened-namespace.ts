@@ -130,18 +130,34 @@ export class HardenedNamespace extends Construct {
     super(scope, id);
     const name = props.name;
     if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name ?? "")) {
-      throw new HardeningError(this, `namespace name ${JSON.stringify(name)} is not a DNS label`, "use lowercase letters, digits and '-', at most 63 characters");
+      throw new HardeningError(
+        this,
+        `namespace name ${JSON.stringify(name)} is not a DNS label`,
+        "use lowercase letters, digits and '-', at most 63 characters",
+      );
     }
     if (RESERVED_NAMESPACES.includes(name)) {
-      throw new HardeningError(this, `namespace ${name} is shared with the cluster's own components and is refused`, "give the application a namespace of its own, e.g. the application's name (CKV_K8S_21)");
+      throw new HardeningError(
+        this,
+        `namespace ${name} is shared with the cluster's own components and is refused`,
+        "give the application a namespace of its own, e.g. the application's name (CKV_K8S_21)",
+      );
     }
     const version = props.podSecurityVersion ?? DEFAULT_POD_SECURITY_VERSION;
     const m = /^v1\.(\d+)$/.exec(version);
     if (!m) {
-      throw new HardeningError(this, `podSecurityVersion ${JSON.stringify(version)} is not a pinned version`, `give the cluster's minor version as v1.<minor>, e.g. ${DEFAULT_POD_SECURITY_VERSION}; 'latest' changes the rules on every upgrade`);
+      throw new HardeningError(
+        this,
+        `podSecurityVersion ${JSON.stringify(version)} is not a pinned version`,
+        `give the cluster's minor version as v1.<minor>, e.g. ${DEFAULT_POD_SECURITY_VERSION}; 'latest' changes the rules on every upgrade`,
+      );
     }
     if (Number(m[1]) < 25) {
-      throw new HardeningError(this, `podSecurityVersion ${version} predates Pod Security Admission (GA in v1.25)`, `use v1.25 or later, e.g. ${DEFAULT_POD_SECURITY_VERSION}`);
+      throw new HardeningError(
+        this,
+        `podSecurityVersion ${version} predates Pod Security Admission (GA in v1.25)`,
+        `use v1.25 or later, e.g. ${DEFAULT_POD_SECURITY_VERSION}`,
+      );
     }
     this.namespaceName = name;
     this.podSecurityVersion = version;
@@ -162,10 +178,19 @@ export class HardenedNamespace extends Construct {
 
     const q: Required<NamespaceQuota> = { ...DEFAULT_NAMESPACE_QUOTA, ...definedOnly(props.quota ?? {}) };
     for (const [k, v] of Object.entries(q)) {
-      if (!Number.isInteger(v) || v < 0) throw new HardeningError(this, `quota.${k} must be a whole number >= 0, got ${v}`, `omit it for the default ${DEFAULT_NAMESPACE_QUOTA[k as keyof NamespaceQuota]}`);
+      if (!Number.isInteger(v) || v < 0)
+        throw new HardeningError(
+          this,
+          `quota.${k} must be a whole number >= 0, got ${v}`,
+          `omit it for the default ${DEFAULT_NAMESPACE_QUOTA[k as keyof NamespaceQuota]}`,
+        );
     }
     if (q.cpuRequestMillis > q.cpuLimitMillis || q.memoryRequestMiB > q.memoryLimitMiB) {
-      throw new HardeningError(this, "a quota request total is above its limit total", "raise the limit totals or lower the request totals");
+      throw new HardeningError(
+        this,
+        "a quota request total is above its limit total",
+        "raise the limit totals or lower the request totals",
+      );
     }
     this.quota = q;
     this.resourceQuota = new ResourceQuotaV1(this, "Quota", {

@@ -21,12 +21,24 @@ export class HardenedStatefulSet extends HardenedWorkload {
   constructor(scope: Construct, id: string, props: HardenedStatefulSetProps | ResolvedWorkloadProps) {
     super(scope, id, props, "StatefulSet");
     const spec = this.spec;
-    if (props.storageClassName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(props.storageClassName)) {
-      throw new HardeningError(this, `storageClassName ${JSON.stringify(props.storageClassName)} is invalid`, "name a StorageClass of the cluster, or omit it for the default");
+    if (
+      props.storageClassName !== undefined &&
+      !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(props.storageClassName)
+    ) {
+      throw new HardeningError(
+        this,
+        `storageClassName ${JSON.stringify(props.storageClassName)} is invalid`,
+        "name a StorageClass of the cluster, or omit it for the default",
+      );
     }
     const claims = spec.volumes.map((v) => {
       const size = v.sizeGiB ?? 1;
-      if (!Number.isInteger(size) || size < 1) throw new HardeningError(this, `volume ${v.name} sizeGiB must be a positive whole number, got ${size}`, "omit it for 1 GiB");
+      if (!Number.isInteger(size) || size < 1)
+        throw new HardeningError(
+          this,
+          `volume ${v.name} sizeGiB must be a positive whole number, got ${size}`,
+          "omit it for 1 GiB",
+        );
       return {
         metadata: { name: v.name, ...partMetadata(spec, "data-volume") },
         spec: {
@@ -36,7 +48,10 @@ export class HardenedStatefulSet extends HardenedWorkload {
         },
       };
     });
-    const meta = workloadMetadata(spec, spec.edge ? "edge" : "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });
+    const meta = workloadMetadata(spec, spec.edge ? "edge" : "workload", {
+      weakenings: this.kubernetesWeakenings,
+      platformLimits: this.platformLimits(),
+    });
     // Loaded on first use (provider-modules.ts): most apps place no StatefulSet.
     this.resource = new (statefulSetModule().StatefulSetV1)(this, "Resource", {
       dependsOn: this.prerequisites(),
@@ -50,7 +65,9 @@ export class HardenedStatefulSet extends HardenedWorkload {
         template: { metadata: this.podTemplate.metadata, spec: this.podTemplate.spec as StatefulSetV1SpecTemplateSpec },
         volumeClaimTemplate: claims.length ? claims : undefined,
         // Keep the data: claims outlive the StatefulSet (destroy) and its scale-downs.
-        persistentVolumeClaimRetentionPolicy: claims.length ? [{ whenDeleted: "Retain", whenScaled: "Retain" }] : undefined,
+        persistentVolumeClaimRetentionPolicy: claims.length
+          ? [{ whenDeleted: "Retain", whenScaled: "Retain" }]
+          : undefined,
       },
     });
   }

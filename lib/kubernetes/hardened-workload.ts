@@ -129,24 +129,38 @@ export abstract class HardenedWorkload extends Construct {
   /** The pod template handed to the controller. */
   protected readonly podTemplate: DeploymentV1SpecTemplate;
 
-  protected constructor(scope: Construct, id: string, props: HardenedWorkloadProps | ResolvedWorkloadProps, kind: HardenedWorkloadKind, pod: PodTemplateOverrides = {}) {
+  protected constructor(
+    scope: Construct,
+    id: string,
+    props: HardenedWorkloadProps | ResolvedWorkloadProps,
+    kind: HardenedWorkloadKind,
+    pod: PodTemplateOverrides = {},
+  ) {
     super(scope, id);
     const defaults = props.defaults ?? {};
     const task = kind === "Job" || kind === "CronJob";
     this.spec = "spec" in props ? checkPlacedSpec(this, props.spec) : resolveOwn(scope, id, props, defaults, task);
     const spec = this.spec;
-    if (!props.namespace) throw new HardeningError(this, "namespace is missing", "pass a HardenedNamespace (or the name of an existing, PSA-restricted namespace)");
+    if (!props.namespace)
+      throw new HardeningError(
+        this,
+        "namespace is missing",
+        "pass a HardenedNamespace (or the name of an existing, PSA-restricted namespace)",
+      );
     this.namespace = typeof props.namespace === "string" ? props.namespace : props.namespace.name;
     const ns = this.namespace;
     if (spec.volumes.length && kind !== "StatefulSet") {
       throw new HardeningError(
         this,
         `${spec.name} declares volumes (${spec.volumes.map((v) => v.name).join(", ")}), which a ${kind} cannot keep per replica`,
-        kind === "Deployment" ? "use HardenedStatefulSet (KubernetesPlatform.place picks it for workloads with volumes)" : "a task keeps no state: write results to a data store through a flow",
+        kind === "Deployment"
+          ? "use HardenedStatefulSet (KubernetesPlatform.place picks it for workloads with volumes)"
+          : "a task keeps no state: write results to a data store through a flow",
       );
     }
     for (const v of spec.volumes) {
-      if (RESERVED_VOLUMES.test(v.name)) throw new HardeningError(this, `volume name ${v.name} is used by the pod template itself`, "rename the volume");
+      if (RESERVED_VOLUMES.test(v.name))
+        throw new HardeningError(this, `volume name ${v.name} is used by the pod template itself`, "rename the volume");
     }
     this.kubernetesWeakenings = this.checkSecretEnv(props.secretEnv);
     this.selector = selectorLabels(spec.name);
@@ -156,11 +170,16 @@ export abstract class HardenedWorkload extends Construct {
       // No API token in the pod: a compromised workload cannot talk to the API server.
       automountServiceAccountToken: false,
     });
-    this.secrets = new WorkloadSecrets(this, "Secrets", { spec, namespace: ns, extra: props.secretEnv?.variables.map((v) => v.secret) });
+    this.secrets = new WorkloadSecrets(this, "Secrets", {
+      spec,
+      namespace: ns,
+      extra: props.secretEnv?.variables.map((v) => v.secret),
+    });
     this.config = new WorkloadConfig(this, "Config", { spec, namespace: ns });
     if (spec.image.credentials) this.pullSecret = new ImagePullSecret(this, "PullSecret", { spec, namespace: ns });
 
-    if (spec.ports.length) this.service = new WorkloadService(this, "Service", { spec, namespace: ns, scope: "internal" });
+    if (spec.ports.length)
+      this.service = new WorkloadService(this, "Service", { spec, namespace: ns, scope: "internal" });
     const publicPorts = spec.ports.filter((p) => p.exposure === Exposure.PUBLIC);
     if (publicPorts.length) {
       this.publicService = new WorkloadService(this, "PublicService", {
@@ -188,7 +207,15 @@ export abstract class HardenedWorkload extends Construct {
           minReplicas: spec.autoscaling.minReplicas,
           maxReplicas: spec.autoscaling.maxReplicas,
           scaleTargetRef: { apiVersion: "apps/v1", kind, name: spec.name },
-          metric: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: spec.autoscaling.targetCpuPercent } } }],
+          metric: [
+            {
+              type: "Resource",
+              resource: {
+                name: "cpu",
+                target: { type: "Utilization", averageUtilization: spec.autoscaling.targetCpuPercent },
+              },
+            },
+          ],
         },
       });
     }
@@ -207,10 +234,17 @@ export abstract class HardenedWorkload extends Construct {
   private checkSecretEnv(envSecrets: SecretEnvOptions | undefined): Weakening[] {
     if (!envSecrets) return [];
     const weakenings = [weaken(this, "secret-in-env", envSecrets)];
-    if (!envSecrets.variables?.length) throw new HardeningError(this, "secretEnv lists no variables", "name at least one, or drop secretEnv");
+    if (!envSecrets.variables?.length)
+      throw new HardeningError(this, "secretEnv lists no variables", "name at least one, or drop secretEnv");
     for (const v of envSecrets.variables) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.name)) throw new HardeningError(this, `secretEnv name ${JSON.stringify(v.name)} is not a variable name`, "use letters, digits and '_'");
-      if (this.spec.env[v.name] !== undefined) throw new HardeningError(this, `secretEnv ${v.name} is also set in env`, "set it in one place");
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.name))
+        throw new HardeningError(
+          this,
+          `secretEnv name ${JSON.stringify(v.name)} is not a variable name`,
+          "use letters, digits and '_'",
+        );
+      if (this.spec.env[v.name] !== undefined)
+        throw new HardeningError(this, `secretEnv ${v.name} is also set in env`, "set it in one place");
     }
     return weakenings;
   }
@@ -218,7 +252,12 @@ export abstract class HardenedWorkload extends Construct {
   /** How peers with a flow reach the named port: the Service name (same namespace) and port. */
   public endpoint(portName: string): Endpoint {
     const port = this.spec.ports.find((p) => p.name === portName);
-    if (!port) throw new HardeningError(this, `${this.spec.name} has no port ${JSON.stringify(portName)}`, `name one of: ${this.spec.ports.map((p) => p.name).join(", ") || "(none)"}`);
+    if (!port)
+      throw new HardeningError(
+        this,
+        `${this.spec.name} has no port ${JSON.stringify(portName)}`,
+        `name one of: ${this.spec.ports.map((p) => p.name).join(", ") || "(none)"}`,
+      );
     return { host: this.spec.name, port: port.port };
   }
 
@@ -234,7 +273,8 @@ export abstract class HardenedWorkload extends Construct {
    */
   protected prerequisites(): TerraformResource[] {
     const out: TerraformResource[] = [this.serviceAccount];
-    for (const r of [this.secrets.resource, this.config.configMap, this.config.sensitive, this.pullSecret?.resource]) if (r) out.push(r);
+    for (const r of [this.secrets.resource, this.config.configMap, this.config.sensitive, this.pullSecret?.resource])
+      if (r) out.push(r);
     return out;
   }
 
@@ -256,14 +296,18 @@ export abstract class HardenedWorkload extends Construct {
    * The pod's volumes and the container's mounts: writable paths as memory emptyDirs, secret files
    * as projected volumes (0400), config files file by file (subPath), data volumes by claim name.
    */
-  private renderVolumes(): { volumes: DeploymentV1SpecTemplateSpecVolume[]; mounts: DeploymentV1SpecTemplateSpecContainerVolumeMount[] } {
+  private renderVolumes(): {
+    volumes: DeploymentV1SpecTemplateSpecVolume[];
+    mounts: DeploymentV1SpecTemplateSpecContainerVolumeMount[];
+  } {
     const spec = this.spec;
     const volumes: DeploymentV1SpecTemplateSpecVolume[] = [];
     const mounts: DeploymentV1SpecTemplateSpecContainerVolumeMount[] = [];
 
     // Writable paths: memory-backed, size-limited emptyDirs (the root filesystem is read-only).
     const writable = [...spec.writablePaths];
-    if (!writable.some((w) => w.path === "/tmp")) writable.unshift({ path: "/tmp", sizeMiB: SecureDefaults.tmpSizeMiB });
+    if (!writable.some((w) => w.path === "/tmp"))
+      writable.unshift({ path: "/tmp", sizeMiB: SecureDefaults.tmpSizeMiB });
     writable.forEach((w, i) => {
       const name = w.path === "/tmp" ? "tmp" : `writable-${i}`;
       volumes.push({ name, emptyDir: { medium: "Memory", sizeLimit: mebibytes(w.sizeMiB) } });
@@ -286,7 +330,9 @@ export abstract class HardenedWorkload extends Construct {
         projected: [
           {
             defaultMode: "0400",
-            sources: dirs.get(dir)!.map((f) => ({ secret: [{ name: f.secretName, items: [{ key: f.key, path: f.file }] }] })),
+            sources: dirs
+              .get(dir)!
+              .map((f) => ({ secret: [{ name: f.secretName, items: [{ key: f.key, path: f.file }] }] })),
           },
         ],
       });
@@ -294,9 +340,20 @@ export abstract class HardenedWorkload extends Construct {
     });
 
     // Config files: mounted file by file (subPath), read-only.
-    if (this.config.configMap) volumes.push({ name: "config", configMap: { name: this.config.configMapName, defaultMode: "0444" } });
-    if (this.config.sensitive) volumes.push({ name: "config-sensitive", secret: { secretName: this.config.sensitiveName, defaultMode: "0400" } });
-    for (const f of spec.configFiles) mounts.push({ name: f.sensitive ? "config-sensitive" : "config", mountPath: f.path, subPath: configKey(f), readOnly: true });
+    if (this.config.configMap)
+      volumes.push({ name: "config", configMap: { name: this.config.configMapName, defaultMode: "0444" } });
+    if (this.config.sensitive)
+      volumes.push({
+        name: "config-sensitive",
+        secret: { secretName: this.config.sensitiveName, defaultMode: "0400" },
+      });
+    for (const f of spec.configFiles)
+      mounts.push({
+        name: f.sensitive ? "config-sensitive" : "config",
+        mountPath: f.path,
+        subPath: configKey(f),
+        readOnly: true,
+      });
 
     // Persistent volumes (StatefulSet claim templates of the same name).
     for (const v of spec.volumes) mounts.push({ name: v.name, mountPath: v.path });
@@ -304,7 +361,12 @@ export abstract class HardenedWorkload extends Construct {
     return { volumes, mounts };
   }
 
-  private renderPodTemplate(defaults: PodDefaults, envSecrets: readonly SecretEnvVar[], task: boolean, pod: PodTemplateOverrides): DeploymentV1SpecTemplate {
+  private renderPodTemplate(
+    defaults: PodDefaults,
+    envSecrets: readonly SecretEnvVar[],
+    task: boolean,
+    pod: PodTemplateOverrides,
+  ): DeploymentV1SpecTemplate {
     const spec = this.spec;
     const uid = String(spec.identity.uid);
     const gid = String(spec.identity.gid);
@@ -326,7 +388,9 @@ export abstract class HardenedWorkload extends Construct {
       args: terraformArgv(spec.command),
       workingDir: spec.workingDir === undefined ? undefined : escapeTerraformTemplate(spec.workingDir),
       env: env.length ? env : undefined,
-      port: spec.ports.length ? spec.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol.toUpperCase() })) : undefined,
+      port: spec.ports.length
+        ? spec.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol.toUpperCase() }))
+        : undefined,
       resources: {
         limits: { cpu: cpu(spec.resources.cpuMillis), memory: mebibytes(spec.resources.memoryMiB) },
         requests: { cpu: cpu(spec.resources.cpuRequestMillis), memory: mebibytes(spec.resources.memoryRequestMiB) },
@@ -345,7 +409,10 @@ export abstract class HardenedWorkload extends Construct {
       ...this.probes(task),
     };
 
-    const meta = workloadMetadata(spec, spec.edge ? "edge" : "workload", { weakenings: this.kubernetesWeakenings, platformLimits: this.platformLimits() });
+    const meta = workloadMetadata(spec, spec.edge ? "edge" : "workload", {
+      weakenings: this.kubernetesWeakenings,
+      platformLimits: this.platformLimits(),
+    });
     return {
       metadata: { labels: { ...meta.labels }, annotations: { ...meta.annotations } },
       spec: {
@@ -372,36 +439,63 @@ export abstract class HardenedWorkload extends Construct {
         volume: volumes,
         topologySpreadConstraint:
           spec.replicas > 1
-            ? [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: [{ matchLabels: { ...this.selector } }] }]
+            ? [
+                {
+                  maxSkew: 1,
+                  topologyKey: "kubernetes.io/hostname",
+                  whenUnsatisfiable: "ScheduleAnyway",
+                  labelSelector: [{ matchLabels: { ...this.selector } }],
+                },
+              ]
             : undefined,
       },
     };
   }
 
   /** Probes from the workload's health check: exec or tcpSocket; `none` renders none. */
-  private probes(task: boolean): Pick<DeploymentV1SpecTemplateSpecContainer, "livenessProbe" | "readinessProbe" | "startupProbe"> {
+  private probes(
+    task: boolean,
+  ): Pick<DeploymentV1SpecTemplateSpecContainer, "livenessProbe" | "readinessProbe" | "startupProbe"> {
     const h = this.spec.health;
     if (h.kind === "none") return {};
     const action: Pick<DeploymentV1SpecTemplateSpecContainerLivenessProbe, "exec" | "tcpSocket"> =
       h.kind === "exec" ? { exec: { command: terraformArgv(h.command)! } } : { tcpSocket: [{ port: h.portName! }] };
     const t = h.timing;
-    const probe = { ...action, periodSeconds: t.intervalSeconds, timeoutSeconds: t.timeoutSeconds, failureThreshold: t.retries };
+    const probe = {
+      ...action,
+      periodSeconds: t.intervalSeconds,
+      timeoutSeconds: t.timeoutSeconds,
+      failureThreshold: t.retries,
+    };
     const startupPeriod = 5;
     return {
       livenessProbe: probe,
       // Nothing routes to a task: readiness means nothing there; liveness still kills a hung run.
       readinessProbe: task ? undefined : probe,
       // Holds liveness off for the start period, then hands over.
-      startupProbe: { ...action, periodSeconds: startupPeriod, timeoutSeconds: t.timeoutSeconds, failureThreshold: Math.ceil(t.startPeriodSeconds / startupPeriod) + t.retries },
+      startupProbe: {
+        ...action,
+        periodSeconds: startupPeriod,
+        timeoutSeconds: t.timeoutSeconds,
+        failureThreshold: Math.ceil(t.startPeriodSeconds / startupPeriod) + t.retries,
+      },
     };
   }
 }
 
-
 /** A workload used on its own resolves its description with Kubernetes' capabilities (tasks checked as tasks). */
-function resolveOwn(scope: Construct, id: string, props: HardenedWorkloadProps, defaults: PodDefaults, task: boolean): WorkloadSpec {
+function resolveOwn(
+  scope: Construct,
+  id: string,
+  props: HardenedWorkloadProps,
+  defaults: PodDefaults,
+  task: boolean,
+): WorkloadSpec {
   const site = { scope, id };
-  const spec = resolveWorkload(site, props.name ?? id.toLowerCase(), props, { capabilities: KUBERNETES_CAPABILITIES, resources: defaults.resources });
+  const spec = resolveWorkload(site, props.name ?? id.toLowerCase(), props, {
+    capabilities: KUBERNETES_CAPABILITIES,
+    resources: defaults.resources,
+  });
   if (task) checkTaskSpec(sitePath(site), spec);
   return spec;
 }

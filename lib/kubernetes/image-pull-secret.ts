@@ -29,14 +29,23 @@ export class ImagePullSecret extends Construct {
     super(scope, id);
     const spec = props.spec;
     const creds = spec.image.credentials;
-    if (!creds) throw new HardeningError(this, `image ${spec.image.reference} has no credentials`, "create an ImagePullSecret only for images with credentials");
+    if (!creds)
+      throw new HardeningError(
+        this,
+        `image ${spec.image.reference} has no credentials`,
+        "create an ImagePullSecret only for images with credentials",
+      );
     const password = creds.password;
     if (password.source === "existing") {
       this.secretName = password.existingName!;
       return;
     }
     if (password.source !== "variable") {
-      throw new HardeningError(this, `registry password of ${spec.image.registry} comes from ${password.source}, which Kubernetes cannot read`, "use Secret.fromVariable (a sensitive variable) or Secret.fromExistingSecret (an existing dockerconfigjson Secret)");
+      throw new HardeningError(
+        this,
+        `registry password of ${spec.image.registry} comes from ${password.source}, which Kubernetes cannot read`,
+        "use Secret.fromVariable (a sensitive variable) or Secret.fromExistingSecret (an existing dockerconfigjson Secret)",
+      );
     }
     const value = password.valueExpression(this);
     // Docker Hub's credential key is its v1 index URL, every other registry its host name.
@@ -47,7 +56,13 @@ export class ImagePullSecret extends Construct {
       type: "kubernetes.io/dockerconfigjson",
       data: {
         ".dockerconfigjson": Fn.jsonencode({
-          auths: { [server]: { username: creds.username, password: value, auth: Fn.base64encode(Fn.join(":", [creds.username, value])) } },
+          auths: {
+            [server]: {
+              username: creds.username,
+              password: value,
+              auth: Fn.base64encode(Fn.join(":", [creds.username, value])),
+            },
+          },
         }),
       },
     });

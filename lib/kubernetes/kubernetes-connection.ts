@@ -19,10 +19,18 @@ export class KubernetesConnection {
   /** A kubeconfig file on the machine running Terraform. */
   public static kubeconfig(path: string = "~/.kube/config", options: KubeconfigOptions = {}): KubernetesConnection {
     if (!path || /\s$/.test(path) || !(path.startsWith("/") || path.startsWith("~") || path.startsWith("."))) {
-      throw new HardeningError(`KubernetesConnection.kubeconfig(${JSON.stringify(path)})`, "the kubeconfig path must be absolute, home-relative (~) or relative (./)", "pass e.g. '~/.kube/config'");
+      throw new HardeningError(
+        `KubernetesConnection.kubeconfig(${JSON.stringify(path)})`,
+        "the kubeconfig path must be absolute, home-relative (~) or relative (./)",
+        "pass e.g. '~/.kube/config'",
+      );
     }
     if (options.context !== undefined && !/^[^\s]+$/.test(options.context)) {
-      throw new HardeningError(`KubernetesConnection.kubeconfig(${JSON.stringify(path)})`, `context ${JSON.stringify(options.context)} is invalid`, "give the context name as `kubectl config get-contexts` lists it");
+      throw new HardeningError(
+        `KubernetesConnection.kubeconfig(${JSON.stringify(path)})`,
+        `context ${JSON.stringify(options.context)} is invalid`,
+        "give the context name as `kubectl config get-contexts` lists it",
+      );
     }
     return new KubernetesConnection("kubeconfig", path, options.context);
   }

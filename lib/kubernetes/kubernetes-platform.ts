@@ -76,7 +76,11 @@ export interface KubernetesTaskOptions extends TaskOptions, KubernetesWorkloadOp
  *
  * @example
  * const k8s = new KubernetesPlatform(stack, "Cluster", { namespace: "shop" });
- * const api = k8s.place(stack, "api", { image, health: HealthCheck.tcp("http"), ports: [{ name: "http", port: 8080 }] });
+ * const api = k8s.place(stack, "api", {
+ *   image,
+ *   health: HealthCheck.tcp("http"),
+ *   ports: [{ name: "http", port: 8080 }],
+ * });
  * @see seed 004 "Container networking", DESIGN.md "Layers"
  */
 export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
@@ -97,14 +101,24 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
     super(scope, id);
     const stack = TerraformStack.of(this);
     if (stack.node.findAll().some((c) => c instanceof KubernetesProvider)) {
-      throw new HardeningError(this, "the stack already has a kubernetes provider", "use one KubernetesPlatform per stack (one namespace per platform), and a stack per cluster");
+      throw new HardeningError(
+        this,
+        "the stack already has a kubernetes provider",
+        "use one KubernetesPlatform per stack (one namespace per platform), and a stack per cluster",
+      );
     }
     const connection = props.connection ?? KubernetesConnection.kubeconfig();
     this.provider = new KubernetesProvider(this, "Provider", {
       configPath: connection.configPath,
       configContext: connection.context,
     });
-    const namespace = props.namespace ?? stack.node.id.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 63);
+    const namespace =
+      props.namespace ??
+      stack.node.id
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .replace(/^-+|-+$/g, "")
+        .slice(0, 63);
     this.namespace = new HardenedNamespace(this, "Namespace", { ...props.namespaceOptions, name: namespace });
     this.defaults = props.defaults ?? {};
     this.node.addValidation({ validate: () => this.validateQuota() });
@@ -169,23 +183,36 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
   /** `default` is every namespace's ServiceAccount, `<workload>-public` a public Service. */
   protected reservedName(name: string): string | undefined {
     if (name === "default") return "every namespace has a ServiceAccount named default";
-    if (name.endsWith("-public")) return `the public Service of a workload ${JSON.stringify(name.slice(0, -7))} is named ${name}`;
+    if (name.endsWith("-public"))
+      return `the public Service of a workload ${JSON.stringify(name.slice(0, -7))} is named ${name}`;
     return undefined;
   }
 
   /** Renders a resolved workload: a HardenedStatefulSet when it has volumes, a HardenedDeployment otherwise. */
-  protected renderWorkload(site: WorkloadSite, spec: WorkloadSpec, options: KubernetesPlaceOptions): KubernetesWorkload {
+  protected renderWorkload(
+    site: WorkloadSite,
+    spec: WorkloadSpec,
+    options: KubernetesPlaceOptions,
+  ): KubernetesWorkload {
     const props = { ...kubernetesOptions(options), spec, namespace: this.namespace, defaults: this.defaults };
     const scope = site.scope as Construct;
-    const controller = spec.volumes.length ? new HardenedStatefulSet(scope, site.id, props) : new HardenedDeployment(scope, site.id, props);
+    const controller = spec.volumes.length
+      ? new HardenedStatefulSet(scope, site.id, props)
+      : new HardenedDeployment(scope, site.id, props);
     return new KubernetesWorkload(controller, "Workload", this, controller);
   }
 
   /** Renders a resolved task: a HardenedCronJob when scheduled, a HardenedJob otherwise. */
-  protected renderTask(site: WorkloadSite, spec: WorkloadSpec, task: TaskSettings, options: KubernetesTaskOptions): KubernetesTask {
+  protected renderTask(
+    site: WorkloadSite,
+    spec: WorkloadSpec,
+    task: TaskSettings,
+    options: KubernetesTaskOptions,
+  ): KubernetesTask {
     const props = { ...kubernetesOptions(options), spec, task, namespace: this.namespace, defaults: this.defaults };
     const scope = site.scope as Construct;
-    const job = task.schedule !== undefined ? new HardenedCronJob(scope, site.id, props) : new HardenedJob(scope, site.id, props);
+    const job =
+      task.schedule !== undefined ? new HardenedCronJob(scope, site.id, props) : new HardenedJob(scope, site.id, props);
     return new KubernetesTask(job, "Workload", this, job);
   }
 
@@ -227,7 +254,9 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
       return NetworkPeer.cidr(c.text, { anywhere, except });
     });
     const cidrs = rule.cidrs.map((c) => c.text);
-    const h = shortHash(`${[...cidrs].sort().join(",")}|${[...rule.ports].sort((x, y) => x - y).join(",")}|${rule.protocol}`);
+    const h = shortHash(
+      `${[...cidrs].sort().join(",")}|${[...rule.ports].sort((x, y) => x - y).join(",")}|${rule.protocol}`,
+    );
     const name = this.policyName(`${a.spec.name}-egress-${h}`);
     this.lastEgressPolicy = new EgressAllowPolicy(this, `Egress-${a.spec.name}-${h}`, {
       namespace: this.namespace.name,
@@ -240,7 +269,8 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
   }
 
   private policyName(name: string): string {
-    if (this.policyNames.has(name)) throw new HardeningError(this, `two policies would both be named ${name}`, "declare each flow once");
+    if (this.policyNames.has(name))
+      throw new HardeningError(this, `two policies would both be named ${name}`, "declare each flow once");
     this.policyNames.add(name);
     return name;
   }
@@ -253,29 +283,53 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
     for (const w of this.placed) {
       const pub = w.spec.ports.filter((p) => p.exposure === Exposure.PUBLIC);
       if (!pub.length) continue;
-      if ((w.controller.publicService?.type ?? PublicServiceType.LOAD_BALANCER) === PublicServiceType.LOAD_BALANCER) lbs++;
+      if ((w.controller.publicService?.type ?? PublicServiceType.LOAD_BALANCER) === PublicServiceType.LOAD_BALANCER)
+        lbs++;
       nodePorts += pub.length;
     }
     const q = this.namespace.quota;
     if (lbs > q.loadBalancers) {
-      errors.push(new HardeningError(this, `${lbs} LoadBalancer Services exceed the namespace quota of ${q.loadBalancers}`, "raise namespaceOptions.quota.loadBalancers, or route through one edge").message);
+      errors.push(
+        new HardeningError(
+          this,
+          `${lbs} LoadBalancer Services exceed the namespace quota of ${q.loadBalancers}`,
+          "raise namespaceOptions.quota.loadBalancers, or route through one edge",
+        ).message,
+      );
     }
     if (nodePorts > q.nodePorts) {
-      errors.push(new HardeningError(this, `${nodePorts} public ports need ${nodePorts} node ports, above the namespace quota of ${q.nodePorts}`, "raise namespaceOptions.quota.nodePorts").message);
+      errors.push(
+        new HardeningError(
+          this,
+          `${nodePorts} public ports need ${nodePorts} node ports, above the namespace quota of ${q.nodePorts}`,
+          "raise namespaceOptions.quota.nodePorts",
+        ).message,
+      );
     }
     return errors;
   }
 }
 
 /** The Kubernetes-only options of a placement (the rest is the resolved spec). */
-function kubernetesOptions(o: KubernetesWorkloadOptions & { startingDeadlineSeconds?: number }): KubernetesWorkloadOptions {
-  return { secretEnv: o.secretEnv, publicServiceType: o.publicServiceType, publicSourceRanges: o.publicSourceRanges, storageClassName: o.storageClassName };
+function kubernetesOptions(
+  o: KubernetesWorkloadOptions & { startingDeadlineSeconds?: number },
+): KubernetesWorkloadOptions {
+  return {
+    secretEnv: o.secretEnv,
+    publicServiceType: o.publicServiceType,
+    publicSourceRanges: o.publicSourceRanges,
+    storageClassName: o.storageClassName,
+  };
 }
 
 /** A construct id not yet taken below `scope`: names that join alike (`a`→`b-c`, `a-b`→`c`) are refused with a fix. */
 function uniqueId(scope: Construct, id: string, what: string): string {
   if (scope.node.tryFindChild(id)) {
-    throw new HardeningError(scope, `${what} would share the id ${id} with another flow (workload names that join alike, e.g. a -> b-c and a-b -> c)`, "rename one of the workloads");
+    throw new HardeningError(
+      scope,
+      `${what} would share the id ${id} with another flow (workload names that join alike, e.g. a -> b-c and a-b -> c)`,
+      "rename one of the workloads",
+    );
   }
   return id;
 }

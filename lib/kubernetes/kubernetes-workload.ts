@@ -45,4 +45,3 @@ export class KubernetesTask extends KubernetesWorkload implements ITask {
     return this.job.task;
   }
 }
-

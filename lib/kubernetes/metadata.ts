@@ -1,5 +1,15 @@
 import { IConstruct } from "constructs";
-import { Labels, MANAGED_BY_VALUE, ResourceRole, WorkloadSpec, Weakening, escapeTerraformTemplate, platformLimitLabel, weakeningLabel, workloadLabels } from "../core";
+import {
+  Labels,
+  MANAGED_BY_VALUE,
+  ResourceRole,
+  WorkloadSpec,
+  Weakening,
+  escapeTerraformTemplate,
+  platformLimitLabel,
+  weakeningLabel,
+  workloadLabels,
+} from "../core";
 
 // Private helpers shared by the Kubernetes constructs; the barrel leaves this file out.
 
@@ -25,7 +35,11 @@ export function splitMetadata(all: Record<string, string>): SplitMetadata {
 }
 
 /** Metadata of an object that belongs to no workload (namespace, policies). */
-export function objectMetadata(scope: IConstruct, role: ResourceRole, extra: Record<string, string> = {}): SplitMetadata {
+export function objectMetadata(
+  scope: IConstruct,
+  role: ResourceRole,
+  extra: Record<string, string> = {},
+): SplitMetadata {
   return splitMetadata({
     [Labels.MANAGED_BY]: MANAGED_BY_VALUE,
     [Labels.ROLE]: role,
@@ -38,7 +52,11 @@ export function objectMetadata(scope: IConstruct, role: ResourceRole, extra: Rec
 export function workloadMetadata(
   spec: WorkloadSpec,
   role: ResourceRole,
-  extra: { weakenings?: readonly Weakening[]; platformLimits?: Record<string, string>; annotations?: Record<string, string> } = {},
+  extra: {
+    weakenings?: readonly Weakening[];
+    platformLimits?: Record<string, string>;
+    annotations?: Record<string, string>;
+  } = {},
 ): SplitMetadata {
   const all: Record<string, string> = { ...workloadLabels(spec, role), ...(extra.annotations ?? {}) };
   for (const w of extra.weakenings ?? []) all[weakeningLabel(w.control)] = w.reason;

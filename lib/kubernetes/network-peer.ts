@@ -42,7 +42,8 @@ export interface RenderedPeer {
   readonly ipBlock?: { readonly cidr: string; readonly except?: string[] };
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -62,15 +63,23 @@ export class NetworkPeer {
   public static namespaces(namespaceLabels: Record<string, string>, podLabels?: Record<string, string>): NetworkPeer {
     checkLabels("NetworkPeer.namespaces", "namespaceLabels", namespaceLabels);
     if (podLabels) checkLabels("NetworkPeer.namespaces", "podLabels", podLabels);
-    return new NetworkPeer(`namespaces(${describe(namespaceLabels)})${podLabels ? `.pods(${describe(podLabels)})` : ""}`, {
-      namespaceSelector: { matchLabels: sorted(namespaceLabels) },
-      podSelector: podLabels ? { matchLabels: sorted(podLabels) } : undefined,
-    });
+    return new NetworkPeer(
+      `namespaces(${describe(namespaceLabels)})${podLabels ? `.pods(${describe(podLabels)})` : ""}`,
+      {
+        namespaceSelector: { matchLabels: sorted(namespaceLabels) },
+        podSelector: podLabels ? { matchLabels: sorted(podLabels) } : undefined,
+      },
+    );
   }
 
   /** Pods with `podLabels` (or every pod) of the namespace called `name`. */
   public static namespace(name: string, podLabels?: Record<string, string>): NetworkPeer {
-    if (!DNS_LABEL.test(name)) throw new HardeningError(`NetworkPeer.namespace(${JSON.stringify(name)})`, "not a namespace name", "use a DNS label: lowercase letters, digits and '-'");
+    if (!DNS_LABEL.test(name))
+      throw new HardeningError(
+        `NetworkPeer.namespace(${JSON.stringify(name)})`,
+        "not a namespace name",
+        "use a DNS label: lowercase letters, digits and '-'",
+      );
     return NetworkPeer.namespaces({ [NAMESPACE_NAME_LABEL]: name }, podLabels);
   }
 
@@ -79,7 +88,10 @@ export class NetworkPeer {
    * not itself a LoadBalancer Service.
    */
   public static ingressController(options: IngressControllerPeerOptions = {}): NetworkPeer {
-    return NetworkPeer.namespace(options.namespace ?? "ingress-nginx", options.podLabels ?? { "app.kubernetes.io/name": "ingress-nginx" });
+    return NetworkPeer.namespace(
+      options.namespace ?? "ingress-nginx",
+      options.podLabels ?? { "app.kubernetes.io/name": "ingress-nginx" },
+    );
   }
 
   /** An address range (IPv4 or IPv6 CIDR), e.g. an external API or a load balancer's subnet. */
@@ -89,12 +101,24 @@ export class NetworkPeer {
     let anywhereReason: string | undefined;
     if (prefix === 0) {
       if (!options.anywhere) {
-        throw new HardeningError(where, `${cidr} is the whole internet`, "name the destinations, or set anywhere: { reason } to record the weakening 'egress-anywhere'");
+        throw new HardeningError(
+          where,
+          `${cidr} is the whole internet`,
+          "name the destinations, or set anywhere: { reason } to record the weakening 'egress-anywhere'",
+        );
       }
-      anywhereReason = checkReason(where, "traffic to or from anywhere (weakening 'egress-anywhere')", options.anywhere);
+      anywhereReason = checkReason(
+        where,
+        "traffic to or from anywhere (weakening 'egress-anywhere')",
+        options.anywhere,
+      );
     }
     for (const e of options.except ?? []) checkCidr(where, e);
-    return new NetworkPeer(`cidr(${cidr})`, { ipBlock: { cidr, except: options.except?.length ? [...options.except] : undefined } }, anywhereReason);
+    return new NetworkPeer(
+      `cidr(${cidr})`,
+      { ipBlock: { cidr, except: options.except?.length ? [...options.except] : undefined } },
+      anywhereReason,
+    );
   }
 
   private constructor(
@@ -110,11 +134,25 @@ export class NetworkPeer {
 function checkLabels(where: string, what: string, labels: Record<string, string>): void {
   const keys = Object.keys(labels ?? {});
   if (keys.length === 0) {
-    throw new HardeningError(where, `${what} is empty, which selects everything`, "name at least one label; an empty selector in a NetworkPolicy matches every pod or namespace");
+    throw new HardeningError(
+      where,
+      `${what} is empty, which selects everything`,
+      "name at least one label; an empty selector in a NetworkPolicy matches every pod or namespace",
+    );
   }
   for (const k of keys) {
-    if (!LABEL_KEY.test(k)) throw new HardeningError(where, `label key ${JSON.stringify(k)} is invalid`, "use a Kubernetes qualified name such as app.kubernetes.io/name");
-    if (!LABEL_VALUE.test(labels[k])) throw new HardeningError(where, `label value ${JSON.stringify(labels[k])} of ${k} is invalid`, "use at most 63 letters, digits, '-', '_' or '.'");
+    if (!LABEL_KEY.test(k))
+      throw new HardeningError(
+        where,
+        `label key ${JSON.stringify(k)} is invalid`,
+        "use a Kubernetes qualified name such as app.kubernetes.io/name",
+      );
+    if (!LABEL_VALUE.test(labels[k]))
+      throw new HardeningError(
+        where,
+        `label value ${JSON.stringify(labels[k])} of ${k} is invalid`,
+        "use at most 63 letters, digits, '-', '_' or '.'",
+      );
   }
 }
 

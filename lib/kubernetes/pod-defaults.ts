@@ -18,7 +18,11 @@ export class SeccompProfile {
    */
   public static localhost(path: string): SeccompProfile {
     if (!path || path.startsWith("/") || path.includes("..")) {
-      throw new HardeningError(`SeccompProfile.localhost(${JSON.stringify(path)})`, "the profile path must be relative and stay inside the kubelet's seccomp directory", "pass e.g. 'profiles/api.json'");
+      throw new HardeningError(
+        `SeccompProfile.localhost(${JSON.stringify(path)})`,
+        "the profile path must be relative and stay inside the kubelet's seccomp directory",
+        "pass e.g. 'profiles/api.json'",
+      );
     }
     return new SeccompProfile("Localhost", path);
   }

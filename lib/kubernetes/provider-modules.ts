@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
 /**
  * Provider modules that most apps never use, loaded on first use instead of at import.
  *

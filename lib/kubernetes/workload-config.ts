@@ -37,7 +37,12 @@ export class WorkloadConfig extends Construct {
     for (const f of spec.configFiles) {
       const key = configKey(f);
       const prev = keys.get(key);
-      if (prev) throw new HardeningError(this, `config files ${prev} and ${f.path} map to the same key ${key}`, "rename one of them");
+      if (prev)
+        throw new HardeningError(
+          this,
+          `config files ${prev} and ${f.path} map to the same key ${key}`,
+          "rename one of them",
+        );
       keys.set(key, f.path);
     }
     const plain = spec.configFiles.filter((f) => !f.sensitive);
@@ -65,6 +70,7 @@ export function configKey(f: ResolvedConfigFile): string {
 
 function dataOf(files: ResolvedConfigFile[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of [...files].sort((a, b) => configKey(a).localeCompare(configKey(b)))) out[configKey(f)] = escapeTerraformTemplate(f.content);
+  for (const f of [...files].sort((a, b) => configKey(a).localeCompare(configKey(b))))
+    out[configKey(f)] = escapeTerraformTemplate(f.content);
   return out;
 }

@@ -42,7 +42,11 @@ export class WorkloadSecrets extends Construct {
     const data: Record<string, string> = {};
     for (const s of [...spec.secrets.map((f) => f.secret), ...(props.extra ?? [])]) {
       if (s.source === "host-file") {
-        throw new HardeningError(this, `secret ${s.name} is a host file (${s.hostPath}), which a cluster cannot read`, "use Secret.fromVariable(scope, name) for a sensitive variable, or Secret.fromExistingSecret(name, key)");
+        throw new HardeningError(
+          this,
+          `secret ${s.name} is a host file (${s.hostPath}), which a cluster cannot read`,
+          "use Secret.fromVariable(scope, name) for a sensitive variable, or Secret.fromExistingSecret(name, key)",
+        );
       }
       if (s.source === "variable") data[s.name] = s.valueExpression(this);
     }

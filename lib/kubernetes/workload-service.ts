@@ -48,7 +48,12 @@ export class WorkloadService extends Construct {
     const spec = props.spec;
     const isPublic = props.scope === "public";
     const ports: ResolvedPort[] = isPublic ? spec.ports.filter((p) => p.exposure === Exposure.PUBLIC) : spec.ports;
-    if (ports.length === 0) throw new HardeningError(this, `${spec.name} has no ${isPublic ? "PUBLIC " : ""}ports for a Service`, "declare ports, or create no Service");
+    if (ports.length === 0)
+      throw new HardeningError(
+        this,
+        `${spec.name} has no ${isPublic ? "PUBLIC " : ""}ports for a Service`,
+        "declare ports, or create no Service",
+      );
     for (const r of props.publicSourceRanges ?? []) checkCidr(this, r);
     this.serviceName = isPublic ? `${spec.name}-public` : spec.name;
     const type: string = isPublic ? (props.publicServiceType ?? PublicServiceType.LOAD_BALANCER) : "ClusterIP";

@@ -28,7 +28,12 @@ export class HardenedService extends Construct implements IServiceTarget {
 
   constructor(scope: Construct, id: string, props: HardenedServiceProps) {
     super(scope, id);
-    if (!props.platform) throw new HardeningError(this, "platform is missing", "pass the DockerPlatform, SwarmPlatform or KubernetesPlatform to place the service on");
+    if (!props.platform)
+      throw new HardeningError(
+        this,
+        "platform is missing",
+        "pass the DockerPlatform, SwarmPlatform or KubernetesPlatform to place the service on",
+      );
     this.platform = props.platform;
     const { platform: _platform, ...options } = props;
     this.workload = props.platform.place(this, "Resource", { ...options, name: props.name ?? id.toLowerCase() });
@@ -62,5 +67,7 @@ export class HardenedService extends Construct implements IServiceTarget {
 
 /** The workload behind a service or a workload. */
 export function workloadOf(target: IServiceTarget | IWorkload): IWorkload {
-  return "workload" in target && (target as IServiceTarget).workload ? (target as IServiceTarget).workload : (target as IWorkload);
+  return "workload" in target && (target as IServiceTarget).workload
+    ? (target as IServiceTarget).workload
+    : (target as IWorkload);
 }

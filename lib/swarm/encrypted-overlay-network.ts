@@ -53,10 +53,18 @@ export class EncryptedOverlayNetwork extends Construct {
   constructor(scope: Construct, id: string, props: EncryptedOverlayNetworkProps) {
     super(scope, id);
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(props.name)) {
-      throw new HardeningError(this, `network name ${JSON.stringify(props.name)} is invalid`, "use letters, digits, '_', '.' and '-', at most 63 characters");
+      throw new HardeningError(
+        this,
+        `network name ${JSON.stringify(props.name)} is invalid`,
+        "use letters, digits, '_', '.' and '-', at most 63 characters",
+      );
     }
     if (["ingress", "bridge", "host", "none", "docker_gwbridge"].includes(props.name)) {
-      throw new HardeningError(this, `network name ${props.name} is one of Docker's built-in networks`, "workloads get their own encrypted overlay; pick another name");
+      throw new HardeningError(
+        this,
+        `network name ${props.name} is one of Docker's built-in networks`,
+        "workloads get their own encrypted overlay; pick another name",
+      );
     }
     this.name = props.name;
     this.subnet = props.subnet;
@@ -92,6 +100,8 @@ export class EncryptedOverlayNetwork extends Construct {
     this.isInternal = false;
     this.network.internal = false;
     // One member that leaves the swarm: what the label schema calls an exit network.
-    this.network.putLabels(sortedLabels({ ...this.labels, [Labels.ROLE]: "exit-network" }).map(([label, value]) => ({ label, value })));
+    this.network.putLabels(
+      sortedLabels({ ...this.labels, [Labels.ROLE]: "exit-network" }).map(([label, value]) => ({ label, value })),
+    );
   }
 }

@@ -148,7 +148,11 @@ export class HardenedSwarmService extends Construct {
     this.serviceName = props.serviceName ?? spec.name;
     this.homeNetwork = props.network;
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/.test(this.serviceName)) {
-      throw new HardeningError(this, `service name ${JSON.stringify(this.serviceName)} is invalid`, "use letters, digits, '_', '.' and '-', at most 63 characters");
+      throw new HardeningError(
+        this,
+        `service name ${JSON.stringify(this.serviceName)} is invalid`,
+        "use letters, digits, '_', '.' and '-', at most 63 characters",
+      );
     }
     const publishMode = props.publishMode ?? SwarmPublishMode.INGRESS;
     const published = spec.ports.filter((p) => p.exposure === Exposure.PUBLIC);
@@ -183,7 +187,10 @@ export class HardenedSwarmService extends Construct {
         },
         resources: {
           limits: { memoryBytes: spec.resources.memoryMiB * MIB, nanoCpus: spec.resources.cpuMillis * 1_000_000 },
-          reservation: { memoryBytes: spec.resources.memoryRequestMiB * MIB, nanoCpus: spec.resources.cpuRequestMillis * 1_000_000 },
+          reservation: {
+            memoryBytes: spec.resources.memoryRequestMiB * MIB,
+            nanoCpus: spec.resources.cpuRequestMillis * 1_000_000,
+          },
         },
         restartPolicy: {
           condition: "on-failure",
@@ -191,14 +198,25 @@ export class HardenedSwarmService extends Construct {
           delay: `${SwarmDefaults.restartDelaySeconds}s`,
           window: `${SwarmDefaults.restartWindowSeconds}s`,
         },
-        logDriver: { name: "json-file", options: { "max-size": SecureDefaults.logMaxSize, "max-file": String(SecureDefaults.logMaxFile) } },
-        networksAdvanced: Lazy.anyValue({ produce: () => this.renderNetworks() }) as unknown as ServiceTaskSpecNetworksAdvanced[],
+        logDriver: {
+          name: "json-file",
+          options: { "max-size": SecureDefaults.logMaxSize, "max-file": String(SecureDefaults.logMaxFile) },
+        },
+        networksAdvanced: Lazy.anyValue({
+          produce: () => this.renderNetworks(),
+        }) as unknown as ServiceTaskSpecNetworksAdvanced[],
         placement: this.renderPlacement(props.placementConstraints, hostPublished),
       },
       endpointSpec: {
         mode: "vip",
         ports: published.length
-          ? published.map((p) => ({ name: p.name, targetPort: p.port, publishedPort: p.publishedPort!, protocol: p.protocol, publishMode }))
+          ? published.map((p) => ({
+              name: p.name,
+              targetPort: p.port,
+              publishedPort: p.publishedPort!,
+              protocol: p.protocol,
+              publishMode,
+            }))
           : undefined,
       },
       ...this.rolloutConfig(hostPublished, props.convergeTimeoutSeconds),
@@ -241,15 +259,27 @@ export class HardenedSwarmService extends Construct {
    * Secrets and config files: in-memory files from the swarm's encrypted Raft log, owned by the
    * workload's uid, mode 0400. A file that embeds a secret takes the secret path.
    */
-  private renderFiles(provider: TerraformProvider | undefined): { secrets: ServiceTaskSpecContainerSpecSecrets[]; configs: ServiceTaskSpecContainerSpecConfigs[] } {
+  private renderFiles(provider: TerraformProvider | undefined): {
+    secrets: ServiceTaskSpecContainerSpecSecrets[];
+    configs: ServiceTaskSpecContainerSpecConfigs[];
+  } {
     const spec = this.spec;
     const secrets: ServiceTaskSpecContainerSpecSecrets[] = [];
     const configs: ServiceTaskSpecContainerSpecConfigs[] = [];
-    const file = (path: string) => ({ fileName: path, fileUid: String(spec.identity.uid), fileGid: String(spec.identity.gid), fileMode: SwarmDefaults.fileMode });
+    const file = (path: string) => ({
+      fileName: path,
+      fileUid: String(spec.identity.uid),
+      fileGid: String(spec.identity.gid),
+      fileMode: SwarmDefaults.fileMode,
+    });
     const secretLabels = workloadLabels(spec, "secret");
     for (const s of spec.secrets) {
       if (s.secret.source === "existing") {
-        secrets.push({ secretId: this.existingSecretId(s.secret.existingName!).stringValue, secretName: s.secret.existingName!, ...file(s.path) });
+        secrets.push({
+          secretId: this.existingSecretId(s.secret.existingName!).stringValue,
+          secretName: s.secret.existingName!,
+          ...file(s.path),
+        });
         continue;
       }
       const v = new VersionedSwarmSecret(this, `Secret-${s.secret.name}`, {
@@ -262,7 +292,10 @@ export class HardenedSwarmService extends Construct {
       secrets.push({ secretId: v.secret.id, secretName: v.secret.name, ...file(s.path) });
     }
     spec.configFiles.forEach((f, i) => {
-      const stem = `${this.serviceName}-${posix.basename(f.path).toLowerCase().replace(/[^a-z0-9_.-]/g, "-")}`;
+      const stem = `${this.serviceName}-${posix
+        .basename(f.path)
+        .toLowerCase()
+        .replace(/[^a-z0-9_.-]/g, "-")}`;
       if (f.sensitive) {
         const v = new VersionedSwarmSecret(this, `ConfigSecret${i}`, {
           stem,
@@ -325,30 +358,54 @@ export class HardenedSwarmService extends Construct {
     return mounts;
   }
 
-  private renderPlacement(constraints: readonly string[] | undefined, hostPublished: boolean): ServiceConfig["taskSpec"]["placement"] {
+  private renderPlacement(
+    constraints: readonly string[] | undefined,
+    hostPublished: boolean,
+  ): ServiceConfig["taskSpec"]["placement"] {
     for (const c of constraints ?? []) {
       if (!/^[a-zA-Z0-9_.]+\s*(==|!=)\s*\S+$/.test(c)) {
-        throw new HardeningError(this, `placement constraint ${JSON.stringify(c)} is not 'attribute==value' or 'attribute!=value'`, "write e.g. node.role==worker or node.labels.zone==dmz");
+        throw new HardeningError(
+          this,
+          `placement constraint ${JSON.stringify(c)} is not 'attribute==value' or 'attribute!=value'`,
+          "write e.g. node.role==worker or node.labels.zone==dmz",
+        );
       }
     }
     if (!constraints?.length && !hostPublished) return undefined;
-    return { constraints: constraints?.length ? [...constraints].sort() : undefined, maxReplicas: hostPublished ? 1 : undefined };
+    return {
+      constraints: constraints?.length ? [...constraints].sort() : undefined,
+      maxReplicas: hostPublished ? 1 : undefined,
+    };
   }
 
   /**
    * Rolling `start-first` updates that roll back on failure (`stop-first` when the edge binds the
    * node's port itself), watched long enough for the health check to fail a task; convergence wait.
    */
-  private rolloutConfig(hostPublished: boolean, convergeTimeoutSeconds: number | undefined): Pick<ServiceConfig, "updateConfig" | "rollbackConfig" | "convergeConfig"> {
+  private rolloutConfig(
+    hostPublished: boolean,
+    convergeTimeoutSeconds: number | undefined,
+  ): Pick<ServiceConfig, "updateConfig" | "rollbackConfig" | "convergeConfig"> {
     const timing = this.spec.health.timing;
     const monitor = `${this.spec.health.kind === "none" ? 30 : timing.startPeriodSeconds + timing.intervalSeconds * timing.retries + timing.timeoutSeconds}s`;
     const order = hostPublished ? "stop-first" : "start-first";
     const converge = convergeTimeoutSeconds ?? SwarmDefaults.convergeTimeoutSeconds;
     if (!Number.isInteger(converge) || converge < 10) {
-      throw new HardeningError(this, `convergeTimeoutSeconds must be a whole number of at least 10, got ${converge}`, `omit it for ${SwarmDefaults.convergeTimeoutSeconds}`);
+      throw new HardeningError(
+        this,
+        `convergeTimeoutSeconds must be a whole number of at least 10, got ${converge}`,
+        `omit it for ${SwarmDefaults.convergeTimeoutSeconds}`,
+      );
     }
     return {
-      updateConfig: { parallelism: 1, delay: `${SwarmDefaults.updateDelaySeconds}s`, failureAction: "rollback", monitor, maxFailureRatio: "0", order },
+      updateConfig: {
+        parallelism: 1,
+        delay: `${SwarmDefaults.updateDelaySeconds}s`,
+        failureAction: "rollback",
+        monitor,
+        maxFailureRatio: "0",
+        order,
+      },
       rollbackConfig: { parallelism: 1, delay: "0s", failureAction: "pause", monitor, maxFailureRatio: "0", order },
       convergeConfig: { delay: "7s", timeout: `${converge}s` },
     };
@@ -390,26 +447,64 @@ export class HardenedSwarmService extends Construct {
     const spec = this.spec;
     const nothing = () => undefined;
     const errors = judgeCritical(this, [
-      { key: "read_only", value: now("read_only", input.readOnlyInput), rendered: spec.readOnlyRootFilesystem, judge: nothing, fix: "set writableRootFilesystem: { reason } on the workload instead" },
-      { key: "user", value: now("user", input.userInput), rendered: `${spec.identity.uid}:${spec.identity.gid}`, judge: nothing, fix: "set identity on the workload instead" },
-      { key: "cap_add", value: now("cap_add", input.capAddInput), rendered: spec.addCapabilities.length ? spec.addCapabilities : undefined, judge: nothing, fix: "set addCapabilities: { capabilities, reason } on the workload instead" },
-      { key: "cap_drop", value: now("cap_drop", input.capDropInput), rendered: ["ALL"], judge: nothing, fix: "remove the cap_drop override" },
+      {
+        key: "read_only",
+        value: now("read_only", input.readOnlyInput),
+        rendered: spec.readOnlyRootFilesystem,
+        judge: nothing,
+        fix: "set writableRootFilesystem: { reason } on the workload instead",
+      },
+      {
+        key: "user",
+        value: now("user", input.userInput),
+        rendered: `${spec.identity.uid}:${spec.identity.gid}`,
+        judge: nothing,
+        fix: "set identity on the workload instead",
+      },
+      {
+        key: "cap_add",
+        value: now("cap_add", input.capAddInput),
+        rendered: spec.addCapabilities.length ? spec.addCapabilities : undefined,
+        judge: nothing,
+        fix: "set addCapabilities: { capabilities, reason } on the workload instead",
+      },
+      {
+        key: "cap_drop",
+        value: now("cap_drop", input.capDropInput),
+        rendered: ["ALL"],
+        judge: nothing,
+        fix: "remove the cap_drop override",
+      },
     ]);
     const socket = socketMount(stringLeaves(o));
-    if (socket) errors.push(new HardeningError(this, `${socket} (and, on a manager, the swarm)`, "remove the mount; a workload never talks to the Docker daemon").message);
+    if (socket)
+      errors.push(
+        new HardeningError(
+          this,
+          `${socket} (and, on a manager, the swarm)`,
+          "remove the mount; a workload never talks to the Docker daemon",
+        ).message,
+      );
     const networks = task.networks_advanced ?? o["task_spec.networks_advanced"];
     if (networks !== undefined && /"name":"host"/.test(JSON.stringify(networks))) {
-      errors.push(new HardeningError(this, "the service joins the host network: it shares the node's network stack", "remove the networks_advanced override; workloads talk through declared flows").message);
+      errors.push(
+        new HardeningError(
+          this,
+          "the service joins the host network: it shares the node's network stack",
+          "remove the networks_advanced override; workloads talk through declared flows",
+        ).message,
+      );
     }
     return errors;
   }
 }
 
-
-
 /** A service used on its own resolves its description with the swarm's capabilities. */
 function resolveOwn(scope: Construct, id: string, props: HardenedSwarmServiceProps): WorkloadSpec {
-  return resolveWorkload({ scope, id }, props.name ?? id.toLowerCase(), props, { capabilities: SWARM_CAPABILITIES, resources: props.resourceDefaults });
+  return resolveWorkload({ scope, id }, props.name ?? id.toLowerCase(), props, {
+    capabilities: SWARM_CAPABILITIES,
+    resources: props.resourceDefaults,
+  });
 }
 
 /** Label on secrets and configs: where the file is mounted. */
@@ -420,7 +515,11 @@ export const SWARM_EGRESS_LABEL = "cdktf-hardened.io/egress";
 function findVariable(c: Construct, id: string): TerraformVariable | undefined {
   const found = TerraformStack.of(c).node.tryFindChild(id);
   if (found && !(found instanceof TerraformVariable)) {
-    throw new HardeningError(c, `the id ${JSON.stringify(id)} is already used by a non-variable construct`, "rename that construct");
+    throw new HardeningError(
+      c,
+      `the id ${JSON.stringify(id)} is already used by a non-variable construct`,
+      "rename that construct",
+    );
   }
   return found as TerraformVariable | undefined;
 }

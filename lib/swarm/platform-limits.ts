@@ -26,7 +26,7 @@ export const SWARM_SERVICE_PLATFORM_LIMITS: readonly SwarmPlatformLimit[] = [
     control: "no-new-privileges",
     owner: "provider",
     engineSince: "1.44",
-    text: "kreuzwerker/docker 3.6.2 docker_service has no privileges.no_new_privileges (Engine API 1.44+ / Docker 25 has it; 20.10 ignores it): set \"no-new-privileges\": true in every node's daemon.json; cap_drop ALL empties the bounding set meanwhile",
+    text: 'kreuzwerker/docker 3.6.2 docker_service has no privileges.no_new_privileges (Engine API 1.44+ / Docker 25 has it; 20.10 ignores it): set "no-new-privileges": true in every node\'s daemon.json; cap_drop ALL empties the bounding set meanwhile',
   },
   {
     control: "ulimits",

@@ -2,7 +2,12 @@ import { Construct } from "constructs";
 import { Lazy, TerraformProvider } from "cdktf";
 import { Service } from "@cdktf/provider-docker/lib/service";
 import { Image, SecureDefaults } from "../core";
-import { KEEPER_ARGV0, KEEPER_HEALTH_INTERVAL_SECONDS, KEEPER_MEMORY_MIB, keeperLabels } from "../docker-engine/host-rules-keeper";
+import {
+  KEEPER_ARGV0,
+  KEEPER_HEALTH_INTERVAL_SECONDS,
+  KEEPER_MEMORY_MIB,
+  keeperLabels,
+} from "../docker-engine/host-rules-keeper";
 import { HostRuleset, KEEPER_INTERVAL_SECONDS, hostRulesScript } from "../docker-engine/host-rules";
 import { SWARM_SERVICE_PLATFORM_LIMITS } from "./platform-limits";
 
@@ -86,8 +91,13 @@ export class SwarmHostFirewallKeeper extends Construct {
         },
         // Any exit: the rules must be kept whenever the node runs tasks.
         restartPolicy: { condition: "any", delay: "5s" },
-        logDriver: { name: "json-file", options: { "max-size": SecureDefaults.logMaxSize, "max-file": String(SecureDefaults.logMaxFile) } },
-        placement: props.placementConstraints?.length ? { constraints: [...props.placementConstraints].sort() } : undefined,
+        logDriver: {
+          name: "json-file",
+          options: { "max-size": SecureDefaults.logMaxSize, "max-file": String(SecureDefaults.logMaxFile) },
+        },
+        placement: props.placementConstraints?.length
+          ? { constraints: [...props.placementConstraints].sort() }
+          : undefined,
       },
       provider: props.provider,
     });

@@ -144,12 +144,24 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
   constructor(scope: Construct, id: string, props: SwarmPlatformProps = {}) {
     super(scope, id);
     this.props = props;
-    this.engine = new DockerEngineProvider(this, "Provider", { host: props.host ?? "unix:///var/run/docker.sock", tls: props.tls, role: "manager" });
+    this.engine = new DockerEngineProvider(this, "Provider", {
+      host: props.host ?? "unix:///var/run/docker.sock",
+      tls: props.tls,
+      role: "manager",
+    });
     this.provider = this.engine.provider;
     this.namePrefix = namePrefixOf(this, props.namePrefix);
-    this.pool = new SubnetPool(this.node.path, props.subnetPool ?? SwarmDefaults.subnetPool, props.networkPrefix ?? SwarmDefaults.networkPrefix);
+    this.pool = new SubnetPool(
+      this.node.path,
+      props.subnetPool ?? SwarmDefaults.subnetPool,
+      props.networkPrefix ?? SwarmDefaults.networkPrefix,
+    );
     if (props.publishMode !== undefined && !Object.values(SwarmPublishMode).includes(props.publishMode)) {
-      throw new HardeningError(this, `publishMode ${JSON.stringify(props.publishMode)} is not a swarm publish mode`, "use SwarmPublishMode.INGRESS or SwarmPublishMode.HOST");
+      throw new HardeningError(
+        this,
+        `publishMode ${JSON.stringify(props.publishMode)} is not a swarm publish mode`,
+        "use SwarmPublishMode.INGRESS or SwarmPublishMode.HOST",
+      );
     }
     this.hostRules = props.hostRules ?? HostRules.keeper();
     if (this.hostRules.image) {
@@ -175,7 +187,12 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
     return swarmHostRules({
       chainSuffix: this.namePrefix,
       platformPath: this.node.path,
-      egress: this.egressRules.map((e) => ({ workload: e.workload, cidrs: e.rule.cidrs, ports: e.rule.ports, protocol: e.rule.protocol! })),
+      egress: this.egressRules.map((e) => ({
+        workload: e.workload,
+        cidrs: e.rule.cidrs,
+        ports: e.rule.ports,
+        protocol: e.rule.protocol!,
+      })),
     });
   }
 
@@ -227,7 +244,10 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
       // Internal until the workload declares egress (allowEgress): no leg on docker_gwbridge.
       internal: true,
       tier: spec.tier.name,
-      labels: { "cdktf-hardened.io/workload": name, ...(manual ? { [weakeningLabel("manual-host-rules")]: manual } : {}) },
+      labels: {
+        "cdktf-hardened.io/workload": name,
+        ...(manual ? { [weakeningLabel("manual-host-rules")]: manual } : {}),
+      },
       provider: this.provider,
     });
     const service = new HardenedSwarmService(site.scope as Construct, site.id, {
@@ -242,7 +262,8 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
     this.workloadNetworks[name] = network;
     this.engine.addImage(service, spec.image);
     const workload = new SwarmWorkload(service, "Workload", this, service);
-    if (this.keeper) service.service.dependsOn = [...(service.service.dependsOn ?? []), dependable(this.keeper.service)];
+    if (this.keeper)
+      service.service.dependsOn = [...(service.service.dependsOn ?? []), dependable(this.keeper.service)];
     const publishes = spec.ports.some((p) => p.exposure !== Exposure.INTERNAL);
     if (manual && publishes) service.recordWeakening("manual-host-rules", manual);
     // Published ports give the tasks a leg on the node's shared docker_gwbridge.
@@ -257,7 +278,11 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
     if (!this.flowNetworks[key]) {
       const name = `${this.namePrefix}-f-${first.spec.name}-${second.spec.name}`.slice(0, 63);
       if (this.node.tryFindChild(`Flow-${first.spec.name}-${second.spec.name}`)) {
-        throw new HardeningError(this, `network ${name} would be created twice (workload names that join alike, e.g. a -> b-c and a-b -> c)`, "rename one of the workloads");
+        throw new HardeningError(
+          this,
+          `network ${name} would be created twice (workload names that join alike, e.g. a -> b-c and a-b -> c)`,
+          "rename one of the workloads",
+        );
       }
       const { subnet, gateway } = this.pool.allocate(name);
       const net = new EncryptedOverlayNetwork(this, `Flow-${first.spec.name}-${second.spec.name}`, {
@@ -287,7 +312,11 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
    * the platform limit `egress-allowlist` on each such workload.
    */
   protected renderEgress(w: SwarmWorkload, checked: CheckedEgressRule): void {
-    const rule: EgressRule = { cidrs: checked.cidrs.map((c) => c.text), ports: [...checked.ports], protocol: checked.protocol };
+    const rule: EgressRule = {
+      cidrs: checked.cidrs.map((c) => c.text),
+      ports: [...checked.ports],
+      protocol: checked.protocol,
+    };
     w.service.recordEgress(rule);
     this.egressRules.push({ workload: w.spec.name, rule });
     if (checked.anywhereReason) w.service.recordWeakening("egress-anywhere", checked.anywhereReason);

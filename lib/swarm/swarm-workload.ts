@@ -23,7 +23,12 @@ export class SwarmWorkload extends Construct implements IWorkload {
   /** The workload name (its alias on its overlays, a VIP) and the named port. */
   public endpoint(portName: string): Endpoint {
     const port = this.spec.ports.find((p) => p.name === portName);
-    if (!port) throw new HardeningError(this.service, `${this.spec.name} has no port ${JSON.stringify(portName)}`, `name one of: ${this.spec.ports.map((p) => p.name).join(", ") || "(none)"}`);
+    if (!port)
+      throw new HardeningError(
+        this.service,
+        `${this.spec.name} has no port ${JSON.stringify(portName)}`,
+        `name one of: ${this.spec.ports.map((p) => p.name).join(", ") || "(none)"}`,
+      );
     return { host: this.spec.name, port: port.port };
   }
 }

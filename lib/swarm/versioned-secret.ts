@@ -98,7 +98,11 @@ export class VersionedSwarmConfig extends Construct {
 }
 
 function checkStem(where: Construct, stem: string, suffix: number): string {
-  const clean = stem.replace(/[^a-zA-Z0-9_.-]/g, "-").slice(0, MAX_NAME - suffix).replace(/[-_.]+$/, "");
-  if (!/^[a-zA-Z0-9]/.test(clean)) throw new HardeningError(where, `name stem ${JSON.stringify(stem)} is invalid`, "start it with a letter or digit");
+  const clean = stem
+    .replace(/[^a-zA-Z0-9_.-]/g, "-")
+    .slice(0, MAX_NAME - suffix)
+    .replace(/[-_.]+$/, "");
+  if (!/^[a-zA-Z0-9]/.test(clean))
+    throw new HardeningError(where, `name stem ${JSON.stringify(stem)} is invalid`, "start it with a letter or digit");
   return clean;
 }

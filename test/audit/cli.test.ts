@@ -16,12 +16,18 @@ function run(args: string[]): { code: number; out: string; err: string } {
 let dir: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "audit-cli-"));
-  for (const [name, doc] of [["hardened", hardenedStack()], ["insecure", insecureDockerStack()]] as const) {
+  for (const [name, doc] of [
+    ["hardened", hardenedStack()],
+    ["insecure", insecureDockerStack()],
+  ] as const) {
     fs.mkdirSync(path.join(dir, "out", "stacks", name), { recursive: true });
     fs.writeFileSync(path.join(dir, "out", "stacks", name, "cdk.tf.json"), JSON.stringify(doc, null, 2));
   }
   fs.mkdirSync(path.join(dir, "clean", "stacks", "hardened"), { recursive: true });
-  fs.copyFileSync(path.join(dir, "out", "stacks", "hardened", "cdk.tf.json"), path.join(dir, "clean", "stacks", "hardened", "cdk.tf.json"));
+  fs.copyFileSync(
+    path.join(dir, "out", "stacks", "hardened", "cdk.tf.json"),
+    path.join(dir, "clean", "stacks", "hardened", "cdk.tf.json"),
+  );
   const unknownOnly = hardenedStack();
   (unknownOnly.resource.docker_container.api as JsonObject).privileged = "${var.privileged}";
   fs.writeFileSync(path.join(dir, "unknown.json"), JSON.stringify(unknownOnly, null, 2));
@@ -75,7 +81,11 @@ test.each([
   ["missing file", () => [path.join(dir, "nope.json")], /no such file or directory/],
   ["not JSON", () => [path.join(dir, "notjson.json")], /not JSON/],
   ["not a Terraform JSON document", () => [path.join(dir, "other.json")], /not a Terraform JSON document/],
-  ["a directory without stacks", () => [os.tmpdir() + "/definitely-missing-" + process.pid], /no such file or directory/],
+  [
+    "a directory without stacks",
+    () => [os.tmpdir() + "/definitely-missing-" + process.pid],
+    /no such file or directory/,
+  ],
   ["no input", () => [], /no input/],
   ["unknown format", () => [path.join(dir, "clean"), "--format", "xml"], /--format must be one of/],
   ["unknown pack", () => [path.join(dir, "clean"), "--pack", "nope"], /unknown pack/],

@@ -10,8 +10,10 @@ test("every example of the project audits clean (no unsuppressed failure)", () =
   try {
     buildExamples(new App({ outdir })).synth();
     const report = SecurityAudit.auditFiles([outdir]);
-    // eslint-disable-next-line no-console
-    console.log(`examples: ${report.stacks.length} stacks, ${report.resourceCount} resources, ${JSON.stringify(report.counts)}`);
+
+    console.log(
+      `examples: ${report.stacks.length} stacks, ${report.resourceCount} resources, ${JSON.stringify(report.counts)}`,
+    );
     expect(report.stacks.length).toBeGreaterThan(0);
     expect(report.failures.map(findingLine)).toEqual([]);
     // Nothing the library emits goes unjudged.

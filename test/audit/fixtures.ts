@@ -37,7 +37,11 @@ export function hardenedContainer(): JsonObject {
       { type: "tmpfs", target: "/tmp", tmpfs_options: { size_bytes: 67108864, mode: 1777 } },
       { type: "bind", source: "/etc/acme/db_password", target: "/run/secrets/db_password", read_only: true },
     ],
-    env: ["LOG_LEVEL=info", "DB_PASSWORD_FILE=/run/secrets/db_password", "REDIS_URL=redis://:$${REDIS_PASSWORD}@redis:6379"],
+    env: [
+      "LOG_LEVEL=info",
+      "DB_PASSWORD_FILE=/run/secrets/db_password",
+      "REDIS_URL=redis://:$${REDIS_PASSWORD}@redis:6379",
+    ],
     labels: [
       { label: "cdktf-hardened.io/managed-by", value: "cdktf-hardened" },
       { label: "cdktf-hardened.io/workload", value: "api" },
@@ -59,7 +63,14 @@ export function hardenedService(): JsonObject {
         env: { LOG_LEVEL: "info", DB_PASSWORD_FILE: "/run/secrets/db_password" },
         healthcheck: { test: ["CMD", "/app/health"] },
         privileges: { se_linux_context: { type: "container_t" } },
-        secrets: [{ secret_id: "${docker_secret.db.id}", secret_name: "${docker_secret.db.name}", file_name: "/run/secrets/db_password", file_mode: 256 }],
+        secrets: [
+          {
+            secret_id: "${docker_secret.db.id}",
+            secret_name: "${docker_secret.db.name}",
+            file_name: "/run/secrets/db_password",
+            file_mode: 256,
+          },
+        ],
         mounts: [{ type: "tmpfs", target: "/tmp", tmpfs_options: { size_bytes: 67108864 } }],
       },
       resources: { limits: { memory_bytes: 268435456, nano_cpus: 500000000 } },
@@ -74,18 +85,33 @@ export function hardenedPodSpec(name = "api"): JsonObject {
   return {
     automount_service_account_token: false,
     service_account_name: name,
-    security_context: { run_as_non_root: true, run_as_user: 10001, run_as_group: 10001, fs_group: 10001, seccomp_profile: { type: "RuntimeDefault" } },
+    security_context: {
+      run_as_non_root: true,
+      run_as_user: 10001,
+      run_as_group: 10001,
+      fs_group: 10001,
+      seccomp_profile: { type: "RuntimeDefault" },
+    },
     container: [
       {
         name,
         image: `ghcr.io/acme/${name}@${DIGEST}`,
         image_pull_policy: "Always",
-        security_context: { allow_privilege_escalation: false, privileged: false, read_only_root_filesystem: true, run_as_non_root: true, capabilities: { drop: ["ALL"] } },
+        security_context: {
+          allow_privilege_escalation: false,
+          privileged: false,
+          read_only_root_filesystem: true,
+          run_as_non_root: true,
+          capabilities: { drop: ["ALL"] },
+        },
         resources: { limits: { cpu: "500m", memory: "256Mi" }, requests: { cpu: "100m", memory: "128Mi" } },
         liveness_probe: { tcp_socket: { port: "8080" }, period_seconds: 30 },
         readiness_probe: { tcp_socket: { port: "8080" } },
         port: [{ container_port: 8080, name: "http" }],
-        env: [{ name: "LOG_LEVEL", value: "info" }, { name: "DB_PASSWORD_FILE", value: "/run/secrets/db/password" }],
+        env: [
+          { name: "LOG_LEVEL", value: "info" },
+          { name: "DB_PASSWORD_FILE", value: "/run/secrets/db/password" },
+        ],
         volume_mount: [
           { name: "tmp", mount_path: "/tmp" },
           { name: "db", mount_path: "/run/secrets/db", read_only: true },
@@ -109,7 +135,10 @@ export function hardenedDeployment(): JsonObject {
     spec: {
       replicas: 2,
       selector: { match_labels: { app: "api" } },
-      template: { metadata: { labels: { app: "api", "cdktf-hardened.io/workload": "api" } }, spec: hardenedPodSpec("api") },
+      template: {
+        metadata: { labels: { app: "api", "cdktf-hardened.io/workload": "api" } },
+        spec: hardenedPodSpec("api"),
+      },
     },
   };
 }
@@ -142,7 +171,13 @@ export function hostRulesKeeper(): JsonObject {
     cpu_shares: 256,
     ulimit: [{ name: "nofile", soft: 1024, hard: 1024 }],
     restart: "always",
-    healthcheck: { test: ["CMD", "/bin/sh", "-c", "true"], interval: "5s", timeout: "5s", start_period: "5s", retries: 3 },
+    healthcheck: {
+      test: ["CMD", "/bin/sh", "-c", "true"],
+      interval: "5s",
+      timeout: "5s",
+      start_period: "5s",
+      retries: 3,
+    },
     log_driver: "json-file",
     log_opts: { "max-size": "10m", "max-file": "3" },
     labels: [
@@ -152,7 +187,10 @@ export function hostRulesKeeper(): JsonObject {
       { label: "cdktf-hardened.io/weakening.root-user", value: reason("needs uid 0 with CAP_NET_ADMIN") },
       { label: "cdktf-hardened.io/weakening.added-capabilities", value: reason("needs NET_ADMIN and NET_RAW") },
       { label: "cdktf-hardened.io/weakening.restart-always", value: reason("must run whenever dockerd runs") },
-      { label: "cdktf-hardened.io/platform-limit.pids-limit", value: "kreuzwerker/docker 3.6 docker_container has no pids_limit" },
+      {
+        label: "cdktf-hardened.io/platform-limit.pids-limit",
+        value: "kreuzwerker/docker 3.6 docker_container has no pids_limit",
+      },
     ],
   };
 }
@@ -180,7 +218,10 @@ export function hardenedStack(): Doc {
           name: "app",
           driver: "bridge",
           internal: true,
-          options: { "com.docker.network.bridge.enable_icc": "false", "com.docker.network.bridge.name": "hd-0123456789ab" },
+          options: {
+            "com.docker.network.bridge.enable_icc": "false",
+            "com.docker.network.bridge.name": "hd-0123456789ab",
+          },
           ipam_config: [{ subnet: "10.213.0.0/28" }],
           labels: networkLabels("tier-network"),
         },
@@ -193,29 +234,66 @@ export function hardenedStack(): Doc {
           labels: networkLabels("tier-network"),
         },
       },
-      docker_secret: { db: { "//": meta("hardened/db/Resource"), name: "db", data: "${base64encode(var.db_password)}" } },
+      docker_secret: {
+        db: { "//": meta("hardened/db/Resource"), name: "db", data: "${base64encode(var.db_password)}" },
+      },
       docker_container: { api: hardenedContainer(), keeper: hostRulesKeeper() },
       docker_service: { svc: hardenedService() },
       kubernetes_namespace_v1: {
-        app: { "//": meta("hardened/ns/Resource"), metadata: { name: "app", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } },
+        app: {
+          "//": meta("hardened/ns/Resource"),
+          metadata: { name: "app", labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+        },
       },
       kubernetes_network_policy_v1: {
-        deny: { "//": meta("hardened/ns/DefaultDeny"), metadata: { name: "default-deny", namespace: NS }, spec: { pod_selector: {}, policy_types: ["Ingress", "Egress"] } },
+        deny: {
+          "//": meta("hardened/ns/DefaultDeny"),
+          metadata: { name: "default-deny", namespace: NS },
+          spec: { pod_selector: {}, policy_types: ["Ingress", "Egress"] },
+        },
         api: {
           "//": meta("hardened/k8s-api/Policy"),
           metadata: { name: "api", namespace: NS },
           spec: {
             pod_selector: { match_labels: { app: "api" } },
             policy_types: ["Ingress", "Egress"],
-            ingress: [{ from: [{ pod_selector: { match_labels: { app: "edge" } } }], ports: [{ port: "8080", protocol: "TCP" }] }],
-            egress: [{ to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } } }], ports: [{ port: "53", protocol: "UDP" }] }],
+            ingress: [
+              {
+                from: [{ pod_selector: { match_labels: { app: "edge" } } }],
+                ports: [{ port: "8080", protocol: "TCP" }],
+              },
+            ],
+            egress: [
+              {
+                to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+                ports: [{ port: "53", protocol: "UDP" }],
+              },
+            ],
           },
         },
       },
-      kubernetes_service_account_v1: { api: { "//": meta("hardened/k8s-api/Sa"), metadata: { name: "api", namespace: NS }, automount_service_account_token: false } },
-      kubernetes_secret_v1: { db: { "//": meta("hardened/k8s-api/Secret"), metadata: { name: "db", namespace: NS }, data: { password: "${var.db_password}" } } },
+      kubernetes_service_account_v1: {
+        api: {
+          "//": meta("hardened/k8s-api/Sa"),
+          metadata: { name: "api", namespace: NS },
+          automount_service_account_token: false,
+        },
+      },
+      kubernetes_secret_v1: {
+        db: {
+          "//": meta("hardened/k8s-api/Secret"),
+          metadata: { name: "db", namespace: NS },
+          data: { password: "${var.db_password}" },
+        },
+      },
       kubernetes_deployment_v1: { api: hardenedDeployment() },
-      kubernetes_role_v1: { api: { "//": meta("hardened/k8s-api/Role"), metadata: { name: "api", namespace: NS }, rule: [{ api_groups: [""], resources: ["configmaps"], verbs: ["get"] }] } },
+      kubernetes_role_v1: {
+        api: {
+          "//": meta("hardened/k8s-api/Role"),
+          metadata: { name: "api", namespace: NS },
+          rule: [{ api_groups: [""], resources: ["configmaps"], verbs: ["get"] }],
+        },
+      },
       kubernetes_role_binding_v1: {
         api: {
           "//": meta("hardened/k8s-api/Binding"),
@@ -224,8 +302,20 @@ export function hardenedStack(): Doc {
           subject: [{ kind: "ServiceAccount", name: "api", namespace: "app" }],
         },
       },
-      kubernetes_service_v1: { api: { "//": meta("hardened/k8s-api/Service"), metadata: { name: "api", namespace: NS }, spec: { selector: { app: "api" }, port: [{ port: 8080 }] } } },
-      kubernetes_config_map_v1: { api: { "//": meta("hardened/k8s-api/Config"), metadata: { name: "api", namespace: NS }, data: { "config.yaml": "log: info\n" } } },
+      kubernetes_service_v1: {
+        api: {
+          "//": meta("hardened/k8s-api/Service"),
+          metadata: { name: "api", namespace: NS },
+          spec: { selector: { app: "api" }, port: [{ port: 8080 }] },
+        },
+      },
+      kubernetes_config_map_v1: {
+        api: {
+          "//": meta("hardened/k8s-api/Config"),
+          metadata: { name: "api", namespace: NS },
+          data: { "config.yaml": "log: info\n" },
+        },
+      },
     },
   };
 }

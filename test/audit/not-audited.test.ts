@@ -5,7 +5,6 @@ import { JsonObject, SecurityAudit, renderReport, runAuditCli } from "../../lib/
 import { parseStack } from "../../lib/audit/load";
 import { Doc, clone, hardenedStack, toListShape } from "./fixtures";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 function withResources(extra: Record<string, Record<string, JsonObject>>, top: JsonObject = {}): Doc {
   const d = clone(hardenedStack());
   for (const [type, byName] of Object.entries(extra)) d.resource[type] = { ...(d.resource[type] ?? {}), ...byName };

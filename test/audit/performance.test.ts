@@ -12,7 +12,7 @@ function bigStack(n: number): Doc {
     d.resource.docker_container[`api_${i}`] = c;
     count++;
     if (count >= n) break;
-    const dep = hardenedDeployment() as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const dep = hardenedDeployment() as any;
     dep.metadata.name = `api-${i}`;
     dep.spec.template.metadata.labels.app = `api-${i}`;
     d.resource.kubernetes_deployment_v1[`api_${i}`] = dep;
@@ -20,7 +20,11 @@ function bigStack(n: number): Doc {
     if (count >= n) break;
     d.resource.kubernetes_network_policy_v1[`api_${i}`] = {
       metadata: { name: `api-${i}`, namespace: "${kubernetes_namespace_v1.app.metadata[0].name}" },
-      spec: { pod_selector: { match_labels: { app: `api-${i}` } }, policy_types: ["Ingress"], ingress: [{ from: [{ pod_selector: { match_labels: { app: "edge" } } }] }] },
+      spec: {
+        pod_selector: { match_labels: { app: `api-${i}` } },
+        policy_types: ["Ingress"],
+        ingress: [{ from: [{ pod_selector: { match_labels: { app: "edge" } } }] }],
+      },
     };
     count++;
   }
@@ -34,8 +38,10 @@ test("10,000 resources are audited in well under 5 s (asserting < 15 s for slow 
   const stack = parseStack(text, "big/cdk.tf.json");
   const report = SecurityAudit.auditJson(stack.doc);
   const ms = performance.now() - started;
-  // eslint-disable-next-line no-console
-  console.log(`audit of ${report.resourceCount} resources (${(text.length / 1e6).toFixed(1)} MB JSON): ${ms.toFixed(0)} ms including JSON.parse, engine ${report.durationMs.toFixed(0)} ms; ${report.counts.pass} passes, ${report.findings.length} findings`);
+
+  console.log(
+    `audit of ${report.resourceCount} resources (${(text.length / 1e6).toFixed(1)} MB JSON): ${ms.toFixed(0)} ms including JSON.parse, engine ${report.durationMs.toFixed(0)} ms; ${report.counts.pass} passes, ${report.findings.length} findings`,
+  );
   expect(report.resourceCount).toBe(10_000);
   expect(report.failures).toEqual([]);
   expect(ms).toBeLessThan(15_000);

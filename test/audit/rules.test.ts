@@ -49,7 +49,9 @@ describe.each(SHAPES)("%s", (_shape, shape) => {
   const named = suppressible.map((c) => [`${c.rule} on ${c.target}`, c] as const);
   test.each(named)("%s: suppressed with its reason", (_n, c) => {
     const reason = `accepted in test for ${c.rule}`;
-    const report = SecurityAudit.auditJson(shape(violated(c)), { suppressions: [{ ruleId: c.rule, address: c.target, reason }] });
+    const report = SecurityAudit.auditJson(shape(violated(c)), {
+      suppressions: [{ ruleId: c.rule, address: c.target, reason }],
+    });
     const f = findingsOf(report, c);
     expect(f.map((x) => [x.outcome, x.reason, x.suppressedBy])).toEqual([["suppressed", reason, "suppression"]]);
     expect(report.failures.filter((x) => x.ruleId === "AUDIT-UNUSED-SUPPRESSION")).toEqual([]);

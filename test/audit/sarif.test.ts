@@ -6,7 +6,6 @@ import { parseStack } from "../../lib/audit/load";
 import { clone, hardenedStack } from "./fixtures";
 import { insecureDockerStack } from "./insecure-stacks";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 function sarifOf(doc: object, opts: Parameters<typeof SecurityAudit.auditJson>[1] = {}): any {
   const text = JSON.stringify(doc, null, 2);
   const stack = parseStack(text, "cdktf.out/stacks/s/cdk.tf.json");
@@ -16,7 +15,11 @@ function sarifOf(doc: object, opts: Parameters<typeof SecurityAudit.auditJson>[1
 }
 
 describe("SARIF 2.1.0", () => {
-  const sarif = sarifOf(insecureDockerStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.25", address: "docker_container.bad", reason: "cgroup layout of the legacy host" }] });
+  const sarif = sarifOf(insecureDockerStack(), {
+    suppressions: [
+      { ruleId: "CIS-DOCKER-5.25", address: "docker_container.bad", reason: "cgroup layout of the legacy host" },
+    ],
+  });
   const run = sarif.runs[0];
 
   test("top level: version, schema, one run with a named driver", () => {
@@ -57,7 +60,9 @@ describe("SARIF 2.1.0", () => {
     const fail = run.results.find((r: any) => r.ruleId === "CIS-DOCKER-5.5");
     expect([fail.kind, fail.level]).toEqual(["fail", "error"]);
     const sup = run.results.find((r: any) => r.ruleId === "CIS-DOCKER-5.25");
-    expect(sup.suppressions).toEqual([{ kind: "external", status: "accepted", justification: "cgroup layout of the legacy host" }]);
+    expect(sup.suppressions).toEqual([
+      { kind: "external", status: "accepted", justification: "cgroup layout of the legacy host" },
+    ]);
   });
 
   test("platform limits are kind review, level none: visible, never an alert", () => {

@@ -96,7 +96,9 @@ test("SecurityAudit.of(stack) hooks the stack's own synthesizer (Testing.fullSyn
   const c = hardened(stack, "api");
   c.addOverride("read_only", false);
   SecurityAudit.of(stack, { log: () => undefined, reports: [] });
-  expect(() => Testing.fullSynth(stack)).toThrow(/CIS-DOCKER-5\.13 docker_container\.api: the root filesystem is writable/);
+  expect(() => Testing.fullSynth(stack)).toThrow(
+    /CIS-DOCKER-5\.13 docker_container\.api: the root filesystem is writable/,
+  );
 });
 
 test("failures of every stack are listed before the synth fails", () => {
@@ -135,7 +137,9 @@ test("overhead on the synth of 1,000 containers is small (printed; bound kept ge
   build(false); // warm-up
   const plain = build(false);
   const audited = build(true);
-  // eslint-disable-next-line no-console
-  console.log(`synth of 2,000 resources: ${plain.ms.toFixed(0)} ms plain, ${audited.ms.toFixed(0)} ms with SecurityAudit.of (audit itself ${audited.auditMs?.toFixed(0)} ms = ${((100 * (audited.auditMs ?? 0)) / plain.ms).toFixed(1)}% of the plain synth)`);
+
+  console.log(
+    `synth of 2,000 resources: ${plain.ms.toFixed(0)} ms plain, ${audited.ms.toFixed(0)} ms with SecurityAudit.of (audit itself ${audited.auditMs?.toFixed(0)} ms = ${((100 * (audited.auditMs ?? 0)) / plain.ms).toFixed(1)}% of the plain synth)`,
+  );
   expect(audited.auditMs!).toBeLessThan(plain.ms);
 });

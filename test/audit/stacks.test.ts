@@ -15,8 +15,8 @@ function rulesFor(prefix: string): string[] {
 function fired(report: ReturnType<typeof SecurityAudit.auditJson>): Set<string> {
   const fires = (f: (typeof report.findings)[number]) =>
     f.outcome === "fail" ||
-      f.outcome === "warning" ||
-      (f.outcome === "platform-limit" && ALWAYS_PLATFORM_LIMIT.has(f.ruleId));
+    f.outcome === "warning" ||
+    (f.outcome === "platform-limit" && ALWAYS_PLATFORM_LIMIT.has(f.ruleId));
   return new Set(report.findings.filter(fires).map((f) => f.ruleId));
 }
 

@@ -16,7 +16,11 @@ function synthShape(build: (outdir: string) => { synth(): void }): AppShape {
   try {
     build(outdir).synth();
     const dir = path.join(outdir, "stacks");
-    return shapeOf(Object.fromEntries(fs.readdirSync(dir).map((s) => [s, JSON.parse(fs.readFileSync(path.join(dir, s, "cdk.tf.json"), "utf8"))])));
+    return shapeOf(
+      Object.fromEntries(
+        fs.readdirSync(dir).map((s) => [s, JSON.parse(fs.readFileSync(path.join(dir, s, "cdk.tf.json"), "utf8"))]),
+      ),
+    );
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -56,7 +56,10 @@ let child: ChildResult;
 beforeAll(() => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-hardened-no-cdktf-"));
   try {
-    for (const [name, doc] of [["hardened", hardenedStack()], ["insecure", insecureDockerStack()]] as const) {
+    for (const [name, doc] of [
+      ["hardened", hardenedStack()],
+      ["insecure", insecureDockerStack()],
+    ] as const) {
       fs.mkdirSync(path.join(dir, name));
       fs.writeFileSync(path.join(dir, name, "cdk.tf.json"), JSON.stringify(doc, null, 2));
     }
@@ -110,7 +113,13 @@ test("in that process the graph CLI draws the stack", () => {
  */
 describe("imports of lib/audit and lib/graph", () => {
   /** Value imports of lib/core the JSON tools may use (errors.ts names IConstruct as a type only: tsc drops it). */
-  const CORE_ALLOWED = ["lib/core/labels.ts", "lib/core/errors.ts", "lib/core/secret-names.ts", "lib/core/cidr.ts", "lib/core/template-escape.ts"];
+  const CORE_ALLOWED = [
+    "lib/core/labels.ts",
+    "lib/core/errors.ts",
+    "lib/core/secret-names.ts",
+    "lib/core/cidr.ts",
+    "lib/core/template-escape.ts",
+  ];
   /** The hook, and the barrels that re-export it. */
   const CDKTF_SIDE = ["lib/audit/security-audit.ts", "lib/audit/index.ts"];
   const IMPORT = /\b(?:import|export)\s+(type\s+)?(?:[^;"']*?\bfrom\s+)?"([^"]+)"/g;

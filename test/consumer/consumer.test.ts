@@ -51,7 +51,6 @@ function describeWithRegistry(name: string, fn: () => void): void {
       });
     });
   } else {
-    // eslint-disable-next-line no-console
     console.warn(`[consumer] SKIPPED ${name}: ${probe.reason}. Set CI=true to make this a failure.`);
     describe.skip(name, fn);
   }
@@ -70,7 +69,7 @@ describeWithRegistry("a consumer project installs the packed package", () => {
 
   afterAll(() => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
-    // eslint-disable-next-line no-console
+
     console.log(`[consumer] timings\n  ${timings.join("\n  ")}`);
   });
 
@@ -220,7 +219,6 @@ describeWithRegistry("a consumer project installs the packed package", () => {
 
     test.failing("npm does not install @cdktf/provider-kubernetes for a project that does not list it", () => {
       if (npmAddedKubernetes) {
-        // eslint-disable-next-line no-console
         console.warn("[consumer] KNOWN: npm installed @cdktf/provider-kubernetes by itself (a required peer)");
       }
       expect(npmAddedKubernetes).toBe(false);
@@ -229,7 +227,6 @@ describeWithRegistry("a consumer project installs the packed package", () => {
     test.failing("require('cdktf-hardened') loads without @cdktf/provider-kubernetes", () => {
       const load = loadPackage(app);
       if (!load.ok) {
-        // eslint-disable-next-line no-console
         console.warn(
           `[consumer] KNOWN: require("cdktf-hardened") fails without @cdktf/provider-kubernetes\n` +
             `  missing module: ${load.missing}\n` +
@@ -243,7 +240,7 @@ describeWithRegistry("a consumer project installs the packed package", () => {
       const r = timed("npx cdktf synth (docker only)", run("npx", ["cdktf", "synth"], app));
       if (r.status !== 0) {
         const missing = /Cannot find module '([^']+)'/.exec(r.stdout + r.stderr)?.[1];
-        // eslint-disable-next-line no-console
+
         console.warn(`[consumer] KNOWN: cdktf synth fails without @cdktf/provider-kubernetes: cannot find ${missing}`);
       }
       expectSuccess(r);

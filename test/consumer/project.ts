@@ -77,7 +77,10 @@ export function registryProbe(): { ok: boolean; reason?: string } {
   if (version.status !== 0) return { ok: false, reason: `npm does not run: ${version.stderr.trim()}` };
   const ping = run("npm", ["ping"], ROOT, { timeoutMs: 30_000 });
   if (ping.status !== 0) {
-    return { ok: false, reason: `the npm registry does not answer (npm ping): ${ping.stderr.trim().split("\n").pop()}` };
+    return {
+      ok: false,
+      reason: `the npm registry does not answer (npm ping): ${ping.stderr.trim().split("\n").pop()}`,
+    };
   }
   return { ok: true };
 }

@@ -98,8 +98,8 @@ export const dockerAdapter: PlatformAdapter = {
     anywhereWeakeningOnWorkload: true,
     flowsRecordedOnWorkload: true,
     ulimitLimitIds: [],
-  },  reservedNames: ["host-rules", "web-seed"],
-
+  },
+  reservedNames: ["host-rules", "web-seed"],
 
   userOf(json, name) {
     const [uid, gid] = container(json, name).user.split(":").map(Number);
@@ -177,7 +177,7 @@ export const dockerAdapter: PlatformAdapter = {
       );
     });
   },
-  resolves(json, from, host, port) {
+  resolves(json, from, host, _port) {
     const a = networks(json, container(json, from));
     return resourcesOf(json, "docker_container").some(([, c]) => {
       const shared = networks(json, c).filter((n) => n.role === "flow-network" && a.some((m) => m.id === n.id));

@@ -138,8 +138,8 @@ export const kubernetesAdapter: PlatformAdapter = {
     flowsRecordedOnWorkload: false,
     // CONTRACT GAP: two ids `nofile` and `nproc` for what Swarm records as `ulimits`.
     ulimitLimitIds: ["nofile", "nproc"],
-  },  reservedNames: ["web-public", "default"],
-
+  },
+  reservedNames: ["web-public", "default"],
 
   userOf(json, name) {
     const c = securityContext(json, name);

@@ -290,7 +290,9 @@ function egressRefusalCases(a: PlatformAdapter): void {
   test("a rule that reaches the metadata endpoint without being anywhere", () => {
     const e = egress({ cidrs: ["169.254.0.0/16"], ports: [80] });
     expect(e.where).toBe("contract/api");
-    expect(e.problem).toBe("egress to 169.254.0.0/16 reaches the cloud metadata endpoint 169.254.169.254, which hands out the node's credentials");
+    expect(e.problem).toBe(
+      "egress to 169.254.0.0/16 reaches the cloud metadata endpoint 169.254.169.254, which hands out the node's credentials",
+    );
   });
 
   test("the internet split in halves (0.0.0.0/1 + 128.0.0.0/1) is anywhere by another name", () => {

@@ -92,8 +92,8 @@ export const swarmAdapter: PlatformAdapter = {
     flowsRecordedOnWorkload: true,
     // CONTRACT GAP: one id `ulimits` for what Kubernetes records as `nofile` and `nproc`.
     ulimitLimitIds: ["ulimits"],
-  },  reservedNames: ["host-rules"],
-
+  },
+  reservedNames: ["host-rules"],
 
   userOf(json, name) {
     const [uid, gid] = spec(json, name).user.split(":").map(Number);
@@ -169,11 +169,15 @@ export const swarmAdapter: PlatformAdapter = {
   egressAllowed(json, name, address, port, protocol = "tcp") {
     if (!leavesTheSwarm(json, name)) return false;
     const re = /-i docker_gwbridge ! -o docker_gwbridge -d (\S+) -p (\w+) --dport (\d+) .* -j ACCEPT$/;
-    const lines = hostRulesOutput(json).split("\n").map((l) => l.trim());
+    const lines = hostRulesOutput(json)
+      .split("\n")
+      .map((l) => l.trim());
     // First match wins, as in iptables: a DROP of the destination ahead of the allowlist stops it.
     const drop = /-i docker_gwbridge ! -o docker_gwbridge -d (\S+) -j DROP$/;
     if (lines.some((l) => drop.test(l) && inCidr(address, drop.exec(l)![1]))) return false;
-    return lines.map((l) => re.exec(l)).some((m) => m !== null && inCidr(address, m[1]) && m[2] === protocol && Number(m[3]) === port);
+    return lines
+      .map((l) => re.exec(l))
+      .some((m) => m !== null && inCidr(address, m[1]) && m[2] === protocol && Number(m[3]) === port);
   },
   objectNames(json) {
     const types = ["docker_service", "docker_network", "docker_secret", "docker_config"];

@@ -40,9 +40,14 @@ withTerraform.each(PLATFORMS)("%s: argv, env, working dir and labels render as t
       weakenings: [{ control: "low-uid", reason: `reviewed ${HOSTILE[0]} by the team` }],
     });
     const json = JSON.parse(Testing.synth(stack));
-    const texts = findStrings(json, (t) => /M\d-|reviewed|\/srv\//.test(t)).filter((f) => !/construct-path|\.json/.test(f.text));
+    const texts = findStrings(json, (t) => /M\d-|reviewed|\/srv\//.test(t)).filter(
+      (f) => !/construct-path|\.json/.test(f.text),
+    );
     expect(texts.length).toBeGreaterThanOrEqual(HOSTILE.length * 4);
-    const rendered = renderTerraformStrings(json, texts.map((f) => ({ path: f.path })));
+    const rendered = renderTerraformStrings(
+      json,
+      texts.map((f) => ({ path: f.path })),
+    );
     for (const r of rendered) {
       // What the container (or the label reader) gets is the hostile text itself.
       expect(HOSTILE.some((h) => r.includes(h))).toBe(true);
@@ -61,10 +66,26 @@ describe.each(PLATFORMS)("%s: a sensitive variable never reaches argv, env or la
 
   test.each<[string, (pw: string) => object, RegExp]>([
     ["command", (pw) => ({ command: ["--password", pw] }), /command carries the sensitive variable db_password/],
-    ["entrypoint", (pw) => ({ entrypoint: [`/bin/app --pw=${pw}`] }), /entrypoint carries the sensitive variable db_password/],
-    ["health check", (pw) => ({ health: HealthCheck.exec(["/bin/check", pw]) }), /the health check carries the sensitive variable db_password/],
-    ["environment", (pw) => ({ env: { DATABASE_URL: `postgres://app:${pw}@db/app` } }), /environment variable DATABASE_URL carries the sensitive variable db_password/],
-    ["a weakening's reason", (pw) => ({ weakenings: [{ control: "low-uid", reason: `the team agreed ${pw}` }] }), /the reason of weakening low-uid carries the sensitive variable/],
+    [
+      "entrypoint",
+      (pw) => ({ entrypoint: [`/bin/app --pw=${pw}`] }),
+      /entrypoint carries the sensitive variable db_password/,
+    ],
+    [
+      "health check",
+      (pw) => ({ health: HealthCheck.exec(["/bin/check", pw]) }),
+      /the health check carries the sensitive variable db_password/,
+    ],
+    [
+      "environment",
+      (pw) => ({ env: { DATABASE_URL: `postgres://app:${pw}@db/app` } }),
+      /environment variable DATABASE_URL carries the sensitive variable db_password/,
+    ],
+    [
+      "a weakening's reason",
+      (pw) => ({ weakenings: [{ control: "low-uid", reason: `the team agreed ${pw}` }] }),
+      /the reason of weakening low-uid carries the sensitive variable/,
+    ],
   ])("%s", (_what, mk, message) => {
     expect(place(mk)).toThrow(message);
     expect(place(mk)).toThrow(/^\[test\/api\] .*: pass it as a file: secrets: \[/);
@@ -74,7 +95,11 @@ describe.each(PLATFORMS)("%s: a sensitive variable never reaches argv, env or la
     expect(() => {
       const { stack } = newStack();
       const region = new (require("cdktf").TerraformVariable)(stack, "region", { type: "string", default: "eu" });
-      create(stack).place(stack, "api", { image, health: HealthCheck.exec(["/bin/check"]), command: ["--region", region.stringValue] });
+      create(stack).place(stack, "api", {
+        image,
+        health: HealthCheck.exec(["/bin/check"]),
+        command: ["--region", region.stringValue],
+      });
       Testing.synth(stack);
     }).not.toThrow();
   });

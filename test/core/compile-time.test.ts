@@ -10,7 +10,18 @@ function diagnostics(source: string): string[] {
   host.readFile = (f) => (path.resolve(f) === file ? source : original(f));
   const exists = host.fileExists;
   host.fileExists = (f) => path.resolve(f) === file || exists(f);
-  const program = ts.createProgram([file], { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true }, host);
+  const program = ts.createProgram(
+    [file],
+    {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      esModuleInterop: true,
+    },
+    host,
+  );
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
 }
 

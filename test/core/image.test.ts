@@ -35,11 +35,15 @@ describe("Image", () => {
     const image = Image.fromTag("nginx", "1.27.3", { reason: "vendor publishes no digests for this mirror" });
     expect(image.reference).toBe("nginx:1.27.3");
     expect(image.isPinned).toBe(false);
-    expect(image.weakenings()).toEqual([{ control: "mutable-image-tag", reason: "vendor publishes no digests for this mirror" }]);
+    expect(image.weakenings()).toEqual([
+      { control: "mutable-image-tag", reason: "vendor publishes no digests for this mirror" },
+    ]);
   });
 
   test("the tag latest is refused", () => {
-    expect(() => Image.fromTag("nginx", "latest", { reason: "we really want the newest one" })).toThrow(/the tag 'latest' is refused/);
+    expect(() => Image.fromTag("nginx", "latest", { reason: "we really want the newest one" })).toThrow(
+      /the tag 'latest' is refused/,
+    );
   });
 
   test("an empty tag is refused", () => {
@@ -47,12 +51,16 @@ describe("Image", () => {
   });
 
   test("a tag without a real reason is refused", () => {
-    expect(() => Image.fromTag("nginx", "1.27", { reason: "because" })).toThrow(/needs a reason of at least 10 characters/);
+    expect(() => Image.fromTag("nginx", "1.27", { reason: "because" })).toThrow(
+      /needs a reason of at least 10 characters/,
+    );
   });
 
   test("private registry credentials take a Secret", () => {
     const { stack } = newStack();
-    const image = Image.fromDigest("ghcr.io/acme/api", DIGEST, { credentials: { username: "ci", password: Secret.fromVariable(stack, "ghcr_token") } });
+    const image = Image.fromDigest("ghcr.io/acme/api", DIGEST, {
+      credentials: { username: "ci", password: Secret.fromVariable(stack, "ghcr_token") },
+    });
     expect(image.credentials?.password.source).toBe("variable");
   });
 });

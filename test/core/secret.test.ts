@@ -8,7 +8,9 @@ describe("Secret", () => {
     const s = Secret.fromVariable(stack, "db_password");
     expect(s.source).toBe("variable");
     const json = JSON.parse(Testing.synth(stack));
-    expect(json.variable.db_password).toEqual(expect.objectContaining({ sensitive: true, nullable: false, type: "string" }));
+    expect(json.variable.db_password).toEqual(
+      expect.objectContaining({ sensitive: true, nullable: false, type: "string" }),
+    );
     expect(json.variable.db_password.default).toBeUndefined();
   });
 
@@ -49,10 +51,9 @@ describe("Secret", () => {
     expect(() => Secret.fromHostFile("/etc/x/y").valueExpression(stack)).toThrow(/has no Terraform value/);
   });
 
-
   test("a non-sensitive variable of the same name is refused", () => {
     const { stack } = newStack();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+
     const { TerraformVariable } = require("cdktf");
     new TerraformVariable(stack as TerraformStack, "db_password", { type: "string" });
     expect(() => Secret.fromVariable(stack, "db_password")).toThrow(/exists but is not sensitive/);

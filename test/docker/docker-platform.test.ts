@@ -9,8 +9,16 @@ const health = HealthCheck.exec(["/app/healthcheck"]);
 describe("DockerPlatform host", () => {
   test.each<[string, any, RegExp]>([
     ["plain tcp", { host: "tcp://docker.example.com:2376" }, /plain tcp:\/\/ without TLS client material/],
-    ["port 2375", { host: "tcp://docker.example.com:2375", tls: DockerTls.fromDirectory("/etc/docker-client") }, /uses port 2375, the daemon's unencrypted, unauthenticated port/],
-    ["another port", { host: "tcp://docker.example.com:8443", tls: DockerTls.fromDirectory("/etc/docker-client") }, /remote daemons are reached as tcp:\/\/HOST:2376 with TLS/],
+    [
+      "port 2375",
+      { host: "tcp://docker.example.com:2375", tls: DockerTls.fromDirectory("/etc/docker-client") },
+      /uses port 2375, the daemon's unencrypted, unauthenticated port/,
+    ],
+    [
+      "another port",
+      { host: "tcp://docker.example.com:8443", tls: DockerTls.fromDirectory("/etc/docker-client") },
+      /remote daemons are reached as tcp:\/\/HOST:2376 with TLS/,
+    ],
     ["ssh or http", { host: "http://docker.example.com" }, /is not a local socket or tcp:\/\/HOST:2376/],
   ])("refuses %s", (_what, props, message) => {
     const { stack } = newStack();
@@ -18,33 +26,61 @@ describe("DockerPlatform host", () => {
   });
 
   test("a remote daemon over TLS from a certificate directory", () => {
-    const json = synthJson((stack) => new DockerPlatform(stack, "host", { host: "tcp://docker.example.com:2376", tls: DockerTls.fromDirectory("/etc/docker-client") }));
-    expect(blocks(json.provider.docker)[0]).toEqual(expect.objectContaining({ host: "tcp://docker.example.com:2376", cert_path: "/etc/docker-client" }));
+    const json = synthJson(
+      (stack) =>
+        new DockerPlatform(stack, "host", {
+          host: "tcp://docker.example.com:2376",
+          tls: DockerTls.fromDirectory("/etc/docker-client"),
+        }),
+    );
+    expect(blocks(json.provider.docker)[0]).toEqual(
+      expect.objectContaining({ host: "tcp://docker.example.com:2376", cert_path: "/etc/docker-client" }),
+    );
   });
 
   test("TLS material from sensitive variables is referenced, never inlined", () => {
-    const json = synthJson((stack) =>
-      new DockerPlatform(stack, "host", {
-        host: "tcp://docker.example.com:2376",
-        tls: DockerTls.fromSecrets({ ca: Secret.fromVariable(stack, "docker_ca"), cert: Secret.fromVariable(stack, "docker_cert"), key: Secret.fromVariable(stack, "docker_key") }),
-      }),
+    const json = synthJson(
+      (stack) =>
+        new DockerPlatform(stack, "host", {
+          host: "tcp://docker.example.com:2376",
+          tls: DockerTls.fromSecrets({
+            ca: Secret.fromVariable(stack, "docker_ca"),
+            cert: Secret.fromVariable(stack, "docker_cert"),
+            key: Secret.fromVariable(stack, "docker_key"),
+          }),
+        }),
     );
     const p = blocks(json.provider.docker)[0];
-    expect(p).toEqual(expect.objectContaining({ ca_material: "${var.docker_ca}", cert_material: "${var.docker_cert}", key_material: "${var.docker_key}" }));
+    expect(p).toEqual(
+      expect.objectContaining({
+        ca_material: "${var.docker_ca}",
+        cert_material: "${var.docker_cert}",
+        key_material: "${var.docker_key}",
+      }),
+    );
   });
 
   test("private registry credentials become provider registry_auth from the variable", () => {
     const json = synthJson((stack) => {
       const platform = new DockerPlatform(stack, "host");
-      const img = Image.fromDigest("ghcr.io/acme/api", "sha256:" + "12".repeat(32), { credentials: { username: "ci-bot", password: Secret.fromVariable(stack, "ghcr_token") } });
+      const img = Image.fromDigest("ghcr.io/acme/api", "sha256:" + "12".repeat(32), {
+        credentials: { username: "ci-bot", password: Secret.fromVariable(stack, "ghcr_token") },
+      });
       platform.place(stack, "api", { image: img, health });
     });
-    expect(blocks(json.provider.docker)[0].registry_auth).toEqual([{ address: "ghcr.io", username: "ci-bot", password: "${var.ghcr_token}" }]);
+    expect(blocks(json.provider.docker)[0].registry_auth).toEqual([
+      { address: "ghcr.io", username: "ci-bot", password: "${var.ghcr_token}" },
+    ]);
   });
 
-  test.each(["999.1.1.1", "203.0.113.07", "203.0.113.7 ", "::1", "localhost"])("publicAddress %j is refused: not an IPv4 address", (addr) => {
-    expect(() => new DockerPlatform(newStack().stack, "host", { publicAddress: addr })).toThrow(/^\[test\/host\] publicAddress .* is not an IPv4 address/);
-  });
+  test.each(["999.1.1.1", "203.0.113.07", "203.0.113.7 ", "::1", "localhost"])(
+    "publicAddress %j is refused: not an IPv4 address",
+    (addr) => {
+      expect(() => new DockerPlatform(newStack().stack, "host", { publicAddress: addr })).toThrow(
+        /^\[test\/host\] publicAddress .* is not an IPv4 address/,
+      );
+    },
+  );
 });
 
 describe("tiers", () => {
@@ -73,7 +109,11 @@ describe("tiers", () => {
     let script = "";
     const opened = synthJson((stack) => {
       const platform = new DockerPlatform(stack, "host");
-      platform.place(stack, "api", { image, health, ports: [{ name: "admin", port: 9090, exposure: Exposure.LOOPBACK }] });
+      platform.place(stack, "api", {
+        image,
+        health,
+        ports: [{ name: "admin", port: 9090, exposure: Exposure.LOOPBACK }],
+      });
       platform.place(stack, "db", { image, health, tier: Tier.DATA });
       script = platform.hostFirewallScript();
     });
@@ -106,12 +146,16 @@ describe("tiers", () => {
       platform.place(stack, "db", { image, health, tier: Tier.DATA });
       platform.place(stack, "batch", { image, health, tier: Tier.of("batch") });
     });
-    expect(blocks(resourceAt(more, "docker_network", "host/Tier-app/Resource").ipam_config)[0].subnet).toBe(blocks(app.ipam_config)[0].subnet);
+    expect(blocks(resourceAt(more, "docker_network", "host/Tier-app/Resource").ipam_config)[0].subnet).toBe(
+      blocks(app.ipam_config)[0].subnet,
+    );
   });
 
   test("a subnet pool outside the private ranges is refused", () => {
     const { stack } = newStack();
-    expect(() => new DockerPlatform(stack, "host", { subnetPool: "8.8.0.0/16" })).toThrow(/not a private \(RFC 1918\) range/);
+    expect(() => new DockerPlatform(stack, "host", { subnetPool: "8.8.0.0/16" })).toThrow(
+      /not a private \(RFC 1918\) range/,
+    );
   });
 });
 
@@ -133,15 +177,26 @@ describe("flows", () => {
     expect(dockerLabels(flow)["cdktf-hardened.io/role"]).toBe("flow-network");
     const web = resourceAt(json, "docker_container", "web/Resource");
     const db = resourceAt(json, "docker_container", "db/Resource");
-    const ref = (prefix: string) => `\${docker_network.${resourcesOf(json, "docker_network").map(([id]) => id).find((id) => id.startsWith(prefix))}.name}`;
-    expect(blocks(web.networks_advanced).map((n: any) => n.name)).toEqual([ref("host_Tier-app"), ref("host_Flow-db-web")]);
-    expect(blocks(db.networks_advanced).map((n: any) => n.name)).toEqual([ref("host_Tier-data"), ref("host_Flow-db-web")]);
+    const ref = (prefix: string) =>
+      `\${docker_network.${resourcesOf(json, "docker_network")
+        .map(([id]) => id)
+        .find((id) => id.startsWith(prefix))}.name}`;
+    expect(blocks(web.networks_advanced).map((n: any) => n.name)).toEqual([
+      ref("host_Tier-app"),
+      ref("host_Flow-db-web"),
+    ]);
+    expect(blocks(db.networks_advanced).map((n: any) => n.name)).toEqual([
+      ref("host_Tier-data"),
+      ref("host_Flow-db-web"),
+    ]);
     expect(blocks(db.networks_advanced)[1].ipv4_address).toMatch(/^10\.213\./);
     expect(dockerLabels(web)["cdktf-hardened.io/flows"]).toBe("web>db:sql");
   });
 
   test("a flow to an unknown port fails at once, naming the construct", () => {
-    expect(() => twoWorkloads((p, web, db) => p.connect(web, db, "http"))).toThrow(/\[test\/db\] flow web -> db names port "http", which db does not declare/);
+    expect(() => twoWorkloads((p, web, db) => p.connect(web, db, "http"))).toThrow(
+      /\[test\/db\] flow web -> db names port "http", which db does not declare/,
+    );
   });
 
   test("a flow to a workload of another platform fails", () => {
@@ -162,26 +217,42 @@ describe("flows", () => {
       p.connect(web, db, "sql");
       script = p.hostFirewallScript();
     });
-    expect(script).toMatch(/-s 10\.213\.\d+\.\d+\/32 -d 10\.213\.\d+\.\d+\/32 -p tcp --dport 5432 -m conntrack --ctstate NEW -m comment --comment "flow web>db" -j RETURN/);
+    expect(script).toMatch(
+      /-s 10\.213\.\d+\.\d+\/32 -d 10\.213\.\d+\.\d+\/32 -p tcp --dport 5432 -m conntrack --ctstate NEW -m comment --comment "flow web>db" -j RETURN/,
+    );
     expect(script).toMatch(/-i hf-[0-9a-f]{12} -o hf-[0-9a-f]{12} -j DROP/);
     // INPUT: two tiers and the flow network, no exit network (nothing published, no egress).
     expect((script.match(/-A HD-test-IN -i h[dfx]-[0-9a-f]{12} -j DROP/g) ?? []).length).toBe(3);
   });
 
   test("egress allowlists need a tier with egress and refuse 0.0.0.0/0 without a reason", () => {
-    expect(() => twoWorkloads((p, _web, db) => p.allowEgress(db, { cidrs: ["203.0.113.0/24"], ports: [443] }))).toThrow(/is on tier data, which has no egress/);
-    expect(() => twoWorkloads((p, web) => p.allowEgress(web, { cidrs: ["0.0.0.0/0"], ports: [443] }))).toThrow(/allows the whole internet/);
+    expect(() => twoWorkloads((p, _web, db) => p.allowEgress(db, { cidrs: ["203.0.113.0/24"], ports: [443] }))).toThrow(
+      /is on tier data, which has no egress/,
+    );
+    expect(() => twoWorkloads((p, web) => p.allowEgress(web, { cidrs: ["0.0.0.0/0"], ports: [443] }))).toThrow(
+      /allows the whole internet/,
+    );
     let script = "";
     twoWorkloads((p, web) => {
       p.allowEgress(web, { cidrs: ["203.0.113.0/24"], ports: [443] });
       script = p.hostFirewallScript();
     });
-    expect(script).toMatch(/-s 10\.213\.\d+\.\d+\/32 -d 203\.0\.113\.0\/24 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress web" -j RETURN/);
+    expect(script).toMatch(
+      /-s 10\.213\.\d+\.\d+\/32 -d 203\.0\.113\.0\/24 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress web" -j RETURN/,
+    );
   });
 
   test("egress anywhere is a recorded weakening on the container", () => {
-    const json = twoWorkloads((p, web) => p.allowEgress(web, { cidrs: ["0.0.0.0/0"], ports: [443], anywhere: { reason: "calls a SaaS API without fixed addresses" } }));
-    expect(dockerLabels(resourceAt(json, "docker_container", "web/Resource"))["cdktf-hardened.io/weakening.egress-anywhere"]).toBe("calls a SaaS API without fixed addresses");
+    const json = twoWorkloads((p, web) =>
+      p.allowEgress(web, {
+        cidrs: ["0.0.0.0/0"],
+        ports: [443],
+        anywhere: { reason: "calls a SaaS API without fixed addresses" },
+      }),
+    );
+    expect(
+      dockerLabels(resourceAt(json, "docker_container", "web/Resource"))["cdktf-hardened.io/weakening.egress-anywhere"],
+    ).toBe("calls a SaaS API without fixed addresses");
   });
 
   test("the firewall script is emitted as a Terraform output", () => {
@@ -202,7 +273,11 @@ describe("flows", () => {
 
   test("one container per workload and the platform's host rules keeper, no other resources without need", () => {
     const json = twoWorkloads(() => undefined);
-    expect(resourcesOf(json, "docker_container").map(([id]) => id.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["db", "host_HostRulesKeeper", "web"]);
+    expect(
+      resourcesOf(json, "docker_container")
+        .map(([id]) => id.replace(/_[0-9A-F]{8}$/, ""))
+        .sort(),
+    ).toEqual(["db", "host_HostRulesKeeper", "web"]);
     expect(resourcesOf(json, "docker_volume")).toHaveLength(0);
   });
 });
@@ -218,7 +293,9 @@ describe("egress into the platform's own networks", () => {
     // A pool of its own moves the boundary with it.
     const other = new DockerPlatform(newStack().stack, "host", { subnetPool: "10.50.0.0/16" });
     const w = other.place(other, "api", { image, health });
-    expect(() => other.allowEgress(w, { cidrs: ["10.0.0.0/8"], ports: [443] })).toThrow(/reaches into 10\.50\.0\.0\/16/);
+    expect(() => other.allowEgress(w, { cidrs: ["10.0.0.0/8"], ports: [443] })).toThrow(
+      /reaches into 10\.50\.0\.0\/16/,
+    );
     expect(() => other.allowEgress(w, { cidrs: ["10.213.4.0/24"], ports: [443] })).not.toThrow();
   });
 });

@@ -70,7 +70,13 @@ describe("HardenedContainer secure defaults (nothing written by the user)", () =
   });
 
   test("exec-form health check (CIS 5.27)", () => {
-    expect(c.healthcheck).toEqual({ test: ["CMD", "/app/healthcheck"], interval: "30s", timeout: "5s", start_period: "30s", retries: 3 });
+    expect(c.healthcheck).toEqual({
+      test: ["CMD", "/app/healthcheck"],
+      interval: "30s",
+      timeout: "5s",
+      start_period: "30s",
+      retries: 3,
+    });
   });
 
   test("json-file logs rotated at 10m x 3", () => {
@@ -84,7 +90,9 @@ describe("HardenedContainer secure defaults (nothing written by the user)", () =
 
   test("never the default bridge: network_mode is the tier network (CIS 5.30)", () => {
     // References (not names), so Terraform creates the network before the container.
-    const [netId] = resourcesOf(json, "docker_network").map(([id]) => id).filter((id) => id.startsWith("host_Tier-app"));
+    const [netId] = resourcesOf(json, "docker_network")
+      .map(([id]) => id)
+      .filter((id) => id.startsWith("host_Tier-app"));
     expect(c.network_mode).toBe(`\${docker_network.${netId}.name}`);
     expect(blocks(c.networks_advanced).map((n: any) => n.name)).toEqual([`\${docker_network.${netId}.name}`]);
   });
@@ -102,13 +110,15 @@ describe("HardenedContainer secure defaults (nothing written by the user)", () =
 
   test("labels carry the workload, tier, role and config hash", () => {
     const l = dockerLabels(c);
-    expect(l).toEqual(expect.objectContaining({
-      "cdktf-hardened.io/managed-by": "cdktf-hardened",
-      "cdktf-hardened.io/workload": "api",
-      "cdktf-hardened.io/tier": "app",
-      "cdktf-hardened.io/role": "workload",
-      "cdktf-hardened.io/construct-path": "test/api",
-    }));
+    expect(l).toEqual(
+      expect.objectContaining({
+        "cdktf-hardened.io/managed-by": "cdktf-hardened",
+        "cdktf-hardened.io/workload": "api",
+        "cdktf-hardened.io/tier": "app",
+        "cdktf-hardened.io/role": "workload",
+        "cdktf-hardened.io/construct-path": "test/api",
+      }),
+    );
     expect(l["cdktf-hardened.io/config-hash"]).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.keys(l).filter((k) => k.includes("weakening"))).toEqual([]);
   });
@@ -126,9 +136,16 @@ describe("ports and exposure", () => {
   test("the edge can bind one host interface (CIS 5.14)", () => {
     const json = synthJson((stack) => {
       const platform = new DockerPlatform(stack, "host", { publicAddress: "203.0.113.7" });
-      platform.place(stack, "edge", { image, health, edge: TLS_EDGE_GRANT, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
+      platform.place(stack, "edge", {
+        image,
+        health,
+        edge: TLS_EDGE_GRANT,
+        ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }],
+      });
     });
-    expect(resourceAt(json, "docker_container", "edge/Resource").ports).toEqual([{ internal: 8443, external: 443, ip: "203.0.113.7", protocol: "tcp" }]);
+    expect(resourceAt(json, "docker_container", "edge/Resource").ports).toEqual([
+      { internal: 8443, external: 443, ip: "203.0.113.7", protocol: "tcp" },
+    ]);
   });
 
   test("loopback ports publish on 127.0.0.1 only (CIS 5.14)", () => {
@@ -143,7 +160,9 @@ describe("ports and exposure", () => {
   });
 
   test("a public port on a non-edge container is an error", () => {
-    expect(() => one({ ports: [{ name: "http", port: 8080, exposure: Exposure.PUBLIC }] })).toThrow(/\[test\/api\] port http is PUBLIC but api is not the TLS edge/);
+    expect(() => one({ ports: [{ name: "http", port: 8080, exposure: Exposure.PUBLIC }] })).toThrow(
+      /\[test\/api\] port http is PUBLIC but api is not the TLS edge/,
+    );
   });
 });
 
@@ -157,49 +176,86 @@ describe("writable paths, secrets, config files, volumes", () => {
   test("a variable secret is seeded into a volume mounted read-only; the value is only a reference", () => {
     const json = synthJson((stack) => {
       const platform = new DockerPlatform(stack, "host");
-      platform.place(stack, "api", { image, health, secrets: [{ secret: Secret.fromVariable(stack, "db_password"), pathEnv: "DB_PASSWORD_FILE" }] });
+      platform.place(stack, "api", {
+        image,
+        health,
+        secrets: [{ secret: Secret.fromVariable(stack, "db_password"), pathEnv: "DB_PASSWORD_FILE" }],
+      });
     });
     const c = resourceAt(json, "docker_container", "api/Resource");
     const seeder = resourceAt(json, "docker_container", "api/Seeder/Resource");
-    expect(blocks(c.mounts)).toEqual([{ type: "volume", source: expect.stringMatching(/^\$\{docker_volume\..+\.name\}$/), target: "/run/secrets", read_only: true }]);
+    expect(blocks(c.mounts)).toEqual([
+      {
+        type: "volume",
+        source: expect.stringMatching(/^\$\{docker_volume\..+\.name\}$/),
+        target: "/run/secrets",
+        read_only: true,
+      },
+    ]);
     expect(c.env).toEqual(["DB_PASSWORD_FILE=/run/secrets/db_password"]);
-    expect(c.depends_on).toEqual([expect.stringMatching(/^docker_container\.api_Seeder/), expect.stringMatching(/^docker_container\.host_HostRulesKeeper/)]);
+    expect(c.depends_on).toEqual([
+      expect.stringMatching(/^docker_container\.api_Seeder/),
+      expect.stringMatching(/^docker_container\.host_HostRulesKeeper/),
+    ]);
     expect(seeder.start).toBe(false);
     expect(seeder.network_mode).toBe("none");
     expect(seeder.read_only).toBe(false);
-    expect(blocks(seeder.upload)).toEqual([{ file: "/seed/0/db_password", content: "${var.db_password}", permissions: "0444" }]);
+    expect(blocks(seeder.upload)).toEqual([
+      { file: "/seed/0/db_password", content: "${var.db_password}", permissions: "0444" },
+    ]);
     expect(dockerLabels(seeder)["cdktf-hardened.io/weakening.seeder-writable-root"]).toMatch(/never-started seeder/);
     expect(json.variable.db_password.sensitive).toBe(true);
   });
 
   test("a host-file secret is a read-only bind mount (never volumes.host_path)", () => {
-    const { c } = one({ secrets: [{ secret: Secret.fromHostFile("/etc/acme/api_token"), path: "/run/secrets/api_token" }] });
-    expect(blocks(c.mounts)).toEqual([{ type: "bind", source: "/etc/acme/api_token", target: "/run/secrets/api_token", read_only: true }]);
+    const { c } = one({
+      secrets: [{ secret: Secret.fromHostFile("/etc/acme/api_token"), path: "/run/secrets/api_token" }],
+    });
+    expect(blocks(c.mounts)).toEqual([
+      { type: "bind", source: "/etc/acme/api_token", target: "/run/secrets/api_token", read_only: true },
+    ]);
     expect(c.volumes).toBeUndefined();
   });
 
   test("an existing Kubernetes secret is refused on Docker", () => {
-    expect(() => one({ secrets: [{ secret: Secret.fromExistingSecret("db", "password") }] })).toThrow(/existing Kubernetes\/Swarm secret object, which a Docker host does not have/);
+    expect(() => one({ secrets: [{ secret: Secret.fromExistingSecret("db", "password") }] })).toThrow(
+      /existing Kubernetes\/Swarm secret object, which a Docker host does not have/,
+    );
   });
 
   test("config files go through the seeder, with engine placeholders escaped", () => {
     const json = synthJson((stack) => {
       const platform = new DockerPlatform(stack, "host");
-      platform.place(stack, "api", { image, health, configFiles: [{ path: "/etc/app/config.yaml", content: "url: ${REDIS_URL}\n" }] });
+      platform.place(stack, "api", {
+        image,
+        health,
+        configFiles: [{ path: "/etc/app/config.yaml", content: "url: ${REDIS_URL}\n" }],
+      });
     });
     const seeder = resourceAt(json, "docker_container", "api/Seeder/Resource");
-    expect(blocks(seeder.upload)[0]).toEqual({ file: "/seed/0/config.yaml", content: "url: $${REDIS_URL}\n", permissions: "0444" });
+    expect(blocks(seeder.upload)[0]).toEqual({
+      file: "/seed/0/config.yaml",
+      content: "url: $${REDIS_URL}\n",
+      permissions: "0444",
+    });
   });
 
   test("a named data volume for a derived uid is refused with the ownership explanation", () => {
-    expect(() => one({ volumes: [{ name: "data", path: "/data" }] })).toThrow(/volume data at \/data would start root-owned and stay unwritable for the derived uid/);
+    expect(() => one({ volumes: [{ name: "data", path: "/data" }] })).toThrow(
+      /volume data at \/data would start root-owned and stay unwritable for the derived uid/,
+    );
   });
 
   test("a data volume of the image's own user is kept on destroy (prevent_destroy)", () => {
-    const { json, c } = one({ identity: Identity.fromImage(65532, 65532, { reason: "image ships /data owned by 65532" }), volumes: [{ name: "data", path: "/data" }] });
+    const { json, c } = one({
+      identity: Identity.fromImage(65532, 65532, { reason: "image ships /data owned by 65532" }),
+      volumes: [{ name: "data", path: "/data" }],
+    });
     const [, vol] = resourcesOf(json, "docker_volume")[0];
     expect(vol.lifecycle).toEqual({ prevent_destroy: true });
-    expect(blocks(c.mounts)).toEqual([{ type: "volume", source: expect.stringContaining("docker_volume."), target: "/data", read_only: false }]);
+    expect(blocks(c.mounts)).toEqual([
+      { type: "volume", source: expect.stringContaining("docker_volume."), target: "/data", read_only: false },
+    ]);
     expect(dockerLabels(c)["cdktf-hardened.io/weakening.image-uid"]).toBe("image ships /data owned by 65532");
   });
 });
@@ -210,7 +266,9 @@ describe("health checks", () => {
   });
 
   test("a TCP check without a Docker exec form is an error on Docker", () => {
-    expect(() => one({ ports: [{ name: "http", port: 8080 }], health: HealthCheck.tcp("http") })).toThrow(/health check is TCP on port http, which Docker cannot run/);
+    expect(() => one({ ports: [{ name: "http", port: 8080 }], health: HealthCheck.tcp("http") })).toThrow(
+      /health check is TCP on port http, which Docker cannot run/,
+    );
   });
 
   test("CMD-SHELL is refused", () => {
@@ -239,24 +297,84 @@ describe("escape hatches that break isolation fail synth", () => {
   }
 
   test.each<[string, (c: Container) => void, RegExp]>([
-    ["privileged", (c) => { c.privileged = true; }, /privileged is set/],
+    [
+      "privileged",
+      (c) => {
+        c.privileged = true;
+      },
+      /privileged is set/,
+    ],
     ["host network", (c) => c.addOverride("network_mode", "host"), /network_mode is "host"/],
-    ["host pid", (c) => { c.pidMode = "host"; }, /pid_mode is "host"/],
+    [
+      "host pid",
+      (c) => {
+        c.pidMode = "host";
+      },
+      /pid_mode is "host"/,
+    ],
     ["host ipc", (c) => c.addOverride("ipc_mode", "host"), /ipc_mode is "host"/],
-    ["host userns", (c) => { c.usernsMode = "host"; }, /userns_mode is "host"/],
+    [
+      "host userns",
+      (c) => {
+        c.usernsMode = "host";
+      },
+      /userns_mode is "host"/,
+    ],
     ["devices", (c) => c.putDevices([{ hostPath: "/dev/kmsg" }]), /devices are mapped/],
-    ["docker.sock", (c) => c.putMounts([{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock" }]), /the Docker socket is mounted/],
-    ["upload into a read-only container", (c) => c.putUpload([{ file: "/etc/app.conf", content: "x" }]), /upload into a read-only container/],
-    ["root user", (c) => { c.user = "0"; }, /user is "0": the container runs as root or in the root group/],
-    ["root group", (c) => c.addOverride("user", "10001:0"), /user is "10001:0": the container runs as root or in the root group/],
-    ["the docker group", (c) => { c.groupAdd = ["docker"]; }, /group_add adds docker: the root group, or the group that owns the Docker socket/],
+    [
+      "docker.sock",
+      (c) => c.putMounts([{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock" }]),
+      /the Docker socket is mounted/,
+    ],
+    [
+      "upload into a read-only container",
+      (c) => c.putUpload([{ file: "/etc/app.conf", content: "x" }]),
+      /upload into a read-only container/,
+    ],
+    [
+      "root user",
+      (c) => {
+        c.user = "0";
+      },
+      /user is "0": the container runs as root or in the root group/,
+    ],
+    [
+      "root group",
+      (c) => c.addOverride("user", "10001:0"),
+      /user is "10001:0": the container runs as root or in the root group/,
+    ],
+    [
+      "the docker group",
+      (c) => {
+        c.groupAdd = ["docker"];
+      },
+      /group_add adds docker: the root group, or the group that owns the Docker socket/,
+    ],
     ["the root group added", (c) => c.addOverride("group_add", ["0"]), /group_add adds 0/],
-    ["seccomp unconfined", (c) => { c.securityOpts = ["no-new-privileges:true", "seccomp=unconfined"]; }, /security_opts seccomp=unconfined switch off a confinement/],
-    ["masked paths off", (c) => c.addOverride("security_opts", ["systempaths=unconfined"]), /security_opts systempaths=unconfined/],
+    [
+      "seccomp unconfined",
+      (c) => {
+        c.securityOpts = ["no-new-privileges:true", "seccomp=unconfined"];
+      },
+      /security_opts seccomp=unconfined switch off a confinement/,
+    ],
+    [
+      "masked paths off",
+      (c) => c.addOverride("security_opts", ["systempaths=unconfined"]),
+      /security_opts systempaths=unconfined/,
+    ],
     ["SELinux labels off", (c) => c.addOverride("security_opts", ["label=disable"]), /security_opts label=disable/],
-    ["capabilities from a variable", (c) => c.addOverride("capabilities", { drop: ["${var.drop}"] }), /capabilities is set to a Terraform expression/],
+    [
+      "capabilities from a variable",
+      (c) => c.addOverride("capabilities", { drop: ["${var.drop}"] }),
+      /capabilities is set to a Terraform expression/,
+    ],
     ["user from a variable", (c) => c.addOverride("user", "${var.user}"), /user is set to a Terraform expression/],
-    ["tmpfs from a variable", (c) => c.addOverride("tmpfs", { "/tmp": "${var.tmp_options}" }), /tmpfs is set to a Terraform expression/],
+    [
+      "tmpfs from a variable",
+      (c) => c.addOverride("tmpfs", { "/tmp": "${var.tmp_options}" }),
+      /tmpfs is set to a Terraform expression/,
+    ],
   ])("%s", (_what, mutate, message) => {
     expect(withOverride(mutate)).toThrow(message);
   });
@@ -266,17 +384,28 @@ describe("escape hatches that break isolation fail synth", () => {
   });
 
   test("a socket mount written into one list element through an indexed override path", () => {
-    expect(withOverride((c) => c.addOverride("mounts.0.source", "/run/docker.sock"))).toThrow(/the Docker socket is mounted/);
+    expect(withOverride((c) => c.addOverride("mounts.0.source", "/run/docker.sock"))).toThrow(
+      /the Docker socket is mounted/,
+    );
   });
 
   test("a hardening-critical attribute set to a Terraform expression is refused: no synth check sees its value", () => {
-    const flag = (c: Container) => new TerraformVariable(TerraformStack.of(c), "privileged", { type: "bool", default: true });
+    const flag = (c: Container) =>
+      new TerraformVariable(TerraformStack.of(c), "privileged", { type: "bool", default: true });
     // A variable whose default weakens the container: the value exists only at apply time.
-    expect(withOverride((c) => { c.privileged = flag(c).booleanValue; })).toThrow(
+    expect(
+      withOverride((c) => {
+        c.privileged = flag(c).booleanValue;
+      }),
+    ).toThrow(
       /\[test\/api\] privileged is set to a Terraform expression \(.*\): its value is known only at apply time, where no check sees it: write privileged as a literal/,
     );
-    expect(withOverride((c) => c.addOverride("read_only", "${var.writable}"))).toThrow(/read_only is set to a Terraform expression/);
-    expect(withOverride((c) => c.addOverride("network_mode", "${var.mode}"))).toThrow(/network_mode is set to a Terraform expression/);
+    expect(withOverride((c) => c.addOverride("read_only", "${var.writable}"))).toThrow(
+      /read_only is set to a Terraform expression/,
+    );
+    expect(withOverride((c) => c.addOverride("network_mode", "${var.mode}"))).toThrow(
+      /network_mode is set to a Terraform expression/,
+    );
     // An escaped literal is no expression: `$${` is the text `${`, judged as a literal (and harmless here).
     expect(withOverride((c) => c.addOverride("read_only", true))).not.toThrow();
   });
@@ -298,23 +427,37 @@ describe("PrivateTierNetwork", () => {
   test("refuses Docker's built-in networks and long bridge names", () => {
     const { stack } = newStack();
     const base = { bridgeName: "hd-x", subnet: "10.1.0.0/28", gateway: "10.1.0.1", tier: "app" };
-    expect(() => new PrivateTierNetwork(stack, "a", { ...base, name: "bridge" })).toThrow(/one of Docker's built-in networks/);
-    expect(() => new PrivateTierNetwork(stack, "b", { ...base, name: "ok", bridgeName: "a-very-long-bridge-name" })).toThrow(/at most 15 characters/);
+    expect(() => new PrivateTierNetwork(stack, "a", { ...base, name: "bridge" })).toThrow(
+      /one of Docker's built-in networks/,
+    );
+    expect(
+      () => new PrivateTierNetwork(stack, "b", { ...base, name: "ok", bridgeName: "a-very-long-bridge-name" }),
+    ).toThrow(/at most 15 characters/);
   });
 
   test("HardenedContainer can be composed directly on a network", () => {
     const json = synthJson((stack) => {
       new DockerProvider(stack, "docker", {});
-      const net = new PrivateTierNetwork(stack, "net", { name: "mynet", bridgeName: "hd-mynet", subnet: "10.1.0.0/28", gateway: "10.1.0.1", tier: "app" });
+      const net = new PrivateTierNetwork(stack, "net", {
+        name: "mynet",
+        bridgeName: "hd-mynet",
+        subnet: "10.1.0.0/28",
+        gateway: "10.1.0.1",
+        tier: "app",
+      });
       new HardenedContainer(stack, "api", { image, health, network: net, tier: Tier.APP });
     });
-    expect(resourceAt(json, "docker_container", "api/Resource").network_mode).toMatch(/^\$\{docker_network\.net_[0-9A-F]{8}\.name\}$/);
+    expect(resourceAt(json, "docker_container", "api/Resource").network_mode).toMatch(
+      /^\$\{docker_network\.net_[0-9A-F]{8}\.name\}$/,
+    );
   });
 });
 
 describe("@default documentation matches the code", () => {
   // STYLE.md: a test per @default so the comment and the code cannot drift apart.
-  const src = ["workload-props.ts", "resources.ts", "health.ts", "port.ts", "tier.ts"].map((f) => fs.readFileSync(path.join(__dirname, "../../lib/core", f), "utf8")).join("\n");
+  const src = ["workload-props.ts", "resources.ts", "health.ts", "port.ts", "tier.ts"]
+    .map((f) => fs.readFileSync(path.join(__dirname, "../../lib/core", f), "utf8"))
+    .join("\n");
   function documentedDefault(prop: string): string {
     const m = new RegExp(`@default ([^\\n]+)\\n\\s*\\*/\\n\\s*readonly ${prop}\\?`).exec(src);
     if (!m) throw new Error(`no @default for ${prop}`);
@@ -350,10 +493,16 @@ describe("seeded secret files: the owner the provider cannot set is a recorded p
     const { stack } = newStack();
     const platform = new DockerPlatform(stack, "host");
     platform.place(stack, "api", { image, health, secrets: [{ secret: Secret.fromVariable(stack, "db_password") }] });
-    platform.place(stack, "web", { image, health, configFiles: [{ path: "/etc/web/site.conf", content: "listen 8080\n" }] });
+    platform.place(stack, "web", {
+      image,
+      health,
+      configFiles: [{ path: "/etc/web/site.conf", content: "listen 8080\n" }],
+    });
     const json = JSON.parse(Testing.synth(stack));
     const limit = "cdktf-hardened.io/platform-limit.secret-file-owner";
-    expect(dockerLabels(resourceAt(json, "docker_container", "api/Resource"))[limit]).toMatch(/root-owned 0444.*Secret\.fromHostFile/);
+    expect(dockerLabels(resourceAt(json, "docker_container", "api/Resource"))[limit]).toMatch(
+      /root-owned 0444.*Secret\.fromHostFile/,
+    );
     expect(dockerLabels(resourceAt(json, "docker_container", "web/Resource"))[limit]).toBeUndefined();
     // What the limit states is what is rendered: 0444 files, mounted read-only into this workload alone.
     const seeder = resourceAt(json, "docker_container", "api/Seeder/Resource");

@@ -36,9 +36,9 @@ describe("networks: tiers stay internal, a workload that publishes or leaves get
 
   test("every tier and flow network is internal, whatever its members publish or declare", () => {
     for (const s of ["host/Tier-app/Resource", "host/Tier-data/Resource", "host/Flow-db-web/Resource"]) {
-      expect(`${s} internal=${net(s).internal} masquerade=${net(s).options["com.docker.network.bridge.enable_ip_masquerade"]}`).toBe(
-        `${s} internal=true masquerade=false`,
-      );
+      expect(
+        `${s} internal=${net(s).internal} masquerade=${net(s).options["com.docker.network.bridge.enable_ip_masquerade"]}`,
+      ).toBe(`${s} internal=true masquerade=false`);
     }
   });
 
@@ -50,13 +50,17 @@ describe("networks: tiers stay internal, a workload that publishes or leaves get
       expect(b.options["com.docker.network.bridge.enable_icc"]).toBe("false");
       expect(b.options["com.docker.network.bridge.name"]).toMatch(/^hx-[0-9a-f]{12}$/);
     }
-    const attached = (c: string) => blocks(resourceAt(json, "docker_container", `${c}/Resource`).networks_advanced).map((n: any) => n.name);
-    const exitRef = (w: string) => `\${docker_network.${resourcesOf(json, "docker_network").find(([, b]) => b.name === `test-x-${w}`)![0]}.name}`;
+    const attached = (c: string) =>
+      blocks(resourceAt(json, "docker_container", `${c}/Resource`).networks_advanced).map((n: any) => n.name);
+    const exitRef = (w: string) =>
+      `\${docker_network.${resourcesOf(json, "docker_network").find(([, b]) => b.name === `test-x-${w}`)![0]}.name}`;
     expect(attached("web")).toContain(exitRef("web"));
     expect(attached("batch")).toContain(exitRef("batch"));
     // Exactly one member each: no other container joins an exit network.
     for (const w of ["web", "batch"]) {
-      const members = resourcesOf(json, "docker_container").filter(([, c]) => blocks(c.networks_advanced).some((n: any) => n.name === exitRef(w)));
+      const members = resourcesOf(json, "docker_container").filter(([, c]) =>
+        blocks(c.networks_advanced).some((n: any) => n.name === exitRef(w)),
+      );
       expect(members).toHaveLength(1);
     }
     expect(attached("db").some((n: string) => /Exit/.test(n))).toBe(false);
@@ -71,14 +75,18 @@ describe("networks: tiers stay internal, a workload that publishes or leaves get
   });
 
   test("the platform lists its egress allowlists by workload", () => {
-    expect(platform.egress.map((e) => `${e.workload} ${e.rule.cidrs.join(",")}:${e.rule.ports.join(",")}`)).toEqual(["batch 203.0.113.10/32:443"]);
+    expect(platform.egress.map((e) => `${e.workload} ${e.rule.cidrs.join(",")}:${e.rule.ports.join(",")}`)).toEqual([
+      "batch 203.0.113.10/32:443",
+    ]);
   });
 });
 
 describe("host rules (the ruleset every keeper and the HostFirewall output apply)", () => {
   const { platform } = platformStack();
   const r = platform.hostRuleset();
-  const bridges = (kind: string) => [...new Set(r.forward.join("\n").match(new RegExp(`${kind}-[0-9a-f]{12}`, "g")) ?? [])];
+  const bridges = (kind: string) => [
+    ...new Set(r.forward.join("\n").match(new RegExp(`${kind}-[0-9a-f]{12}`, "g")) ?? []),
+  ];
 
   test("into every platform bridge, a NEW connection passes only when DNATed from a published address", () => {
     for (const b of [...bridges("hd"), ...bridges("hf"), ...bridges("hx")]) {
@@ -97,7 +105,9 @@ describe("host rules (the ruleset every keeper and the HostFirewall output apply
     }
     const allow = r.forward.filter((l) => /--comment "egress /.test(l));
     expect(allow).toHaveLength(1);
-    expect(allow[0]).toMatch(/^-i hx-[0-9a-f]{12} ! -o hx-[0-9a-f]{12} -s 10\.213\.\d+\.\d+\/32 -d 203\.0\.113\.10\/32 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress batch" -j RETURN$/);
+    expect(allow[0]).toMatch(
+      /^-i hx-[0-9a-f]{12} ! -o hx-[0-9a-f]{12} -s 10\.213\.\d+\.\d+\/32 -d 203\.0\.113\.10\/32 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress batch" -j RETURN$/,
+    );
     // The allow comes before its bridge's DROP.
     const bridge = /^-i (\S+)/.exec(allow[0])![1];
     expect(r.forward.indexOf(allow[0])).toBeLessThan(r.forward.indexOf(`-i ${bridge} ! -o ${bridge} -j DROP`));
@@ -107,12 +117,15 @@ describe("host rules (the ruleset every keeper and the HostFirewall output apply
     const [f] = bridges("hf");
     const flow = r.forward.filter((l) => l.startsWith(`-i ${f} -o ${f}`));
     expect(flow).toHaveLength(3);
-    expect(flow[1]).toMatch(/-s 10\.213\.\d+\.\d+\/32 -d 10\.213\.\d+\.\d+\/32 -p tcp --dport 5432 -m conntrack --ctstate NEW -m comment --comment "flow web>db" -j RETURN$/);
+    expect(flow[1]).toMatch(
+      /-s 10\.213\.\d+\.\d+\/32 -d 10\.213\.\d+\.\d+\/32 -p tcp --dport 5432 -m conntrack --ctstate NEW -m comment --comment "flow web>db" -j RETURN$/,
+    );
     expect(flow[2]).toBe(`-i ${f} -o ${f} -j DROP`);
   });
 
   test("every bridge reaches the host itself only with replies; 127.0.0.0/8 from another interface is dropped before NAT", () => {
-    for (const b of [...bridges("hd"), ...bridges("hf"), ...bridges("hx")]) expect(r.input).toEqual(expect.arrayContaining([`-i ${b} -j DROP`]));
+    for (const b of [...bridges("hd"), ...bridges("hf"), ...bridges("hx")])
+      expect(r.input).toEqual(expect.arrayContaining([`-i ${b} -j DROP`]));
     expect(r.raw).toEqual(["-d 127.0.0.0/8 ! -i lo -j DROP"]);
   });
 
@@ -149,7 +162,9 @@ describe("the keeper container (HostRules.keeper, the default)", () => {
         wait: true,
       }),
     );
-    expect(keeper.image).toBe("registry.k8s.io/build-image/distroless-iptables@sha256:4e0a77d0973618ce2a76e65fa2dc97694eb690ac8baf69cefe6e20f17957d9dd");
+    expect(keeper.image).toBe(
+      "registry.k8s.io/build-image/distroless-iptables@sha256:4e0a77d0973618ce2a76e65fa2dc97694eb690ac8baf69cefe6e20f17957d9dd",
+    );
   });
 
   test("it keeps the platform's script, and its health check runs the same script's check", () => {
@@ -165,7 +180,8 @@ describe("the keeper container (HostRules.keeper, the default)", () => {
   test("every relaxed control is a recorded weakening with its reason", () => {
     const l = dockerLabels(keeper);
     expect(l["cdktf-hardened.io/role"]).toBe("firewall-keeper");
-    for (const c of ["host-network", "root-user", "added-capabilities", "restart-always"]) expect(l[`cdktf-hardened.io/weakening.${c}`].length).toBeGreaterThan(20);
+    for (const c of ["host-network", "root-user", "added-capabilities", "restart-always"])
+      expect(l[`cdktf-hardened.io/weakening.${c}`].length).toBeGreaterThan(20);
   });
 
   test("every workload container starts after it (depends_on)", () => {
@@ -185,16 +201,22 @@ describe("the keeper container (HostRules.keeper, the default)", () => {
   });
 
   test.each([0, 301, 2.5])("intervalSeconds %p is refused", (n) => {
-    expect(() => HostRules.keeper({ intervalSeconds: n })).toThrow(/intervalSeconds must be a whole number from 1 to 300/);
+    expect(() => HostRules.keeper({ intervalSeconds: n })).toThrow(
+      /intervalSeconds must be a whole number from 1 to 300/,
+    );
   });
 });
 
 describe("HostRules.manual: the operator keeps the rules, a recorded weakening", () => {
   test("no keeper; every network of the platform records manual-host-rules with the reason", () => {
-    const { json } = platformStack({ hostRules: HostRules.manual({ reason: "iptables is managed by the host's ferm configuration" }) });
+    const { json } = platformStack({
+      hostRules: HostRules.manual({ reason: "iptables is managed by the host's ferm configuration" }),
+    });
     expect(resourcesOf(json, "docker_container").some(([id]) => /HostRulesKeeper/.test(id))).toBe(false);
     for (const [, n] of resourcesOf(json, "docker_network")) {
-      expect(dockerLabels(n)["cdktf-hardened.io/weakening.manual-host-rules"]).toBe("iptables is managed by the host's ferm configuration");
+      expect(dockerLabels(n)["cdktf-hardened.io/weakening.manual-host-rules"]).toBe(
+        "iptables is managed by the host's ferm configuration",
+      );
     }
   });
 
@@ -219,21 +241,33 @@ describe("the audit judges the boundary (NET-DOCKER-HOST-RULES)", () => {
 
   test("without the keeper (removed from the JSON, or its rules replaced) every network fails, naming the bridge", () => {
     const removed = audit((json) => {
-      for (const [id] of resourcesOf(json, "docker_container")) if (/HostRulesKeeper/.test(id)) delete json.resource.docker_container[id];
+      for (const [id] of resourcesOf(json, "docker_container"))
+        if (/HostRulesKeeper/.test(id)) delete json.resource.docker_container[id];
     });
     const emptied = audit((json) => {
-      for (const [id, c] of resourcesOf(json, "docker_container")) if (/HostRulesKeeper/.test(id)) c.command = ["sleep 1000000"];
+      for (const [id, c] of resourcesOf(json, "docker_container"))
+        if (/HostRulesKeeper/.test(id)) c.command = ["sleep 1000000"];
     });
     expect(emptied.map((x) => x.message)).toEqual(removed.map((x) => x.message));
     const f = removed;
     expect(f.length).toBeGreaterThanOrEqual(2);
-    expect(f.every((x) => x.outcome === "fail" && /no firewall keeper of this stack keeps the host rules of bridge h[dx]-/.test(x.message))).toBe(true);
+    expect(
+      f.every(
+        (x) =>
+          x.outcome === "fail" &&
+          /no firewall keeper of this stack keeps the host rules of bridge h[dx]-/.test(x.message),
+      ),
+    ).toBe(true);
   });
 
   test("HostRules.manual is reported as a suppression with its reason, not a pass", () => {
-    const f = audit(() => undefined, { hostRules: HostRules.manual({ reason: "iptables is managed by the host's ferm configuration" }) });
+    const f = audit(() => undefined, {
+      hostRules: HostRules.manual({ reason: "iptables is managed by the host's ferm configuration" }),
+    });
     expect(f.length).toBeGreaterThanOrEqual(2);
-    expect(f.every((x) => x.outcome === "suppressed" && x.reason === "iptables is managed by the host's ferm configuration")).toBe(true);
+    expect(
+      f.every((x) => x.outcome === "suppressed" && x.reason === "iptables is managed by the host's ferm configuration"),
+    ).toBe(true);
   });
 });
 
@@ -246,7 +280,6 @@ const canRunInNetns = (() => {
 })();
 const describeNetns = canRunInNetns === undefined ? describe : process.env.CI === "true" ? describe : describe.skip;
 if (canRunInNetns !== undefined && process.env.CI !== "true") {
-  // eslint-disable-next-line no-console
   console.warn(`[host-rules] the script tests need root and iptables in a network namespace: ${canRunInNetns}`);
 }
 
@@ -277,7 +310,10 @@ describeNetns("the host rules script on a real iptables (a fresh network namespa
   });
 
   test("idempotent: a second apply leaves the same rules", () => {
-    const r = inNetns(`${A} apply >/dev/null; iptables-save | grep -c '^-A' ; ${A} apply >/dev/null; iptables-save | grep -c '^-A'`, a);
+    const r = inNetns(
+      `${A} apply >/dev/null; iptables-save | grep -c '^-A' ; ${A} apply >/dev/null; iptables-save | grep -c '^-A'`,
+      a,
+    );
     const [first, second] = r.out.trim().split(/\s+/);
     expect(first).toBe(second);
     expect(Number(first)).toBeGreaterThan(20);
@@ -295,20 +331,29 @@ describeNetns("the host rules script on a real iptables (a fresh network namespa
   });
 
   test("two platforms on one host keep their own chains without displacing each other", () => {
-    const r = inNetns(`${A} apply >/dev/null; ${B} apply >/dev/null; ${A} check || exit 1; ${B} check || exit 2; ${A} apply >/dev/null; ${B} check || exit 3`, a, b);
+    const r = inNetns(
+      `${A} apply >/dev/null; ${B} apply >/dev/null; ${A} check || exit 1; ${B} check || exit 2; ${A} apply >/dev/null; ${B} check || exit 3`,
+      a,
+      b,
+    );
     expect(r.status).toBe(0);
   });
 
   test("keep mode re-applies flushed rules within its interval", () => {
-    const r = inNetns(`sh -c "$1" a keep 1 >/dev/null 2>&1 & sleep 1.5; iptables -F HD-test; ${A} check && exit 1; sleep 2.5; ${A} check; rc=$?; kill $!; exit $rc`, a);
+    const r = inNetns(
+      `sh -c "$1" a keep 1 >/dev/null 2>&1 & sleep 1.5; iptables -F HD-test; ${A} check && exit 1; sleep 2.5; ${A} check; rc=$?; kill $!; exit $rc`,
+      a,
+    );
     expect(r.status).toBe(0);
   });
 
   test("remove unhooks and deletes the chains, and nothing else", () => {
-    const r = inNetns(`iptables -N DOCKER-USER; iptables -A DOCKER-USER -j RETURN; ${A} apply >/dev/null; ${A} remove; iptables-save; iptables-save -t raw`, a);
+    const r = inNetns(
+      `iptables -N DOCKER-USER; iptables -A DOCKER-USER -j RETURN; ${A} apply >/dev/null; ${A} remove; iptables-save; iptables-save -t raw`,
+      a,
+    );
     expect(r.status).toBe(0);
     expect(r.out).not.toMatch(/HD-test/);
     expect(r.out).toMatch(/-A DOCKER-USER -j RETURN/);
   });
 });
-

@@ -76,7 +76,12 @@ describe("scheduled task", () => {
   let timer: any;
   const json = synthJson((stack) => {
     const platform = new DockerPlatform(stack, "host");
-    timer = platform.placeTask(stack, "report", { image, health, schedule: "*/15 2-4 * * 1-5", activeDeadlineSeconds: 120 }).hostTimer;
+    timer = platform.placeTask(stack, "report", {
+      image,
+      health,
+      schedule: "*/15 2-4 * * 1-5",
+      activeDeadlineSeconds: 120,
+    }).hostTimer;
   });
   const c = resourceAt(json, "docker_container", "report");
 
@@ -111,20 +116,30 @@ describe("scheduled task", () => {
     }
   });
 
-  (hasSystemd() ? test : test.skip)("systemd-analyze verify finds no error in the units but the docker binary path", () => {
-    const dir = require("fs").mkdtempSync(require("path").join(require("os").tmpdir(), "units-"));
-    const fs = require("fs");
-    fs.writeFileSync(`${dir}/${timer.serviceName}`, timer.service);
-    fs.writeFileSync(`${dir}/${timer.timerName}`, timer.timer);
-    let out = "";
-    try {
-      out = execFileSync("systemd-analyze", ["verify", `${dir}/${timer.serviceName}`, `${dir}/${timer.timerName}`], { stdio: "pipe" }).toString();
-    } catch (e: any) {
-      out = `${e.stdout}${e.stderr}`;
-    }
-    const problems = out.split("\n").filter((l) => l.trim() && !/docker|Command .* is not executable|not found|Failed to prepare|Unit .* not found/i.test(l));
-    expect(problems).toEqual([]);
-  });
+  (hasSystemd() ? test : test.skip)(
+    "systemd-analyze verify finds no error in the units but the docker binary path",
+    () => {
+      const dir = require("fs").mkdtempSync(require("path").join(require("os").tmpdir(), "units-"));
+      const fs = require("fs");
+      fs.writeFileSync(`${dir}/${timer.serviceName}`, timer.service);
+      fs.writeFileSync(`${dir}/${timer.timerName}`, timer.timer);
+      let out = "";
+      try {
+        out = execFileSync("systemd-analyze", ["verify", `${dir}/${timer.serviceName}`, `${dir}/${timer.timerName}`], {
+          stdio: "pipe",
+        }).toString();
+      } catch (e: any) {
+        out = `${e.stdout}${e.stderr}`;
+      }
+      const problems = out
+        .split("\n")
+        .filter(
+          (l) =>
+            l.trim() && !/docker|Command .* is not executable|not found|Failed to prepare|Unit .* not found/i.test(l),
+        );
+      expect(problems).toEqual([]);
+    },
+  );
 });
 
 describe("cron to OnCalendar", () => {
@@ -146,17 +161,40 @@ describe("cron to OnCalendar", () => {
   });
 
   test("the units use the given docker CLI path", () => {
-    expect(renderTaskUnits("test", { containerName: "x", schedule: "@daily", activeDeadlineSeconds: 60, stopGraceSeconds: 5, constructPath: "a/b", dockerCli: "/usr/local/bin/docker" }).service).toContain("ExecStart=/usr/local/bin/docker start --attach x");
+    expect(
+      renderTaskUnits("test", {
+        containerName: "x",
+        schedule: "@daily",
+        activeDeadlineSeconds: 60,
+        stopGraceSeconds: 5,
+        constructPath: "a/b",
+        dockerCli: "/usr/local/bin/docker",
+      }).service,
+    ).toContain("ExecStart=/usr/local/bin/docker start --attach x");
   });
 });
 
 describe("bad input", () => {
   test.each<[string, any, RegExp]>([
-    ["a scheduler image that drives Docker through its socket", { image: Image.fromDigest("mcuadros/ofelia", "sha256:" + "56".repeat(32)) }, /is a scheduler that drives Docker through its socket \(mcuadros\/ofelia\)/],
-    ["the Docker socket as a host file", { secrets: [{ secret: Secret.fromHostFile("/var/run/docker.sock", { name: "sock" }), path: "/run/sock/docker" }] }, /drives Docker through its socket \(\/var\/run\/docker.sock\)/],
+    [
+      "a scheduler image that drives Docker through its socket",
+      { image: Image.fromDigest("mcuadros/ofelia", "sha256:" + "56".repeat(32)) },
+      /is a scheduler that drives Docker through its socket \(mcuadros\/ofelia\)/,
+    ],
+    [
+      "the Docker socket as a host file",
+      {
+        secrets: [{ secret: Secret.fromHostFile("/var/run/docker.sock", { name: "sock" }), path: "/run/sock/docker" }],
+      },
+      /drives Docker through its socket \(\/var\/run\/docker.sock\)/,
+    ],
     ["ports", { ports: [{ name: "http", port: 8080 }] }, /a task takes no connections, but ports http are declared/],
     ["a schedule systemd cannot express", { schedule: "0 0 1 * 1" }, /restricts both day-of-month and day-of-week/],
-    ["no deadline", { activeDeadlineSeconds: 0 }, /activeDeadlineSeconds must be a whole number from 1 to 604800, got 0/],
+    [
+      "no deadline",
+      { activeDeadlineSeconds: 0 },
+      /activeDeadlineSeconds must be a whole number from 1 to 604800, got 0/,
+    ],
   ])("refuses %s", (_w, options, message) => {
     const { stack } = newStack();
     const platform = new DockerPlatform(stack, "host");
@@ -167,7 +205,9 @@ describe("bad input", () => {
     const { stack } = newStack();
     const platform = new DockerPlatform(stack, "host");
     platform.place(stack, "report", { image, health: HealthCheck.exec(["/bin/probe"]) });
-    expect(() => platform.placeTask(stack, "report2", { name: "report", image, health })).toThrow(/a workload named "report" is already placed/);
+    expect(() => platform.placeTask(stack, "report2", { name: "report", image, health })).toThrow(
+      /a workload named "report" is already placed/,
+    );
   });
 });
 
@@ -175,15 +215,24 @@ describe("replicas and autoscaling on a Docker host", () => {
   test("replicas above one and autoscaling are recorded as platform limits", () => {
     const json = synthJson((stack) => {
       const platform = new DockerPlatform(stack, "host");
-      platform.place(stack, "api", { image, health: HealthCheck.exec(["/bin/probe"]), replicas: 2, autoscaling: { maxReplicas: 4 } });
+      platform.place(stack, "api", {
+        image,
+        health: HealthCheck.exec(["/bin/probe"]),
+        replicas: 2,
+        autoscaling: { maxReplicas: 4 },
+      });
     });
     const labels = dockerLabels(resourceAt(json, "docker_container", "api"));
     expect(labels["cdktf-hardened.io/platform-limit.replicas"]).toMatch(/2 replicas were asked for, 1 runs/);
-    expect(labels["cdktf-hardened.io/platform-limit.autoscaling"]).toMatch(/HorizontalPodAutoscaler scales 2-4 at 80% CPU/);
+    expect(labels["cdktf-hardened.io/platform-limit.autoscaling"]).toMatch(
+      /HorizontalPodAutoscaler scales 2-4 at 80% CPU/,
+    );
   });
 
   test("a single replica records neither", () => {
-    const json = synthJson((stack) => new DockerPlatform(stack, "host").place(stack, "api", { image, health: HealthCheck.exec(["/bin/probe"]) }));
+    const json = synthJson((stack) =>
+      new DockerPlatform(stack, "host").place(stack, "api", { image, health: HealthCheck.exec(["/bin/probe"]) }),
+    );
     const keys = blocks<any>(resourceAt(json, "docker_container", "api").labels).map((l) => l.label);
     expect(keys.filter((k) => /platform-limit\.(replicas|autoscaling)/.test(k))).toEqual([]);
   });

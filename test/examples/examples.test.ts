@@ -28,7 +28,8 @@ describe("examples", () => {
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-hardened-det-"));
       buildExamples(new App({ outdir, skipValidation: false })).synth();
       const files: Record<string, string> = {};
-      for (const s of fs.readdirSync(path.join(outdir, "stacks"))) files[s] = fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf.json"), "utf8");
+      for (const s of fs.readdirSync(path.join(outdir, "stacks")))
+        files[s] = fs.readFileSync(path.join(outdir, "stacks", s, "cdk.tf.json"), "utf8");
       fs.rmSync(outdir, { recursive: true, force: true });
       return files;
     });
@@ -48,7 +49,11 @@ describe("examples", () => {
     expect(text).not.toMatch(/redis:\/\/[^$" ]*:[^@$" ]+@/);
     expect(text).not.toMatch(/(PASSWORD|SECRET|TOKEN)[A-Z_]*=(?!\/)[^"$]{6,}/);
     for (const [vname, v] of Object.entries<any>(parsed[name].variable ?? {})) {
-      expect({ vname, sensitive: v.sensitive, default: v.default }).toEqual({ vname, sensitive: true, default: undefined });
+      expect({ vname, sensitive: v.sensitive, default: v.default }).toEqual({
+        vname,
+        sensitive: true,
+        default: undefined,
+      });
     }
   });
 
@@ -69,7 +74,9 @@ describe("docker-two-tier", () => {
   test("two workloads, two seeders, the host rules keeper, two tiers, one flow network and web's exit network", () => {
     expect(workloads.map((c) => c.name).sort()).toEqual(["docker-two-tier-store", "docker-two-tier-web"]);
     expect(containers.filter((c) => c.start === false)).toHaveLength(2);
-    expect(containers.filter((c) => dockerLabels(c)["cdktf-hardened.io/role"] === "firewall-keeper").map((c) => c.name)).toEqual(["docker-two-tier-host-rules"]);
+    expect(
+      containers.filter((c) => dockerLabels(c)["cdktf-hardened.io/role"] === "firewall-keeper").map((c) => c.name),
+    ).toEqual(["docker-two-tier-host-rules"]);
     const nets = resourcesOf(json, "docker_network").map(([, n]) => [n.name, n.internal]);
     expect(nets.sort()).toEqual([
       ["docker-two-tier-app", true],
@@ -101,7 +108,9 @@ describe("docker-two-tier", () => {
   });
 
   test("only the admin port is published, on loopback", () => {
-    expect(workloads.flatMap((c) => blocks<any>(c.ports))).toEqual([{ internal: 9090, external: 9090, ip: "127.0.0.1", protocol: "tcp" }]);
+    expect(workloads.flatMap((c) => blocks<any>(c.ports))).toEqual([
+      { internal: 9090, external: 9090, ip: "127.0.0.1", protocol: "tcp" },
+    ]);
   });
 
   test("the store password reaches the containers only as a file; the value only as ${var.store_password}", () => {
@@ -122,22 +131,30 @@ describe("iii-docker", () => {
   });
 
   test("the edge alone publishes, and only 443 and 80", () => {
-    for (const c of containers.filter((x) => blocks(x.ports).length > 0)) expect(dockerLabels(c)["cdktf-hardened.io/role"]).toBe("edge");
-    expect(byRole("edge").flatMap((c) => blocks<any>(c.ports).map((p) => p.external)).sort()).toEqual([443, 80]);
+    for (const c of containers.filter((x) => blocks(x.ports).length > 0))
+      expect(dockerLabels(c)["cdktf-hardened.io/role"]).toBe("edge");
+    expect(
+      byRole("edge")
+        .flatMap((c) => blocks<any>(c.ports).map((p) => p.external))
+        .sort(),
+    ).toEqual([443, 80]);
   });
 
   test("flows: edge -> iii:http, worker -> iii:worker, iii -> redis:redis, nothing else", () => {
-    const flows = new Set(containers.flatMap((c) => (dockerLabels(c)["cdktf-hardened.io/flows"] ?? "").split(",").filter(Boolean)));
+    const flows = new Set(
+      containers.flatMap((c) => (dockerLabels(c)["cdktf-hardened.io/flows"] ?? "").split(",").filter(Boolean)),
+    );
     expect([...flows].sort()).toEqual(["edge>iii:http", "iii>redis:redis", "worker>iii:worker"]);
   });
 
   test("the iii config is 0.22 YAML with Redis credentials only as Terraform expressions", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { parse } = require("yaml");
     const upload = containers.flatMap((c) => blocks<any>(c.upload)).find((u) => u.file.endsWith("config.yaml"));
     const doc = parse(upload.content.replace(/\$\{[^}]+\}/g, "x"));
     expect(doc.workers.map((w: any) => w.name)).toContain("iii-worker-manager");
-    expect(upload.content).toContain('redis://iii:${replace(urlencode(var.redis_iii_password), "+", "%20")}@redis:6379');
+    expect(upload.content).toContain(
+      'redis://iii:${replace(urlencode(var.redis_iii_password), "+", "%20")}@redis:6379',
+    );
   });
 
   test("every workload except the seeders runs read-only with no capabilities", () => {

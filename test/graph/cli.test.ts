@@ -127,7 +127,9 @@ describe("cdktf-hardened graph", () => {
     fs.writeFileSync(path.join(dir, "bad.json"), "{ nope");
     fs.writeFileSync(path.join(dir, "other.json"), JSON.stringify({ name: "package" }));
     expect(run(["bad.json"])).toEqual(expect.objectContaining({ code: 2, err: expect.stringContaining("not JSON") }));
-    expect(run(["other.json"])).toEqual(expect.objectContaining({ code: 2, err: expect.stringContaining("not a synthesized Terraform JSON stack") }));
+    expect(run(["other.json"])).toEqual(
+      expect.objectContaining({ code: 2, err: expect.stringContaining("not a synthesized Terraform JSON stack") }),
+    );
   });
 
   test("a malformed resource exits 2, located at its JSON path", () => {

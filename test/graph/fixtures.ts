@@ -39,7 +39,12 @@ export const insecureDocker = {
     docker_container: {
       proxy: {
         name: "insecure-proxy",
-        labels: labelList({ [`${P}role`]: "edge", [`${P}tier`]: "edge", [`${P}workload`]: "proxy", [`${P}flows`]: "proxy>api:http" }),
+        labels: labelList({
+          [`${P}role`]: "edge",
+          [`${P}tier`]: "edge",
+          [`${P}workload`]: "proxy",
+          [`${P}flows`]: "proxy>api:http",
+        }),
         ports: [
           { internal: 8443, external: 443, ip: "0.0.0.0", protocol: "tcp" },
           { internal: 8080, external: 80, protocol: "tcp" },
@@ -65,7 +70,11 @@ export const insecureDocker = {
       },
       db_seed: {
         name: "insecure-db-seed",
-        labels: labelList({ [`${P}role`]: "seeder", [`${P}workload`]: "db", [`${P}weakening.seeder-writable-root`]: "never started" }),
+        labels: labelList({
+          [`${P}role`]: "seeder",
+          [`${P}workload`]: "db",
+          [`${P}weakening.seeder-writable-root`]: "never started",
+        }),
       },
     },
   },
@@ -95,7 +104,12 @@ export const dockerAllowlist = {
   },
   resource: {
     docker_network: {
-      app: { name: "x-app", internal: true, labels: labelList({ [`${P}role`]: "tier-network", [`${P}tier`]: "app" }), options: [{ "com.docker.network.bridge.name": "hd-app" }] },
+      app: {
+        name: "x-app",
+        internal: true,
+        labels: labelList({ [`${P}role`]: "tier-network", [`${P}tier`]: "app" }),
+        options: [{ "com.docker.network.bridge.name": "hd-app" }],
+      },
       // Exit networks: api's egress leg (an allowlist), web's published port only (replies only).
       "x-api": {
         name: "x-x-api",
@@ -111,8 +125,14 @@ export const dockerAllowlist = {
       },
     },
     docker_container: {
-      api: { name: "x-api", labels: labelList({ [`${P}role`]: "workload", [`${P}tier`]: "app", [`${P}workload`]: "api" }) },
-      web: { name: "x-web", labels: labelList({ [`${P}role`]: "workload", [`${P}tier`]: "app", [`${P}workload`]: "web" }) },
+      api: {
+        name: "x-api",
+        labels: labelList({ [`${P}role`]: "workload", [`${P}tier`]: "app", [`${P}workload`]: "api" }),
+      },
+      web: {
+        name: "x-web",
+        labels: labelList({ [`${P}role`]: "workload", [`${P}tier`]: "app", [`${P}workload`]: "web" }),
+      },
     },
   },
 };
@@ -124,7 +144,16 @@ export const insecureKubernetes = {
     kubernetes_deployment_v1: {
       edge: {
         metadata: [{ name: "edge", labels: { [`${P}role`]: "edge", [`${P}tier`]: "edge", [`${P}workload`]: "edge" } }],
-        spec: [{ template: [{ metadata: [{ labels: { [`${P}workload`]: "edge" } }], spec: [{ container: [{ name: "edge", port: [{ container_port: 8443, name: "https" }] }] }] }] }],
+        spec: [
+          {
+            template: [
+              {
+                metadata: [{ labels: { [`${P}workload`]: "edge" } }],
+                spec: [{ container: [{ name: "edge", port: [{ container_port: 8443, name: "https" }] }] }],
+              },
+            ],
+          },
+        ],
       },
       api: {
         metadata: [{ name: "api", labels: { [`${P}role`]: "workload", [`${P}tier`]: "app", [`${P}workload`]: "api" } }],
@@ -133,26 +162,45 @@ export const insecureKubernetes = {
           {
             template: [
               {
-                metadata: [{ annotations: { [`${P}weakening.writable-root-filesystem`]: "legacy app writes to /srv" } }],
-                spec: [{ container: [{ name: "api", port: [{ container_port: 8080, name: "http", host_port: 30080 }] }] }],
+                metadata: [
+                  { annotations: { [`${P}weakening.writable-root-filesystem`]: "legacy app writes to /srv" } },
+                ],
+                spec: [
+                  { container: [{ name: "api", port: [{ container_port: 8080, name: "http", host_port: 30080 }] }] },
+                ],
               },
             ],
           },
         ],
       },
       worker: {
-        metadata: { name: "worker", labels: { [`${P}role`]: "workload", [`${P}tier`]: "app", [`${P}workload`]: "worker" } },
+        metadata: {
+          name: "worker",
+          labels: { [`${P}role`]: "workload", [`${P}tier`]: "app", [`${P}workload`]: "worker" },
+        },
         spec: { template: { metadata: { labels: {} }, spec: { container: { name: "worker" } } } },
       },
     },
     kubernetes_service_v1: {
       edge_public: {
         metadata: [{ name: "edge-public", labels: { [`${P}role`]: "edge", [`${P}workload`]: "edge" } }],
-        spec: [{ type: "LoadBalancer", port: [{ name: "https", port: 443, target_port: "https", protocol: "TCP" }], load_balancer_source_ranges: ["198.51.100.0/24"] }],
+        spec: [
+          {
+            type: "LoadBalancer",
+            port: [{ name: "https", port: 443, target_port: "https", protocol: "TCP" }],
+            load_balancer_source_ranges: ["198.51.100.0/24"],
+          },
+        ],
       },
       api_public: {
         metadata: [{ name: "api-public", labels: { [`${P}role`]: "workload" } }],
-        spec: [{ type: "NodePort", selector: { [`${P}workload`]: "api" }, port: [{ name: "http", port: 8080, target_port: "http", node_port: 30081 }] }],
+        spec: [
+          {
+            type: "NodePort",
+            selector: { [`${P}workload`]: "api" },
+            port: [{ name: "http", port: 8080, target_port: "http", node_port: 30081 }],
+          },
+        ],
       },
       api_internal: {
         metadata: [{ name: "api", labels: { [`${P}workload`]: "api" } }],
@@ -165,7 +213,15 @@ export const insecureKubernetes = {
         spec: [{ pod_selector: [{ match_labels: { [`${P}workload`]: "api" } }], policy_types: ["Ingress"] }],
       },
       worker_egress: {
-        metadata: [{ name: "worker-egress", annotations: { [`${P}flows`]: "worker>0.0.0.0/0:443", [`${P}weakening.egress-anywhere`]: "calls arbitrary webhooks" } }],
+        metadata: [
+          {
+            name: "worker-egress",
+            annotations: {
+              [`${P}flows`]: "worker>0.0.0.0/0:443",
+              [`${P}weakening.egress-anywhere`]: "calls arbitrary webhooks",
+            },
+          },
+        ],
         spec: [{ pod_selector: [{ match_labels: { [`${P}workload`]: "worker" } }], policy_types: ["Egress"] }],
       },
       api_egress: {
@@ -177,7 +233,10 @@ export const insecureKubernetes = {
         spec: { pod_selector: { match_labels: { [`${P}workload`]: "api" } }, policy_types: ["Ingress"] },
       },
       from_ingress: {
-        metadata: { name: "edge-from-ingress", annotations: { [`${P}flows`]: "namespaces(kubernetes.io/metadata.name=ingress-nginx)>edge:https" } },
+        metadata: {
+          name: "edge-from-ingress",
+          annotations: { [`${P}flows`]: "namespaces(kubernetes.io/metadata.name=ingress-nginx)>edge:https" },
+        },
         spec: { pod_selector: { match_labels: { [`${P}workload`]: "edge" } }, policy_types: ["Ingress"] },
       },
     },
@@ -188,7 +247,12 @@ export const insecureKubernetes = {
 export const swarm = {
   resource: {
     docker_network: {
-      app: { name: "s-app", driver: "overlay", internal: true, labels: labelList({ [`${P}role`]: "tier-network", [`${P}tier`]: "app" }) },
+      app: {
+        name: "s-app",
+        driver: "overlay",
+        internal: true,
+        labels: labelList({ [`${P}role`]: "tier-network", [`${P}tier`]: "app" }),
+      },
     },
     docker_service: {
       api: {

@@ -16,7 +16,9 @@ export function graphvizOrSkip(): boolean {
   const r = spawnSync(process.env.GRAPHVIZ_DOT ?? "dot", ["-V"], { encoding: "utf8" });
   if (!r.error && r.status === 0) return true;
   if (process.env.CI === "true") throw new Error("Graphviz `dot` is required in CI (apt-get install graphviz)");
-  // eslint-disable-next-line no-console
-  console.warn("skipping DOT parse checks: Graphviz `dot` is not installed (apt-get install graphviz); CI=true makes this a failure");
+
+  console.warn(
+    "skipping DOT parse checks: Graphviz `dot` is not installed (apt-get install graphviz); CI=true makes this a failure",
+  );
   return false;
 }

@@ -47,12 +47,22 @@ describe("toMermaid", () => {
     expect(lines).toContain('      w_api["api<br/>weakening: public-port"]');
     // The public port of the non-edge, and both egress edges, are red; the edge's own ports are not.
     const links = lines.filter((l) => /-->|-\.->/.test(l));
-    const red = lines.find((l) => l.startsWith("  linkStyle "))!.split(" ")[3].split(",").map(Number);
-    expect(red.map((i) => links[i].trim())).toEqual(['internet -->|"9000→9000/tcp"| w_api', 'w_api -.->|"egress: any"| internet', 'w_proxy -.->|"egress: any"| internet']);
+    const red = lines
+      .find((l) => l.startsWith("  linkStyle "))!
+      .split(" ")[3]
+      .split(",")
+      .map(Number);
+    expect(red.map((i) => links[i].trim())).toEqual([
+      'internet -->|"9000→9000/tcp"| w_api',
+      'w_api -.->|"egress: any"| internet',
+      'w_proxy -.->|"egress: any"| internet',
+    ]);
   });
 
   test("is deterministic", () => {
-    expect(toMermaid(topologyOf(insecureKubernetes))).toBe(toMermaid(topologyOf(JSON.parse(JSON.stringify(insecureKubernetes)))));
+    expect(toMermaid(topologyOf(insecureKubernetes))).toBe(
+      toMermaid(topologyOf(JSON.parse(JSON.stringify(insecureKubernetes)))),
+    );
   });
 });
 
@@ -79,7 +89,9 @@ describe("toDot", () => {
 
   test("insecure stack: the non-edge public port, the weakening and the tierless workload are red", () => {
     const dot = toDot(topologyOf(insecureDocker));
-    expect(dot).toContain(`"internet" -> "workload:api" [label="9000→9000/tcp", color="${RED}", fontcolor="${RED}", penwidth=2];`);
+    expect(dot).toContain(
+      `"internet" -> "workload:api" [label="9000→9000/tcp", color="${RED}", fontcolor="${RED}", penwidth=2];`,
+    );
     expect(dot).toMatch(new RegExp(`"workload:api" \\[label="api\\\\nweakening: public-port", color="${RED}"`));
     expect(dot).toMatch(new RegExp(`"workload:db" \\[label="db\\\\nno tier", color="${RED}"`));
     expect(dot).not.toMatch(new RegExp(`"workload:proxy" \\[[^\\]]*${RED}`));
@@ -88,10 +100,14 @@ describe("toDot", () => {
   test("Kubernetes: outside peers, egress destinations, an ingress from anywhere in red", () => {
     const dot = toDot(topologyOf(insecureKubernetes));
     expect(dot).toContain(`"peer:cidr(0.0.0.0/0)" -> "workload:api" [label="http", color="${RED}"`);
-    expect(dot).toContain('"peer:namespaces(kubernetes.io/metadata.name=ingress-nginx)" -> "workload:edge" [label="https"];');
+    expect(dot).toContain(
+      '"peer:namespaces(kubernetes.io/metadata.name=ingress-nginx)" -> "workload:edge" [label="https"];',
+    );
     expect(dot).toContain('"workload:api" -> "destination:2001:db8::/32" [label="egress 443+80", style="dashed"];');
     expect(dot).toContain(`"workload:worker" -> "internet" [label="egress: any 443", style="dashed", color="${RED}"`);
-    expect(dot).toContain('"internet" -> "workload:edge" [label="LoadBalancer 443→https/tcp (https) from 198.51.100.0/24"];');
+    expect(dot).toContain(
+      '"internet" -> "workload:edge" [label="LoadBalancer 443→https/tcp (https) from 198.51.100.0/24"];',
+    );
   });
 
   test("escapes quotes and backslashes in labels", () => {
@@ -99,10 +115,18 @@ describe("toDot", () => {
     expect(toDot(m)).toContain('"workload:we\\"ird\\\\name" [label="we\\"ird\\\\name\\nno tier"');
   });
 
-  const all: Array<[string, unknown]> = [...Object.entries(examples), ["insecure-docker", insecureDocker], ["insecure-kubernetes", insecureKubernetes], ["swarm", swarm]];
+  const all: Array<[string, unknown]> = [
+    ...Object.entries(examples),
+    ["insecure-docker", insecureDocker],
+    ["insecure-kubernetes", insecureKubernetes],
+    ["swarm", swarm],
+  ];
   test.each(all)("%s: Graphviz parses the DOT (dot -Tsvg)", (_name, json) => {
     if (!hasDot) return;
-    const r = spawnSync(process.env.GRAPHVIZ_DOT ?? "dot", ["-Tsvg"], { input: toDot(topologyOf(json)), encoding: "utf8" });
+    const r = spawnSync(process.env.GRAPHVIZ_DOT ?? "dot", ["-Tsvg"], {
+      input: toDot(topologyOf(json)),
+      encoding: "utf8",
+    });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("<svg");

@@ -10,17 +10,24 @@ describe("topologyOf on the examples", () => {
     expect(Object.keys(examples)).toEqual(expect.arrayContaining(["docker-two-tier", "kubernetes-two-tier"]));
   });
 
-  test.each(Object.keys(examples))("%s: every workload has a tier, only the edge is public, every weakening has a reason", (name) => {
-    const m = topologyOf(examples[name], { stackName: name });
-    expect(m.stack).toBe(name);
-    expect(m.workloads.length).toBeGreaterThan(0);
-    for (const w of m.workloads) expect(w.tier).toBeDefined();
-    expect(m.breakers.filter((b) => b.kind === "no-tier" || b.kind === "public-port-on-non-edge" || b.kind === "ingress-anywhere")).toEqual([]);
-    for (const w of m.weakenings) expect(w.reason.length).toBeGreaterThan(10);
-    // Flows only between workloads of the stack.
-    const names = m.workloads.map((w) => w.name);
-    for (const f of m.flows.filter((x) => !x.external)) expect(names).toEqual(expect.arrayContaining([f.from, f.to]));
-  });
+  test.each(Object.keys(examples))(
+    "%s: every workload has a tier, only the edge is public, every weakening has a reason",
+    (name) => {
+      const m = topologyOf(examples[name], { stackName: name });
+      expect(m.stack).toBe(name);
+      expect(m.workloads.length).toBeGreaterThan(0);
+      for (const w of m.workloads) expect(w.tier).toBeDefined();
+      expect(
+        m.breakers.filter(
+          (b) => b.kind === "no-tier" || b.kind === "public-port-on-non-edge" || b.kind === "ingress-anywhere",
+        ),
+      ).toEqual([]);
+      for (const w of m.weakenings) expect(w.reason.length).toBeGreaterThan(10);
+      // Flows only between workloads of the stack.
+      const names = m.workloads.map((w) => w.name);
+      for (const f of m.flows.filter((x) => !x.external)) expect(names).toEqual(expect.arrayContaining([f.from, f.to]));
+    },
+  );
 
   test("docker-two-tier: tiers, workloads, the one flow, the loopback admin port", () => {
     const m = topologyOf(examples["docker-two-tier"]);
@@ -37,7 +44,15 @@ describe("topologyOf on the examples", () => {
     ]);
     expect(m.flows).toEqual([{ from: "web", to: "store", port: "kv", external: false }]);
     const web = m.workloads.find((w) => w.name === "web")!;
-    expect(web.publishedPorts).toEqual([expect.objectContaining({ targetPort: 9090, publishedPort: 9090, protocol: "tcp", exposure: "loopback", bind: "127.0.0.1" })]);
+    expect(web.publishedPorts).toEqual([
+      expect.objectContaining({
+        targetPort: 9090,
+        publishedPort: 9090,
+        protocol: "tcp",
+        exposure: "loopback",
+        bind: "127.0.0.1",
+      }),
+    ]);
     expect(m.workloads.find((w) => w.name === "store")!.publishedPorts).toEqual([]);
     expect(Object.keys(web.platformLimits)).toContain("pids-limit");
   });
@@ -76,7 +91,15 @@ describe("topologyOf on hand-written stacks", () => {
     expect(m.stack).toBe("insecure-docker");
     expect(m.workloads.map((w) => w.name)).toEqual(["api", "db", "proxy"]);
     const api = m.workloads.find((w) => w.name === "api")!;
-    expect(api.publishedPorts).toEqual([expect.objectContaining({ targetPort: 9000, publishedPort: 9000, protocol: "tcp", exposure: "public", bind: "0.0.0.0" })]);
+    expect(api.publishedPorts).toEqual([
+      expect.objectContaining({
+        targetPort: 9000,
+        publishedPort: 9000,
+        protocol: "tcp",
+        exposure: "public",
+        bind: "0.0.0.0",
+      }),
+    ]);
     expect(api.platformLimits).toEqual({ "pids-limit": "no pids_limit in the provider" });
     const proxy = m.workloads.find((w) => w.name === "proxy")!;
     expect(proxy.edge).toBe(true);
@@ -135,7 +158,14 @@ describe("topologyOf on hand-written stacks", () => {
     ]);
     const edge = m.workloads.find((w) => w.name === "edge")!;
     expect(edge.publishedPorts).toEqual([
-      expect.objectContaining({ name: "https", publishedPort: 443, targetPort: "https", exposure: "public", bind: "LoadBalancer", sourceRanges: ["198.51.100.0/24"] }),
+      expect.objectContaining({
+        name: "https",
+        publishedPort: 443,
+        targetPort: "https",
+        exposure: "public",
+        bind: "LoadBalancer",
+        sourceRanges: ["198.51.100.0/24"],
+      }),
     ]);
     const api = m.workloads.find((w) => w.name === "api")!;
     expect(api.publishedPorts.map((p) => [p.bind, p.publishedPort])).toEqual([
@@ -170,14 +200,29 @@ describe("topologyOf on hand-written stacks", () => {
     const m = topologyOf(swarm);
     expect(m.platform).toBe("swarm");
     expect(m.workloads).toEqual([
-      expect.objectContaining({ name: "api", tier: "app", edge: false, kinds: ["docker_service"], publishedPorts: [expect.objectContaining({ publishedPort: 8080, targetPort: 8080, exposure: "public", bind: "swarm ingress" })] }),
+      expect.objectContaining({
+        name: "api",
+        tier: "app",
+        edge: false,
+        kinds: ["docker_service"],
+        publishedPorts: [
+          expect.objectContaining({ publishedPort: 8080, targetPort: 8080, exposure: "public", bind: "swarm ingress" }),
+        ],
+      }),
     ]);
     expect(m.tiers).toEqual([{ name: "app", egress: "none", workloads: ["api"], network: "s-app" }]);
     expect(m.breakers.map((b) => b.kind)).toEqual(["public-port-on-non-edge"]);
   });
 
   test("output does not depend on the order resources are written in", () => {
-    const reversed = { ...insecureKubernetes, resource: Object.fromEntries(Object.entries(insecureKubernetes.resource).reverse().map(([t, rs]) => [t, Object.fromEntries(Object.entries(rs).reverse())])) };
+    const reversed = {
+      ...insecureKubernetes,
+      resource: Object.fromEntries(
+        Object.entries(insecureKubernetes.resource)
+          .reverse()
+          .map(([t, rs]) => [t, Object.fromEntries(Object.entries(rs).reverse())]),
+      ),
+    };
     expect(topologyOf(reversed)).toEqual(topologyOf(insecureKubernetes));
   });
 

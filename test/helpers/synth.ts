@@ -20,12 +20,20 @@ export function resourcesOf(json: any, type: string): Array<[string, any]> {
  * components joined by `_` (`Resource` components — default children — dropped) and an 8-hex hash.
  */
 export function resourceAt(json: any, type: string, suffix: string): any {
-  const want = suffix.split("/").filter((c) => c !== "Resource").join("_");
+  const want = suffix
+    .split("/")
+    .filter((c) => c !== "Resource")
+    .join("_");
   const found = resourcesOf(json, type).filter(([id]) => {
     const base = id.replace(/_[0-9A-F]{8}$/, "");
     return base === want || base.endsWith(`_${want}`);
   });
-  if (found.length !== 1) throw new Error(`expected one ${type} at *${suffix}, found ${found.length}: ${resourcesOf(json, type).map(([id]) => id).join(", ")}`);
+  if (found.length !== 1)
+    throw new Error(
+      `expected one ${type} at *${suffix}, found ${found.length}: ${resourcesOf(json, type)
+        .map(([id]) => id)
+        .join(", ")}`,
+    );
   return found[0][1];
 }
 

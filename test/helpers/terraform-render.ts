@@ -218,10 +218,10 @@ function resolveItem(stack: any, item: RenderItem): Resolved {
       at[0] === "resource"
         ? [`${at[1]}.${at[2]}`]
         : at[0] === "data"
-        ? [`data.${at[1]}.${at[2]}`]
-        : at[0] === "locals"
-        ? ownersOfLocal(stack, String(at[1]))
-        : [];
+          ? [`data.${at[1]}.${at[2]}`]
+          : at[0] === "locals"
+            ? ownersOfLocal(stack, String(at[1]))
+            : [];
     return { text, label: formatPath(at), owners };
   }
   const text = typeof item === "string" ? item : item.text;
@@ -265,7 +265,10 @@ class ReferenceRewriter {
   private readonly vars = new Set<string>();
   private readonly locals = new Set<string>();
 
-  constructor(private readonly stack: any, private readonly refs: Readonly<Record<string, unknown>>) {
+  constructor(
+    private readonly stack: any,
+    private readonly refs: Readonly<Record<string, unknown>>,
+  ) {
     for (const [type, byName] of Object.entries<any>(stack.resource ?? {}))
       for (const n of Object.keys(byName)) this.known.add(`${type}.${n}`);
     for (const [type, byName] of Object.entries<any>(stack.data ?? {}))
@@ -294,7 +297,7 @@ class ReferenceRewriter {
   public closure(): { locals: Record<string, unknown>; variables: Record<string, unknown> } {
     const locals: Record<string, unknown> = {};
     const variables: Record<string, unknown> = {};
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const n of [...this.locals].filter((l) => !(l in locals))) {
         if (!this.stack.locals || !(n in this.stack.locals))

@@ -31,7 +31,6 @@ export interface TemplateVisitor {
 /** Roots that are never resources. */
 const SPECIAL_ROOTS = new Set(["var", "local", "path", "terraform", "count", "each", "self"]);
 const IDENT_START = /[A-Za-z_]/;
-const IDENT_CHAR = /[A-Za-z0-9_-]/;
 
 /** Rewrites every reference the visitor replaces in a top-level template string. */
 export function rewriteTemplate(template: string, visitor: TemplateVisitor): string {
@@ -87,7 +86,10 @@ class Scanner {
   public out = "";
   private i = 0;
 
-  constructor(private readonly src: string, private readonly visitor: TemplateVisitor) {}
+  constructor(
+    private readonly src: string,
+    private readonly visitor: TemplateVisitor,
+  ) {}
 
   /** A template: the whole string (top level) or up to the closing quote of a quoted string. */
   public template(quoted: boolean): void {

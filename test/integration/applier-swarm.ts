@@ -127,9 +127,13 @@ export function urlencode(s: string): string {
   return out;
 }
 
-/** cty's Substr (Terraform's substr): offsets and lengths in grapheme clusters; negative offset from the end; length -1 = the rest. */
+/**
+ * cty's Substr (Terraform's substr): offsets and lengths in grapheme clusters; negative offset from the end; length -1
+ * = the rest.
+ */
 export function substr(s: string, offset: number, length: number): string {
-  if (!Number.isInteger(offset) || !Number.isInteger(length)) throw new Error("substr: offset and length must be whole numbers");
+  if (!Number.isInteger(offset) || !Number.isInteger(length))
+    throw new Error("substr: offset and length must be whole numbers");
   const graphemes = [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(s)].map((g) => g.segment);
   let start = offset;
   if (start < 0) {
@@ -164,8 +168,12 @@ function evalNode(n: Node, scope: ExpressionScope): Value | undefined {
       return n.value;
     case "call": {
       const f = FUNCTIONS[n.name];
-      if (!f) throw new Error(`${scope.address}: Terraform function ${n.name}() is not implemented by the test applier (only ${Object.keys(FUNCTIONS).join(", ")})`);
-      if (n.args.length !== f.arity) throw new Error(`${scope.address}: ${n.name}() takes ${f.arity} argument(s), got ${n.args.length}`);
+      if (!f)
+        throw new Error(
+          `${scope.address}: Terraform function ${n.name}() is not implemented by the test applier (only ${Object.keys(FUNCTIONS).join(", ")})`,
+        );
+      if (n.args.length !== f.arity)
+        throw new Error(`${scope.address}: ${n.name}() takes ${f.arity} argument(s), got ${n.args.length}`);
       const args = n.args.map((a) => evalNode(a, scope));
       if (args.some((a) => a === undefined)) return undefined;
       return f.fn(args as Value[]);
@@ -173,7 +181,8 @@ function evalNode(n: Node, scope: ExpressionScope): Value | undefined {
     case "ref": {
       const [head, ...rest] = n.parts;
       if (head === "var") {
-        if (rest.length !== 1) throw new Error(`${scope.address}: var.${rest.join(".")} (attribute of a variable) is not supported`);
+        if (rest.length !== 1)
+          throw new Error(`${scope.address}: var.${rest.join(".")} (attribute of a variable) is not supported`);
         if (!(rest[0] in scope.variables)) {
           if (scope.lenient) return undefined;
           throw new Error(`${scope.address}: variable ${rest[0]} has no value (pass it in the variables map)`);
@@ -184,7 +193,8 @@ function evalNode(n: Node, scope: ExpressionScope): Value | undefined {
         if (rest.length !== 1) throw new Error(`${scope.address}: local.${rest.join(".")} is not supported`);
         if (!(rest[0] in scope.locals)) throw new Error(`${scope.address}: local.${rest[0]} is not defined`);
         const raw = scope.locals[rest[0]];
-        if (typeof raw !== "string") throw new Error(`${scope.address}: local.${rest[0]} is not a string (only string locals are supported)`);
+        if (typeof raw !== "string")
+          throw new Error(`${scope.address}: local.${rest[0]} is not a string (only string locals are supported)`);
         const v = scope.template(raw);
         return scope.lenient && v.includes("${") ? undefined : v;
       }
@@ -194,7 +204,10 @@ function evalNode(n: Node, scope: ExpressionScope): Value | undefined {
         if (scope.lenient) return undefined;
         throw new Error(`${scope.address}: ${head}.${rest[0]} is not created yet`);
       }
-      if (!(rest[1] in c.attributes)) throw new Error(`${scope.address}: ${head}.${rest[0]} has no attribute ${rest[1]} the applier knows (${Object.keys(c.attributes).join(", ")})`);
+      if (!(rest[1] in c.attributes))
+        throw new Error(
+          `${scope.address}: ${head}.${rest[0]} has no attribute ${rest[1]} the applier knows (${Object.keys(c.attributes).join(", ")})`,
+        );
       return String(c.attributes[rest[1]]);
     }
   }
@@ -210,7 +223,9 @@ function nodeReferences(n: Node, locals: Record<string, unknown>, seen: Set<stri
     const raw = locals[rest[0]];
     if (typeof raw !== "string") return [];
     const inner = new Set([...seen, rest[0]]);
-    return [...raw.replace(/\$\$\{/g, "").matchAll(/\$\{([^}]*)\}/g)].flatMap((m) => nodeReferences(parseExpression(m[1].trim()), locals, inner));
+    return [...raw.replace(/\$\$\{/g, "").matchAll(/\$\{([^}]*)\}/g)].flatMap((m) =>
+      nodeReferences(parseExpression(m[1].trim()), locals, inner),
+    );
   }
   return [`${head}.${rest[0]}`];
 }
@@ -235,7 +250,11 @@ export const SWARM_EXPRESSIONS: ExpressionExtension = {
 type Body = Record<string, unknown>;
 
 function only(what: string, o: Body, allowed: string[]): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new Error(`${what}.${k} is not known to the test applier (add its provider meaning to applier-swarm.ts and MAPPING.md; never drop it)`);
+  for (const k of Object.keys(o))
+    if (!allowed.includes(k))
+      throw new Error(
+        `${what}.${k} is not known to the test applier (add its provider meaning to applier-swarm.ts and MAPPING.md; never drop it)`,
+      );
 }
 function block(v: unknown): Body | undefined {
   const b = blocks(v as never) as Body[];
@@ -261,7 +280,9 @@ function list(v: unknown): string[] {
   return blocks(v as never).map((x) => String(x));
 }
 function labelMap(v: unknown): Record<string, string> {
-  return Object.fromEntries((blocks(v as never) as Array<{ label: string; value: string }>).map((l) => [l.label, String(l.value)]));
+  return Object.fromEntries(
+    (blocks(v as never) as Array<{ label: string; value: string }>).map((l) => [l.label, String(l.value)]),
+  );
 }
 function strMap(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries((v as Body) ?? {}).map(([k, x]) => [k, String(x)]));
@@ -294,14 +315,36 @@ const SERVICE_ATTRIBUTES: Record<string, string> = {
   update_config: "Spec.UpdateConfig (GetOk) {Parallelism, Delay, FailureAction, Monitor, MaxFailureRatio, Order}",
   rollback_config: "Spec.RollbackConfig (GetOk), same fields",
   endpoint_spec: "Spec.EndpointSpec {Mode, Ports[{Name, Protocol, TargetPort, PublishedPort, PublishMode}]}",
-  converge_config: "client side: after create/update, poll tasks until every replica is running (health-gated), within timeout",
+  converge_config:
+    "client side: after create/update, poll tasks until every replica is running (health-gated), within timeout",
   auth: "X-Registry-Auth of create/update (no registry here: an error when set)",
 };
 
 function containerSpec(ctx: ApplyContext, cs: Body, image: string): Record<string, unknown> {
   only("task_spec.container_spec", cs, [
-    "image", "labels", "command", "args", "hostname", "env", "dir", "user", "groups", "privileges", "read_only", "mounts",
-    "stop_signal", "stop_grace_period", "healthcheck", "hosts", "dns_config", "secrets", "configs", "isolation", "sysctl", "cap_add", "cap_drop",
+    "image",
+    "labels",
+    "command",
+    "args",
+    "hostname",
+    "env",
+    "dir",
+    "user",
+    "groups",
+    "privileges",
+    "read_only",
+    "mounts",
+    "stop_signal",
+    "stop_grace_period",
+    "healthcheck",
+    "hosts",
+    "dns_config",
+    "secrets",
+    "configs",
+    "isolation",
+    "sysctl",
+    "cap_add",
+    "cap_drop",
   ]);
   const out: Record<string, unknown> = {
     Image: image,
@@ -322,13 +365,21 @@ function containerSpec(ctx: ApplyContext, cs: Body, image: string): Record<strin
   const priv = block(cs.privileges);
   if (priv) {
     only("privileges", priv, ["credential_spec", "se_linux_context"]);
-    throw new Error("task_spec.container_spec.privileges is known to the provider but not implemented by the test applier");
+    throw new Error(
+      "task_spec.container_spec.privileges is known to the provider but not implemented by the test applier",
+    );
   }
   const mounts: Array<Record<string, unknown>> = [];
   for (const m of blocks(cs.mounts as never) as Body[]) {
     only("mounts", m, ["target", "source", "type", "read_only", "bind_options", "volume_options", "tmpfs_options"]);
-    if (!/^(bind|volume|tmpfs)$/.test(str(m.type))) throw new Error(`mounts.type ${m.type} must be bind, volume or tmpfs`);
-    const mount: Record<string, unknown> = { Type: m.type, Target: str(m.target), Source: str(m.source), ReadOnly: bool(m.read_only) };
+    if (!/^(bind|volume|tmpfs)$/.test(str(m.type)))
+      throw new Error(`mounts.type ${m.type} must be bind, volume or tmpfs`);
+    const mount: Record<string, unknown> = {
+      Type: m.type,
+      Target: str(m.target),
+      Source: str(m.source),
+      ReadOnly: bool(m.read_only),
+    };
     const bo = block(m.bind_options);
     if (bo) {
       only("mounts.bind_options", bo, ["propagation"]);
@@ -369,14 +420,22 @@ function containerSpec(ctx: ApplyContext, cs: Body, image: string): Record<strin
     return `${x.ip} ${x.host}`;
   });
   const dns = block(cs.dns_config);
-  out.DNSConfig = dns ? (only("dns_config", dns, ["nameservers", "search", "options"]), { Nameservers: list(dns.nameservers), Search: list(dns.search), Options: list(dns.options) }) : {};
+  out.DNSConfig = dns
+    ? (only("dns_config", dns, ["nameservers", "search", "options"]),
+      { Nameservers: list(dns.nameservers), Search: list(dns.search), Options: list(dns.options) })
+    : {};
   const fileRef = (what: string, r: Body, idKey: string, nameKey: string) => {
     only(what, r, [idKey, nameKey, "file_name", "file_uid", "file_gid", "file_mode"]);
     return {
       [idKey === "secret_id" ? "SecretID" : "ConfigID"]: str(r[idKey]),
       [idKey === "secret_id" ? "SecretName" : "ConfigName"]: str(r[nameKey]),
       // Schema defaults: uid/gid "0", mode 0o444; the mode is a decimal integer (os.FileMode).
-      File: { Name: str(r.file_name), UID: str(r.file_uid, "0"), GID: str(r.file_gid, "0"), Mode: int(r.file_mode, 0o444) },
+      File: {
+        Name: str(r.file_name),
+        UID: str(r.file_uid, "0"),
+        GID: str(r.file_gid, "0"),
+        Mode: int(r.file_mode, 0o444),
+      },
     };
   };
   out.Secrets = (blocks(cs.secrets as never) as Body[]).map((r) => fileRef("secrets", r, "secret_id", "secret_name"));
@@ -388,10 +447,20 @@ function containerSpec(ctx: ApplyContext, cs: Body, image: string): Record<strin
 }
 
 async function serviceSpec(ctx: ApplyContext, b: Body): Promise<{ spec: Record<string, unknown>; image: string }> {
-  if (b.auth !== undefined) throw new Error("docker_service.auth: there is no registry here (images are local stand-ins)");
+  if (b.auth !== undefined)
+    throw new Error("docker_service.auth: there is no registry here (images are local stand-ins)");
   const ts = block(b.task_spec);
   if (!ts) throw new Error("task_spec is required");
-  only("task_spec", ts, ["container_spec", "resources", "restart_policy", "placement", "force_update", "runtime", "networks_advanced", "log_driver"]);
+  only("task_spec", ts, [
+    "container_spec",
+    "resources",
+    "restart_policy",
+    "placement",
+    "force_update",
+    "runtime",
+    "networks_advanced",
+    "log_driver",
+  ]);
   const cs = block(ts.container_spec);
   if (!cs) throw new Error("task_spec.container_spec is required");
   const reference = str(cs.image);
@@ -412,7 +481,8 @@ async function serviceSpec(ctx: ApplyContext, b: Body): Promise<{ spec: Record<s
     const r = block(res.reservation);
     if (r) {
       only("resources.reservation", r, ["nano_cpus", "memory_bytes", "generic_resources"]);
-      if (r.generic_resources !== undefined) throw new Error("resources.reservation.generic_resources is not implemented by the test applier");
+      if (r.generic_resources !== undefined)
+        throw new Error("resources.reservation.generic_resources is not implemented by the test applier");
       resources.Reservations = { NanoCPUs: int(r.nano_cpus), MemoryBytes: int(r.memory_bytes) };
     }
   }
@@ -421,15 +491,22 @@ async function serviceSpec(ctx: ApplyContext, b: Body): Promise<{ spec: Record<s
   const restart: Record<string, unknown> = {};
   if (rp) {
     only("restart_policy", rp, ["condition", "delay", "max_attempts", "window"]);
-    if (!/^(none|on-failure|any)$/.test(str(rp.condition))) throw new Error(`restart_policy.condition ${rp.condition} must be none, on-failure or any`);
-    Object.assign(restart, { Condition: str(rp.condition), Delay: dur(rp.delay), MaxAttempts: int(rp.max_attempts), Window: dur(rp.window) });
+    if (!/^(none|on-failure|any)$/.test(str(rp.condition)))
+      throw new Error(`restart_policy.condition ${rp.condition} must be none, on-failure or any`);
+    Object.assign(restart, {
+      Condition: str(rp.condition),
+      Delay: dur(rp.delay),
+      MaxAttempts: int(rp.max_attempts),
+      Window: dur(rp.window),
+    });
   }
   task.RestartPolicy = restart;
   const pl = block(ts.placement);
   const placement: Record<string, unknown> = {};
   if (pl) {
     only("placement", pl, ["constraints", "prefs", "max_replicas", "platforms"]);
-    if (pl.prefs !== undefined || pl.platforms !== undefined) throw new Error("placement.prefs/platforms are not implemented by the test applier");
+    if (pl.prefs !== undefined || pl.platforms !== undefined)
+      throw new Error("placement.prefs/platforms are not implemented by the test applier");
     Object.assign(placement, { Constraints: list(pl.constraints), MaxReplicas: int(pl.max_replicas) });
   }
   task.Placement = placement;
@@ -438,7 +515,13 @@ async function serviceSpec(ctx: ApplyContext, b: Body): Promise<{ spec: Record<s
   task.Networks = (blocks(ts.networks_advanced as never) as Body[]).map((n) => {
     only("networks_advanced", n, ["name", "aliases", "driver_opts"]);
     // Target = the network's name (the engine resolves it); driver_opts are "key=value" strings.
-    return { Target: str(n.name), Aliases: list(n.aliases), DriverOpts: Object.fromEntries(list(n.driver_opts).map((o) => [o.split("=")[0], o.split("=").slice(1).join("=")])) };
+    return {
+      Target: str(n.name),
+      Aliases: list(n.aliases),
+      DriverOpts: Object.fromEntries(
+        list(n.driver_opts).map((o) => [o.split("=")[0], o.split("=").slice(1).join("=")]),
+      ),
+    };
   });
   const ld = block(ts.log_driver);
   if (ld) {
@@ -483,7 +566,13 @@ async function serviceSpec(ctx: ApplyContext, b: Body): Promise<{ spec: Record<s
     if (ep.ports !== undefined) {
       endpoint.Ports = (blocks(ep.ports as never) as Body[]).map((p) => {
         only("endpoint_spec.ports", p, ["name", "protocol", "target_port", "published_port", "publish_mode"]);
-        return { Name: str(p.name), Protocol: str(p.protocol, "tcp"), TargetPort: int(p.target_port), PublishedPort: int(p.published_port), PublishMode: str(p.publish_mode, "ingress") };
+        return {
+          Name: str(p.name),
+          Protocol: str(p.protocol, "tcp"),
+          TargetPort: int(p.target_port),
+          PublishedPort: int(p.published_port),
+          PublishMode: str(p.publish_mode, "ingress"),
+        };
       });
     }
   }
@@ -497,20 +586,42 @@ function convergeOf(b: Body): { delayMs: number; timeoutMs: number } | undefined
   if (!c) return undefined;
   only("converge_config", c, ["delay", "timeout"]);
   const timeoutMs = dur(c.timeout, "3m") / 1e6;
-  return { delayMs: dur(c.delay, "7s") / 1e6, timeoutMs: SWARM_APPLY.maxConvergeSeconds ? Math.min(timeoutMs, SWARM_APPLY.maxConvergeSeconds * 1000) : timeoutMs };
+  return {
+    delayMs: dur(c.delay, "7s") / 1e6,
+    timeoutMs: SWARM_APPLY.maxConvergeSeconds ? Math.min(timeoutMs, SWARM_APPLY.maxConvergeSeconds * 1000) : timeoutMs,
+  };
 }
 
 const NUMBERED: Record<string, number> = {
-  new: 1, allocated: 2, pending: 3, assigned: 4, accepted: 5, preparing: 6, ready: 7, starting: 8, running: 9,
-  complete: 10, shutdown: 11, failed: 12, rejected: 13,
+  new: 1,
+  allocated: 2,
+  pending: 3,
+  assigned: 4,
+  accepted: 5,
+  preparing: 6,
+  ready: 7,
+  starting: 8,
+  running: 9,
+  complete: 10,
+  shutdown: 11,
+  failed: 12,
+  rejected: 13,
 };
 
-/** replicatedConsoleLogUpdater.update: running tasks (desired-state running, one per slot, lowest state wins) == replicas. */
-export async function replicasRunning(docker: Docker, serviceId: string): Promise<{ running: number; replicas: number }> {
+/**
+ * replicatedConsoleLogUpdater.update: running tasks (desired-state running, one per slot, lowest state wins) ==
+ * replicas.
+ */
+export async function replicasRunning(
+  docker: Docker,
+  serviceId: string,
+): Promise<{ running: number; replicas: number }> {
   const service = await docker.getService(serviceId).inspect();
   const replicas = service.Spec?.Mode?.Replicated?.Replicas;
   if (replicas === undefined) throw new Error("no replica count");
-  const tasks = (await docker.listTasks({ filters: JSON.stringify({ service: [serviceId], "desired-state": ["running"] }) })) as Array<Record<string, any>>;
+  const tasks = (await docker.listTasks({
+    filters: JSON.stringify({ service: [serviceId], "desired-state": ["running"] }),
+  })) as Array<Record<string, any>>;
   const nodes = (await docker.listNodes()) as Array<Record<string, any>>;
   const active = new Set(nodes.filter((n) => n.Status?.State !== "down").map((n) => n.ID));
   const bySlot = new Map<number, Record<string, any>>();
@@ -527,7 +638,8 @@ export async function replicasRunning(docker: Docker, serviceId: string): Promis
     bySlot.set(t.Slot, t);
   }
   let running = 0;
-  for (const t of bySlot.values()) if ((NUMBERED[t.DesiredState] ?? 0) <= NUMBERED.running && t.Status?.State === "running") running++;
+  for (const t of bySlot.values())
+    if ((NUMBERED[t.DesiredState] ?? 0) <= NUMBERED.running && t.Status?.State === "running") running++;
   return { running, replicas };
 }
 
@@ -581,13 +693,18 @@ async function convergeUpdate(docker: Docker, id: string, c: { timeoutMs: number
   }
 }
 
-/** deleteService: note the task containers, remove the service, wait up to stop_grace_period for each container, force-remove it. */
+/**
+ * deleteService: note the task containers, remove the service, wait up to stop_grace_period for each container,
+ * force-remove it.
+ */
 async function deleteService(ctx: ApplyContext, id: string, b: Body): Promise<void> {
   const cs = block(block(b.task_spec)?.container_spec) ?? {};
   const grace = str(cs.stop_grace_period);
   const containers: string[] = [];
   if (grace && grace !== "0s") {
-    const tasks = (await ctx.docker.listTasks({ filters: JSON.stringify({ service: [str(b.name)] }) })) as Array<Record<string, any>>;
+    const tasks = (await ctx.docker.listTasks({ filters: JSON.stringify({ service: [str(b.name)] }) })) as Array<
+      Record<string, any>
+    >;
     for (const t of tasks) {
       const cid = t.Status?.ContainerStatus?.ContainerID;
       if (cid && cid.trim() && t.Status?.State !== "shutdown") containers.push(cid);
@@ -609,13 +726,19 @@ async function deleteService(ctx: ApplyContext, id: string, b: Body): Promise<vo
       }
       await sleep(250);
     }
-    await ctx.docker.getContainer(cid).remove({ force: true, v: true }).catch((e) => {
-      if (!/No such container|is already in progress/.test(dockerMessage(e))) throw new Error(`Error deleting container with ID '${cid}': ${dockerMessage(e)}`);
-    });
+    await ctx.docker
+      .getContainer(cid)
+      .remove({ force: true, v: true })
+      .catch((e) => {
+        if (!/No such container|is already in progress/.test(dockerMessage(e)))
+          throw new Error(`Error deleting container with ID '${cid}': ${dockerMessage(e)}`);
+      });
   }
 }
 
-export const serviceHandler: ResourceHandler & { update(ctx: ApplyContext, old: Created, body: Body): Promise<Created> } = {
+export const serviceHandler: ResourceHandler & {
+  update(ctx: ApplyContext, old: Created, body: Body): Promise<Created>;
+} = {
   attributes: SERVICE_ATTRIBUTES,
   dockerName: (b) => (typeof b.name === "string" && !b.name.includes("${") ? b.name : undefined),
   async create(ctx, address, b) {
@@ -629,7 +752,14 @@ export const serviceHandler: ResourceHandler & { update(ctx: ApplyContext, old: 
       throw new Error(dockerMessage(e));
     }
     if (!id) throw new Error("the engine returned no service id");
-    const createdRecord: Created = { address, type: "docker_service", body: b, id, attributes: { id, name: spec.Name }, image };
+    const createdRecord: Created = {
+      address,
+      type: "docker_service",
+      body: b,
+      id,
+      attributes: { id, name: spec.Name },
+      image,
+    };
     const c = convergeOf(b);
     if (c) {
       try {
@@ -668,10 +798,14 @@ export const serviceHandler: ResourceHandler & { update(ctx: ApplyContext, old: 
     } catch {
       return;
     }
-    if (info.Spec?.Labels?.[MANAGED_BY] !== "cdktf-hardened") throw new Error(`a service named ${name} exists and was not created by cdktf-hardened: refusing to touch it`);
+    if (info.Spec?.Labels?.[MANAGED_BY] !== "cdktf-hardened")
+      throw new Error(`a service named ${name} exists and was not created by cdktf-hardened: refusing to touch it`);
     await s.remove();
     for (let i = 0; i < 60; i++) {
-      const left = (await ctx.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${name}`] }) })) as Array<{ Id: string }>;
+      const left = (await ctx.docker.listContainers({
+        all: true,
+        filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${name}`] }),
+      })) as Array<{ Id: string }>;
       if (!left.length) return;
       await sleep(500);
     }
@@ -679,8 +813,12 @@ export const serviceHandler: ResourceHandler & { update(ctx: ApplyContext, old: 
 };
 
 async function describeTasks(docker: Docker, serviceId: string): Promise<string> {
-  const tasks = (await docker.listTasks({ filters: JSON.stringify({ service: [serviceId] }) })) as Array<Record<string, any>>;
-  return tasks.map((t) => `${t.Status?.State}${t.Status?.Err ? ` (${t.Status.Err})` : ""}: ${t.Status?.Message ?? ""}`).join("; ");
+  const tasks = (await docker.listTasks({ filters: JSON.stringify({ service: [serviceId] }) })) as Array<
+    Record<string, any>
+  >;
+  return tasks
+    .map((t) => `${t.Status?.State}${t.Status?.Err ? ` (${t.Status.Err})` : ""}: ${t.Status?.Message ?? ""}`)
+    .join("; ");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -688,7 +826,8 @@ async function describeTasks(docker: Docker, serviceId: string): Promise<string>
 
 function checkData(what: string, data: string): Buffer {
   // validateStringIsBase64Encoded (plan time) and base64.StdEncoding.DecodeString (create).
-  if (!isStdBase64(data)) throw new Error(`${what}: "${data.length > 20 ? data.slice(0, 8) + "…" : "(value)"}" is not base64 decodeable`);
+  if (!isStdBase64(data))
+    throw new Error(`${what}: "${data.length > 20 ? data.slice(0, 8) + "…" : "(value)"}" is not base64 decodeable`);
   return Buffer.from(data, "base64");
 }
 
@@ -723,7 +862,8 @@ export const secretHandler: ResourceHandler = {
     } catch {
       return;
     }
-    if (info.Spec?.Labels?.[MANAGED_BY] !== "cdktf-hardened") throw new Error(`a secret named ${name} exists and was not created by cdktf-hardened: refusing to touch it`);
+    if (info.Spec?.Labels?.[MANAGED_BY] !== "cdktf-hardened")
+      throw new Error(`a secret named ${name} exists and was not created by cdktf-hardened: refusing to touch it`);
     await s.remove();
   },
 };
@@ -759,8 +899,12 @@ export const configHandler: ResourceHandler = {
     } catch {
       return;
     }
-    const hash = createHash("sha256").update(Buffer.from(info.Spec?.Data ?? "", "base64")).digest("hex").slice(0, 10);
-    if (!name.endsWith(`-${hash}`)) throw new Error(`a config named ${name} exists and is not content-addressed like ours: refusing to touch it`);
+    const hash = createHash("sha256")
+      .update(Buffer.from(info.Spec?.Data ?? "", "base64"))
+      .digest("hex")
+      .slice(0, 10);
+    if (!name.endsWith(`-${hash}`))
+      throw new Error(`a config named ${name} exists and is not content-addressed like ours: refusing to touch it`);
     await c.remove();
   },
 };
@@ -838,7 +982,13 @@ export interface UpdateReport {
   readonly skipped: string[];
 }
 
-const FORCE_NEW_TYPES = new Set(["docker_secret", "docker_config", "docker_network", "docker_volume", "docker_container"]);
+const FORCE_NEW_TYPES = new Set([
+  "docker_secret",
+  "docker_config",
+  "docker_network",
+  "docker_volume",
+  "docker_container",
+]);
 
 /**
  * Applies `stack` again with `variables`: resolves every body in dependency order against the
@@ -849,18 +999,41 @@ const FORCE_NEW_TYPES = new Set(["docker_secret", "docker_config", "docker_netwo
  * error here); old objects are destroyed at the end, newest first. Independent service updates
  * run in parallel, as Terraform's graph walk does.
  */
-export async function reapply(applied: AppliedStack, stack: StackJson, options: { docker: Docker; variables: Record<string, string>; image: (r: string) => Promise<string>; providerDefects?: "fail" | "record"; maxDestroyGraceSeconds?: number }): Promise<UpdateReport> {
+export async function reapply(
+  applied: AppliedStack,
+  stack: StackJson,
+  options: {
+    docker: Docker;
+    variables: Record<string, string>;
+    image: (r: string) => Promise<string>;
+    providerDefects?: "fail" | "record";
+    maxDestroyGraceSeconds?: number;
+  },
+): Promise<UpdateReport> {
   const resources = stack.resource ?? {};
   const bodies = new Map<string, { type: string; body: Body }>();
-  for (const [type, byName] of Object.entries(resources)) for (const [name, body] of Object.entries(byName)) bodies.set(`${type}.${name}`, { type, body });
+  for (const [type, byName] of Object.entries(resources))
+    for (const [name, body] of Object.entries(byName)) bodies.set(`${type}.${name}`, { type, body });
   const locals = (stack.locals ?? {}) as Record<string, unknown>;
   const graph = new Map<string, string[]>();
   const order = topoOrder(bodies, () => undefined, locals, graph);
   const current = new Map(applied.created.map((c) => [c.address, c]));
   const version = await options.docker.version();
   const defects: string[] = [];
-  const ctx: ApplyContext = { docker: options.docker, options: { ...options }, defects, apiVersion: version.ApiVersion, track: () => undefined };
-  const report = { created: [] as string[], replaced: [] as string[], updated: [] as string[], destroyed: [] as string[], skipped: [] as string[] };
+  const ctx: ApplyContext = {
+    docker: options.docker,
+    options: { ...options },
+    defects,
+    apiVersion: version.ApiVersion,
+    track: () => undefined,
+  };
+  const report = {
+    created: [] as string[],
+    replaced: [] as string[],
+    updated: [] as string[],
+    destroyed: [] as string[],
+    skipped: [] as string[],
+  };
   const toDestroy: Created[] = [];
   const pending = new Map<string, Promise<void>>();
   for (const address of order) {
@@ -868,13 +1041,19 @@ export async function reapply(applied: AppliedStack, stack: StackJson, options: 
     if (waitFor.length) await Promise.all(waitFor.map((d) => pending.get(d)));
     const { type, body } = bodies.get(address)!;
     const old = current.get(address);
-    const clean = Object.fromEntries(Object.entries(body).filter(([k]) => !["//", "provider", "depends_on", "lifecycle"].includes(k)));
+    const clean = Object.fromEntries(
+      Object.entries(body).filter(([k]) => !["//", "provider", "depends_on", "lifecycle"].includes(k)),
+    );
     if (!old) {
       // A resource the stack gained (a second deploy that adds a workload): created, as Terraform does.
       pending.set(
         address,
         (async () => {
-          const next = await HANDLERS[type].create(ctx, address, resolveDeep(clean, address, options.variables, current, false, locals) as Body);
+          const next = await HANDLERS[type].create(
+            ctx,
+            address,
+            resolveDeep(clean, address, options.variables, current, false, locals) as Body,
+          );
           current.set(address, next);
           applied.replace(next);
           report.created.push(address);
@@ -906,7 +1085,8 @@ export async function reapply(applied: AppliedStack, stack: StackJson, options: 
       continue;
     }
     if (FORCE_NEW_TYPES.has(type)) {
-      if (type === "docker_network" || type === "docker_volume" || type === "docker_container") throw new Error(`${address}: a replacement of ${type} is not implemented by reapply`);
+      if (type === "docker_network" || type === "docker_volume" || type === "docker_container")
+        throw new Error(`${address}: a replacement of ${type} is not implemented by reapply`);
       if (!cbd) {
         await HANDLERS[type].destroy(ctx, old);
         report.destroyed.push(address);
@@ -920,10 +1100,14 @@ export async function reapply(applied: AppliedStack, stack: StackJson, options: 
     }
     if (type === "docker_service") {
       for (const k of ["name", "mode"]) {
-        if (JSON.stringify(resolved[k]) !== JSON.stringify(old.body[k])) throw new Error(`${address}: ${k} changed (ForceNew): a replacement is not implemented by reapply`);
+        if (JSON.stringify(resolved[k]) !== JSON.stringify(old.body[k]))
+          throw new Error(`${address}: ${k} changed (ForceNew): a replacement is not implemented by reapply`);
       }
       const oldNets = JSON.stringify(block(old.body.task_spec)?.networks_advanced);
-      if (JSON.stringify(block(resolved.task_spec)?.networks_advanced) !== oldNets) throw new Error(`${address}: networks_advanced changed (ForceNew): a replacement is not implemented by reapply`);
+      if (JSON.stringify(block(resolved.task_spec)?.networks_advanced) !== oldNets)
+        throw new Error(
+          `${address}: networks_advanced changed (ForceNew): a replacement is not implemented by reapply`,
+        );
       pending.set(
         address,
         serviceHandler.update(ctx, old, resolved).then((next) => {

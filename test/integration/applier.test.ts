@@ -22,20 +22,32 @@ describe("applier (no engine needed)", () => {
   });
 
   test("an attribute it does not know is an error, never dropped", async () => {
-    await expect(offline.apply(stack({ docker_container: { c: { name: "x", image: IMAGE, made_up: true } } }))).rejects.toThrow(
-      /docker_container\.c: attribute "made_up" is not known to the test applier/,
-    );
+    await expect(
+      offline.apply(stack({ docker_container: { c: { name: "x", image: IMAGE, made_up: true } } })),
+    ).rejects.toThrow(/docker_container\.c: attribute "made_up" is not known to the test applier/);
   });
 
   test("a resource type it does not support is an error", async () => {
-    await expect(offline.apply(stack({ docker_service: { s: { name: "x" } } }))).rejects.toThrow(/docker_service: resource type not supported by the test applier yet/);
+    await expect(offline.apply(stack({ docker_service: { s: { name: "x" } } }))).rejects.toThrow(
+      /docker_service: resource type not supported by the test applier yet/,
+    );
   });
 
   test("orders by references and depends_on; literal names of stack objects are reported", () => {
     const unordered: string[] = [];
     const order = topoOrder(
       new Map([
-        ["docker_container.a", { type: "docker_container", body: { name: "a", network_mode: "net", mounts: [{ type: "volume", source: "${docker_volume.v.name}", target: "/d" }] } }],
+        [
+          "docker_container.a",
+          {
+            type: "docker_container",
+            body: {
+              name: "a",
+              network_mode: "net",
+              mounts: [{ type: "volume", source: "${docker_volume.v.name}", target: "/d" }],
+            },
+          },
+        ],
         ["docker_volume.v", { type: "docker_volume", body: { name: "vol" } }],
         ["docker_network.n", { type: "docker_network", body: { name: "net" } }],
       ]),
@@ -67,7 +79,9 @@ describe("Terraform functions of the Docker examples (functions.ts)", () => {
 
   const offline = new AppliedStack({ docker: {} as never, variables: { p: "a b/c" }, image: async () => "unused" });
   test("a function the examples do not use is an error, never guessed", async () => {
-    await expect(offline.apply(stack({ docker_volume: { v: { name: "${base64encode(var.p)}" } } }))).rejects.toThrow(/Terraform function base64encode\(\) is not implemented by the test applier/);
+    await expect(offline.apply(stack({ docker_volume: { v: { name: "${base64encode(var.p)}" } } }))).rejects.toThrow(
+      /Terraform function base64encode\(\) is not implemented by the test applier/,
+    );
   });
 });
 
@@ -110,7 +124,20 @@ describeWithEngine("applier on a real engine", () => {
     const applied = new AppliedStack({ docker, variables: {}, image });
     try {
       await expect(
-        applied.apply(stack({ docker_container: { c: { name: `hd-it-var-${suffix}`, image: IMAGE, start: false, must_run: false, labels: LABELS, env: ["X=${var.missing}"] } } })),
+        applied.apply(
+          stack({
+            docker_container: {
+              c: {
+                name: `hd-it-var-${suffix}`,
+                image: IMAGE,
+                start: false,
+                must_run: false,
+                labels: LABELS,
+                env: ["X=${var.missing}"],
+              },
+            },
+          }),
+        ),
       ).rejects.toThrow(/variable missing has no value/);
     } finally {
       await applied.destroy();
@@ -120,9 +147,15 @@ describeWithEngine("applier on a real engine", () => {
   test("start = false with the default must_run fails as the provider's read does", async () => {
     const applied = new AppliedStack({ docker, variables: {}, image });
     try {
-      await expect(applied.apply(stack({ docker_container: { c: { name: `hd-it-mr-${suffix}`, image: IMAGE, start: false, network_mode: "none", labels: LABELS } } }))).rejects.toThrow(
-        /container failed to be in running state/,
-      );
+      await expect(
+        applied.apply(
+          stack({
+            docker_container: {
+              c: { name: `hd-it-mr-${suffix}`, image: IMAGE, start: false, network_mode: "none", labels: LABELS },
+            },
+          }),
+        ),
+      ).rejects.toThrow(/container failed to be in running state/);
     } finally {
       await applied.destroy();
     }
@@ -132,8 +165,23 @@ describeWithEngine("applier on a real engine", () => {
   test("functions resolve with Terraform's semantics on the engine (urlencode, sha256)", async () => {
     const applied = new AppliedStack({ docker, variables: { p: "p w/@:%+" }, image });
     try {
-      await applied.apply(stack({ docker_volume: { v: { name: `hd-it-fn-${suffix}`, labels: [...LABELS, { label: "u", value: "${urlencode(var.p)}" }, { label: "h", value: "${sha256(var.p)}" }] } } }));
-      const info = (await docker.getVolume(`hd-it-fn-${suffix}`).inspect()) as unknown as { Labels: Record<string, string> };
+      await applied.apply(
+        stack({
+          docker_volume: {
+            v: {
+              name: `hd-it-fn-${suffix}`,
+              labels: [
+                ...LABELS,
+                { label: "u", value: "${urlencode(var.p)}" },
+                { label: "h", value: "${sha256(var.p)}" },
+              ],
+            },
+          },
+        }),
+      );
+      const info = (await docker.getVolume(`hd-it-fn-${suffix}`).inspect()) as unknown as {
+        Labels: Record<string, string>;
+      };
       expect(info.Labels.u).toBe("p+w%2F%40%3A%25%2B");
       expect(info.Labels.h).toBe(FUNCTIONS.sha256(["p w/@:%+"]));
     } finally {
@@ -151,7 +199,22 @@ describeWithEngine("applier on a real engine", () => {
     const name = `hd-it-rm-${suffix}`;
     try {
       await applied
-        .apply(stack({ docker_container: { c: { name, image: IMAGE, entrypoint: ["/bin/true"], rm: true, must_run: false, restart: "no", network_mode: "none", labels: LABELS } } }))
+        .apply(
+          stack({
+            docker_container: {
+              c: {
+                name,
+                image: IMAGE,
+                entrypoint: ["/bin/true"],
+                rm: true,
+                must_run: false,
+                restart: "no",
+                network_mode: "none",
+                labels: LABELS,
+              },
+            },
+          }),
+        )
         .catch((e: Error) => expect(e.message).toMatch(/Root resource was present, but now absent|No such container/));
       let present = true;
       for (let i = 0; i < 100 && present; i++) {
@@ -167,9 +230,15 @@ describeWithEngine("applier on a real engine", () => {
   test("cpus fails as kreuzwerker/docker 3.6.2 does (provider panic, issue #759)", async () => {
     const applied = new AppliedStack({ docker, variables: {}, image });
     try {
-      await expect(applied.apply(stack({ docker_container: { c: { name: `hd-it-cpu-${suffix}`, image: IMAGE, cpus: "0.5", network_mode: "none", labels: LABELS } } }))).rejects.toThrow(
-        /panics on docker_container\.cpus/,
-      );
+      await expect(
+        applied.apply(
+          stack({
+            docker_container: {
+              c: { name: `hd-it-cpu-${suffix}`, image: IMAGE, cpus: "0.5", network_mode: "none", labels: LABELS },
+            },
+          }),
+        ),
+      ).rejects.toThrow(/panics on docker_container\.cpus/);
     } finally {
       await applied.destroy();
     }

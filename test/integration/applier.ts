@@ -93,7 +93,10 @@ export interface ExpressionScope {
   readonly created: Map<string, Created>;
   /** The stack's `locals` block (raw, unresolved). */
   readonly locals: Record<string, unknown>;
-  /** Resolve-what-you-can mode (stale-object names before apply): return undefined instead of failing on what is not created yet. */
+  /**
+   * Resolve-what-you-can mode (stale-object names before apply): return undefined instead of failing on what is not
+   * created yet.
+   */
   readonly lenient: boolean;
   /** Resolves a Terraform template string (escapes, `${…}`) in this scope. */
   template(text: string): string;
@@ -105,7 +108,10 @@ export interface ExpressionScope {
  * registers the few functions the Swarm stacks use.
  */
 export interface ExpressionExtension {
-  /** The value of `${expr}`; undefined only when lenient and it depends on something not created yet. Throws on anything unsupported. */
+  /**
+   * The value of `${expr}`; undefined only when lenient and it depends on something not created yet. Throws on anything
+   * unsupported.
+   */
   evaluate(expr: string, scope: ExpressionScope): string | undefined;
   /** Resource addresses (`type.name`) the expression depends on, through locals too. */
   references(expr: string, locals: Record<string, unknown>): string[];
@@ -140,7 +146,9 @@ export class AppliedStack {
     const bodies = new Map<string, { type: string; body: Record<string, unknown> }>();
     for (const [type, byName] of Object.entries(resources)) {
       if (!HANDLERS[type]) {
-        throw new Error(`${type}: resource type not supported by the test applier yet (add a ResourceHandler in test/integration/applier.ts and a section in MAPPING.md)`);
+        throw new Error(
+          `${type}: resource type not supported by the test applier yet (add a ResourceHandler in test/integration/applier.ts and a section in MAPPING.md)`,
+        );
       }
       for (const [name, body] of Object.entries(byName)) bodies.set(`${type}.${name}`, { type, body });
     }
@@ -150,29 +158,42 @@ export class AppliedStack {
     if (!EXPRESSIONS.extension) {
       for (const [address, { body }] of bodies) {
         const unknown = unknownFunctions(Object.fromEntries(Object.entries(body).filter(([k]) => k !== "//")));
-        if (unknown.length) throw new Error(`${address}: Terraform function ${unknown.map((f) => `${f}()`).join(", ")} is not implemented by the test applier (implemented: ${Object.keys(FUNCTIONS).join(", ")}; add it to functions.ts with Terraform's semantics)`);
+        if (unknown.length)
+          throw new Error(
+            `${address}: Terraform function ${unknown.map((f) => `${f}()`).join(", ")} is not implemented by the test applier (implemented: ${Object.keys(FUNCTIONS).join(", ")}; add it to functions.ts with Terraform's semantics)`,
+          );
       }
     }
     const locals = (stack.locals ?? {}) as Record<string, unknown>;
     const graph = new Map<string, string[]>();
-    const order = topoOrder(bodies, (user, named) => {
-      const defect = `${user} names ${named} by its literal Docker name, not by reference (\${${named}.name}) nor depends_on: Terraform does not order them and may create the container before the ${named.split(".")[0].replace("docker_", "")} ("network ... not found" at start)`;
-      if ((this.options.providerDefects ?? "fail") === "fail") throw new Error(defect);
-      this.defects.push(defect);
-    }, locals, graph);
+    const order = topoOrder(
+      bodies,
+      (user, named) => {
+        const defect = `${user} names ${named} by its literal Docker name, not by reference (\${${named}.name}) nor depends_on: Terraform does not order them and may create the container before the ${named.split(".")[0].replace("docker_", "")} ("network ... not found" at start)`;
+        if ((this.options.providerDefects ?? "fail") === "fail") throw new Error(defect);
+        this.defects.push(defect);
+      },
+      locals,
+      graph,
+    );
     const ctx = await this.context();
 
     // Objects of the same names left by a crashed earlier run (ours only).
     for (const address of [...order].reverse()) {
       const { type, body } = bodies.get(address)!;
-      const name = HANDLERS[type].dockerName(resolveDeep(body, address, this.options.variables, new Map(), true, locals) as Record<string, unknown>);
+      const name = HANDLERS[type].dockerName(
+        resolveDeep(body, address, this.options.variables, new Map(), true, locals) as Record<string, unknown>,
+      );
       if (name) await HANDLERS[type].removeStale(ctx, name);
     }
 
     const createOne = async (address: string) => {
       const { type, body } = bodies.get(address)!;
       const clean = Object.fromEntries(Object.entries(body).filter(([k]) => !META_KEYS.has(k)));
-      const resolved = resolveDeep(clean, address, this.options.variables, this.byAddress, false, locals) as Record<string, unknown>;
+      const resolved = resolveDeep(clean, address, this.options.variables, this.byAddress, false, locals) as Record<
+        string,
+        unknown
+      >;
       try {
         ctx.track(await HANDLERS[type].create(ctx, address, resolved));
       } catch (e) {
@@ -212,7 +233,8 @@ export class AppliedStack {
     }
     for (const [address, { type, body }] of bodies) checkAttributes(address, HANDLERS[type], body);
     const locals = (stack.locals ?? {}) as Record<string, unknown>;
-    const clean = (body: Record<string, unknown>) => Object.fromEntries(Object.entries(body).filter(([k]) => !META_KEYS.has(k)));
+    const clean = (body: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(body).filter(([k]) => !META_KEYS.has(k)));
     const replaced: string[] = [];
     for (const [address, { body }] of bodies) {
       const old = this.byAddress.get(address);
@@ -224,8 +246,13 @@ export class AppliedStack {
     const ctx = await this.context();
     const gone = new Set([...replaced, ...removed]);
     for (const c of [...this.created].reverse().filter((x) => gone.has(x.address))) {
-      if (bodies.get(c.address)?.body.lifecycle && (bodies.get(c.address)!.body.lifecycle as { prevent_destroy?: boolean }).prevent_destroy) {
-        throw new Error(`${c.address}: the update would replace it, but lifecycle.prevent_destroy forbids it (as Terraform refuses the plan)`);
+      if (
+        bodies.get(c.address)?.body.lifecycle &&
+        (bodies.get(c.address)!.body.lifecycle as { prevent_destroy?: boolean }).prevent_destroy
+      ) {
+        throw new Error(
+          `${c.address}: the update would replace it, but lifecycle.prevent_destroy forbids it (as Terraform refuses the plan)`,
+        );
       }
       await HANDLERS[c.type].destroy(ctx, c);
       this.created.splice(this.created.indexOf(c), 1);
@@ -235,7 +262,14 @@ export class AppliedStack {
     const created: string[] = [];
     for (const address of order.filter((a) => !this.byAddress.has(a))) {
       const { type, body } = bodies.get(address)!;
-      const resolved = resolveDeep(clean(body), address, this.options.variables, this.byAddress, false, locals) as Record<string, unknown>;
+      const resolved = resolveDeep(
+        clean(body),
+        address,
+        this.options.variables,
+        this.byAddress,
+        false,
+        locals,
+      ) as Record<string, unknown>;
       try {
         ctx.track(await HANDLERS[type].create(ctx, address, resolved));
       } catch (e) {
@@ -261,7 +295,10 @@ export class AppliedStack {
     };
   }
 
-  /** Replaces the record of a resource (an in-place update or a replacement made outside {@link apply}, e.g. a rotation). */
+  /**
+   * Replaces the record of a resource (an in-place update or a replacement made outside {@link apply}, e.g. a
+   * rotation).
+   */
   public replace(c: Created): void {
     const i = this.created.findIndex((x) => x.address === c.address);
     if (i < 0) this.created.push(c);
@@ -291,7 +328,8 @@ function checkTopLevel(stack: StackJson): void {
   for (const k of Object.keys(stack)) {
     if (!known.has(k)) throw new Error(`top-level block ${JSON.stringify(k)} is not supported by the test applier`);
   }
-  if (stack.locals && Object.keys(stack.locals as object).length && !EXPRESSIONS.extension) throw new Error("locals are not supported by the test applier");
+  if (stack.locals && Object.keys(stack.locals as object).length && !EXPRESSIONS.extension)
+    throw new Error("locals are not supported by the test applier");
   if ((stack as { data?: unknown }).data) throw new Error("data sources are not supported by the test applier");
   const providers = (stack.provider ?? {}) as Record<string, unknown>;
   for (const [name, cfg] of Object.entries(providers)) {
@@ -300,10 +338,12 @@ function checkTopLevel(stack: StackJson): void {
       for (const k of Object.keys(p)) {
         // host: the tests always apply to the local test engine. registry_auth: there is no registry
         // here (images are local stand-ins). alias: a second provider block for the same engine.
-        if (!["host", "registry_auth", "alias"].includes(k)) throw new Error(`provider docker attribute ${k} is not supported by the test applier`);
+        if (!["host", "registry_auth", "alias"].includes(k))
+          throw new Error(`provider docker attribute ${k} is not supported by the test applier`);
       }
       const host = p.host as string | undefined;
-      if (host && !host.startsWith("unix://")) throw new Error(`provider docker host ${host}: the test applier only applies to the local engine`);
+      if (host && !host.startsWith("unix://"))
+        throw new Error(`provider docker host ${host}: the test applier only applies to the local engine`);
     }
   }
 }
@@ -311,13 +351,17 @@ function checkTopLevel(stack: StackJson): void {
 function checkAttributes(address: string, handler: ResourceHandler, body: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(body)) {
     if (k === "lifecycle") {
-      for (const lk of Object.keys(v as object)) if (!LIFECYCLE_KEYS.has(lk)) throw new Error(`${address}: lifecycle.${lk} is not supported by the test applier`);
+      for (const lk of Object.keys(v as object))
+        if (!LIFECYCLE_KEYS.has(lk))
+          throw new Error(`${address}: lifecycle.${lk} is not supported by the test applier`);
       continue;
     }
     if (k === "count" || k === "for_each") throw new Error(`${address}: ${k} is not supported by the test applier`);
     if (META_KEYS.has(k)) continue;
     if (!(k in handler.attributes)) {
-      throw new Error(`${address}: attribute ${JSON.stringify(k)} is not known to the test applier (add its provider meaning to applier.ts and MAPPING.md; never drop it)`);
+      throw new Error(
+        `${address}: attribute ${JSON.stringify(k)} is not known to the test applier (add its provider meaning to applier.ts and MAPPING.md; never drop it)`,
+      );
     }
   }
 }
@@ -332,9 +376,16 @@ export function blocks<T = Record<string, unknown>>(v: T | T[] | undefined | nul
 
 const REF = /\$\{\s*([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\.([A-Za-z0-9_]+))?\s*\}/g;
 
-function dependencies(address: string, body: Record<string, unknown>, all: Set<string>, locals: Record<string, unknown> = {}): string[] {
+function dependencies(
+  address: string,
+  body: Record<string, unknown>,
+  all: Set<string>,
+  locals: Record<string, unknown> = {},
+): string[] {
   const deps = new Set<string>();
-  const text = JSON.stringify(Object.fromEntries(Object.entries(body).filter(([k]) => k !== "//" && k !== "depends_on")));
+  const text = JSON.stringify(
+    Object.fromEntries(Object.entries(body).filter(([k]) => k !== "//" && k !== "depends_on")),
+  );
   for (const m of text.matchAll(REF)) {
     if (m[1] === "var") continue;
     deps.add(`${m[1]}.${m[2]}`);
@@ -350,13 +401,19 @@ function dependencies(address: string, body: Record<string, unknown>, all: Set<s
  * Objects a body names by a literal Docker name (not by reference) that the same stack creates:
  * Terraform does not order on literals, so it may create the container first.
  */
-export function namedByLiteral(type: string, body: Record<string, unknown>, byDockerName: Map<string, string>): string[] {
+export function namedByLiteral(
+  type: string,
+  body: Record<string, unknown>,
+  byDockerName: Map<string, string>,
+): string[] {
   if (type !== "docker_container") return [];
   const names: string[] = [];
   const mode = body.network_mode;
   if (typeof mode === "string") names.push(`docker_network:${mode}`);
-  for (const n of blocks(body.networks_advanced as never) as Array<Record<string, unknown>>) if (typeof n.name === "string") names.push(`docker_network:${n.name}`);
-  for (const m of blocks(body.mounts as never) as Array<Record<string, unknown>>) if (m.type === "volume" && typeof m.source === "string") names.push(`docker_volume:${m.source}`);
+  for (const n of blocks(body.networks_advanced as never) as Array<Record<string, unknown>>)
+    if (typeof n.name === "string") names.push(`docker_network:${n.name}`);
+  for (const m of blocks(body.mounts as never) as Array<Record<string, unknown>>)
+    if (m.type === "volume" && typeof m.source === "string") names.push(`docker_volume:${m.source}`);
   return [...new Set(names.map((n) => byDockerName.get(n)).filter((a): a is string => a !== undefined))];
 }
 
@@ -377,10 +434,19 @@ export function topoOrder(
   const deps = new Map([...bodies].map(([a, { body }]) => [a, dependencies(a, body, all, locals)]));
   const byDockerName = new Map<string, string>();
   for (const [a, { type, body }] of bodies) {
-    if ((type === "docker_network" || type === "docker_volume") && typeof body.name === "string" && !body.name.includes("${")) byDockerName.set(`${type}:${body.name}`, a);
+    if (
+      (type === "docker_network" || type === "docker_volume") &&
+      typeof body.name === "string" &&
+      !body.name.includes("${")
+    )
+      byDockerName.set(`${type}:${body.name}`, a);
   }
   const closure = (a: string, seen = new Set<string>()): Set<string> => {
-    for (const d of deps.get(a)!) if (!seen.has(d)) { seen.add(d); closure(d, seen); }
+    for (const d of deps.get(a)!)
+      if (!seen.has(d)) {
+        seen.add(d);
+        closure(d, seen);
+      }
     return seen;
   };
   for (const [a, { type, body }] of [...bodies].sort(([x], [y]) => x.localeCompare(y))) {
@@ -406,14 +472,22 @@ export function topoOrder(
   return order;
 }
 
-function resolveString(s: string, address: string, vars: Record<string, string>, created: Map<string, Created>, lenient: boolean, locals: Record<string, unknown> = {}): string {
+function resolveString(
+  s: string,
+  address: string,
+  vars: Record<string, string>,
+  created: Map<string, Created>,
+  lenient: boolean,
+  locals: Record<string, unknown> = {},
+): string {
   // Terraform template escapes: $${ and %%{ are literal.
   const parts = s.split(/(\$\$\{|%%\{)/);
   return parts
     .map((part) => {
       if (part === "$${") return "${";
       if (part === "%%{") return "%{";
-      if (/%\{/.test(part)) throw new Error(`${address}: template directive in ${JSON.stringify(part.slice(0, 40))} is not supported`);
+      if (/%\{/.test(part))
+        throw new Error(`${address}: template directive in ${JSON.stringify(part.slice(0, 40))} is not supported`);
       return part.replace(/\$\{([^}]*)\}/g, (whole, expr: string) => {
         const e = expr.trim();
         const v = /^var\.([A-Za-z0-9_-]+)$/.exec(e);
@@ -431,17 +505,27 @@ function resolveString(s: string, address: string, vars: Record<string, string>,
             if (lenient) return whole;
             throw new Error(`${address}: ${r[1]}.${r[2]} is not created yet`);
           }
-          if (!(r[3] in c.attributes)) throw new Error(`${address}: ${r[1]}.${r[2]} has no attribute ${r[3]} the applier knows (${Object.keys(c.attributes).join(", ")})`);
+          if (!(r[3] in c.attributes))
+            throw new Error(
+              `${address}: ${r[1]}.${r[2]} has no attribute ${r[3]} the applier knows (${Object.keys(c.attributes).join(", ")})`,
+            );
           return String(c.attributes[r[3]]);
         }
         // Terraform functions the Docker examples use (functions.ts), on arguments this applier
         // resolves itself (var.X, type.name.attr, string literals, such calls); else the extension.
         const call = callOf(e);
         if (call && call.name in FUNCTIONS) {
-          const simple = (a: string): boolean => /^var\.[A-Za-z0-9_-]+$/.test(a) || /^[a-z0-9_]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_]+$/.test(a) || stringLiteral(a) !== undefined || (callOf(a) !== undefined && callOf(a)!.name in FUNCTIONS && callOf(a)!.args.every(simple));
+          const simple = (a: string): boolean =>
+            /^var\.[A-Za-z0-9_-]+$/.test(a) ||
+            /^[a-z0-9_]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_]+$/.test(a) ||
+            stringLiteral(a) !== undefined ||
+            (callOf(a) !== undefined && callOf(a)!.name in FUNCTIONS && callOf(a)!.args.every(simple));
           if (call.args.every(simple)) {
-            const values = call.args.map((a) => stringLiteral(a) ?? resolveString(`\${${a}}`, address, vars, created, lenient, locals));
-            if (lenient && values.some((v, i) => stringLiteral(call.args[i]) === undefined && v.includes("${"))) return whole;
+            const values = call.args.map(
+              (a) => stringLiteral(a) ?? resolveString(`\${${a}}`, address, vars, created, lenient, locals),
+            );
+            if (lenient && values.some((v, i) => stringLiteral(call.args[i]) === undefined && v.includes("${")))
+              return whole;
             try {
               return FUNCTIONS[call.name](values);
             } catch (err) {
@@ -451,7 +535,9 @@ function resolveString(s: string, address: string, vars: Record<string, string>,
         }
         const ext = EXPRESSIONS.extension;
         if (call && !(call.name in FUNCTIONS) && !ext) {
-          throw new Error(`${address}: Terraform function ${call.name}() in \${${e}} is not implemented by the test applier (implemented: ${Object.keys(FUNCTIONS).join(", ")}; add it to functions.ts with Terraform's semantics)`);
+          throw new Error(
+            `${address}: Terraform function ${call.name}() in \${${e}} is not implemented by the test applier (implemented: ${Object.keys(FUNCTIONS).join(", ")}; add it to functions.ts with Terraform's semantics)`,
+          );
         }
         if (ext) {
           const template = (text: string) => resolveString(text, address, vars, created, lenient, locals);
@@ -464,10 +550,20 @@ function resolveString(s: string, address: string, vars: Record<string, string>,
     .join("");
 }
 
-export function resolveDeep(v: unknown, address: string, vars: Record<string, string>, created: Map<string, Created>, lenient = false, locals: Record<string, unknown> = {}): unknown {
+export function resolveDeep(
+  v: unknown,
+  address: string,
+  vars: Record<string, string>,
+  created: Map<string, Created>,
+  lenient = false,
+  locals: Record<string, unknown> = {},
+): unknown {
   if (typeof v === "string") return resolveString(v, address, vars, created, lenient, locals);
   if (Array.isArray(v)) return v.map((x) => resolveDeep(x, address, vars, created, lenient, locals));
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveDeep(x, address, vars, created, lenient, locals)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, resolveDeep(x, address, vars, created, lenient, locals)]),
+    );
   return v;
 }
 
@@ -508,10 +604,13 @@ function strMap(v: unknown): Record<string, string> {
 }
 /** labels blocks ({label, value}) → map (labelSetToMap). */
 function labelMap(v: unknown): Record<string, string> {
-  return Object.fromEntries(blocks<{ label: string; value: string }>(v as never).map((l) => [l.label, String(l.value)]));
+  return Object.fromEntries(
+    blocks<{ label: string; value: string }>(v as never).map((l) => [l.label, String(l.value)]),
+  );
 }
 function onlyKeys(what: string, o: Record<string, unknown>, allowed: string[]): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new Error(`${what}.${k} is not known to the test applier`);
+  for (const k of Object.keys(o))
+    if (!allowed.includes(k)) throw new Error(`${what}.${k} is not known to the test applier`);
 }
 /** Go time.ParseDuration for the forms Terraform configs use (e.g. "30s", "1m30s", "500ms"); nanoseconds. */
 export function parseDuration(s: string): number {
@@ -533,7 +632,12 @@ function apiAtLeast(have: string, want: string): boolean {
   return have >= want;
 }
 
-async function labelsOf(inspect: () => Promise<{ Labels?: Record<string, string> | null; Config?: { Labels?: Record<string, string> | null } }>): Promise<Record<string, string> | undefined> {
+async function labelsOf(
+  inspect: () => Promise<{
+    Labels?: Record<string, string> | null;
+    Config?: { Labels?: Record<string, string> | null };
+  }>,
+): Promise<Record<string, string> | undefined> {
   try {
     const i = await inspect();
     return (i.Labels ?? i.Config?.Labels ?? {}) as Record<string, string>;
@@ -545,7 +649,9 @@ async function labelsOf(inspect: () => Promise<{ Labels?: Record<string, string>
 async function guardStale(kind: string, name: string, labels: Record<string, string> | undefined): Promise<boolean> {
   if (labels === undefined) return false;
   if (labels[MANAGED_BY] !== "cdktf-hardened") {
-    throw new Error(`a ${kind} named ${name} exists and was not created by cdktf-hardened: refusing to touch it; remove it or use another engine`);
+    throw new Error(
+      `a ${kind} named ${name} exists and was not created by cdktf-hardened: refusing to touch it; remove it or use another engine`,
+    );
   }
   return true;
 }
@@ -583,7 +689,12 @@ const networkHandler: ResourceHandler = {
     if (getOk(b, "ipam_config")) {
       ipam.Config = blocks(b.ipam_config as never).map((c: Record<string, unknown>) => {
         onlyKeys("ipam_config", c, ["subnet", "ip_range", "gateway", "aux_address"]);
-        return { Subnet: c.subnet ?? "", IPRange: c.ip_range ?? "", Gateway: c.gateway ?? "", AuxiliaryAddresses: strMap(c.aux_address) };
+        return {
+          Subnet: c.subnet ?? "",
+          IPRange: c.ip_range ?? "",
+          Gateway: c.gateway ?? "",
+          AuxiliaryAddresses: strMap(c.aux_address),
+        };
       });
     }
     if (getOk(b, "ipam_options")) ipam.Options = strMap(b.ipam_options);
@@ -595,7 +706,13 @@ const networkHandler: ResourceHandler = {
       throw new Error(`Unable to create network: ${dockerMessage(e)}`);
     }
     if (!net.id) throw new Error("the engine returned no network id");
-    return { address, type: "docker_network", body: b, id: net.id, attributes: { id: net.id, name: opts.Name, driver: opts.Driver ?? "bridge" } };
+    return {
+      address,
+      type: "docker_network",
+      body: b,
+      id: net.id,
+      attributes: { id: net.id, name: opts.Name, driver: opts.Driver ?? "bridge" },
+    };
   },
   async destroy(ctx, c) {
     await ctx.docker.getNetwork(c.id).remove();
@@ -604,7 +721,8 @@ const networkHandler: ResourceHandler = {
     const net = ctx.docker.getNetwork(name);
     if (await guardStale("network", name, await labelsOf(() => net.inspect()))) {
       const info = await net.inspect();
-      for (const id of Object.keys(info.Containers ?? {})) await net.disconnect({ Container: id, Force: true }).catch(() => undefined);
+      for (const id of Object.keys(info.Containers ?? {}))
+        await net.disconnect({ Container: id, Force: true }).catch(() => undefined);
       await net.remove();
     }
   },
@@ -636,7 +754,13 @@ const volumeHandler: ResourceHandler = {
       throw new Error(`Unable to create volume: ${dockerMessage(e)}`);
     }
     if (!v.Name) throw new Error("the engine returned no volume name");
-    return { address, type: "docker_volume", body: b, id: v.Name, attributes: { id: v.Name, name: v.Name, driver: v.Driver ?? "local", mountpoint: v.Mountpoint ?? "" } };
+    return {
+      address,
+      type: "docker_volume",
+      body: b,
+      id: v.Name,
+      attributes: { id: v.Name, name: v.Name, driver: v.Driver ?? "local", mountpoint: v.Mountpoint ?? "" },
+    };
   },
   async destroy(ctx, c) {
     // The provider retries while the volume is still in use; containers are gone by now.
@@ -677,11 +801,12 @@ const CONTAINER_ATTRIBUTES: Record<string, string> = {
   host: "HostConfig.ExtraHosts host:ip",
   ulimit: "HostConfig.Ulimits {Name, Soft, Hard}",
   labels: "Config.Labels (labelSetToMap)",
-  healthcheck: "Config.Healthcheck {Test, Interval, Timeout, StartPeriod, StartInterval, Retries} (durations via time.ParseDuration)",
+  healthcheck:
+    "Config.Healthcheck {Test, Interval, Timeout, StartPeriod, StartInterval, Retries} (durations via time.ParseDuration)",
   mounts: "HostConfig.Mounts {Type, Target, Source, ReadOnly, BindOptions, VolumeOptions, TmpfsOptions}",
   privileged: "HostConfig.Privileged",
   publish_all_ports: "HostConfig.PublishAllPorts",
-  restart: "HostConfig.RestartPolicy.Name (default \"no\")",
+  restart: 'HostConfig.RestartPolicy.Name (default "no")',
   max_retry_count: "HostConfig.RestartPolicy.MaximumRetryCount",
   runtime: "HostConfig.Runtime",
   rm: "HostConfig.AutoRemove",
@@ -702,7 +827,7 @@ const CONTAINER_ATTRIBUTES: Record<string, string> = {
   cpu_quota: "HostConfig.CPUQuota (ignored when cpus is set)",
   cpu_shares: "HostConfig.CPUShares",
   cpu_set: "HostConfig.CpusetCpus",
-  network_mode: "HostConfig.NetworkMode (default \"bridge\")",
+  network_mode: 'HostConfig.NetworkMode (default "bridge")',
   userns_mode: "HostConfig.UsernsMode",
   pid_mode: "HostConfig.PidMode",
   sysctls: "HostConfig.Sysctls",
@@ -712,12 +837,15 @@ const CONTAINER_ATTRIBUTES: Record<string, string> = {
   cgroup_parent: "HostConfig.CgroupParent",
   init: "HostConfig.Init (always sent, default false)",
   storage_opts: "HostConfig.StorageOpt",
-  networks_advanced: "after create: disconnect from \"bridge\" (error 'is not connected' ignored), then NetworkConnect each {name, aliases, ipv4_address, ipv6_address}",
-  upload: "after networks: one tar per upload (Name=file, Mode=permissions|0744 executable|0644, uid 0) PUT to the archive API at path \"/\"",
+  networks_advanced:
+    "after create: disconnect from \"bridge\" (error 'is not connected' ignored), then NetworkConnect each {name, aliases, ipv4_address, ipv6_address}",
+  upload:
+    'after networks: one tar per upload (Name=file, Mode=permissions|0744 executable|0644, uid 0) PUT to the archive API at path "/"',
   start: "ContainerStart unless false (default true)",
   wait: "after start: poll until Health.Status is healthy, within wait_timeout",
   wait_timeout: "seconds for wait (default 60)",
-  must_run: "read after create: not running and must_run (default true) → 'container exited immediately', container deleted",
+  must_run:
+    "read after create: not running and must_run (default true) → 'container exited immediately', container deleted",
   container_read_refresh_timeout_milliseconds: "read after create: how long to wait for running (default 15000)",
   destroy_grace_seconds: "destroy: ContainerStop timeout before the forced remove",
   remove_volumes: "destroy: RemoveVolumes on ContainerRemove (anonymous volumes; default true)",
@@ -729,10 +857,15 @@ const CONTAINER_ATTRIBUTES: Record<string, string> = {
 const CONTAINER_NOT_IMPLEMENTED = ["volumes", "devices", "gpus"];
 
 const containerHandler: ResourceHandler = {
-  attributes: { ...CONTAINER_ATTRIBUTES, ...Object.fromEntries(CONTAINER_NOT_IMPLEMENTED.map((k) => [k, "not implemented by the test applier: an error"])) },
+  attributes: {
+    ...CONTAINER_ATTRIBUTES,
+    ...Object.fromEntries(CONTAINER_NOT_IMPLEMENTED.map((k) => [k, "not implemented by the test applier: an error"])),
+  },
   dockerName: (b) => str(b, "name"),
   async create(ctx, address, b) {
-    for (const k of CONTAINER_NOT_IMPLEMENTED) if (b[k] !== undefined) throw new Error(`attribute ${k} is known to the provider but not implemented by the test applier`);
+    for (const k of CONTAINER_NOT_IMPLEMENTED)
+      if (b[k] !== undefined)
+        throw new Error(`attribute ${k} is known to the provider but not implemented by the test applier`);
     if (bool(b, "logs")) throw new Error("logs are not implemented by the test applier");
     const reference = str(b, "image");
     if (!reference) throw new Error("image is required");
@@ -786,7 +919,15 @@ const containerHandler: ResourceHandler = {
 
     const mounts: Array<Record<string, unknown>> = [];
     for (const m of blocks(b.mounts as never) as Array<Record<string, unknown>>) {
-      onlyKeys("mounts", m, ["target", "source", "type", "read_only", "bind_options", "volume_options", "tmpfs_options"]);
+      onlyKeys("mounts", m, [
+        "target",
+        "source",
+        "type",
+        "read_only",
+        "bind_options",
+        "volume_options",
+        "tmpfs_options",
+      ]);
       const mount: Record<string, unknown> = { Type: m.type, Target: m.target, Source: m.source ?? "" };
       if (m.read_only !== undefined) mount.ReadOnly = m.read_only === true || m.read_only === "true";
       if (m.type === "bind") {
@@ -800,9 +941,11 @@ const containerHandler: ResourceHandler = {
           const vo: Record<string, unknown> = {};
           if (o.no_copy !== undefined) vo.NoCopy = o.no_copy === true;
           if (o.labels !== undefined) vo.Labels = labelMap(o.labels);
-          if (o.driver_name !== undefined || o.driver_options !== undefined) vo.DriverConfig = { Name: o.driver_name ?? "", Options: strMap(o.driver_options) };
+          if (o.driver_name !== undefined || o.driver_options !== undefined)
+            vo.DriverConfig = { Name: o.driver_name ?? "", Options: strMap(o.driver_options) };
           // 3.6.2 checks the API version for every volume_options block, subpath or not.
-          if (!apiAtLeast(ctx.apiVersion, "1.45")) throw new Error("Setting VolumeOptions.Subpath requires docker version 1.45 or higher");
+          if (!apiAtLeast(ctx.apiVersion, "1.45"))
+            throw new Error("Setting VolumeOptions.Subpath requires docker version 1.45 or higher");
           if (o.subpath !== undefined) vo.Subpath = o.subpath;
           mount.VolumeOptions = vo;
         }
@@ -877,7 +1020,8 @@ const containerHandler: ResourceHandler = {
     if (getOk(b, "group_add")) host.GroupAdd = strList(b.group_add);
     if (getOk(b, "cgroupns_mode")) {
       const m = str(b, "cgroupns_mode")!;
-      if (!["private", "host"].includes(m)) throw new Error("cgroupns_mode: invalid CGROUP mode, must be either 'private', 'host' or empty");
+      if (!["private", "host"].includes(m))
+        throw new Error("cgroupns_mode: invalid CGROUP mode, must be either 'private', 'host' or empty");
       if (apiAtLeast(ctx.apiVersion, "1.41")) host.CgroupnsMode = m;
     }
     if (getOk(b, "cgroup_parent")) host.CgroupParent = str(b, "cgroup_parent");
@@ -887,12 +1031,24 @@ const containerHandler: ResourceHandler = {
     const name = str(b, "name")!;
     let container: Docker.Container;
     try {
-      container = await ctx.docker.createContainer({ name, ...config, HostConfig: host, NetworkingConfig: {} } as Docker.ContainerCreateOptions);
+      container = await ctx.docker.createContainer({
+        name,
+        ...config,
+        HostConfig: host,
+        NetworkingConfig: {},
+      } as Docker.ContainerCreateOptions);
     } catch (e) {
       throw new Error(`Unable to create container: ${dockerMessage(e)}`);
     }
     if (!container.id) throw new Error("the engine returned no container id");
-    const created: Created = { address, type: "docker_container", body: b, id: container.id, attributes: { id: container.id, name }, image };
+    const created: Created = {
+      address,
+      type: "docker_container",
+      body: b,
+      id: container.id,
+      attributes: { id: container.id, name },
+      image,
+    };
     // Tracked before the steps below so a failure still tears it down.
     ctx.track(created);
 
@@ -900,7 +1056,8 @@ const containerHandler: ResourceHandler = {
       try {
         await ctx.docker.getNetwork("bridge").disconnect({ Container: container.id, Force: false });
       } catch (e) {
-        if (!/is not connected to the network bridge/.test(dockerMessage(e))) throw new Error(`Unable to disconnect the default network: ${dockerMessage(e)}`);
+        if (!/is not connected to the network bridge/.test(dockerMessage(e)))
+          throw new Error(`Unable to disconnect the default network: ${dockerMessage(e)}`);
       }
       for (const n of blocks(b.networks_advanced as never) as Array<Record<string, unknown>>) {
         onlyKeys("networks_advanced", n, ["name", "aliases", "ipv4_address", "ipv6_address"]);
@@ -917,16 +1074,35 @@ const containerHandler: ResourceHandler = {
     }
 
     for (const u of blocks(b.upload as never) as Array<Record<string, unknown>>) {
-      onlyKeys("upload", u, ["content", "content_base64", "file", "executable", "permissions", "source", "source_hash"]);
+      onlyKeys("upload", u, [
+        "content",
+        "content_base64",
+        "file",
+        "executable",
+        "permissions",
+        "source",
+        "source_hash",
+      ]);
       const given = [u.content, u.content_base64, u.source].filter((x) => x !== undefined && x !== "");
-      if (given.length === 0) throw new Error("error with upload content: one of 'content', 'content_base64', or 'source' must be set");
-      if (given.length > 1) throw new Error("error with upload content: only one of 'content', 'content_base64', or 'source' can be set");
-      if (u.source !== undefined && u.source !== "") throw new Error("upload.source (a file on the machine running Terraform) is not implemented by the test applier");
-      const content = u.content !== undefined && u.content !== "" ? Buffer.from(String(u.content)) : Buffer.from(String(u.content_base64), "base64");
+      if (given.length === 0)
+        throw new Error("error with upload content: one of 'content', 'content_base64', or 'source' must be set");
+      if (given.length > 1)
+        throw new Error("error with upload content: only one of 'content', 'content_base64', or 'source' can be set");
+      if (u.source !== undefined && u.source !== "")
+        throw new Error(
+          "upload.source (a file on the machine running Terraform) is not implemented by the test applier",
+        );
+      const content =
+        u.content !== undefined && u.content !== ""
+          ? Buffer.from(String(u.content))
+          : Buffer.from(String(u.content_base64), "base64");
       const mode = u.permissions ? parseInt(String(u.permissions), 8) : u.executable === true ? 0o744 : 0o644;
       if (!Number.isFinite(mode)) throw new Error(`Error parsing permission: ${u.permissions}`);
       const tar = pack();
-      tar.entry({ name: String(u.file), mode, size: content.length, mtime: new Date(), uid: 0, gid: 0, type: "file" }, content);
+      tar.entry(
+        { name: String(u.file), mode, size: content.length, mtime: new Date(), uid: 0, gid: 0, type: "file" },
+        content,
+      );
       tar.finalize();
       const body = await streamToBuffer(tar as unknown as NodeJS.ReadableStream);
       try {
@@ -952,7 +1128,10 @@ const containerHandler: ResourceHandler = {
         const deadline = Date.now() + (num(b, "wait_timeout") ?? 60) * 1000;
         for (;;) {
           const i = await container.inspect();
-          if (!i.State.Health) throw new Error("you have supplied a 'wait' argument, but the container does not have a healthcheck defined");
+          if (!i.State.Health)
+            throw new Error(
+              "you have supplied a 'wait' argument, but the container does not have a healthcheck defined",
+            );
           if (i.State.Health.Status === "healthy") break;
           if (Date.now() > deadline) throw new Error("container failed to be in healthy state");
           await sleep(1000);
@@ -1003,7 +1182,11 @@ const containerHandler: ResourceHandler = {
     try {
       await container.stop({ t: grace });
     } catch (e) {
-      if (!/not running|already stopped|No such container|is not running/i.test(dockerMessage(e)) && (e as { statusCode?: number }).statusCode !== 304) throw e;
+      if (
+        !/not running|already stopped|No such container|is not running/i.test(dockerMessage(e)) &&
+        (e as { statusCode?: number }).statusCode !== 304
+      )
+        throw e;
     }
     try {
       await container.remove({ force: true, v: bool(c.body, "remove_volumes", true) });
@@ -1013,7 +1196,8 @@ const containerHandler: ResourceHandler = {
   },
   async removeStale(ctx, name) {
     const c = ctx.docker.getContainer(name);
-    if (await guardStale("container", name, await labelsOf(() => c.inspect() as never))) await c.remove({ force: true, v: true });
+    if (await guardStale("container", name, await labelsOf(() => c.inspect() as never)))
+      await c.remove({ force: true, v: true });
   },
 };
 

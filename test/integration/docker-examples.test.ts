@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "child_process";
 import { createHash, randomBytes } from "crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import Docker from "dockerode";
@@ -8,9 +8,28 @@ import { HardenedIiiService, RedisDataStore, TlsEdge } from "../../lib";
 import { KEEPER_INTERVAL_SECONDS } from "../../lib/docker-engine/host-rules";
 import { AppliedStack, blocks } from "./applier";
 import { connect, describeWithEngine, dockerMessage, engineSocket, exec, ExecResult, sleep } from "./engine";
-import { capabilityMask, DeclaredWorkload, DockerExample, dockerExamples, LATE, networkName, oneOffTaskExample, randomVariables, withLateWorkload } from "./examples";
+import {
+  capabilityMask,
+  DeclaredWorkload,
+  DockerExample,
+  dockerExamples,
+  LATE,
+  networkName,
+  oneOffTaskExample,
+  randomVariables,
+  withLateWorkload,
+} from "./examples";
 import { FUNCTIONS } from "./functions";
-import { ciDockerdRestartable, hostConnect, hostListeners, HostRulesScript, HostService, OutsideHost, restartCiDockerd, until } from "./host";
+import {
+  ciDockerdRestartable,
+  hostConnect,
+  hostListeners,
+  HostRulesScript,
+  HostService,
+  OutsideHost,
+  restartCiDockerd,
+  until,
+} from "./host";
 import { standInFor } from "./standins";
 
 /**
@@ -23,22 +42,24 @@ import { standInFor } from "./standins";
  * and checked one after the other; each is torn down after its checks, also after a failure.
  */
 /** The Docker examples (stack ids of examples/main.ts) this suite applies: adding one is one line. */
-const COVERED = [
-  "docker-two-tier",
-  "iii-docker",
-  "workers-docker",
-];
+const COVERED = ["docker-two-tier", "iii-docker", "workers-docker"];
 const ALL = dockerExamples();
 const EXAMPLES = ALL.filter((e) => COVERED.includes(e.id));
 // Swarm stacks (docker_service) are applied by swarm-examples.test.ts.
-const UNCOVERED = ALL.filter((e) => !COVERED.includes(e.id) && !Object.keys(e.json.resource ?? {}).includes("docker_service")).map((e) => e.id);
+const UNCOVERED = ALL.filter(
+  (e) => !COVERED.includes(e.id) && !Object.keys(e.json.resource ?? {}).includes("docker_service"),
+).map((e) => e.id);
 if (UNCOVERED.length) {
-  // eslint-disable-next-line no-console
-  console.warn(`[integration] Docker examples not yet applied on the engine (add them to COVERED, and their images to STAND_INS): ${UNCOVERED.join(", ")}`);
+  console.warn(
+    `[integration] Docker examples not yet applied on the engine (add them to COVERED, and their images to STAND_INS): ${UNCOVERED.join(", ")}`,
+  );
 }
 const MiB = 1024 * 1024;
 const PROBE_IMAGE = "cdktf-hardened.test/probe";
-const PROBE_LABELS = { "cdktf-hardened.io/managed-by": "cdktf-hardened", "cdktf-hardened.io/role": "integration-probe" };
+const PROBE_LABELS = {
+  "cdktf-hardened.io/managed-by": "cdktf-hardened",
+  "cdktf-hardened.io/role": "integration-probe",
+};
 /** A non-internal test network for the egress positive control (outside the platform's 10.213.0.0/16 pool). */
 const EGRESS_NET = { name: "hd-it-egress", subnet: "10.254.250.0/28", gateway: "10.254.250.1", bridge: "hd-it-egress" };
 /** A port of the fake outside host no example allows (the egress negative control). */
@@ -49,8 +70,15 @@ const UNLISTED_PORT = 18080;
  * connection over a local bridge is established in well under a millisecond; a dropped SYN waits
  * out the 1 s connect timeout (most checks expect "blocked", so this is what the suite waits for).
  */
-async function reach(docker: Docker, container: string, host: string, port: number): Promise<ExecResult & { ok: boolean }> {
-  const r = await exec(docker, container, ["busybox", "timeout", "4", "busybox", "nc", "-w", "1", host, String(port)], { timeoutMs: 15000 });
+async function reach(
+  docker: Docker,
+  container: string,
+  host: string,
+  port: number,
+): Promise<ExecResult & { ok: boolean }> {
+  const r = await exec(docker, container, ["busybox", "timeout", "4", "busybox", "nc", "-w", "1", host, String(port)], {
+    timeoutMs: 15000,
+  });
   return { ...r, ok: r.exitCode === 0 };
 }
 
@@ -101,10 +129,35 @@ class TestMaterial {
   /** A self-signed certificate for the edge's domain (openssl, P-256). */
   public edgePair(domain: string): { cert: string; key: string } {
     if (!this.made) {
-      execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", `/CN=${domain}`, "-addext", `subjectAltName=DNS:${domain}`, "-keyout", this.keyFile, "-out", this.certFile], { stdio: "ignore" });
+      execFileSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:prime256v1",
+          "-nodes",
+          "-days",
+          "2",
+          "-subj",
+          `/CN=${domain}`,
+          "-addext",
+          `subjectAltName=DNS:${domain}`,
+          "-keyout",
+          this.keyFile,
+          "-out",
+          this.certFile,
+        ],
+        { stdio: "ignore" },
+      );
       this.made = true;
     }
-    return { cert: execFileSync("cat", [this.certFile], { encoding: "utf8" }), key: execFileSync("cat", [this.keyFile], { encoding: "utf8" }) };
+    return {
+      cert: execFileSync("cat", [this.certFile], { encoding: "utf8" }),
+      key: execFileSync("cat", [this.keyFile], { encoding: "utf8" }),
+    };
   }
 
   public remove(): void {
@@ -125,7 +178,8 @@ function variablesFor(ex: DockerExample): Record<string, string> {
     if ("edge_tls_certificate" in v) v.edge_tls_certificate = pair.cert;
     if ("edge_tls_key" in v) v.edge_tls_key = pair.key;
   }
-  for (const k of Object.keys(v)) if (/^redis_.*password$/.test(k)) v[k] = `it pw/@:?#&=%+~ ${randomBytes(12).toString("hex")}`;
+  for (const k of Object.keys(v))
+    if (/^redis_.*password$/.test(k)) v[k] = `it pw/@:?#&=%+~ ${randomBytes(12).toString("hex")}`;
   return v;
 }
 
@@ -151,10 +205,20 @@ class Run {
   /** The stack as applied (ports remapped). */
   public readonly json: DockerExample["json"];
 
-  constructor(public readonly ex: DockerExample, taken: Set<number>) {
+  constructor(
+    public readonly ex: DockerExample,
+    taken: Set<number>,
+  ) {
     this.variables = variablesFor(ex);
-    this.applied = new AppliedStack({ docker: this.docker, variables: this.variables, image: (r) => standInFor(this.docker, r), providerDefects: "record" });
-    for (const w of ex.workloads) for (const p of blocks<any>(w.body.ports)) if (taken.has(p.external)) this.portMap.set(p.external, p.external + 20000);
+    this.applied = new AppliedStack({
+      docker: this.docker,
+      variables: this.variables,
+      image: (r) => standInFor(this.docker, r),
+      providerDefects: "record",
+    });
+    for (const w of ex.workloads)
+      for (const p of blocks<any>(w.body.ports))
+        if (taken.has(p.external)) this.portMap.set(p.external, p.external + 20000);
     for (const w of ex.workloads) for (const p of blocks<any>(w.body.ports)) taken.add(this.hostPort(p.external));
     this.json = remapPorts(ex.json, this.portMap);
   }
@@ -182,7 +246,8 @@ class Run {
         const deadline = Date.now() + 150_000;
         const status: Record<string, string> = {};
         for (;;) {
-          for (const w of services) status[w.name] = (await this.docker.getContainer(w.containerName).inspect()).State.Health?.Status ?? "none";
+          for (const w of services)
+            status[w.name] = (await this.docker.getContainer(w.containerName).inspect()).State.Health?.Status ?? "none";
           if (Object.values(status).every((s) => s === "healthy") || Date.now() > deadline) return status;
           if (Object.values(status).some((s) => s === "unhealthy")) return status;
           await sleep(1000);
@@ -221,7 +286,9 @@ describeWithEngine("Docker examples on a real engine", () => {
       r.tornDown = true;
       // The keeper never removes its rules (a stopped keeper must leave the boundary closed): the
       // operator's `remove` does, after destroy. Both the first and the second deploy's rules.
-      for (const h of [...r.ex.platforms, ...r.late.flatMap((l) => l.platforms)].map((p) => new HostRulesScript(p.hostFirewallScript()))) {
+      for (const h of [...r.ex.platforms, ...r.late.flatMap((l) => l.platforms)].map(
+        (p) => new HostRulesScript(p.hostFirewallScript()),
+      )) {
         h.run("remove");
         if (h.chains().length) errors.push(`host rules left behind: ${h.chains().join(", ")}`);
       }
@@ -241,16 +308,30 @@ describeWithEngine("Docker examples on a real engine", () => {
     const outside = new OutsideHost();
     const hostService = new HostService();
     /** Each platform's host rules: the keeper container and the same rules as the operator's script. */
-    const rules = ex.platforms.map((p) => ({ platform: p, script: new HostRulesScript(p.hostFirewallScript()), keeper: p.keeper ? `${p.namePrefix}-host-rules` : undefined }));
+    const rules = ex.platforms.map((p) => ({
+      platform: p,
+      script: new HostRulesScript(p.hostFirewallScript()),
+      keeper: p.keeper ? `${p.namePrefix}-host-rules` : undefined,
+    }));
     const inspect = (w: DeclaredWorkload) => docker.getContainer(w.containerName).inspect();
-    const addressOn = async (w: DeclaredWorkload, network: string) => (await inspect(w)).NetworkSettings.Networks[network]?.IPAddress;
+    const addressOn = async (w: DeclaredWorkload, network: string) =>
+      (await inspect(w)).NetworkSettings.Networks[network]?.IPAddress;
     const services = running(ex);
     /** Secret values and what Terraform derives from them (a urlencoded or hashed password is a secret too). */
-    const secretForms = () => Object.values(variables).flatMap((v) => [v, FUNCTIONS.urlencode([v]), FUNCTIONS.urlencode([v]).split("+").join("%20"), FUNCTIONS.sha256([v]), encodeURIComponent(v)]);
+    const secretForms = () =>
+      Object.values(variables).flatMap((v) => [
+        v,
+        FUNCTIONS.urlencode([v]),
+        FUNCTIONS.urlencode([v]).split("+").join("%20"),
+        FUNCTIONS.sha256([v]),
+        encodeURIComponent(v),
+      ]);
 
     /** A second listener in a container (the flows' undeclared port), as its own user. */
     async function extraListener(container: string, port: number): Promise<void> {
-      const e = await docker.getContainer(container).exec({ Cmd: ["busybox", "nc", "-ll", "-p", String(port), "-e", "/bin/echo", "extra"] });
+      const e = await docker
+        .getContainer(container)
+        .exec({ Cmd: ["busybox", "nc", "-ll", "-p", String(port), "-e", "/bin/echo", "extra"] });
       // Detached: the daemon answers at once; close the response stream or it keeps jest alive.
       const started = (await e.start({ Detach: true })) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
       started?.destroy?.();
@@ -259,14 +340,25 @@ describeWithEngine("Docker examples on a real engine", () => {
     /** A hardened, non-root probe container of the tests on `network`. */
     async function probe(network: string, ipv4Address?: string): Promise<string> {
       const name = `hd-it-probe-${probes.length}`;
-      await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+      await docker
+        .getContainer(name)
+        .remove({ force: true })
+        .catch(() => undefined);
       const c = await docker.createContainer({
         name,
         Image: await standInFor(docker, PROBE_IMAGE),
         User: "10999:10999",
         Labels: PROBE_LABELS,
-        HostConfig: { NetworkMode: network, ReadonlyRootfs: true, CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"], Memory: 32 * MiB },
-        NetworkingConfig: ipv4Address ? { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: ipv4Address } } } } : undefined,
+        HostConfig: {
+          NetworkMode: network,
+          ReadonlyRootfs: true,
+          CapDrop: ["ALL"],
+          SecurityOpt: ["no-new-privileges:true"],
+          Memory: 32 * MiB,
+        },
+        NetworkingConfig: ipv4Address
+          ? { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: ipv4Address } } } }
+          : undefined,
       });
       probes.push(name);
       await c.start();
@@ -282,7 +374,11 @@ describeWithEngine("Docker examples on a real engine", () => {
       const errors: string[] = [];
       outside.stop();
       await hostService.stop();
-      for (const p of probes) await docker.getContainer(p).remove({ force: true }).catch((e) => errors.push(`${p}: ${dockerMessage(e)}`));
+      for (const p of probes)
+        await docker
+          .getContainer(p)
+          .remove({ force: true })
+          .catch((e) => errors.push(`${p}: ${dockerMessage(e)}`));
       if (egressNet) await egressNet.remove().catch((e) => errors.push(`${EGRESS_NET.name}: ${dockerMessage(e)}`));
       if (errors.length) throw new Error(`teardown: ${errors.join("; ")}`);
     });
@@ -301,11 +397,20 @@ describeWithEngine("Docker examples on a real engine", () => {
         const lowered = w.container.spec.weakenings.some((x) => x.control === "low-uid" || x.control === "image-uid");
         if (!lowered) {
           expect(uid).toBeGreaterThanOrEqual(10000);
-          expect(`${w.name} ${uid}:${gid}`).toBe(`${w.name} ${w.container.spec.identity.uid}:${w.container.spec.identity.gid}`);
+          expect(`${w.name} ${uid}:${gid}`).toBe(
+            `${w.name} ${w.container.spec.identity.uid}:${w.container.spec.identity.gid}`,
+          );
         }
         // Every process of the container, not only PID 1.
-        const r = await exec(docker, w.containerName, ["sh", "-c", "for s in /proc/[0-9]*/status; do echo ===; cat $s; done"]);
-        const statuses = r.stdout.split("===").map((s) => s.trim()).filter((s) => s.startsWith("Name:"));
+        const r = await exec(docker, w.containerName, [
+          "sh",
+          "-c",
+          "for s in /proc/[0-9]*/status; do echo ===; cat $s; done",
+        ]);
+        const statuses = r.stdout
+          .split("===")
+          .map((s) => s.trim())
+          .filter((s) => s.startsWith("Name:"));
         expect(statuses.length).toBeGreaterThan(0);
         const bnd = capabilityMask(w.container.spec.addCapabilities);
         for (const st of statuses) {
@@ -326,20 +431,32 @@ describeWithEngine("Docker examples on a real engine", () => {
     test("the root filesystem is read-only; every declared writable path (tmpfs, volumes) is writable by the workload", async () => {
       await pool(services, 4, async (w) => {
         const root = await exec(docker, w.containerName, ["sh", "-c", "echo x > /.it-write-test"]);
-        expect(`${w.name}: ${root.exitCode} ${root.stderr.trim()}`).toMatch(new RegExp(`^${w.name}: [1-9]\\d* .*Read-only file system`));
+        expect(`${w.name}: ${root.exitCode} ${root.stderr.trim()}`).toMatch(
+          new RegExp(`^${w.name}: [1-9]\\d* .*Read-only file system`),
+        );
         const writable = [
           ...Object.keys(w.body.tmpfs ?? {}),
-          ...blocks<any>(w.body.mounts).filter((m) => m.read_only !== true).map((m) => m.target as string),
+          ...blocks<any>(w.body.mounts)
+            .filter((m) => m.read_only !== true)
+            .map((m) => m.target as string),
         ];
         expect(writable).toContain("/tmp");
         for (const p of w.container.spec.writablePaths) expect(writable).toContain(p.path);
         for (const path of writable) {
-          const r = await exec(docker, w.containerName, ["sh", "-c", `f="${path}/.it-write-test" && echo ok > "$f" && cat "$f" && rm "$f"`]);
-          expect(`${w.name}:${path} ${r.exitCode} ${r.stdout.trim()} ${r.stderr.trim()}`).toBe(`${w.name}:${path} 0 ok `);
+          const r = await exec(docker, w.containerName, [
+            "sh",
+            "-c",
+            `f="${path}/.it-write-test" && echo ok > "$f" && cat "$f" && rm "$f"`,
+          ]);
+          expect(`${w.name}:${path} ${r.exitCode} ${r.stdout.trim()} ${r.stderr.trim()}`).toBe(
+            `${w.name}:${path} 0 ok `,
+          );
         }
         for (const m of blocks<any>(w.body.mounts).filter((x) => x.read_only === true)) {
           const r = await exec(docker, w.containerName, ["sh", "-c", `echo x > "${m.target}/.it-write-test"`]);
-          expect(`${w.name}:${m.target} ${r.exitCode} ${r.stderr.trim()}`).toMatch(/ [1-9]\d* .*(Read-only file system|Permission denied)/);
+          expect(`${w.name}:${m.target} ${r.exitCode} ${r.stderr.trim()}`).toMatch(
+            / [1-9]\d* .*(Read-only file system|Permission denied)/,
+          );
         }
       });
     });
@@ -350,8 +467,15 @@ describeWithEngine("Docker examples on a real engine", () => {
         const i = await inspect(w);
         expect(i.HostConfig.Memory).toBe(res.memoryMiB * MiB);
         expect(i.HostConfig.MemorySwap).toBe(res.memoryMiB * MiB);
-        expect(`${w.name} ${i.HostConfig.CpuQuota}/${i.HostConfig.CpuPeriod}`).toBe(`${w.name} ${res.cpuMillis * 100}/100000`);
-        expect(i.HostConfig.Ulimits).toEqual(expect.arrayContaining([{ Name: "nofile", Soft: w.container.spec.nofile, Hard: w.container.spec.nofile }, { Name: "nproc", Soft: w.container.spec.nproc, Hard: w.container.spec.nproc }]));
+        expect(`${w.name} ${i.HostConfig.CpuQuota}/${i.HostConfig.CpuPeriod}`).toBe(
+          `${w.name} ${res.cpuMillis * 100}/100000`,
+        );
+        expect(i.HostConfig.Ulimits).toEqual(
+          expect.arrayContaining([
+            { Name: "nofile", Soft: w.container.spec.nofile, Hard: w.container.spec.nofile },
+            { Name: "nproc", Soft: w.container.spec.nproc, Hard: w.container.spec.nproc },
+          ]),
+        );
         if (w.kind !== "service") continue; // not running: the kernel's view is checked when the task runs
         const cg = await exec(docker, w.containerName, [
           "sh",
@@ -373,8 +497,12 @@ describeWithEngine("Docker examples on a real engine", () => {
         }
         expect(quota / period).toBeCloseTo(res.cpuMillis / 1000, 3);
         const limits = (await exec(docker, w.containerName, ["cat", "/proc/1/limits"])).stdout;
-        expect(limits).toMatch(new RegExp(`Max open files\\s+${w.container.spec.nofile}\\s+${w.container.spec.nofile}\\s`));
-        expect(limits).toMatch(new RegExp(`Max processes\\s+${w.container.spec.nproc}\\s+${w.container.spec.nproc}\\s`));
+        expect(limits).toMatch(
+          new RegExp(`Max open files\\s+${w.container.spec.nofile}\\s+${w.container.spec.nofile}\\s`),
+        );
+        expect(limits).toMatch(
+          new RegExp(`Max processes\\s+${w.container.spec.nproc}\\s+${w.container.spec.nproc}\\s`),
+        );
       }
     });
 
@@ -384,10 +512,15 @@ describeWithEngine("Docker examples on a real engine", () => {
         if (w.kind === "service") {
           expect(w.body.restart).toBe("on-failure");
           expect(w.body.max_retry_count).toBeLessThanOrEqual(5);
-          expect(i.HostConfig.RestartPolicy).toEqual({ Name: w.body.restart, MaximumRetryCount: w.body.max_retry_count });
+          expect(i.HostConfig.RestartPolicy).toEqual({
+            Name: w.body.restart,
+            MaximumRetryCount: w.body.max_retry_count,
+          });
         } else {
           // A retry would replay the task's payload; Docker refuses --rm with a restart policy anyway.
-          expect(`${w.name} ${i.HostConfig.RestartPolicy?.Name}/${i.HostConfig.RestartPolicy?.MaximumRetryCount}`).toBe(`${w.name} no/0`);
+          expect(`${w.name} ${i.HostConfig.RestartPolicy?.Name}/${i.HostConfig.RestartPolicy?.MaximumRetryCount}`).toBe(
+            `${w.name} no/0`,
+          );
         }
         expect(i.HostConfig.LogConfig).toEqual({ Type: w.body.log_driver, Config: w.body.log_opts });
         expect(i.HostConfig.LogConfig?.Type).toBe("json-file");
@@ -436,7 +569,11 @@ describeWithEngine("Docker examples on a real engine", () => {
     });
 
     test("seeders were created, filled and never started; they join no network", async () => {
-      const seeders = applied.ofType("docker_container").filter((c) => blocks<any>(c.body.labels).some((l) => l.label === "cdktf-hardened.io/role" && l.value === "seeder"));
+      const seeders = applied
+        .ofType("docker_container")
+        .filter((c) =>
+          blocks<any>(c.body.labels).some((l) => l.label === "cdktf-hardened.io/role" && l.value === "seeder"),
+        );
       expect(seeders.length).toBeGreaterThan(0);
       for (const s of seeders) {
         const i = await docker.getContainer(s.id).inspect();
@@ -450,7 +587,9 @@ describeWithEngine("Docker examples on a real engine", () => {
       const infos = await Promise.all(ex.workloads.map((w) => inspect(w)));
       for (const [idx, w] of ex.workloads.entries()) {
         const published = w.container.spec.ports.filter((x) => x.publishedPort !== undefined);
-        expect(Object.keys(infos[idx].HostConfig.PortBindings ?? {}).sort()).toEqual(published.map((p) => `${p.port}/${p.protocol}`).sort());
+        expect(Object.keys(infos[idx].HostConfig.PortBindings ?? {}).sort()).toEqual(
+          published.map((p) => `${p.port}/${p.protocol}`).sort(),
+        );
         for (const p of published) {
           const expected = p.exposure === "public" ? "0.0.0.0" : "127.0.0.1";
           const bindings = infos[idx].HostConfig.PortBindings?.[`${p.port}/${p.protocol}`] ?? [];
@@ -467,27 +606,39 @@ describeWithEngine("Docker examples on a real engine", () => {
 
     test("containers on different tiers cannot reach each other", async () => {
       const pairs: Array<{ a: DeclaredWorkload; b: DeclaredWorkload; port: number }> = [];
-      for (const a of services) for (const b of services) if (a !== b && a.container.spec.tier.name !== b.container.spec.tier.name) for (const p of b.container.spec.ports) pairs.push({ a, b, port: p.port });
+      for (const a of services)
+        for (const b of services)
+          if (a !== b && a.container.spec.tier.name !== b.container.spec.tier.name)
+            for (const p of b.container.spec.ports) pairs.push({ a, b, port: p.port });
       const results = await pool(pairs, 12, async ({ a, b, port }) => {
         const ip = await addressOn(b, b.tierNetwork);
         const r = await reach(docker, a.containerName, ip, port);
         return `${a.name} -> ${b.name} ${b.tierNetwork} ${ip}:${port} ${r.ok ? "reached" : "blocked"}`;
       });
       for (const r of results) expect(r).toMatch(/blocked$/);
-      if (new Set(ex.workloads.map((w) => w.container.spec.tier.name)).size > 1) expect(pairs.length).toBeGreaterThan(0);
+      if (new Set(ex.workloads.map((w) => w.container.spec.tier.name)).size > 1)
+        expect(pairs.length).toBeGreaterThan(0);
     });
 
     test("ICC is blocked on tier networks where it is off (a probe on the same tier reaches nothing)", async () => {
-      const tiers = Object.entries(ex.networks).filter(([name, net]) => !net.icc && net.role === "tier-network" && services.some((w) => w.tierNetwork === name));
+      const tiers = Object.entries(ex.networks).filter(
+        ([name, net]) => !net.icc && net.role === "tier-network" && services.some((w) => w.tierNetwork === name),
+      );
       const probeOf = new Map<string, { name: string; ip: string }>();
       for (const [name] of tiers) {
         const p = await probe(name);
-        probeOf.set(name, { name: p, ip: (await docker.getContainer(p).inspect()).NetworkSettings.Networks[name].IPAddress });
+        probeOf.set(name, {
+          name: p,
+          ip: (await docker.getContainer(p).inspect()).NetworkSettings.Networks[name].IPAddress,
+        });
       }
       const cases = tiers.flatMap(([name]) =>
         services
           .filter((w) => w.tierNetwork === name)
-          .flatMap((w) => [...w.container.spec.ports.map((port) => ({ name, w, port: port.port as number | undefined })), { name, w, port: undefined }]),
+          .flatMap((w) => [
+            ...w.container.spec.ports.map((port) => ({ name, w, port: port.port as number | undefined })),
+            { name, w, port: undefined },
+          ]),
       );
       const results = await pool(cases, 12, async ({ name, w, port }) => {
         const p = probeOf.get(name)!;
@@ -515,20 +666,30 @@ describeWithEngine("Docker examples on a real engine", () => {
         { f, port: f.port, what: "declared" },
         { f, port: f.port + 1, what: "undeclared" },
         // The target's other declared ports too (e.g. the edge reaches the iii engine's worker port).
-        ...f.to.container.spec.ports.filter((x) => x.port !== f.port).map((p) => ({ f, port: p.port, what: `${p.name}, not this flow's` })),
+        ...f.to.container.spec.ports
+          .filter((x) => x.port !== f.port)
+          .map((p) => ({ f, port: p.port, what: `${p.name}, not this flow's` })),
       ]);
       const results = await pool(cases, 12, async ({ f, port, what }) => {
         const r = await reach(docker, f.from.containerName, f.to.name, port);
         return `${f.from.name} -> ${f.to.name}:${port} (${what}) ${r.ok ? "reached" : "blocked"}`;
       });
-      expect(results).toEqual(cases.map(({ f, port, what }) => `${f.from.name} -> ${f.to.name}:${port} (${what}) ${what === "declared" ? "reached" : "blocked"}`));
+      expect(results).toEqual(
+        cases.map(
+          ({ f, port, what }) =>
+            `${f.from.name} -> ${f.to.name}:${port} (${what}) ${what === "declared" ? "reached" : "blocked"}`,
+        ),
+      );
     });
 
     test("tier and flow networks are internal; only a workload that publishes or declares egress has an exit network, its own (one member)", async () => {
       for (const w of ex.workloads) {
         const exits = w.networks.filter((n) => ex.networks[n] && !ex.networks[n].internal);
-        const needs = w.container.spec.ports.some((p) => p.exposure !== "internal") || ex.egress.some((e) => e.workload === w);
-        expect(`${w.name}: ${exits.length} non-internal network(s)`).toBe(`${w.name}: ${needs ? 1 : 0} non-internal network(s)`);
+        const needs =
+          w.container.spec.ports.some((p) => p.exposure !== "internal") || ex.egress.some((e) => e.workload === w);
+        expect(`${w.name}: ${exits.length} non-internal network(s)`).toBe(
+          `${w.name}: ${needs ? 1 : 0} non-internal network(s)`,
+        );
         for (const n of exits) {
           expect(ex.networks[n].role).toBe("exit-network");
           expect(ex.workloads.filter((o) => o.networks.includes(n)).map((o) => o.name)).toEqual([w.name]);
@@ -536,7 +697,8 @@ describeWithEngine("Docker examples on a real engine", () => {
           expect(members.length).toBeLessThanOrEqual(1);
         }
       }
-      for (const [name, net] of Object.entries(ex.networks)) if (net.role !== "exit-network") expect(`${name} internal=${net.internal}`).toBe(`${name} internal=true`);
+      for (const [name, net] of Object.entries(ex.networks))
+        if (net.role !== "exit-network") expect(`${name} internal=${net.internal}`).toBe(`${name} internal=true`);
     });
 
     test("no container reaches an undeclared outside address (fake outside host in a netns; positive control from a test network)", async () => {
@@ -575,20 +737,63 @@ describeWithEngine("Docker examples on a real engine", () => {
         const edge = edges[0];
         const domain = edgeDomain(edge);
         const w = () => workloadOf(edge.service.workload.spec.name);
-        const httpsPort = () => run.hostPort(w().container.spec.ports.find((p) => p.port === 8443 || p.name === "https")!.publishedPort!);
-        const httpPort = () => run.hostPort(w().container.spec.ports.find((p) => p.port === 8080 || p.name === "http")!.publishedPort!);
-        /** curl on the host to the edge on 127.0.0.1 (it publishes on 0.0.0.0), verifying with the test's certificate. */
+        const httpsPort = () =>
+          run.hostPort(w().container.spec.ports.find((p) => p.port === 8443 || p.name === "https")!.publishedPort!);
+        const httpPort = () =>
+          run.hostPort(w().container.spec.ports.find((p) => p.port === 8080 || p.name === "http")!.publishedPort!);
+        /**
+         * curl on the host to the edge on 127.0.0.1 (it publishes on 0.0.0.0), verifying with the test's certificate.
+         */
         const curl = (path: string, extra: string[] = []) => {
-          const r = spawnSync("curl", ["-sS", "--max-time", "10", "--cacert", material.certFile, "--resolve", `${domain}:${httpsPort()}:127.0.0.1`, "-D", "-", ...extra, `https://${domain}:${httpsPort()}${path}`], { encoding: "utf8" });
+          const r = spawnSync(
+            "curl",
+            [
+              "-sS",
+              "--max-time",
+              "10",
+              "--cacert",
+              material.certFile,
+              "--resolve",
+              `${domain}:${httpsPort()}:127.0.0.1`,
+              "-D",
+              "-",
+              ...extra,
+              `https://${domain}:${httpsPort()}${path}`,
+            ],
+            { encoding: "utf8" },
+          );
           const [head, ...body] = r.stdout.split(/\r\n\r\n/);
-          return { status: Number(/^HTTP\/\S+ (\d+)/.exec(head)?.[1] ?? 0), head, body: body.join("\r\n\r\n"), stderr: r.stderr, code: r.status };
+          return {
+            status: Number(/^HTTP\/\S+ (\d+)/.exec(head)?.[1] ?? 0),
+            head,
+            body: body.join("\r\n\r\n"),
+            stderr: r.stderr,
+            code: r.status,
+          };
         };
         const tls = (version: string) =>
-          spawnSync("openssl", ["s_client", "-connect", `127.0.0.1:${httpsPort()}`, "-servername", domain, `-${version}`, "-cipher", "DEFAULT@SECLEVEL=0", ...(version === "tls1_3" ? [] : []), "-CAfile", material.certFile, "-verify_return_error"], {
-            input: "",
-            encoding: "utf8",
-            timeout: 15000,
-          });
+          spawnSync(
+            "openssl",
+            [
+              "s_client",
+              "-connect",
+              `127.0.0.1:${httpsPort()}`,
+              "-servername",
+              domain,
+              `-${version}`,
+              "-cipher",
+              "DEFAULT@SECLEVEL=0",
+              ...(version === "tls1_3" ? [] : []),
+              "-CAfile",
+              material.certFile,
+              "-verify_return_error",
+            ],
+            {
+              input: "",
+              encoding: "utf8",
+              timeout: 15000,
+            },
+          );
 
         test("serves TLS with the certificate from the variables on the published port (via 127.0.0.1)", () => {
           expect(hostListeners(httpsPort())).toEqual(["0.0.0.0"]);
@@ -610,9 +815,22 @@ describeWithEngine("Docker examples on a real engine", () => {
         });
 
         test("/ws, other paths and the engine's worker port 49134 are not reachable through the edge", async () => {
-          for (const path of ["/ws", "/healthz", "/", "/apix"]) expect(`${path} ${curl(path).status}`).toBe(`${path} 404`);
+          for (const path of ["/ws", "/healthz", "/", "/apix"])
+            expect(`${path} ${curl(path).status}`).toBe(`${path} 404`);
           // A name the edge does not serve: the connection is refused (no certificate for it, no route).
-          const other = spawnSync("curl", ["-sS", "-k", "--max-time", "10", "--resolve", `other.example.com:${httpsPort()}:127.0.0.1`, `https://other.example.com:${httpsPort()}/api/`], { encoding: "utf8" });
+          const other = spawnSync(
+            "curl",
+            [
+              "-sS",
+              "-k",
+              "--max-time",
+              "10",
+              "--resolve",
+              `other.example.com:${httpsPort()}:127.0.0.1`,
+              `https://other.example.com:${httpsPort()}/api/`,
+            ],
+            { encoding: "utf8" },
+          );
           expect(other.status).not.toBe(0);
           expect(hostListeners(49134)).toEqual([]);
           expect(await hostConnect("127.0.0.1", 49134, 2000)).toBeUndefined();
@@ -620,17 +838,42 @@ describeWithEngine("Docker examples on a real engine", () => {
         });
 
         test("plain HTTP redirects to HTTPS", () => {
-          const r = spawnSync("curl", ["-sS", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "-H", `Host: ${domain}`, `http://127.0.0.1:${httpPort()}/api/x`], { encoding: "utf8" });
+          const r = spawnSync(
+            "curl",
+            [
+              "-sS",
+              "--max-time",
+              "10",
+              "-o",
+              "/dev/null",
+              "-w",
+              "%{http_code} %{redirect_url}",
+              "-H",
+              `Host: ${domain}`,
+              `http://127.0.0.1:${httpPort()}/api/x`,
+            ],
+            { encoding: "utf8" },
+          );
           expect(r.stdout).toBe(`301 https://${domain}/api/x`);
         });
 
         test("TLS 1.0 and 1.1 are refused, 1.2 and 1.3 accepted (client floor lowered to SECLEVEL=0)", () => {
-          const got = Object.fromEntries(["tls1", "tls1_1", "tls1_2", "tls1_3"].map((v) => {
-            const r = tls(v);
-            const protocol = /^New, (TLSv[\d.]+), Cipher is/m.exec(r.stdout)?.[1] ?? "-";
-            return [v, r.status === 0 && /Verify return code: 0 \(ok\)/.test(r.stdout) ? `accepted ${protocol}` : "refused"];
-          }));
-          expect(got).toEqual({ tls1: "refused", tls1_1: "refused", tls1_2: "accepted TLSv1.2", tls1_3: "accepted TLSv1.3" });
+          const got = Object.fromEntries(
+            ["tls1", "tls1_1", "tls1_2", "tls1_3"].map((v) => {
+              const r = tls(v);
+              const protocol = /^New, (TLSv[\d.]+), Cipher is/m.exec(r.stdout)?.[1] ?? "-";
+              return [
+                v,
+                r.status === 0 && /Verify return code: 0 \(ok\)/.test(r.stdout) ? `accepted ${protocol}` : "refused",
+              ];
+            }),
+          );
+          expect(got).toEqual({
+            tls1: "refused",
+            tls1_1: "refused",
+            tls1_2: "accepted TLSv1.2",
+            tls1_3: "accepted TLSv1.3",
+          });
         });
       });
     }
@@ -641,7 +884,15 @@ describeWithEngine("Docker examples on a real engine", () => {
         const w = () => workloadOf(redis.service.workload.spec.name);
         const password = () => variables[Object.keys(variables).find((k) => /^redis_.*password$/.test(k))!];
         const cli = async (args: string[]) => {
-          const r = await exec(docker, w().containerName, ["/usr/local/bin/redis-cli", "-h", "127.0.0.1", "-p", "6379", "--no-auth-warning", ...args]);
+          const r = await exec(docker, w().containerName, [
+            "/usr/local/bin/redis-cli",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            "6379",
+            "--no-auth-warning",
+            ...args,
+          ]);
           return `${r.stdout}${r.stderr}`.trim();
         };
         const asApp = (...cmd: string[]) => cli(["--user", "iii", "--pass", password(), ...cmd]);
@@ -656,9 +907,22 @@ describeWithEngine("Docker examples on a real engine", () => {
         test("the app user works with its data and is refused FLUSHALL, CONFIG and the other disabled commands", async () => {
           expect(await asApp("set", "it-key", "v1")).toBe("OK");
           expect(await asApp("get", "it-key")).toBe("v1");
-          for (const cmd of [["flushall"], ["flushdb"], ["config", "get", "maxmemory"], ["config", "set", "maxmemory", "1"], ["keys", "*"], ["debug", "sleep", "0"], ["acl", "list"], ["shutdown"], ["module", "list"], ["save"]]) {
+          for (const cmd of [
+            ["flushall"],
+            ["flushdb"],
+            ["config", "get", "maxmemory"],
+            ["config", "set", "maxmemory", "1"],
+            ["keys", "*"],
+            ["debug", "sleep", "0"],
+            ["acl", "list"],
+            ["shutdown"],
+            ["module", "list"],
+            ["save"],
+          ]) {
             // NOPERM from the ACL, or (DEBUG, MODULE) Redis 7's enable-*-command refusal before the ACL is consulted.
-            expect(`${cmd.join(" ")}: ${await asApp(...cmd)}`).toMatch(new RegExp(`^${cmd.join(" ").replace("*", "\\*")}: (NOPERM|ERR \\w+ command not allowed)`));
+            expect(`${cmd.join(" ")}: ${await asApp(...cmd)}`).toMatch(
+              new RegExp(`^${cmd.join(" ").replace("*", "\\*")}: (NOPERM|ERR \\w+ command not allowed)`),
+            );
           }
           expect(await asApp("get", "it-key")).toBe("v1");
         });
@@ -666,12 +930,17 @@ describeWithEngine("Docker examples on a real engine", () => {
         test("the health user can only PING", async () => {
           const health = (...cmd: string[]) => cli(["--user", "health", "--pass", "health-check-only", ...cmd]);
           expect(await health("ping")).toBe("PONG");
-          for (const cmd of [["get", "it-key"], ["info"], ["set", "a", "b"], ["client", "list"]]) expect(`${cmd[0]}: ${await health(...cmd)}`).toMatch(new RegExp(`^${cmd[0]}: NOPERM`));
+          for (const cmd of [["get", "it-key"], ["info"], ["set", "a", "b"], ["client", "list"]])
+            expect(`${cmd[0]}: ${await health(...cmd)}`).toMatch(new RegExp(`^${cmd[0]}: NOPERM`));
         });
 
         test("persists on its data volume, owned as the image's /data (uid 999)", async () => {
           expect(await asApp("set", "it-persist", "1")).toBe("OK");
-          const r = await exec(docker, w().containerName, ["sh", "-c", "stat -c '%u:%g' /data; ls /data/appendonlydir | head -3"]);
+          const r = await exec(docker, w().containerName, [
+            "sh",
+            "-c",
+            "stat -c '%u:%g' /data; ls /data/appendonlydir | head -3",
+          ]);
           expect(r.stdout.split("\n")[0]).toBe("999:999");
           expect(r.stdout).toMatch(/appendonly/);
         });
@@ -697,7 +966,9 @@ describeWithEngine("Docker examples on a real engine", () => {
           expect(w().container.spec.writablePaths.map((p) => p.path)).toContain(store);
           const started = await exec(docker, w().containerName, ["cat", `${store}/.iii-standin`]);
           expect(started.stdout.trim()).toBe(`started uid ${declaredUser(w()).uid}`);
-          const mounts = (await exec(docker, w().containerName, ["sh", "-c", `grep -E ' ${store} | /tmp ' /proc/mounts`])).stdout;
+          const mounts = (
+            await exec(docker, w().containerName, ["sh", "-c", `grep -E ' ${store} | /tmp ' /proc/mounts`])
+          ).stdout;
           expect(mounts).toMatch(new RegExp(` ${store} tmpfs `));
           expect(mounts).toMatch(/ \/tmp tmpfs /);
         });
@@ -707,10 +978,12 @@ describeWithEngine("Docker examples on a real engine", () => {
           const urls = [...text.matchAll(/redis_url: "([^"]+)"/g)].map((m) => m[1]);
           expect(urls.length).toBeGreaterThan(0);
           // Terraform's urlencode with "+" (a space) rewritten as %20, as the library asks Terraform to.
-          for (const u of urls) expect(u).toBe(`redis://iii:${FUNCTIONS.urlencode([password()]).split("+").join("%20")}@redis:6379`);
+          for (const u of urls)
+            expect(u).toBe(`redis://iii:${FUNCTIONS.urlencode([password()]).split("+").join("%20")}@redis:6379`);
           expect(text.includes(password())).toBe(false);
           const inspected = JSON.stringify(await docker.getContainer(w().containerName).inspect());
-          for (const v of [password(), FUNCTIONS.urlencode([password()]), encodeURIComponent(password())]) expect(inspected.includes(v)).toBe(false);
+          for (const v of [password(), FUNCTIONS.urlencode([password()]), encodeURIComponent(password())])
+            expect(inspected.includes(v)).toBe(false);
         });
 
         test("the redis_url of its config authenticates to Redis as the app user (a URL client decodes userinfo per RFC 3986)", async () => {
@@ -718,7 +991,13 @@ describeWithEngine("Docker examples on a real engine", () => {
           const url = [...(await configText()).matchAll(/redis_url: "([^"]+)"/g)][0][1];
           const redis = workloadOf(redises[0].service.workload.spec.name);
           const viaUrl = async (u: string) => {
-            const r = await exec(docker, redis.containerName, ["/usr/local/bin/redis-cli", "--no-auth-warning", "-u", u, "ping"]);
+            const r = await exec(docker, redis.containerName, [
+              "/usr/local/bin/redis-cli",
+              "--no-auth-warning",
+              "-u",
+              u,
+              "ping",
+            ]);
             return `${r.stdout}${r.stderr}`.trim();
           };
           // Control: the same password, encoded for a URL's userinfo (RFC 3986), authenticates.
@@ -744,7 +1023,9 @@ describeWithEngine("Docker examples on a real engine", () => {
         test("are created, never started, not removed, with no port and no restart", async () => {
           for (const w of scheduled) {
             const i = await inspect(w);
-            expect(`${w.name} ${i.State.Status} ${i.State.StartedAt.slice(0, 10)}`).toBe(`${w.name} created 0001-01-01`);
+            expect(`${w.name} ${i.State.Status} ${i.State.StartedAt.slice(0, 10)}`).toBe(
+              `${w.name} created 0001-01-01`,
+            );
             expect(i.HostConfig.AutoRemove).toBe(false);
             expect(i.HostConfig.PortBindings ?? {}).toEqual({});
             expect(w.container.spec.ports).toEqual([]);
@@ -757,7 +1038,10 @@ describeWithEngine("Docker examples on a real engine", () => {
             expect(exe?.[1]).toBe("/usr/bin/docker");
             const args = exe![2].split(/\s+/);
             expect(args).toEqual(["start", "--attach", w.containerName]);
-            const r = spawnSync("docker", ["-H", `unix://${engineSocket()}`, ...args], { encoding: "utf8", timeout: 60000 });
+            const r = spawnSync("docker", ["-H", `unix://${engineSocket()}`, ...args], {
+              encoding: "utf8",
+              timeout: 60000,
+            });
             const out = r.stdout;
             expect(`${w.name} exit ${r.status} ${r.stderr.trim()}`).toBe(`${w.name} exit 0 `);
             const { uid, gid } = declaredUser(w);
@@ -770,7 +1054,9 @@ describeWithEngine("Docker examples on a real engine", () => {
             expect(out).toMatch(/^tmp: writable$/m);
             expect(out).not.toMatch(/unreadable/);
             for (const s of w.container.spec.secrets.filter((x) => x.secret.source === "variable" && x.pathEnv)) {
-              expect(out).toContain(`${s.pathEnv} sha256 ${createHash("sha256").update(variables[s.secret.name]).digest("hex")}`);
+              expect(out).toContain(
+                `${s.pathEnv} sha256 ${createHash("sha256").update(variables[s.secret.name]).digest("hex")}`,
+              );
             }
             expect(out).toMatch(/task-standin done rc=0/);
             const after = await inspect(w);
@@ -788,13 +1074,21 @@ describeWithEngine("Docker examples on a real engine", () => {
         (
           await Promise.all(
             services.map(async (w) =>
-              Object.entries((await inspect(w)).NetworkSettings.Networks).map(([net, n]) => ({ w, net, ip: n.IPAddress, gw: n.Gateway })),
+              Object.entries((await inspect(w)).NetworkSettings.Networks).map(([net, n]) => ({
+                w,
+                net,
+                ip: n.IPAddress,
+                gw: n.Gateway,
+              })),
             ),
           )
         ).flat();
       /** Ports something listens on in a service: its declared ports and the extra listener the flow test started. */
       const listening = (w: DeclaredWorkload) => [
-        ...new Set([...w.container.spec.ports.map((p) => p.port), ...ex.flows.filter((f) => f.to === w).map((f) => f.port + 1)]),
+        ...new Set([
+          ...w.container.spec.ports.map((p) => p.port),
+          ...ex.flows.filter((f) => f.to === w).map((f) => f.port + 1),
+        ]),
       ];
       const exitOf = (w: DeclaredWorkload) => w.networks.find((n) => ex.networks[n]?.role === "exit-network");
       /** Addresses outside the host the fake host answers on: the outside address and every egress destination. */
@@ -803,9 +1097,12 @@ describeWithEngine("Docker examples on a real engine", () => {
       beforeAll(async () => {
         await hostService.start();
         for (const d of destinations) outside.addAddress(d);
-        for (const port of [...new Set(ex.egress.flatMap((e) => e.ports))]) if (port !== outside.port) outside.listen(port);
+        for (const port of [...new Set(ex.egress.flatMap((e) => e.ports))])
+          if (port !== outside.port) outside.listen(port);
         // A LAN neighbour with a route to every platform subnet through this host.
-        for (const b of Object.values((ex.json.resource?.docker_network ?? {}) as Record<string, Record<string, any>>)) {
+        for (const b of Object.values(
+          (ex.json.resource?.docker_network ?? {}) as Record<string, Record<string, any>>,
+        )) {
           for (const c of blocks<any>(b.ipam_config)) if (c.subnet) outside.routeVia(c.subnet);
         }
         await sleep(300);
@@ -852,7 +1149,9 @@ describeWithEngine("Docker examples on a real engine", () => {
           const from = async (w: DeclaredWorkload) => {
             if (w.kind === "service") return w.containerName;
             const net = exitOf(w)!;
-            const ip = blocks<any>(w.body.networks_advanced).find((n) => networkName(ex.json, n.name) === net)?.ipv4_address;
+            const ip = blocks<any>(w.body.networks_advanced).find(
+              (n) => networkName(ex.json, n.name) === net,
+            )?.ipv4_address;
             return probe(net, ip);
           };
           const cases: Array<{ who: string; container: string; host: string; port: number; allowed: boolean }> = [];
@@ -863,7 +1162,9 @@ describeWithEngine("Docker examples on a real engine", () => {
                 cases.push({ who: e.workload.name, container: c, host, port, allowed: true });
                 // The same destination from every other workload: closed (egress is per workload, not per tier).
                 for (const o of services.filter((s) => s !== e.workload)) {
-                  const declared = ex.egress.some((x) => x.workload === o && x.cidrs.includes(`${host}/32`) && x.ports.includes(port));
+                  const declared = ex.egress.some(
+                    (x) => x.workload === o && x.cidrs.includes(`${host}/32`) && x.ports.includes(port),
+                  );
                   cases.push({ who: o.name, container: o.containerName, host, port, allowed: declared });
                 }
               }
@@ -874,20 +1175,31 @@ describeWithEngine("Docker examples on a real engine", () => {
             const r = await reach(docker, k.container, k.host, k.port);
             return `${k.who} -> ${k.host}:${k.port} ${r.stdout.includes(outside.token) ? "reached" : "blocked"}`;
           });
-          expect(results).toEqual(cases.map((k) => `${k.who} -> ${k.host}:${k.port} ${k.allowed ? "reached" : "blocked"}`));
+          expect(results).toEqual(
+            cases.map((k) => `${k.who} -> ${k.host}:${k.port} ${k.allowed ? "reached" : "blocked"}`),
+          );
         });
       }
 
       test("from a LAN neighbour, every container address is closed on every port something listens on; the edge's public ports on the host address are open", async () => {
         const cases = (await targets()).flatMap(({ w, net, ip }) => listening(w).map((port) => ({ w, net, ip, port })));
-        const results = await pool(cases, 16, async ({ w, net, ip, port }) => `LAN -> ${w.name} ${ip}:${port} (${net}) ${(await outside.connectsAsync(ip, port)) ? "reached" : "blocked"}`);
+        const results = await pool(
+          cases,
+          16,
+          async ({ w, net, ip, port }) =>
+            `LAN -> ${w.name} ${ip}:${port} (${net}) ${(await outside.connectsAsync(ip, port)) ? "reached" : "blocked"}`,
+        );
         expect(results.length).toBeGreaterThan(0);
         for (const r of results) expect(r).toMatch(/blocked$/);
-        const edges = services.flatMap((w) => w.container.spec.ports.filter((p) => p.exposure === "public").map((p) => ({ w, p })));
+        const edges = services.flatMap((w) =>
+          w.container.spec.ports.filter((p) => p.exposure === "public").map((p) => ({ w, p })),
+        );
         for (const { w, p } of edges) {
           const port = run.hostPort(p.publishedPort!);
           const open = await outside.connectsAsync(outside.hostAddress, port);
-          expect(`LAN -> ${w.name} ${outside.hostAddress}:${port} ${open ? "reached" : "blocked"}`).toBe(`LAN -> ${w.name} ${outside.hostAddress}:${port} reached`);
+          expect(`LAN -> ${w.name} ${outside.hostAddress}:${port} ${open ? "reached" : "blocked"}`).toBe(
+            `LAN -> ${w.name} ${outside.hostAddress}:${port} reached`,
+          );
         }
       });
 
@@ -895,13 +1207,32 @@ describeWithEngine("Docker examples on a real engine", () => {
         const cases = ex.flows.flatMap((f) => [
           { f, from: f.from, to: f.to.name, port: f.port, what: "declared", want: "reached" },
           { f, from: f.from, to: f.to.name, port: f.port + 1, what: "undeclared", want: "blocked" },
-          ...f.to.container.spec.ports.filter((x) => x.port !== f.port).map((p) => ({ f, from: f.from, to: f.to.name, port: p.port, what: `${p.name}, not this flow's`, want: "blocked" })),
-          ...f.from.container.spec.ports.map((p) => ({ f, from: f.to, to: "", port: p.port, what: "reverse", want: "blocked" })),
+          ...f.to.container.spec.ports
+            .filter((x) => x.port !== f.port)
+            .map((p) => ({
+              f,
+              from: f.from,
+              to: f.to.name,
+              port: p.port,
+              what: `${p.name}, not this flow's`,
+              want: "blocked",
+            })),
+          ...f.from.container.spec.ports.map((p) => ({
+            f,
+            from: f.to,
+            to: "",
+            port: p.port,
+            what: "reverse",
+            want: "blocked",
+          })),
         ]);
         const results = await pool(cases, 12, async (k) => {
           const host = k.to || (await addressOn(k.f.from, k.f.network));
           const r = await reach(docker, k.from.containerName, host, k.port);
-          return [`${k.from.name} -> ${k.to || k.f.from.name}:${k.port} (${k.what}) ${r.ok ? "reached" : "blocked"}`, `${k.from.name} -> ${k.to || k.f.from.name}:${k.port} (${k.what}) ${k.want}`];
+          return [
+            `${k.from.name} -> ${k.to || k.f.from.name}:${k.port} (${k.what}) ${r.ok ? "reached" : "blocked"}`,
+            `${k.from.name} -> ${k.to || k.f.from.name}:${k.port} (${k.what}) ${k.want}`,
+          ];
         });
         expect(results.map(([got]) => got)).toEqual(results.map(([, want]) => want));
       });
@@ -924,23 +1255,44 @@ describeWithEngine("Docker examples on a real engine", () => {
         await sleep(300);
         for (const r of rules) expect(r.script.run("remove")).toBe(true);
         const open = await look();
-        const repaired = await until(() => rules.every((r) => r.script.run("check")), KEEPER_INTERVAL_SECONDS * 1000 + 10_000);
+        const repaired = await until(
+          () => rules.every((r) => r.script.run("check")),
+          KEEPER_INTERVAL_SECONDS * 1000 + 10_000,
+        );
         const closed = await look();
-        expect(open).toEqual(["gateway reached", "outside reached", `LAN -> exit ${exitIp}:${port} reached`, "flow undeclared reached"]);
-        expect(`repaired ${repaired !== undefined ? "yes" : `no, within ${KEEPER_INTERVAL_SECONDS + 10} s`}`).toBe("repaired yes");
-        // eslint-disable-next-line no-console
-        console.log(`[integration] ${ex.id}: the keeper re-applied removed rules in ${((repaired ?? 0) / 1000).toFixed(1)} s`);
-        expect(closed).toEqual(["gateway blocked", "outside blocked", `LAN -> exit ${exitIp}:${port} blocked`, "flow undeclared blocked"]);
+        expect(open).toEqual([
+          "gateway reached",
+          "outside reached",
+          `LAN -> exit ${exitIp}:${port} reached`,
+          "flow undeclared reached",
+        ]);
+        expect(`repaired ${repaired !== undefined ? "yes" : `no, within ${KEEPER_INTERVAL_SECONDS + 10} s`}`).toBe(
+          "repaired yes",
+        );
+
+        console.log(
+          `[integration] ${ex.id}: the keeper re-applied removed rules in ${((repaired ?? 0) / 1000).toFixed(1)} s`,
+        );
+        expect(closed).toEqual([
+          "gateway blocked",
+          "outside blocked",
+          `LAN -> exit ${exitIp}:${port} blocked`,
+          "flow undeclared blocked",
+        ]);
       });
 
       test("a loopback-published port cannot be reached from a LAN neighbour (Docker < 28 DNATs 127.0.0.1 from any interface)", async () => {
-        const published = services.flatMap((w) => w.container.spec.ports.filter((p) => p.exposure === "loopback").map((p) => ({ w, p })));
+        const published = services.flatMap((w) =>
+          w.container.spec.ports.filter((p) => p.exposure === "loopback").map((p) => ({ w, p })),
+        );
         if (!published.length) return;
         outside.routeLoopbackViaHost();
         for (const { w, p } of published) {
           const port = run.hostPort(p.publishedPort!);
           const reached = await outside.connectsAsync("127.0.0.1", port);
-          expect(`LAN -> 127.0.0.1:${port} (${w.name}) ${reached ? "reached" : "blocked"}`).toBe(`LAN -> 127.0.0.1:${port} (${w.name}) blocked`);
+          expect(`LAN -> 127.0.0.1:${port} (${w.name}) ${reached ? "reached" : "blocked"}`).toBe(
+            `LAN -> 127.0.0.1:${port} (${w.name}) blocked`,
+          );
         }
       });
 
@@ -960,7 +1312,9 @@ describeWithEngine("Docker examples on a real engine", () => {
         const lateExit = late.networks.find((n) => next.networks[n]?.role === "exit-network")!;
         outside.addAddress(LATE.egress.cidrs[0].replace(/\/32$/, ""));
         const lateIp = await addressOn(late, lateExit);
-        const lateNet = Object.values((next.json.resource?.docker_network ?? {}) as Record<string, Record<string, any>>).find((b) => b.name === lateExit)!;
+        const lateNet = Object.values(
+          (next.json.resource?.docker_network ?? {}) as Record<string, Record<string, any>>,
+        ).find((b) => b.name === lateExit)!;
         outside.routeVia(blocks<any>(lateNet.ipam_config)[0].subnet);
         const dest = LATE.egress.cidrs[0].replace(/\/32$/, "");
         const gw = (await inspect(late)).NetworkSettings.Networks[lateExit].Gateway;
@@ -970,7 +1324,12 @@ describeWithEngine("Docker examples on a real engine", () => {
           `late -> gateway ${(await reach(docker, late.containerName, gw, hostService.port)).stdout.includes(hostService.token) ? "reached" : "blocked"}`,
           `LAN -> late ${(await outside.connectsAsync(lateIp, LATE.port)) ? "reached" : "blocked"}`,
           `host -> 127.0.0.1:${latePort} ${(await hostConnect("127.0.0.1", latePort)) !== undefined ? "reached" : "blocked"}`,
-          ...(await pool(services, 8, async (o) => `${o.name} -> late's destination ${(await reach(docker, o.containerName, dest, LATE.egress.ports[0])).stdout.includes(outside.token) ? "reached" : "blocked"}`)),
+          ...(await pool(
+            services,
+            8,
+            async (o) =>
+              `${o.name} -> late's destination ${(await reach(docker, o.containerName, dest, LATE.egress.ports[0])).stdout.includes(outside.token) ? "reached" : "blocked"}`,
+          )),
         ];
         expect(got).toEqual([
           "late -> declared reached",
@@ -1004,13 +1363,21 @@ describeWithEngine("Docker examples on a real engine", () => {
 
     test("each keeper comes back by itself and puts its rules back; the gateway and the LAN stay closed for every container", async () => {
       if (!ciDockerdRestartable()) {
-        if (process.env.CI === "true") throw new Error("the engine was not started by test/integration/ci-docker.sh: cannot restart it");
-        // eslint-disable-next-line no-console
-        console.warn("[integration] dockerd restart skipped: this engine was not started by test/integration/ci-docker.sh");
+        if (process.env.CI === "true")
+          throw new Error("the engine was not started by test/integration/ci-docker.sh: cannot restart it");
+
+        console.warn(
+          "[integration] dockerd restart skipped: this engine was not started by test/integration/ci-docker.sh",
+        );
         return;
       }
       // The rules as they stand: each example's after its second deploy, when it had one.
-      const current = RUNS.map((r) => ({ run: r, scripts: (r.late.length ? r.late[r.late.length - 1] : r.ex).platforms.map((p) => new HostRulesScript(p.hostFirewallScript())) }));
+      const current = RUNS.map((r) => ({
+        run: r,
+        scripts: (r.late.length ? r.late[r.late.length - 1] : r.ex).platforms.map(
+          (p) => new HostRulesScript(p.hostFirewallScript()),
+        ),
+      }));
       await Promise.all(RUNS.map((r) => r.healthy?.catch(() => undefined)));
       let removed = false;
       restartCiDockerd(() => {
@@ -1020,8 +1387,10 @@ describeWithEngine("Docker examples on a real engine", () => {
       expect(removed).toBe(true);
       const t0 = Date.now();
       const back = await until(() => current.every((c) => c.scripts.every((h) => h.run("check"))), 40_000);
-      // eslint-disable-next-line no-console
-      console.log(`[integration] after the restart every keeper's rules were back in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+      console.log(
+        `[integration] after the restart every keeper's rules were back in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
       expect(`rules back ${back !== undefined ? "yes" : "no, within 40 s"}`).toBe("rules back yes");
       const d = connect();
       for (const { run } of current) {
@@ -1033,11 +1402,17 @@ describeWithEngine("Docker examples on a real engine", () => {
       // Workloads restart `on-failure` only: one the daemon stopped cleanly stays stopped until the
       // next deploy recreates it (docs/docker.md). Start them as that deploy would, then probe.
       const services = RUNS.flatMap((r) => running(r.ex));
-      for (const w of services) await d.getContainer(w.containerName).start().catch(() => undefined);
+      for (const w of services)
+        await d
+          .getContainer(w.containerName)
+          .start()
+          .catch(() => undefined);
       const targets = (
         await Promise.all(
           services.map(async (w) =>
-            Object.entries((await d.getContainer(w.containerName).inspect()).NetworkSettings.Networks).map(([net, n]) => ({ w, net, ip: n.IPAddress, gw: n.Gateway })),
+            Object.entries((await d.getContainer(w.containerName).inspect()).NetworkSettings.Networks).map(
+              ([net, n]) => ({ w, net, ip: n.IPAddress, gw: n.Gateway }),
+            ),
           ),
         )
       ).flat();
@@ -1081,10 +1456,17 @@ describeWithEngine("Docker examples on a real engine", () => {
       expect(i.State.ExitCode).toBe(0);
       expect(i.HostConfig.AutoRemove).toBe(false);
       expect(i.HostConfig.RestartPolicy?.Name).toBe("no");
-      const stream = (await docker.getEvents({ since, until: Math.ceil(Date.now() / 1000), filters: { container: [task.containerName], type: ["container"] } })) as unknown as NodeJS.ReadableStream;
+      const stream = (await docker.getEvents({
+        since,
+        until: Math.ceil(Date.now() / 1000),
+        filters: { container: [task.containerName], type: ["container"] },
+      })) as unknown as NodeJS.ReadableStream;
       let text = "";
       for await (const chunk of stream as AsyncIterable<Buffer>) text += chunk.toString("utf8");
-      const events = text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { Action: string; Actor: { Attributes: Record<string, string> } });
+      const events = text
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { Action: string; Actor: { Attributes: Record<string, string> } });
       const own = events.filter((e) => e.Actor.Attributes.name === task.containerName);
       const actions = own.map((e) => e.Action).filter((a) => ["create", "start", "die", "destroy"].includes(a));
       // ran exactly once, and was not removed
@@ -1092,6 +1474,5 @@ describeWithEngine("Docker examples on a real engine", () => {
       const seeder = applied.ofType("docker_container").find((c) => c.body.start === false)!;
       expect((await docker.getContainer(seeder.id).inspect()).State.Status).toBe("created");
     });
-
   });
 });

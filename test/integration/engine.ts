@@ -43,8 +43,10 @@ export function describeWithEngine(name: string, fn: () => void): void {
     });
     return;
   }
-  // eslint-disable-next-line no-console
-  console.warn(`[integration] SKIPPED ${name}: ${probe.reason}. Start one with test/integration/ci-docker.sh start, or set CI=true to make this a failure.`);
+
+  console.warn(
+    `[integration] SKIPPED ${name}: ${probe.reason}. Start one with test/integration/ci-docker.sh start, or set CI=true to make this a failure.`,
+  );
   describe.skip(name, fn);
 }
 
@@ -62,7 +64,10 @@ function engineProbe(): { ok: boolean; reason?: string } {
   `;
   const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 10000 });
   if (r.status === 0) return { ok: true };
-  return { ok: false, reason: `no Docker engine answers on ${engineSocket()} (${(r.stderr || r.error?.message || `exit ${r.status}`).trim()})` };
+  return {
+    ok: false,
+    reason: `no Docker engine answers on ${engineSocket()} (${(r.stderr || r.error?.message || `exit ${r.status}`).trim()})`,
+  };
 }
 
 /** Result of a command run in a container. */
@@ -73,7 +78,12 @@ export interface ExecResult {
 }
 
 /** `docker exec` (as the container's own user unless `user` is given), collecting output. */
-export async function exec(docker: Docker, container: string, cmd: string[], opts: { user?: string; timeoutMs?: number } = {}): Promise<ExecResult> {
+export async function exec(
+  docker: Docker,
+  container: string,
+  cmd: string[],
+  opts: { user?: string; timeoutMs?: number } = {},
+): Promise<ExecResult> {
   const c = docker.getContainer(container);
   const e = await c.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, User: opts.user });
   const stream = await e.start({ hijack: true, stdin: false });

@@ -1,7 +1,16 @@
 import { randomBytes } from "crypto";
 import { App, TerraformStack, Testing } from "cdktf";
 import { buildExamples } from "../../examples/main";
-import { DockerPlatform, Exposure, HardenedContainer, HealthCheck, Image, Secret, TaskPayload, TaskRunner } from "../../lib";
+import {
+  DockerPlatform,
+  Exposure,
+  HardenedContainer,
+  HealthCheck,
+  Image,
+  Secret,
+  TaskPayload,
+  TaskRunner,
+} from "../../lib";
 import { blocks, StackJson } from "./applier";
 
 /** One workload as declared (construct tree) and as synthesized (cdk.tf.json). */
@@ -62,9 +71,21 @@ function describeExample(stack: TerraformStack, json: StackJson): DockerExample 
       const body = byPath.get(c.container.node.path);
       if (!body) throw new Error(`no docker_container at ${c.container.node.path}`);
       const netName = (v: string) => networkName(json, v);
-      const networks = [netName(body.network_mode as string), ...blocks<any>(body.networks_advanced).map((n) => netName(n.name as string))];
-      const kind: DeclaredWorkload["kind"] = body.start === false ? "scheduled-task" : body.attach === true || body.rm === true ? "one-off-task" : "service";
-      return { container: c, name: c.spec.name, containerName: c.containerName, body, networks: [...new Set(networks)], tierNetwork: netName(body.network_mode as string), kind };
+      const networks = [
+        netName(body.network_mode as string),
+        ...blocks<any>(body.networks_advanced).map((n) => netName(n.name as string)),
+      ];
+      const kind: DeclaredWorkload["kind"] =
+        body.start === false ? "scheduled-task" : body.attach === true || body.rm === true ? "one-off-task" : "service";
+      return {
+        container: c,
+        name: c.spec.name,
+        containerName: c.containerName,
+        body,
+        networks: [...new Set(networks)],
+        tierNetwork: netName(body.network_mode as string),
+        kind,
+      };
     });
   const nets: DockerExample["networks"] = {};
   for (const b of Object.values((json.resource?.docker_network ?? {}) as Record<string, Record<string, any>>)) {
@@ -85,7 +106,10 @@ function describeExample(stack: TerraformStack, json: StackJson): DockerExample 
       const to = workloads.find((w) => w.container === p.containerOf(f.to))!;
       const port = to.container.spec.ports.find((x) => x.name === f.portName)!.port;
       const shared = from.networks.filter((n) => to.networks.includes(n) && nets[n]?.role === "flow-network");
-      if (shared.length !== 1) throw new Error(`flow ${from.name} -> ${to.name}: expected one shared flow network, found ${shared.join(", ") || "none"}`);
+      if (shared.length !== 1)
+        throw new Error(
+          `flow ${from.name} -> ${to.name}: expected one shared flow network, found ${shared.join(", ") || "none"}`,
+        );
       flows.push({ from, to, port, network: shared[0] });
     }
   }
@@ -138,7 +162,10 @@ export function oneOffTaskExample(id = "it-oneoff-task"): DockerExample {
   const platform = new DockerPlatform(stack, "host");
   new TaskRunner(stack, "backfill", {
     platform,
-    image: Image.fromDigest("ghcr.io/acme/usage-report", "sha256:4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a"),
+    image: Image.fromDigest(
+      "ghcr.io/acme/usage-report",
+      "sha256:4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a",
+    ),
     activeDeadlineSeconds: 300,
     payload: TaskPayload.fromJson({ backfill: "2026-11" }),
     credentials: [{ secret: Secret.fromVariable(stack, "backfill_token"), pathEnv: "BACKFILL_TOKEN_FILE" }],
@@ -153,21 +180,59 @@ export function oneOffTaskExample(id = "it-oneoff-task"): DockerExample {
  */
 export function networkName(json: StackJson, v: string): string {
   const m = /^\$\{docker_network\.([^.]+)\.name\}$/.exec(v);
-  return m ? ((json.resource?.docker_network ?? {}) as Record<string, any>)[m[1]]?.name ?? v : v;
+  return m ? (((json.resource?.docker_network ?? {}) as Record<string, any>)[m[1]]?.name ?? v) : v;
 }
 
 /** Fresh random values for every variable of the stack (no secret literal lives in a file). */
 export function randomVariables(json: StackJson): Record<string, string> {
-  return Object.fromEntries(Object.keys(json.variable ?? {}).map((k) => [k, `it-${k}-${randomBytes(18).toString("hex")}`]));
+  return Object.fromEntries(
+    Object.keys(json.variable ?? {}).map((k) => [k, `it-${k}-${randomBytes(18).toString("hex")}`]),
+  );
 }
 
 /** Bits of Linux capabilities by name (without CAP_), for CapBnd. */
 export const CAPABILITY_BITS: Record<string, number> = {
-  CHOWN: 0, DAC_OVERRIDE: 1, DAC_READ_SEARCH: 2, FOWNER: 3, FSETID: 4, KILL: 5, SETGID: 6, SETUID: 7, SETPCAP: 8,
-  LINUX_IMMUTABLE: 9, NET_BIND_SERVICE: 10, NET_BROADCAST: 11, NET_ADMIN: 12, NET_RAW: 13, IPC_LOCK: 14, IPC_OWNER: 15,
-  SYS_MODULE: 16, SYS_RAWIO: 17, SYS_CHROOT: 18, SYS_PTRACE: 19, SYS_PACCT: 20, SYS_ADMIN: 21, SYS_BOOT: 22, SYS_NICE: 23,
-  SYS_RESOURCE: 24, SYS_TIME: 25, SYS_TTY_CONFIG: 26, MKNOD: 27, LEASE: 28, AUDIT_WRITE: 29, AUDIT_CONTROL: 30, SETFCAP: 31,
-  MAC_OVERRIDE: 32, MAC_ADMIN: 33, SYSLOG: 34, WAKE_ALARM: 35, BLOCK_SUSPEND: 36, AUDIT_READ: 37, PERFMON: 38, BPF: 39, CHECKPOINT_RESTORE: 40,
+  CHOWN: 0,
+  DAC_OVERRIDE: 1,
+  DAC_READ_SEARCH: 2,
+  FOWNER: 3,
+  FSETID: 4,
+  KILL: 5,
+  SETGID: 6,
+  SETUID: 7,
+  SETPCAP: 8,
+  LINUX_IMMUTABLE: 9,
+  NET_BIND_SERVICE: 10,
+  NET_BROADCAST: 11,
+  NET_ADMIN: 12,
+  NET_RAW: 13,
+  IPC_LOCK: 14,
+  IPC_OWNER: 15,
+  SYS_MODULE: 16,
+  SYS_RAWIO: 17,
+  SYS_CHROOT: 18,
+  SYS_PTRACE: 19,
+  SYS_PACCT: 20,
+  SYS_ADMIN: 21,
+  SYS_BOOT: 22,
+  SYS_NICE: 23,
+  SYS_RESOURCE: 24,
+  SYS_TIME: 25,
+  SYS_TTY_CONFIG: 26,
+  MKNOD: 27,
+  LEASE: 28,
+  AUDIT_WRITE: 29,
+  AUDIT_CONTROL: 30,
+  SETFCAP: 31,
+  MAC_OVERRIDE: 32,
+  MAC_ADMIN: 33,
+  SYSLOG: 34,
+  WAKE_ALARM: 35,
+  BLOCK_SUSPEND: 36,
+  AUDIT_READ: 37,
+  PERFMON: 38,
+  BPF: 39,
+  CHECKPOINT_RESTORE: 40,
 };
 
 export function capabilityMask(names: readonly string[]): bigint {

@@ -27,13 +27,15 @@ export const FUNCTIONS: Record<string, (args: string[]) => string> = {
   // wrapped in slashes would be a regular expression in Terraform: not supported here).
   replace: (args) => {
     arity("replace", args, 3);
-    if (/^\/.*\/$/.test(args[1])) throw new Error("replace() with a regular expression is not implemented by the test applier");
+    if (/^\/.*\/$/.test(args[1]))
+      throw new Error("replace() with a regular expression is not implemented by the test applier");
     return args[0].split(args[1]).join(args[2]);
   },
 };
 
 function arity(name: string, args: string[], n: number): void {
-  if (args.length !== n) throw new Error(`Invalid function argument: ${name} takes ${n} argument(s), got ${args.length}`);
+  if (args.length !== n)
+    throw new Error(`Invalid function argument: ${name} takes ${n} argument(s), got ${args.length}`);
 }
 
 /** Go's url.QueryEscape (what Terraform's urlencode calls). */

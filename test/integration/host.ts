@@ -50,7 +50,11 @@ export class OutsideHost {
     this.inNs("ip", ["link", "set", "lo", "up"]);
     this.inNs("ip", ["route", "add", "default", "via", this.hostAddress]);
     // busybox nc -ll -e: a persistent server answering one line per connection.
-    this.listener = spawn("ip", ["netns", "exec", this.ns, "busybox", "nc", "-ll", "-p", String(this.port), "-e", "/bin/echo", this.token], { stdio: "ignore" });
+    this.listener = spawn(
+      "ip",
+      ["netns", "exec", this.ns, "busybox", "nc", "-ll", "-p", String(this.port), "-e", "/bin/echo", this.token],
+      { stdio: "ignore" },
+    );
   }
 
   /**
@@ -64,7 +68,13 @@ export class OutsideHost {
 
   /** A further listener answering `token` on `port` (every address of the namespace). */
   public listen(port: number): void {
-    this.extraListeners.push(spawn("ip", ["netns", "exec", this.ns, "busybox", "nc", "-ll", "-p", String(port), "-e", "/bin/echo", this.token], { stdio: "ignore" }));
+    this.extraListeners.push(
+      spawn(
+        "ip",
+        ["netns", "exec", this.ns, "busybox", "nc", "-ll", "-p", String(port), "-e", "/bin/echo", this.token],
+        { stdio: "ignore" },
+      ),
+    );
   }
 
   /** Runs a command inside the namespace. */
@@ -78,7 +88,20 @@ export class OutsideHost {
    */
   public routeLoopbackViaHost(): void {
     tryRun("ip", ["netns", "exec", this.ns, "ip", "addr", "del", "127.0.0.1/8", "dev", "lo"]);
-    tryRun("ip", ["netns", "exec", this.ns, "ip", "route", "del", "local", "127.0.0.0/8", "dev", "lo", "table", "local"]);
+    tryRun("ip", [
+      "netns",
+      "exec",
+      this.ns,
+      "ip",
+      "route",
+      "del",
+      "local",
+      "127.0.0.0/8",
+      "dev",
+      "lo",
+      "table",
+      "local",
+    ]);
     this.inNs("ip", ["route", "replace", "127.0.0.1/32", "via", this.hostAddress, "dev", this.peerIf]);
     // Accept the replies, whose source is 127.0.0.1, on the veth.
     this.inNs("sysctl", ["-qw", "net.ipv4.conf.all.route_localnet=1", `net.ipv4.conf.${this.peerIf}.route_localnet=1`]);
@@ -92,7 +115,12 @@ export class OutsideHost {
   /** {@link connects}, without blocking the event loop (many probes at once). */
   public connectsAsync(host: string, port: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const child = execFile("ip", ["netns", "exec", this.ns, "busybox", "timeout", "5", "busybox", "nc", "-w", "2", host, String(port)], { timeout: 10000 }, (err) => resolve(!err));
+      const child = execFile(
+        "ip",
+        ["netns", "exec", this.ns, "busybox", "timeout", "5", "busybox", "nc", "-w", "2", host, String(port)],
+        { timeout: 10000 },
+        (err) => resolve(!err),
+      );
       // nc sends its stdin, then quits: an open stdin would hold a connected nc until the timeout kills it.
       child.stdin?.end();
     });
@@ -192,7 +220,9 @@ export class FirewallScript {
   /** Chains of the script still present (for the clean-up assertion). */
   public leftovers(): string[] {
     const out = run("iptables-save", []);
-    return [...this.script.matchAll(/iptables(?: -t \w+)? -N ([\w-]+)/g)].map((m) => m[1]).filter((c) => out.includes(`:${c} `));
+    return [...this.script.matchAll(/iptables(?: -t \w+)? -N ([\w-]+)/g)]
+      .map((m) => m[1])
+      .filter((c) => out.includes(`:${c} `));
   }
 }
 
@@ -205,7 +235,10 @@ export class HostRulesScript {
 
   public run(mode: "check" | "apply" | "remove"): boolean {
     try {
-      execFileSync("sh", ["-c", this.script, "it-host-rules", mode], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      execFileSync("sh", ["-c", this.script, "it-host-rules", mode], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       return true;
     } catch {
       return false;
@@ -266,7 +299,15 @@ export function hostListeners(port: number): string[] {
       if (f.length < 4 || f[3] !== "0A") continue;
       const [addr, p] = f[1].split(":");
       if (p !== hex) continue;
-      out.push(file.endsWith("6") ? `[${addr}]` : addr.match(/../g)!.reverse().map((b) => parseInt(b, 16)).join("."));
+      out.push(
+        file.endsWith("6")
+          ? `[${addr}]`
+          : addr
+              .match(/../g)!
+              .reverse()
+              .map((b) => parseInt(b, 16))
+              .join("."),
+      );
     }
   }
   return out;

@@ -26,13 +26,21 @@ export interface StandInSpec {
   /** The image's own user, as the real image defines it. */
   readonly user?: { readonly name: string; readonly uid: number; readonly gid: number };
   /** Directories the real image ships, with their ownership. */
-  readonly dirs?: ReadonlyArray<{ readonly path: string; readonly uid: number; readonly gid: number; readonly mode: number }>;
+  readonly dirs?: ReadonlyArray<{
+    readonly path: string;
+    readonly uid: number;
+    readonly gid: number;
+    readonly mode: number;
+  }>;
   /**
    * Real binaries of this machine (Debian packages) copied into the image at the path the
    * constructs run them from, with every library `ldd` lists (at the path it lists).
    */
   readonly binaries?: ReadonlyArray<{ readonly from: string; readonly to: string }>;
-  /** Every file of these directories of this machine, at the same path, with the libraries `ldd` lists (dlopen'ed plugins). */
+  /**
+   * Every file of these directories of this machine, at the same path, with the libraries `ldd` lists (dlopen'ed
+   * plugins).
+   */
   readonly libraryDirs?: readonly string[];
   /** Symbolic links (`path` → `target`), e.g. the names a multi-call binary answers to. */
   readonly links?: ReadonlyArray<{ readonly path: string; readonly target: string }>;
@@ -150,7 +158,12 @@ export const STAND_INS: Record<string, StandInSpec> = {
     role: "iii-worker",
     files: [
       { path: "/usr/local/bin/healthcheck", content: WORKER_HEALTHCHECK, mode: 0o755 },
-      { path: "/usr/local/bin/node", content: "#!/bin/sh\n# stand-in for node dist/worker.js <job>: stays up, listens nowhere\nexec /usr/local/bin/standin-serve\n", mode: 0o755 },
+      {
+        path: "/usr/local/bin/node",
+        content:
+          "#!/bin/sh\n# stand-in for node dist/worker.js <job>: stays up, listens nowhere\nexec /usr/local/bin/standin-serve\n",
+        mode: 0o755,
+      },
     ],
     workdir: "/app",
   },
@@ -208,7 +221,9 @@ export async function standInFor(docker: Docker, reference: string): Promise<str
   const repo = repositoryOf(reference);
   const spec = STAND_INS[repo];
   if (!spec) {
-    throw new Error(`no stand-in image for ${reference}: add a line for ${JSON.stringify(repo)} to STAND_INS in test/integration/standins.ts`);
+    throw new Error(
+      `no stand-in image for ${reference}: add a line for ${JSON.stringify(repo)} to STAND_INS in test/integration/standins.ts`,
+    );
   }
   const busybox = readFileSync(BUSYBOX);
   const h = createHash("sha256").update(LAYOUT_VERSION).update(JSON.stringify(spec)).update(busybox);
@@ -233,10 +248,15 @@ export async function standInFor(docker: Docker, reference: string): Promise<str
 }
 
 function serveScript(spec: StandInSpec): string {
-  const lines = ["#!/bin/sh", `# stand-in server of role ${spec.role}: listens, writes nothing`, "trap 'kill $(jobs -p) 2>/dev/null; exit 0' TERM INT"];
+  const lines = [
+    "#!/bin/sh",
+    `# stand-in server of role ${spec.role}: listens, writes nothing`,
+    "trap 'kill $(jobs -p) 2>/dev/null; exit 0' TERM INT",
+  ];
   for (const p of spec.http ?? []) lines.push(`busybox httpd -f -p ${p} -h /www &`);
   for (const p of spec.tcp ?? []) lines.push(`busybox nc -ll -p ${p} -e /usr/local/bin/standin-reply &`);
-  if (!(spec.http?.length || spec.tcp?.length)) lines.push("# no port: stays up (a worker), listens nowhere", "while :; do sleep 3600 & wait $!; done");
+  if (!(spec.http?.length || spec.tcp?.length))
+    lines.push("# no port: stays up (a worker), listens nowhere", "while :; do sleep 3600 & wait $!; done");
   else lines.push("wait");
   return lines.join("\n") + "\n";
 }
@@ -279,10 +299,25 @@ async function importRootfs(docker: Docker, tag: string, spec: StandInSpec, busy
   const tar = pack();
   const root = { uid: 0, gid: 0 };
   const dir = (name: string, mode = 0o755, owner = root) => tar.entry({ name, type: "directory", mode, ...owner });
-  const file = (name: string, content: string | Buffer, mode = 0o644, owner = root) => tar.entry({ name, type: "file", mode, ...owner }, content);
-  const link = (name: string, target: string) => tar.entry({ name, type: "symlink", linkname: target, mode: 0o777, ...root });
+  const file = (name: string, content: string | Buffer, mode = 0o644, owner = root) =>
+    tar.entry({ name, type: "file", mode, ...owner }, content);
+  const link = (name: string, target: string) =>
+    tar.entry({ name, type: "symlink", linkname: target, mode: 0o777, ...root });
 
-  const base = ["bin", "etc", "dev", "proc", "sys", "run", "var", "var/lib", "usr", "usr/local", "usr/local/bin", "www"];
+  const base = [
+    "bin",
+    "etc",
+    "dev",
+    "proc",
+    "sys",
+    "run",
+    "var",
+    "var/lib",
+    "usr",
+    "usr/local",
+    "usr/local/bin",
+    "www",
+  ];
   for (const d of base) dir(d);
   // Parent directories of the new kinds of entries (binaries, libraries, files), once each.
   const made = new Set(base);
@@ -300,7 +335,10 @@ async function importRootfs(docker: Docker, tag: string, spec: StandInSpec, busy
   file("bin/busybox", busybox, 0o755);
   for (const a of applets) link(`bin/${a}`, "busybox");
   const user = spec.user;
-  file("etc/passwd", `root:x:0:0:root:/root:/bin/sh\n${user ? `${user.name}:x:${user.uid}:${user.gid}:${user.name}:/nonexistent:/bin/false\n` : ""}nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n`);
+  file(
+    "etc/passwd",
+    `root:x:0:0:root:/root:/bin/sh\n${user ? `${user.name}:x:${user.uid}:${user.gid}:${user.name}:/nonexistent:/bin/false\n` : ""}nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n`,
+  );
   file("etc/group", `root:x:0:\n${user ? `${user.name}:x:${user.gid}:\n` : ""}nogroup:x:65534:\n`);
   for (const d of spec.dirs ?? []) {
     const parts = d.path.replace(/^\/+|\/+$/g, "").split("/");

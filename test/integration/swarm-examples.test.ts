@@ -1,5 +1,5 @@
 import { execFileSync } from "child_process";
-import { createHash, randomBytes, X509Certificate } from "crypto";
+import { randomBytes, X509Certificate } from "crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -47,7 +47,7 @@ interface SwarmExample {
 
 function netName(json: StackJson, v: string): string {
   const m = /^\$\{docker_network\.([^.]+)\.name\}$/.exec(v);
-  return m ? ((json.resource?.docker_network ?? {}) as Record<string, any>)[m[1]]?.name ?? v : v;
+  return m ? (((json.resource?.docker_network ?? {}) as Record<string, any>)[m[1]]?.name ?? v) : v;
 }
 
 function swarmExamples(): SwarmExample[] {
@@ -67,12 +67,23 @@ function swarmExamples(): SwarmExample[] {
           if (!entry) throw new Error(`no docker_service at ${s.service.node.path}`);
           const body = entry[1];
           const networks = blocks<any>(body.task_spec.networks_advanced).map((n) => netName(json, n.name));
-          return { construct: s, name: s.spec.name, serviceName: s.serviceName, address: `docker_service.${entry[0]}`, body, networks };
+          return {
+            construct: s,
+            name: s.spec.name,
+            serviceName: s.serviceName,
+            address: `docker_service.${entry[0]}`,
+            body,
+            networks,
+          };
         });
       const networks: SwarmExample["networks"] = {};
       for (const b of Object.values((json.resource?.docker_network ?? {}) as Record<string, Record<string, any>>)) {
         const labels = Object.fromEntries(blocks<any>(b.labels).map((l) => [l.label, l.value]));
-        networks[b.name] = { name: b.name, internal: b.internal === true, role: labels["cdktf-hardened.io/role"] ?? "" };
+        networks[b.name] = {
+          name: b.name,
+          internal: b.internal === true,
+          role: labels["cdktf-hardened.io/role"] ?? "",
+        };
       }
       const platform = stack.node.findAll().find((c): c is SwarmPlatform => c instanceof SwarmPlatform)!;
       const flows = platform.flows.map((f) => {
@@ -80,7 +91,10 @@ function swarmExamples(): SwarmExample[] {
         const to = services.find((s) => s.construct === platform.serviceOf(f.to))!;
         const port = to.construct.spec.ports.find((p) => p.name === f.portName)!.port;
         const shared = from.networks.filter((n) => to.networks.includes(n) && networks[n]?.role === "flow-network");
-        if (shared.length !== 1) throw new Error(`flow ${from.name} -> ${to.name}: expected one shared flow network, found ${shared.join(", ") || "none"}`);
+        if (shared.length !== 1)
+          throw new Error(
+            `flow ${from.name} -> ${to.name}: expected one shared flow network, found ${shared.join(", ") || "none"}`,
+          );
         return { from, to, port, network: shared[0] };
       });
       return { id: stack.node.id, json, platform, services, networks, flows };
@@ -109,8 +123,15 @@ function lateExample(): { json: StackJson; platforms: SwarmPlatform[]; serviceNa
   platform.allowEgress(late, { cidrs: [`${LATE_DESTINATION}/32`], ports: [LATE_PORT] });
   Testing.synth(stack, true);
   const json = JSON.parse(JSON.stringify(stack.toTerraform())) as StackJson;
-  const address = Object.entries((json.resource?.docker_service ?? {}) as Record<string, Record<string, any>>).find(([, b]) => b.name === platform.serviceOf(late).serviceName)![0];
-  return { json, platforms: [platform], serviceName: platform.serviceOf(late).serviceName, address: `docker_service.${address}` };
+  const address = Object.entries((json.resource?.docker_service ?? {}) as Record<string, Record<string, any>>).find(
+    ([, b]) => b.name === platform.serviceOf(late).serviceName,
+  )![0];
+  return {
+    json,
+    platforms: [platform],
+    serviceName: platform.serviceOf(late).serviceName,
+    address: `docker_service.${address}`,
+  };
 }
 // A service that cannot converge fails in 75 s instead of the provider's 300 s (same outcome).
 SWARM_APPLY.maxConvergeSeconds = 75;
@@ -122,16 +143,41 @@ function docker(args: string[]): string {
 function selfSigned(dir: string, tag: string): { cert: string; key: string; fingerprint: string } {
   const key = join(dir, `${tag}.key`);
   const crt = join(dir, `${tag}.crt`);
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
-    "-subj", `/CN=${DOMAIN}`, "-addext", `subjectAltName=DNS:${DOMAIN}`, "-keyout", key, "-out", crt,
-  ], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${DOMAIN}`,
+      "-addext",
+      `subjectAltName=DNS:${DOMAIN}`,
+      "-keyout",
+      key,
+      "-out",
+      crt,
+    ],
+    { stdio: "ignore" },
+  );
   const cert = readFileSync(crt, "utf8");
   return { cert, key: readFileSync(key, "utf8"), fingerprint: new X509Certificate(cert).fingerprint256 };
 }
 
 /** One HTTPS request over TLS with SNI; the status, a header and the served certificate's fingerprint. */
-function httpsProbe(host: string, port: number, path: string, ca: string[], timeoutMs = 2000): Promise<{ status?: number; hsts?: string; fingerprint?: string; error?: string }> {
+function httpsProbe(
+  host: string,
+  port: number,
+  path: string,
+  ca: string[],
+  timeoutMs = 2000,
+): Promise<{ status?: number; hsts?: string; fingerprint?: string; error?: string }> {
   return new Promise((resolve) => {
     let data = "";
     let fingerprint: string | undefined;
@@ -143,7 +189,12 @@ function httpsProbe(host: string, port: number, path: string, ca: string[], time
       s.destroy();
       const m = /^HTTP\/1\.1 (\d{3})/.exec(data);
       const h = /^strict-transport-security:\s*(.*)\r$/im.exec(data);
-      resolve({ status: m ? Number(m[1]) : undefined, hsts: h?.[1], fingerprint, error: m ? undefined : error ?? "no response" });
+      resolve({
+        status: m ? Number(m[1]) : undefined,
+        hsts: h?.[1],
+        fingerprint,
+        error: m ? undefined : (error ?? "no response"),
+      });
     };
     s.setTimeout(timeoutMs, () => done("timeout"));
     s.on("data", (d) => (data += d));
@@ -153,7 +204,9 @@ function httpsProbe(host: string, port: number, path: string, ca: string[], time
 }
 
 async function reach(d: Docker, container: string, host: string, port: number): Promise<ExecResult & { ok: boolean }> {
-  const r = await exec(d, container, ["busybox", "timeout", "5", "busybox", "nc", "-w", "2", host, String(port)], { timeoutMs: 15000 });
+  const r = await exec(d, container, ["busybox", "timeout", "5", "busybox", "nc", "-w", "2", host, String(port)], {
+    timeoutMs: 15000,
+  });
   return { ...r, ok: r.exitCode === 0 };
 }
 
@@ -170,7 +223,10 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
   let initialized = false;
   let gwbridgeExisted = true;
   const started = Date.now();
-  const state = new Map<string, { ex: SwarmExample; applied: AppliedStack; variables: Record<string, string>; error?: Error }>();
+  const state = new Map<
+    string,
+    { ex: SwarmExample; applied: AppliedStack; variables: Record<string, string>; error?: Error }
+  >();
   const image = (r: string) => standInFor(d, r);
   const outside = new OutsideHost();
   const hostService = new HostService();
@@ -180,7 +236,12 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     const gw = (await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>;
     const out = new Map<string, string>();
     for (const [cid, c] of Object.entries<any>(gw.Containers ?? {})) {
-      const name = (await d.getContainer(cid).inspect().catch(() => undefined))?.Config?.Labels?.["com.docker.swarm.service.name"];
+      const name = (
+        await d
+          .getContainer(cid)
+          .inspect()
+          .catch(() => undefined)
+      )?.Config?.Labels?.["com.docker.swarm.service.name"];
       if (name && c.IPv4Address) out.set(name, String(c.IPv4Address).split("/")[0]);
     }
     return out;
@@ -200,23 +261,28 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
 
   /** The running task container of a service (the newest when an update runs). */
   async function taskContainer(serviceName: string): Promise<string> {
-    const list = await d.listContainers({ filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${serviceName}`], status: ["running"] }) });
+    const list = await d.listContainers({
+      filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${serviceName}`], status: ["running"] }),
+    });
     if (!list.length) throw new Error(`no running task container of ${serviceName}`);
     return list.sort((a, b) => b.Created - a.Created)[0].Id;
   }
 
   beforeAll(async () => {
     const local = docker(["info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"]);
-    gwbridgeExisted = docker(["network", "ls", "--filter", "name=^docker_gwbridge$", "--format", "{{.Name}}"]) === "docker_gwbridge";
+    gwbridgeExisted =
+      docker(["network", "ls", "--filter", "name=^docker_gwbridge$", "--format", "{{.Name}}"]) === "docker_gwbridge";
     if (local.startsWith("active")) {
-      if (!local.endsWith("true")) throw new Error("this engine is a swarm worker, not a manager: the tests need a manager");
+      if (!local.endsWith("true"))
+        throw new Error("this engine is a swarm worker, not a manager: the tests need a manager");
     } else {
       // Out of a swarm, overlay vxlan devices are leftovers (of an earlier run's dockerd restart).
       removeStaleVxlans();
       docker(["swarm", "init", "--advertise-addr", "127.0.0.1"]);
       initialized = true;
     }
-    for (const ex of EXAMPLES) state.set(ex.id, { ex, applied: new AppliedStack({ docker: d, variables: {}, image }), variables: {} });
+    for (const ex of EXAMPLES)
+      state.set(ex.id, { ex, applied: new AppliedStack({ docker: d, variables: {}, image }), variables: {} });
     await Promise.all(
       EXAMPLES.map(async (ex) => {
         const variables = variablesFor(ex);
@@ -229,12 +295,13 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         }
       }),
     );
-    // eslint-disable-next-line no-console
+
     console.log(`[swarm] applied ${COVERED.join(", ")} in ${Math.round((Date.now() - started) / 1000)} s`);
     // A LAN neighbour with a route to docker_gwbridge's subnet, and a service on the node itself.
     outside.start();
     await hostService.start();
-    const gwSubnet = ((await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>).IPAM.Config[0].Subnet as string;
+    const gwSubnet = ((await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>).IPAM.Config[0]
+      .Subnet as string;
     outside.routeVia(gwSubnet);
     outside.addAddress(LATE_DESTINATION);
   });
@@ -293,7 +360,7 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
       }
     }
     rmSync(tmp, { recursive: true, force: true });
-    // eslint-disable-next-line no-console
+
     console.log(`[swarm] suite finished in ${Math.round((Date.now() - started) / 1000)} s`);
     if (errors.length) throw new Error(`teardown: ${errors.join("; ")}`);
   });
@@ -301,7 +368,9 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
   test("covers every Swarm example of examples/main.ts", () => {
     const app: App = Testing.app();
     buildExamples(app);
-    const swarmStacks = app.node.children.filter((c) => c instanceof TerraformStack && c.node.findAll().some((x) => x instanceof SwarmPlatform)).map((c) => c.node.id);
+    const swarmStacks = app.node.children
+      .filter((c) => c instanceof TerraformStack && c.node.findAll().some((x) => x instanceof SwarmPlatform))
+      .map((c) => c.node.id);
     expect(swarmStacks.sort()).toEqual([...COVERED].sort());
   });
 
@@ -312,7 +381,8 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
 
     test("applies with kreuzwerker/docker 3.6.2 semantics (no provider defect) and every service converges", async () => {
       expect(st().error?.message).toBeUndefined();
-      // TMPFS_SIZE_DEFECT: 3.6.2 panics on tmpfs_options (see FINDINGS.md S1); the applier applied v4's meaning so the checks below run.
+      // TMPFS_SIZE_DEFECT: 3.6.2 panics on tmpfs_options (see FINDINGS.md S1); the applier applied v4's meaning so the
+      // checks below run.
       expect(st().applied.defects).toEqual([]);
     });
 
@@ -332,7 +402,10 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         const { uid, gid } = s.construct.spec.identity;
         const cid = await taskContainer(s.serviceName);
         const r = await exec(d, cid, ["sh", "-c", "for s in /proc/[0-9]*/status; do echo ===; cat $s; done"]);
-        const statuses = r.stdout.split("===").map((x) => x.trim()).filter((x) => x.startsWith("Name:"));
+        const statuses = r.stdout
+          .split("===")
+          .map((x) => x.trim())
+          .filter((x) => x.startsWith("Name:"));
         expect(statuses.length).toBeGreaterThan(0);
         const bnd = capabilityMask(s.construct.spec.addCapabilities);
         for (const stt of statuses) {
@@ -356,7 +429,9 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
       for (const s of live()) {
         const cid = await taskContainer(s.serviceName);
         const root = await exec(d, cid, ["sh", "-c", "echo x > /.it-write-test"]);
-        expect(`${s.name}: ${root.exitCode} ${root.stderr.trim()}`).toMatch(new RegExp(`^${s.name}: [1-9]\\d* .*Read-only file system`));
+        expect(`${s.name}: ${root.exitCode} ${root.stderr.trim()}`).toMatch(
+          new RegExp(`^${s.name}: [1-9]\\d* .*Read-only file system`),
+        );
         const mounts = (await exec(d, cid, ["cat", "/proc/mounts"])).stdout;
         const tmpfs = blocks<any>(s.body.task_spec.container_spec.mounts).filter((m) => m.type === "tmpfs");
         expect(tmpfs.map((m) => m.target)).toContain("/tmp");
@@ -367,10 +442,18 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
           // No tmpfs_options (provider 3.6.2 panics on them): no size cap of its own, a recorded
           // platform limit; the task's memory limit bounds it.
           expect(m.tmpfs_options).toBeUndefined();
-          expect(s.body.labels ? JSON.stringify(s.body.labels) : JSON.stringify(s.body)).toContain("platform-limit.tmpfs-size");
+          expect(s.body.labels ? JSON.stringify(s.body.labels) : JSON.stringify(s.body)).toContain(
+            "platform-limit.tmpfs-size",
+          );
           const owner = (await exec(d, cid, ["stat", "-c", "%u:%g %a", m.target])).stdout.trim();
-          const w = await exec(d, cid, ["sh", "-c", `f="${m.target}/.it-write-test" && echo ok > "$f" && cat "$f" && rm "$f"`]);
-          expect(`${s.name}:${m.target} (owner ${owner}) ${w.exitCode} ${w.stdout.trim()} ${w.stderr.trim()}`).toBe(`${s.name}:${m.target} (owner ${owner}) 0 ok `);
+          const w = await exec(d, cid, [
+            "sh",
+            "-c",
+            `f="${m.target}/.it-write-test" && echo ok > "$f" && cat "$f" && rm "$f"`,
+          ]);
+          expect(`${s.name}:${m.target} (owner ${owner}) ${w.exitCode} ${w.stdout.trim()} ${w.stderr.trim()}`).toBe(
+            `${s.name}:${m.target} (owner ${owner}) 0 ok `,
+          );
         }
       }
     });
@@ -383,8 +466,18 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         const cid = await taskContainer(s.serviceName);
         const svc = st().applied.get(s.address);
         const refs = [
-          ...blocks<any>((svc.body as any).task_spec.container_spec.secrets).map((r) => ({ file: r.file_name, source: st().applied.ofType("docker_secret").find((c) => c.id === r.secret_id)! })),
-          ...blocks<any>((svc.body as any).task_spec.container_spec.configs).map((r) => ({ file: r.file_name, source: st().applied.ofType("docker_config").find((c) => c.id === r.config_id)! })),
+          ...blocks<any>((svc.body as any).task_spec.container_spec.secrets).map((r) => ({
+            file: r.file_name,
+            source: st()
+              .applied.ofType("docker_secret")
+              .find((c) => c.id === r.secret_id)!,
+          })),
+          ...blocks<any>((svc.body as any).task_spec.container_spec.configs).map((r) => ({
+            file: r.file_name,
+            source: st()
+              .applied.ofType("docker_config")
+              .find((c) => c.id === r.config_id)!,
+          })),
         ];
         for (const { file, source } of refs) {
           expect(source).toBeDefined();
@@ -405,13 +498,17 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
           JSON.stringify(await d.getContainer(cid).inspect()),
           JSON.stringify(await d.listTasks({ filters: JSON.stringify({ service: [svc.id] }) })),
         ]) {
-          for (const v of values) for (const line of v.split("\n").filter((l) => l.length > 16 && !/^-----/.test(l))) expect(text.includes(line)).toBe(false);
+          for (const v of values)
+            for (const line of v.split("\n").filter((l) => l.length > 16 && !/^-----/.test(l)))
+              expect(text.includes(line)).toBe(false);
         }
       }
       for (const c of st().applied.ofType("docker_secret")) {
         const text = JSON.stringify(await d.getSecret(c.id).inspect());
         expect(text).not.toContain(String(c.body.data));
-        for (const v of values) for (const line of v.split("\n").filter((l) => l.length > 16 && !/^-----/.test(l))) expect(text.includes(line)).toBe(false);
+        for (const v of values)
+          for (const line of v.split("\n").filter((l) => l.length > 16 && !/^-----/.test(l)))
+            expect(text.includes(line)).toBe(false);
       }
       expect(checked).toBeGreaterThan(0);
     });
@@ -421,21 +518,45 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         const n = (await d.getNetwork(c.id).inspect()) as Record<string, any>;
         const declared = ex.networks[n.Name];
         expect(declared).toBeDefined();
-        expect({ name: n.Name, driver: n.Driver, scope: n.Scope, encrypted: "encrypted" in (n.Options ?? {}), attachable: n.Attachable, ingress: n.Ingress, internal: n.Internal }).toEqual({
-          name: n.Name, driver: "overlay", scope: "swarm", encrypted: true, attachable: false, ingress: false, internal: declared.internal,
+        expect({
+          name: n.Name,
+          driver: n.Driver,
+          scope: n.Scope,
+          encrypted: "encrypted" in (n.Options ?? {}),
+          attachable: n.Attachable,
+          ingress: n.Ingress,
+          internal: n.Internal,
+        }).toEqual({
+          name: n.Name,
+          driver: "overlay",
+          scope: "swarm",
+          encrypted: true,
+          attachable: false,
+          ingress: false,
+          internal: declared.internal,
         });
       }
-      const ids = new Map(st().applied.ofType("docker_network").map((c) => [c.id, String(c.attributes.name)]));
+      const ids = new Map(
+        st()
+          .applied.ofType("docker_network")
+          .map((c) => [c.id, String(c.attributes.name)]),
+      );
       for (const s of live()) {
         const spec = (await d.getService(st().applied.get(s.address).id).inspect()) as Record<string, any>;
-        const joined = (spec.Spec.TaskTemplate.Networks as Array<{ Target: string; Aliases: string[] }>).map((n) => ids.get(n.Target) ?? n.Target);
+        const joined = (spec.Spec.TaskTemplate.Networks as Array<{ Target: string; Aliases: string[] }>).map(
+          (n) => ids.get(n.Target) ?? n.Target,
+        );
         expect(joined.sort()).toEqual([...s.networks].sort());
         for (const n of spec.Spec.TaskTemplate.Networks) expect(n.Aliases).toEqual([s.name]);
         // A task whose networks are all internal and that publishes nothing has no route off the
         // swarm (no docker_gwbridge leg); only declared egress or the edge's ingress gives one.
-        const leaves = !s.networks.every((n) => ex.networks[n].internal) || s.construct.spec.ports.some((p) => p.exposure === "public");
+        const leaves =
+          !s.networks.every((n) => ex.networks[n].internal) ||
+          s.construct.spec.ports.some((p) => p.exposure === "public");
         const routes = (await exec(d, await taskContainer(s.serviceName), ["ip", "route"])).stdout;
-        expect(`${s.name} ${/^default /m.test(routes) ? "has" : "has no"} default route`).toBe(`${s.name} ${leaves ? "has" : "has no"} default route`);
+        expect(`${s.name} ${/^default /m.test(routes) ? "has" : "has no"} default route`).toBe(
+          `${s.name} ${leaves ? "has" : "has no"} default route`,
+        );
       }
     });
 
@@ -443,7 +564,10 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
       const addrs = new Map<string, Record<string, string>>();
       for (const s of live()) {
         const i = await d.getContainer(await taskContainer(s.serviceName)).inspect();
-        addrs.set(s.name, Object.fromEntries(Object.entries(i.NetworkSettings.Networks).map(([n, v]) => [n, v.IPAddress])));
+        addrs.set(
+          s.name,
+          Object.fromEntries(Object.entries(i.NetworkSettings.Networks).map(([n, v]) => [n, v.IPAddress])),
+        );
       }
       const seen: string[] = [];
       const wanted: string[] = [];
@@ -463,7 +587,8 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
       // only its default route via docker_gwbridge, which leaves the swarm through the node's NAT.
       // Such addresses are not probed: the packet would leave the host (and this sandbox's
       // outbound proxy answers any TCP connect), so the route itself is the evidence.
-      const gw = ((await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>).IPAM.Config[0].Gateway as string;
+      const gw = ((await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>).IPAM.Config[0]
+        .Gateway as string;
       const routeOnly: string[] = [];
       for (const a of live()) {
         const from = await taskContainer(a.serviceName);
@@ -488,8 +613,11 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         }
       }
       expect(seen).toEqual(wanted);
-      // eslint-disable-next-line no-console
-      if (routeOnly.length) console.log(`[swarm] ${id}: only a default route via docker_gwbridge (${gw}), not probed: ${routeOnly.join("; ")}`);
+
+      if (routeOnly.length)
+        console.log(
+          `[swarm] ${id}: only a default route via docker_gwbridge (${gw}), not probed: ${routeOnly.join("; ")}`,
+        );
     });
 
     test("platform limits are what the engine shows: no ulimits, no pids limit, swap = 2 x memory; limits and reservations, restart, update, logs as declared", async () => {
@@ -505,11 +633,16 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         expect(t.RestartPolicy.MaxAttempts).toBeLessThanOrEqual(5);
         expect(t.RestartPolicy.Window).toBeGreaterThan(0);
         expect(t.LogDriver).toEqual({ Name: "json-file", Options: { "max-size": "10m", "max-file": "3" } });
-        expect(svc.Spec.UpdateConfig).toMatchObject({ Order: "start-first", FailureAction: "rollback", Parallelism: 1 });
+        expect(svc.Spec.UpdateConfig).toMatchObject({
+          Order: "start-first",
+          FailureAction: "rollback",
+          Parallelism: 1,
+        });
         expect(svc.Spec.RollbackConfig).toMatchObject({ Order: "start-first", FailureAction: "pause" });
         expect(svc.Spec.EndpointSpec.Mode).toBe("vip");
         const labels = svc.Spec.Labels as Record<string, string>;
-        for (const l of ["no-new-privileges", "ulimits", "pids-limit", "memory-swap", "tmpfs-owner", "seccomp-profile"]) expect(Object.keys(labels)).toContain(`cdktf-hardened.io/platform-limit.${l}`);
+        for (const l of ["no-new-privileges", "ulimits", "pids-limit", "memory-swap", "tmpfs-owner", "seccomp-profile"])
+          expect(Object.keys(labels)).toContain(`cdktf-hardened.io/platform-limit.${l}`);
         const cid = await taskContainer(s.serviceName);
         const i = await d.getContainer(cid).inspect();
         expect(i.HostConfig.Memory).toBe(res.memoryMiB * MiB);
@@ -517,13 +650,22 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         expect(i.HostConfig.Ulimits ?? []).toEqual([]);
         expect(i.HostConfig.PidsLimit ?? 0).toBeLessThanOrEqual(0);
         expect(i.HostConfig.LogConfig).toEqual({ Type: "json-file", Config: { "max-size": "10m", "max-file": "3" } });
-        const memsw = (await exec(d, cid, ["sh", "-c", "cat /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.swap.max 2>/dev/null || echo none"])).stdout.trim();
+        const memsw = (
+          await exec(d, cid, [
+            "sh",
+            "-c",
+            "cat /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.swap.max 2>/dev/null || echo none",
+          ])
+        ).stdout.trim();
         // docs/swarm.md: memory+swap = 2 x the memory limit (the engine's default when only Memory is set).
-        if (/^\d+$/.test(memsw) && Number(memsw) > res.memoryMiB * MiB) expect(Number(memsw)).toBe(2 * res.memoryMiB * MiB);
+        if (/^\d+$/.test(memsw) && Number(memsw) > res.memoryMiB * MiB)
+          expect(Number(memsw)).toBe(2 * res.memoryMiB * MiB);
         else if (memsw !== "none" && memsw !== "max") expect(Number(memsw)).toBe(res.memoryMiB * MiB); // cgroup v2: swap.max = the memory limit
         const limits = (await exec(d, cid, ["cat", "/proc/1/limits"])).stdout;
         // Not the hardened container's nofile (the daemon default applies): the spec cannot carry ulimits.
-        expect(limits).not.toMatch(new RegExp(`Max open files\\s+${s.construct.spec.nofile}\\s+${s.construct.spec.nofile}\\s`));
+        expect(limits).not.toMatch(
+          new RegExp(`Max open files\\s+${s.construct.spec.nofile}\\s+${s.construct.spec.nofile}\\s`),
+        );
       }
     });
 
@@ -536,12 +678,15 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
       expect(i.HostConfig.ReadonlyRootfs).toBe(true);
       const st = (await exec(d, cid, ["cat", "/proc/1/status"])).stdout;
       expect(BigInt("0x" + statusField(st, "CapEff"))).toBe(capabilityMask(["NET_ADMIN", "NET_RAW"]));
-      expect(await until(async () => (await d.getContainer(cid).inspect()).State.Health?.Status === "healthy", 30_000)).toBeDefined();
+      expect(
+        await until(async () => (await d.getContainer(cid).inspect()).State.Health?.Status === "healthy", 30_000),
+      ).toBeDefined();
       expect(new HostRulesScript(ex.platform.hostFirewallScript()).run("check")).toBe(true);
     });
 
     test("from every task with a route off the swarm: the node (through docker_gwbridge's gateway) and an undeclared outside address are closed; from the LAN, its docker_gwbridge address", async () => {
-      const gw = ((await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>).IPAM.Config[0].Gateway as string;
+      const gw = ((await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>).IPAM.Config[0]
+        .Gateway as string;
       const leg = await gwbridgeLegs();
       const cases = live().filter((x) => leg.has(x.serviceName));
       // Tasks with no leg have no route at all (the previous test): the internal overlays are the boundary.
@@ -552,11 +697,16 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
         const o = await reach(d, cid, outside.address, outside.port);
         results.push(`${x.name} -> node ${gw}: ${g.stdout.includes(hostService.token) ? "reached" : "blocked"}`);
         results.push(`${x.name} -> outside: ${o.stdout.includes(outside.token) ? "reached" : "blocked"}`);
-        for (const p of x.construct.spec.ports) results.push(`LAN -> ${x.name} ${leg.get(x.serviceName)}:${p.port}: ${(await outside.connectsAsync(leg.get(x.serviceName)!, p.port)) ? "reached" : "blocked"}`);
+        for (const p of x.construct.spec.ports)
+          results.push(
+            `LAN -> ${x.name} ${leg.get(x.serviceName)}:${p.port}: ${(await outside.connectsAsync(leg.get(x.serviceName)!, p.port)) ? "reached" : "blocked"}`,
+          );
       }
       for (const r of results) expect(r).toMatch(/blocked$/);
-      // eslint-disable-next-line no-console
-      console.log(`[swarm] ${id}: ${cases.length ? cases.map((x) => x.name).join(", ") : "no task"} with a docker_gwbridge leg`);
+
+      console.log(
+        `[swarm] ${id}: ${cases.length ? cases.map((x) => x.name).join(", ") : "no task"} with a docker_gwbridge leg`,
+      );
     });
   });
 
@@ -573,8 +723,10 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
       expect(r.hsts).toBe("max-age=31536000; includeSubDomains");
       // No route for another name (the SNI policy and the catch-all abort).
       const api = await httpsProbe(edge[0].ip, 8443, "/api/", [certs.first.cert], 8000);
-      // eslint-disable-next-line no-console
-      console.log(`[swarm] edge /api -> iii:3111 through the VIP: ${api.status ?? api.error}${existsSync("/proc/net/ip_vs") ? "" : " (no IPVS in this kernel: VIPs do not forward)"}`);
+
+      console.log(
+        `[swarm] edge /api -> iii:3111 through the VIP: ${api.status ?? api.error}${existsSync("/proc/net/ip_vs") ? "" : " (no IPVS in this kernel: VIPs do not forward)"}`,
+      );
       // Where the kernel forwards VIPs (IPVS), the route reaches iii; without IPVS the outcome
       // depends on the sandbox (502, or 200 when the VIP happens to answer): only a 2xx/502 is sane.
       if (existsSync("/proc/net/ip_vs")) expect(api.status).toBe(200);
@@ -583,7 +735,7 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
 
     test("the edge's ingress port 443 answers on 127.0.0.1 when the routing mesh works (IPVS); without IPVS it is refused", async () => {
       const r = await httpsProbe("127.0.0.1", 443, "/", [certs.first.cert]);
-      // eslint-disable-next-line no-console
+
       console.log(`[swarm] 127.0.0.1:443 (ingress routing mesh): ${r.status ?? r.error}`);
       if (existsSync("/proc/net/ip_vs")) expect(r).toMatchObject({ status: 404, fingerprint: certs.first.fingerprint });
       else expect(r.status).toBeUndefined();
@@ -592,20 +744,27 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     test("Redis refuses unauthenticated clients and disabled commands; the iii user authenticates with the password (sha256 in the ACL secret), which iii's config carries URL-encoded", async () => {
       const redisTask = await taskContainer(svc("redis").serviceName);
       const pw = st().variables.redis_iii_password;
-      const redis = (lines: string) => exec(d, redisTask, ["sh", "-c", `printf '${lines}' | busybox timeout 5 busybox nc -w 2 127.0.0.1 6379`]);
+      const redis = (lines: string) =>
+        exec(d, redisTask, ["sh", "-c", `printf '${lines}' | busybox timeout 5 busybox nc -w 2 127.0.0.1 6379`]);
       expect((await redis("PING\\r\\n")).stdout).toMatch(/^-NOAUTH/);
       expect((await redis(`AUTH default x\\r\\nPING\\r\\n`)).stdout).toMatch(/^-WRONGPASS/);
       expect((await redis(`AUTH iii ${pw}\\r\\nPING\\r\\n`)).stdout).toBe("+OK\r\n+PONG\r\n");
       expect((await redis(`AUTH iii ${pw}\\r\\nFLUSHALL\\r\\n`)).stdout).toMatch(/^\+OK\r\n-NOPERM/);
       expect((await redis(`AUTH iii ${pw}\\r\\nCONFIG GET dir\\r\\n`)).stdout).toMatch(/^\+OK\r\n-NOPERM/);
       // The engine's config secret carries the URL-encoded password (Terraform's urlencode) for redis://iii:…@redis:6379.
-      const cfg = st().applied.ofType("docker_secret").find((c) => String(c.attributes.name).startsWith("iii-swarm-iii-config.yaml-"))!;
-      expect(Buffer.from(String(cfg.body.data), "base64").toString("utf8")).toContain(`redis://iii:${encodeURIComponent(pw)}@redis:6379`);
+      const cfg = st()
+        .applied.ofType("docker_secret")
+        .find((c) => String(c.attributes.name).startsWith("iii-swarm-iii-config.yaml-"))!;
+      expect(Buffer.from(String(cfg.body.data), "base64").toString("utf8")).toContain(
+        `redis://iii:${encodeURIComponent(pw)}@redis:6379`,
+      );
     });
   });
 
   async function edgeTargets(): Promise<Array<{ id: string; ip: string }>> {
-    const list = await d.listContainers({ filters: JSON.stringify({ label: ["com.docker.swarm.service.name=iii-swarm-edge"], status: ["running"] }) });
+    const list = await d.listContainers({
+      filters: JSON.stringify({ label: ["com.docker.swarm.service.name=iii-swarm-edge"], status: ["running"] }),
+    });
     const out: Array<{ id: string; ip: string }> = [];
     for (const c of list) {
       let ip = gwIps.get(c.Id);
@@ -624,10 +783,22 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
   test("a secret rotation (new variable value) creates new versioned secrets and rolls the services start-first; the edge keeps serving throughout", async () => {
     const reports = new Map<string, UpdateReport>();
     const before = new Map<string, Record<string, string>>();
-    for (const ex of EXAMPLES) before.set(ex.id, Object.fromEntries(state.get(ex.id)!.applied.ofType("docker_secret").map((c) => [c.address, String(c.attributes.name)])));
+    for (const ex of EXAMPLES)
+      before.set(
+        ex.id,
+        Object.fromEntries(
+          state
+            .get(ex.id)!
+            .applied.ofType("docker_secret")
+            .map((c) => [c.address, String(c.attributes.name)]),
+        ),
+      );
     const oldTasks = new Map<string, string>();
-    const isLive = (ex: SwarmExample, s: DeclaredService) => state.get(ex.id)!.applied.created.some((c) => c.address === s.address);
-    for (const ex of EXAMPLES) for (const s of ex.services.filter((x) => isLive(ex, x))) oldTasks.set(s.serviceName, await taskContainer(s.serviceName));
+    const isLive = (ex: SwarmExample, s: DeclaredService) =>
+      state.get(ex.id)!.applied.created.some((c) => c.address === s.address);
+    for (const ex of EXAMPLES)
+      for (const s of ex.services.filter((x) => isLive(ex, x)))
+        oldTasks.set(s.serviceName, await taskContainer(s.serviceName));
 
     // Probe the edge every 250 ms: every running edge task over TLS; a tick is served when one answers.
     const ticks: Array<{ t: number; served: number; fingerprints: string[]; errors: string[] }> = [];
@@ -636,8 +807,15 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
       while (probing) {
         const t = Date.now();
         const targets = await edgeTargets().catch(() => []);
-        const results = await Promise.all(targets.map((x) => httpsProbe(x.ip, 8443, "/", [certs.first.cert, certs.second.cert], 1500)));
-        ticks.push({ t, served: results.filter((r) => r.status === 404).length, fingerprints: results.filter((r) => r.status === 404).map((r) => r.fingerprint!), errors: results.filter((r) => r.status !== 404).map((r) => r.error ?? String(r.status)) });
+        const results = await Promise.all(
+          targets.map((x) => httpsProbe(x.ip, 8443, "/", [certs.first.cert, certs.second.cert], 1500)),
+        );
+        ticks.push({
+          t,
+          served: results.filter((r) => r.status === 404).length,
+          fingerprints: results.filter((r) => r.status === 404).map((r) => r.fingerprint!),
+          errors: results.filter((r) => r.status !== 404).map((r) => r.error ?? String(r.status)),
+        });
         await sleep(250);
       }
     })();
@@ -654,25 +832,44 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
           } else {
             for (const k of Object.keys(next)) next[k] = `it-${k}-rotated-${randomBytes(18).toString("hex")}`;
           }
-          reports.set(ex.id, await reapply(s.applied, ex.json, { docker: d, variables: next, image, providerDefects: "record" }));
+          reports.set(
+            ex.id,
+            await reapply(s.applied, ex.json, { docker: d, variables: next, image, providerDefects: "record" }),
+          );
           s.variables = next;
         }),
       );
       // The old edge task stops after the new one runs: probe until only the new certificate answers.
       const until = Date.now() + 45_000;
-      while (Date.now() < until && !(ticks.length && ticks[ticks.length - 1].fingerprints.join() === certs.second.fingerprint && ticks[ticks.length - 1].t > t0)) await sleep(250);
+      while (
+        Date.now() < until &&
+        !(
+          ticks.length &&
+          ticks[ticks.length - 1].fingerprints.join() === certs.second.fingerprint &&
+          ticks[ticks.length - 1].t > t0
+        )
+      )
+        await sleep(250);
     } finally {
       probing = false;
       await prober;
     }
-    // eslint-disable-next-line no-console
-    console.log(`[swarm] rotation took ${Math.round((Date.now() - t0) / 1000)} s; edge ticks ${ticks.length}, unserved ${ticks.filter((x) => x.served === 0).length}`);
+
+    console.log(
+      `[swarm] rotation took ${Math.round((Date.now() - t0) / 1000)} s; edge ticks ${ticks.length}, unserved ${ticks.filter((x) => x.served === 0).length}`,
+    );
 
     for (const ex of EXAMPLES) {
       const s = state.get(ex.id)!;
       const report = reports.get(ex.id)!;
-      const after = Object.fromEntries(s.applied.ofType("docker_secret").map((c) => [c.address, String(c.attributes.name)]));
-      const changed = (ex.id === "iii-swarm" ? ex.services.filter((x) => x.name === "edge") : ex.services.filter((x) => x.construct.spec.secrets.length)).filter((x) => isLive(ex, x));
+      const after = Object.fromEntries(
+        s.applied.ofType("docker_secret").map((c) => [c.address, String(c.attributes.name)]),
+      );
+      const changed = (
+        ex.id === "iii-swarm"
+          ? ex.services.filter((x) => x.name === "edge")
+          : ex.services.filter((x) => x.construct.spec.secrets.length)
+      ).filter((x) => isLive(ex, x));
       expect(report.updated.sort()).toEqual(changed.map((x) => x.address).sort());
       for (const [address, name] of Object.entries(before.get(ex.id)!)) {
         const rotated = report.replaced.includes(address);
@@ -685,9 +882,14 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
       expect(report.replaced.filter((a) => a.startsWith("docker_secret.")).length).toBeGreaterThan(0);
       for (const x of ex.services.filter((q) => isLive(ex, q))) {
         const now = await taskContainer(x.serviceName);
-        expect(`${x.name} ${now === oldTasks.get(x.serviceName) ? "same task" : "new task"}`).toBe(`${x.name} ${changed.includes(x) ? "new task" : "same task"}`);
+        expect(`${x.name} ${now === oldTasks.get(x.serviceName) ? "same task" : "new task"}`).toBe(
+          `${x.name} ${changed.includes(x) ? "new task" : "same task"}`,
+        );
         const svc = (await d.getService(s.applied.get(x.address).id).inspect()) as Record<string, any>;
-        if (changed.includes(x)) expect(svc.UpdateStatus?.State === "rollback_completed" || svc.UpdateStatus?.State === "rollback_started").toBe(false);
+        if (changed.includes(x))
+          expect(
+            svc.UpdateStatus?.State === "rollback_completed" || svc.UpdateStatus?.State === "rollback_started",
+          ).toBe(false);
       }
       // The workloads read the new values.
       for (const x of changed) {
@@ -707,8 +909,12 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     expect(ticks.some((x) => x.served === 2)).toBe(true);
     // Flows still work after the rotation (web -> store, iii -> redis).
     for (const ex of EXAMPLES) {
-      for (const f of ex.flows.filter((q) => (q.from.name === "web" || q.to.name === "redis") && isLive(ex, q.from) && isLive(ex, q.to))) {
-        const ip = (await d.getContainer(await taskContainer(f.to.serviceName)).inspect()).NetworkSettings.Networks[f.network].IPAddress;
+      for (const f of ex.flows.filter(
+        (q) => (q.from.name === "web" || q.to.name === "redis") && isLive(ex, q.from) && isLive(ex, q.to),
+      )) {
+        const ip = (await d.getContainer(await taskContainer(f.to.serviceName)).inspect()).NetworkSettings.Networks[
+          f.network
+        ].IPAddress;
         expect((await reach(d, await taskContainer(f.from.serviceName), ip, f.port)).ok).toBe(true);
       }
     }
@@ -718,7 +924,8 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
 
   /** The iii edge's running task: the one task of the suite with a docker_gwbridge leg before the second deploy. */
   async function edgeTask(): Promise<{ cid: string; gw: string }> {
-    const gw = ((await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>).IPAM.Config[0].Gateway as string;
+    const gw = ((await d.getNetwork("docker_gwbridge").inspect()) as Record<string, any>).IPAM.Config[0]
+      .Gateway as string;
     return { cid: await taskContainer("iii-swarm-edge"), gw };
   }
 
@@ -731,11 +938,14 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     expect(await look()).toEqual(["node blocked", "outside blocked"]);
     for (const r of nodeRules()) expect(r.run("remove")).toBe(true);
     const open = await look();
-    const repaired = await until(() => nodeRules().every((r) => r.run("check")), KEEPER_INTERVAL_SECONDS * 1000 + 10_000);
+    const repaired = await until(
+      () => nodeRules().every((r) => r.run("check")),
+      KEEPER_INTERVAL_SECONDS * 1000 + 10_000,
+    );
     const closed = await look();
     expect(open).toEqual(["node reached", "outside reached"]);
     expect(`repaired ${repaired !== undefined ? "yes" : "no"}`).toBe("repaired yes");
-    // eslint-disable-next-line no-console
+
     console.log(`[swarm] the keepers re-applied removed node rules in ${((repaired ?? 0) / 1000).toFixed(1)} s`);
     expect(closed).toEqual(["node blocked", "outside blocked"]);
   });
@@ -743,7 +953,12 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
   test("a second deploy that adds a workload with egress: its overlay opens, the keeper is updated, and it reaches its destination and nothing else", async () => {
     const late = lateExample();
     const s = state.get("swarm-two-tier")!;
-    const report = await reapply(s.applied, late.json, { docker: d, variables: s.variables, image, providerDefects: "record" });
+    const report = await reapply(s.applied, late.json, {
+      docker: d,
+      variables: s.variables,
+      image,
+      providerDefects: "record",
+    });
     expect(report.created.some((a) => a.startsWith("docker_network."))).toBe(true);
     expect(report.created).toContain(late.address);
     expect(report.updated.filter((a) => !/HostRulesKeeper/.test(a))).toEqual([]);
@@ -759,34 +974,57 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
       // The platform limit egress-allowlist, recorded on the edge: the node rules judge docker_gwbridge, not a task.
       `edge -> late's destination ${(await reach(d, edge, LATE_DESTINATION, LATE_PORT)).stdout.includes(outside.token) ? "reached" : "blocked"}`,
     ];
-    expect(got).toEqual(["late -> declared reached", "late -> outside blocked", "late -> node blocked", "edge -> late's destination reached"]);
-    const edgeLabels = ((await d.getService("iii-swarm-edge").inspect()) as Record<string, any>).Spec.Labels as Record<string, string>;
-    expect(edgeLabels["cdktf-hardened.io/platform-limit.egress-allowlist"]).toMatch(/union of the declared destinations/);
+    expect(got).toEqual([
+      "late -> declared reached",
+      "late -> outside blocked",
+      "late -> node blocked",
+      "edge -> late's destination reached",
+    ]);
+    const edgeLabels = ((await d.getService("iii-swarm-edge").inspect()) as Record<string, any>).Spec.Labels as Record<
+      string,
+      string
+    >;
+    expect(edgeLabels["cdktf-hardened.io/platform-limit.egress-allowlist"]).toMatch(
+      /union of the declared destinations/,
+    );
   });
 
   test("after a dockerd restart that lost the node's rules (as a reboot does), the keeper tasks come back and put them back", async () => {
     if (!ciDockerdRestartable()) {
-      if (process.env.CI === "true") throw new Error("the engine was not started by test/integration/ci-docker.sh: cannot restart it");
-      // eslint-disable-next-line no-console
+      if (process.env.CI === "true")
+        throw new Error("the engine was not started by test/integration/ci-docker.sh: cannot restart it");
+
       console.warn("[swarm] dockerd restart skipped: this engine was not started by test/integration/ci-docker.sh");
       return;
     }
     // The rules as they stand: swarm-two-tier's after the second deploy.
     const lateRules = lateExample().platforms.map((p) => new HostRulesScript(p.hostFirewallScript()));
-    const current = EXAMPLES.flatMap((ex) => (ex.id === "swarm-two-tier" ? lateRules : [new HostRulesScript(ex.platform.hostFirewallScript())]));
+    const current = EXAMPLES.flatMap((ex) =>
+      ex.id === "swarm-two-tier" ? lateRules : [new HostRulesScript(ex.platform.hostFirewallScript())],
+    );
     restartCiDockerd(() => {
       for (const r of current) r.run("remove");
     });
     const t0 = Date.now();
     const back = await until(() => current.every((r) => r.run("check")), 90_000);
-    // eslint-disable-next-line no-console
-    console.log(`[swarm] node rules back ${back !== undefined ? `in ${((Date.now() - t0) / 1000).toFixed(1)} s` : "NOT within 90 s"} after the restart`);
+
+    console.log(
+      `[swarm] node rules back ${back !== undefined ? `in ${((Date.now() - t0) / 1000).toFixed(1)} s` : "NOT within 90 s"} after the restart`,
+    );
     expect(`rules back ${back !== undefined ? "yes" : "no, within 90 s"}`).toBe("rules back yes");
     // The keeper restarts on any exit; a workload's `on-failure` policy does not restart a task the
     // daemon stopped cleanly (docs/swarm.md). Roll the edge as an operator would, then probe its leg.
     const d2 = connect();
     docker(["service", "update", "--force", "--detach", "iii-swarm-edge"]);
-    const edge = await until(async () => (await d2.listContainers({ filters: JSON.stringify({ label: ["com.docker.swarm.service.name=iii-swarm-edge"], status: ["running"] }) })).length > 0, 90_000);
+    const edge = await until(
+      async () =>
+        (
+          await d2.listContainers({
+            filters: JSON.stringify({ label: ["com.docker.swarm.service.name=iii-swarm-edge"], status: ["running"] }),
+          })
+        ).length > 0,
+      90_000,
+    );
     expect(`edge running again ${edge !== undefined ? "yes" : "no"}`).toBe("edge running again yes");
     const { cid, gw } = await edgeTask();
     expect((await reach(d2, cid, gw, hostService.port)).stdout.includes(hostService.token)).toBe(false);
@@ -797,10 +1035,17 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     for (const ex of EXAMPLES) {
       const prefix = `${ex.platform.namePrefix}-`;
       const ours = new Set(state.get(ex.id)!.applied.created.map((c) => String(c.attributes.name ?? "")));
-      const services = ((await d.listServices()) as Array<Record<string, any>>).map((s) => s.Spec.Name as string).filter((n) => n.startsWith(prefix));
-      const secrets = ((await d.listSecrets()) as Array<Record<string, any>>).map((s) => s.Spec.Name as string).filter((n) => n.startsWith(prefix));
-      const configs = ((await d.listConfigs()) as Array<Record<string, any>>).map((s) => s.Spec.Name as string).filter((n) => n.startsWith(prefix));
-      for (const n of [...services, ...secrets, ...configs]) expect(`${n} ${ours.has(n) ? "ours" : "stray"}`).toBe(`${n} ours`);
+      const services = ((await d.listServices()) as Array<Record<string, any>>)
+        .map((s) => s.Spec.Name as string)
+        .filter((n) => n.startsWith(prefix));
+      const secrets = ((await d.listSecrets()) as Array<Record<string, any>>)
+        .map((s) => s.Spec.Name as string)
+        .filter((n) => n.startsWith(prefix));
+      const configs = ((await d.listConfigs()) as Array<Record<string, any>>)
+        .map((s) => s.Spec.Name as string)
+        .filter((n) => n.startsWith(prefix));
+      for (const n of [...services, ...secrets, ...configs])
+        expect(`${n} ${ours.has(n) ? "ours" : "stray"}`).toBe(`${n} ours`);
     }
     expect(TMPFS_SIZE_DEFECT).toContain("v4.0.0");
   });

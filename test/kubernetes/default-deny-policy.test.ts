@@ -8,7 +8,9 @@ describe("DefaultDenyPolicy", () => {
     const out = Testing.synthScope((s) => {
       new DefaultDenyPolicy(s, "deny", { namespace: "legacy" });
     });
-    expect(out).toHaveResourceWithProperties(NetworkPolicyV1, { spec: { pod_selector: {}, policy_types: ["Ingress", "Egress"] } });
+    expect(out).toHaveResourceWithProperties(NetworkPolicyV1, {
+      spec: { pod_selector: {}, policy_types: ["Ingress", "Egress"] },
+    });
   });
 
   test("is usable alone in any namespace, named default-deny-all by default", () => {
@@ -20,7 +22,12 @@ describe("DefaultDenyPolicy", () => {
   });
 
   test("carries no allow rule at all", () => {
-    const spec = first(only(build((s) => new DefaultDenyPolicy(s, "deny", { namespace: "legacy" })), "kubernetes_network_policy_v1").spec);
+    const spec = first(
+      only(
+        build((s) => new DefaultDenyPolicy(s, "deny", { namespace: "legacy" })),
+        "kubernetes_network_policy_v1",
+      ).spec,
+    );
     expect(spec.ingress).toBeUndefined();
     expect(spec.egress).toBeUndefined();
   });
@@ -31,6 +38,8 @@ describe("DefaultDenyPolicy", () => {
   });
 
   test("fails without a namespace", () => {
-    expect(() => new DefaultDenyPolicy(newStack(), "deny", { namespace: "" })).toThrow(/\[test\/deny\] namespace is missing/);
+    expect(() => new DefaultDenyPolicy(newStack(), "deny", { namespace: "" })).toThrow(
+      /\[test\/deny\] namespace is missing/,
+    );
   });
 });

@@ -6,9 +6,29 @@ import { Testing } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { Exposure, HealthCheck, Identity, Image, Secret, SecureDefaults, Tier, deriveUid } from "../../lib/core";
 import { HardenedDeployment, HardenedDeploymentProps, SeccompProfile } from "../../lib/kubernetes";
-import { EXEC_HEALTH, IMAGE, TCP_HEALTH, build, container, docDefault, first, list, named, newStack, only, podMeta, podSpec, resources } from "./helpers";
+import {
+  EXEC_HEALTH,
+  IMAGE,
+  TCP_HEALTH,
+  build,
+  container,
+  docDefault,
+  first,
+  list,
+  named,
+  newStack,
+  only,
+  podMeta,
+  podSpec,
+  resources,
+} from "./helpers";
 
-const BASE: HardenedDeploymentProps = { namespace: "apps", image: IMAGE, ports: [{ name: "http", port: 8080 }], health: TCP_HEALTH };
+const BASE: HardenedDeploymentProps = {
+  namespace: "apps",
+  image: IMAGE,
+  ports: [{ name: "http", port: 8080 }],
+  health: TCP_HEALTH,
+};
 
 function deploy(props: Partial<HardenedDeploymentProps> = {}, id = "api"): any {
   return build((s: Construct) => new HardenedDeployment(s, id, { ...BASE, ...props }));
@@ -38,7 +58,9 @@ describe("HardenedDeployment secure defaults", () => {
     expect(psc.run_as_group).toBe(String(uid));
     expect(csc.run_as_user).toBe(String(uid));
     expect(csc.run_as_group).toBe(String(uid));
-    expect(docDefault("core/workload-props.ts", "identity")).toBe("- its own uid/gid >= 10000 derived from the construct path");
+    expect(docDefault("core/workload-props.ts", "identity")).toBe(
+      "- its own uid/gid >= 10000 derived from the construct path",
+    );
   });
 
   test("an explicit identity is used as given", () => {
@@ -60,7 +82,9 @@ describe("HardenedDeployment secure defaults", () => {
 
   test("drops every capability (PSS capabilities, CKV_K8S_28 / CKV_K8S_37)", () => {
     expect(first(csc.capabilities)).toEqual({ drop: ["ALL"] });
-    expect(docDefault("core/workload-props.ts", "addCapabilities")).toBe("- none: the process runs with an empty capability set");
+    expect(docDefault("core/workload-props.ts", "addCapabilities")).toBe(
+      "- none: the process runs with an empty capability set",
+    );
   });
 
   test("uses the RuntimeDefault seccomp profile, pod and container (PSS seccompProfile)", () => {
@@ -70,8 +94,13 @@ describe("HardenedDeployment secure defaults", () => {
   });
 
   test("a Localhost seccomp profile can be set through the defaults", () => {
-    const p = podSpec(deployment(deploy({ defaults: { seccompProfile: SeccompProfile.localhost("profiles/api.json") } })));
-    expect(first(first(p.security_context).seccomp_profile)).toEqual({ type: "Localhost", localhost_profile: "profiles/api.json" });
+    const p = podSpec(
+      deployment(deploy({ defaults: { seccompProfile: SeccompProfile.localhost("profiles/api.json") } })),
+    );
+    expect(first(first(p.security_context).seccomp_profile)).toEqual({
+      type: "Localhost",
+      localhost_profile: "profiles/api.json",
+    });
   });
 
   test("mounts the root filesystem read-only (CKV_K8S_22)", () => {
@@ -87,7 +116,10 @@ describe("HardenedDeployment secure defaults", () => {
   });
 
   test("sets cpu and memory requests and limits (CKV_K8S_10..13)", () => {
-    expect(first(c.resources)).toEqual({ limits: { cpu: "500m", memory: "256Mi" }, requests: { cpu: "100m", memory: "128Mi" } });
+    expect(first(c.resources)).toEqual({
+      limits: { cpu: "500m", memory: "256Mi" },
+      requests: { cpu: "100m", memory: "128Mi" },
+    });
     expect(docDefault("core/workload-props.ts", "resources")).toBe("- 256 MiB, half a core");
   });
 
@@ -127,7 +159,10 @@ describe("HardenedDeployment secure defaults", () => {
       "cdktf-hardened.io/tier": "app",
       "cdktf-hardened.io/workload": "api",
     });
-    expect(first(first(d.spec).selector).match_labels).toEqual({ "cdktf-hardened.io/managed-by": "cdktf-hardened", "cdktf-hardened.io/workload": "api" });
+    expect(first(first(d.spec).selector).match_labels).toEqual({
+      "cdktf-hardened.io/managed-by": "cdktf-hardened",
+      "cdktf-hardened.io/workload": "api",
+    });
   });
 
   test("keeps free text (construct path, config hash) in annotations, not labels", () => {
@@ -215,7 +250,10 @@ describe("HardenedDeployment writable paths, secrets and config", () => {
   });
 
   test("a variable secret becomes a kubernetes_secret_v1 holding only the variable's expression", () => {
-    const json = build((s) => new HardenedDeployment(s, "api", { ...BASE, secrets: [{ secret: Secret.fromVariable(s, "db_password") }] }));
+    const json = build(
+      (s) =>
+        new HardenedDeployment(s, "api", { ...BASE, secrets: [{ secret: Secret.fromVariable(s, "db_password") }] }),
+    );
     const secret = only(json, "kubernetes_secret_v1");
     expect(secret.data).toEqual({ db_password: "${var.db_password}" });
     expect(secret.type).toBe("Opaque");
@@ -223,12 +261,20 @@ describe("HardenedDeployment writable paths, secrets and config", () => {
   });
 
   test("secrets are mounted read-only as files with mode 0400 (CKV_K8S_35)", () => {
-    const json = build((s) => new HardenedDeployment(s, "api", { ...BASE, secrets: [{ secret: Secret.fromVariable(s, "db_password"), pathEnv: "DB_PASSWORD_FILE" }] }));
+    const json = build(
+      (s) =>
+        new HardenedDeployment(s, "api", {
+          ...BASE,
+          secrets: [{ secret: Secret.fromVariable(s, "db_password"), pathEnv: "DB_PASSWORD_FILE" }],
+        }),
+    );
     const d = deployment(json);
     const vol = list(podSpec(d).volume).find((v: any) => v.name === "secrets-0");
     const projected = first(vol.projected);
     expect(projected.default_mode).toBe("0400");
-    expect(list(projected.sources)).toEqual([{ secret: [{ name: "api-secrets", items: [{ key: "db_password", path: "db_password" }] }] }]);
+    expect(list(projected.sources)).toEqual([
+      { secret: [{ name: "api-secrets", items: [{ key: "db_password", path: "db_password" }] }] },
+    ]);
     const c = container(d);
     expect(list(c.volume_mount)).toContainEqual({ name: "secrets-0", mount_path: "/run/secrets", read_only: true });
     expect(list(c.env)).toEqual([{ name: "DB_PASSWORD_FILE", value: "/run/secrets/db_password" }]);
@@ -236,25 +282,50 @@ describe("HardenedDeployment writable paths, secrets and config", () => {
   });
 
   test("an existing Secret is referenced where it is, and nothing is generated", () => {
-    const json = deploy({ secrets: [{ secret: Secret.fromExistingSecret("db-creds", "password"), path: "/run/db/password" }] });
+    const json = deploy({
+      secrets: [{ secret: Secret.fromExistingSecret("db-creds", "password"), path: "/run/db/password" }],
+    });
     expect(resources(json, "kubernetes_secret_v1")).toHaveLength(0);
     const vol = list(podSpec(deployment(json)).volume).find((v: any) => v.name === "secrets-0");
-    expect(list(first(vol.projected).sources)).toEqual([{ secret: [{ name: "db-creds", items: [{ key: "password", path: "password" }] }] }]);
+    expect(list(first(vol.projected).sources)).toEqual([
+      { secret: [{ name: "db-creds", items: [{ key: "password", path: "password" }] }] },
+    ]);
   });
 
   test("refuses a host-file secret, which a cluster cannot read", () => {
-    expect(() => new HardenedDeployment(newStack(), "api", { ...BASE, secrets: [{ secret: Secret.fromHostFile("/etc/acme/key") }] })).toThrow(
+    expect(
+      () =>
+        new HardenedDeployment(newStack(), "api", {
+          ...BASE,
+          secrets: [{ secret: Secret.fromHostFile("/etc/acme/key") }],
+        }),
+    ).toThrow(
       /\[test\/api\] secret key is a host file \(\/etc\/acme\/key\), which a Kubernetes workload cannot read: .*Secret.fromExistingSecret\(name, 'key'\), or use Secret.fromVariable/,
     );
   });
 
   test("secrets as environment values need a reason and are recorded as the weakening secret-in-env", () => {
-    expect(() => new HardenedDeployment(newStack(), "api", { ...BASE, secretEnv: { reason: "", variables: [{ name: "X", secret: Secret.fromExistingSecret("x", "y") }] } })).toThrow(
-      /weakening 'secret-in-env' needs a reason of at least 10 characters/,
+    expect(
+      () =>
+        new HardenedDeployment(newStack(), "api", {
+          ...BASE,
+          secretEnv: { reason: "", variables: [{ name: "X", secret: Secret.fromExistingSecret("x", "y") }] },
+        }),
+    ).toThrow(/weakening 'secret-in-env' needs a reason of at least 10 characters/);
+    const d = deployment(
+      deploy({
+        secretEnv: {
+          reason: "vendor image reads only DB_PASSWORD",
+          variables: [{ name: "DB_PASSWORD", secret: Secret.fromExistingSecret("db-creds", "password") }],
+        },
+      }),
     );
-    const d = deployment(deploy({ secretEnv: { reason: "vendor image reads only DB_PASSWORD", variables: [{ name: "DB_PASSWORD", secret: Secret.fromExistingSecret("db-creds", "password") }] } }));
-    expect(list(container(d).env)).toEqual([{ name: "DB_PASSWORD", value_from: { secret_key_ref: { name: "db-creds", key: "password" } } }]);
-    expect(podMeta(d).annotations["cdktf-hardened.io/weakening.secret-in-env"]).toBe("vendor image reads only DB_PASSWORD");
+    expect(list(container(d).env)).toEqual([
+      { name: "DB_PASSWORD", value_from: { secret_key_ref: { name: "db-creds", key: "password" } } },
+    ]);
+    expect(podMeta(d).annotations["cdktf-hardened.io/weakening.secret-in-env"]).toBe(
+      "vendor image reads only DB_PASSWORD",
+    );
   });
 
   test("refuses a secretEnv variable also set in env", () => {
@@ -263,7 +334,10 @@ describe("HardenedDeployment writable paths, secrets and config", () => {
         new HardenedDeployment(newStack(), "api", {
           ...BASE,
           env: { DB_USER: "app" },
-          secretEnv: { reason: "vendor image reads only env", variables: [{ name: "DB_USER", secret: Secret.fromExistingSecret("db", "user") }] },
+          secretEnv: {
+            reason: "vendor image reads only env",
+            variables: [{ name: "DB_USER", secret: Secret.fromExistingSecret("db", "user") }],
+          },
         }),
     ).toThrow(/secretEnv DB_USER is also set in env/);
   });
@@ -273,12 +347,23 @@ describe("HardenedDeployment writable paths, secrets and config", () => {
     const cm = only(json, "kubernetes_config_map_v1");
     expect(cm.data).toEqual({ "app_config.yaml": "port: 8080\n" });
     const c = container(deployment(json));
-    expect(list(c.volume_mount)).toContainEqual({ name: "config", mount_path: "/app/config.yaml", sub_path: "app_config.yaml", read_only: true });
+    expect(list(c.volume_mount)).toContainEqual({
+      name: "config",
+      mount_path: "/app/config.yaml",
+      sub_path: "app_config.yaml",
+      read_only: true,
+    });
   });
 
   test("a sensitive config file goes to a Secret instead, mode 0400", () => {
-    const json = build((s) =>
-      new HardenedDeployment(s, "api", { ...BASE, configFiles: [{ path: "/app/db.conf", content: `password=${Secret.fromVariable(s, "db_password").valueExpression(s)}\n` }] }),
+    const json = build(
+      (s) =>
+        new HardenedDeployment(s, "api", {
+          ...BASE,
+          configFiles: [
+            { path: "/app/db.conf", content: `password=${Secret.fromVariable(s, "db_password").valueExpression(s)}\n` },
+          ],
+        }),
     );
     expect(resources(json, "kubernetes_config_map_v1")).toHaveLength(0);
     const secret = named(json, "kubernetes_secret_v1", "api-config-sensitive");
@@ -288,14 +373,19 @@ describe("HardenedDeployment writable paths, secrets and config", () => {
   });
 
   test("a change of a config file changes the pod template's checksum, which rolls the pods", () => {
-    const a = podMeta(deployment(deploy({ configFiles: [{ path: "/app/config.yaml", content: "a: 1\n" }] }))).annotations["cdktf-hardened.io/config-hash"];
-    const b = podMeta(deployment(deploy({ configFiles: [{ path: "/app/config.yaml", content: "a: 2\n" }] }))).annotations["cdktf-hardened.io/config-hash"];
+    const a = podMeta(deployment(deploy({ configFiles: [{ path: "/app/config.yaml", content: "a: 1\n" }] })))
+      .annotations["cdktf-hardened.io/config-hash"];
+    const b = podMeta(deployment(deploy({ configFiles: [{ path: "/app/config.yaml", content: "a: 2\n" }] })))
+      .annotations["cdktf-hardened.io/config-hash"];
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(a).not.toBe(b);
   });
 
   test("the controller depends on its ServiceAccount and Secrets, so Terraform creates them first", () => {
-    const json = build((s) => new HardenedDeployment(s, "api", { ...BASE, secrets: [{ secret: Secret.fromVariable(s, "db_password") }] }));
+    const json = build(
+      (s) =>
+        new HardenedDeployment(s, "api", { ...BASE, secrets: [{ secret: Secret.fromVariable(s, "db_password") }] }),
+    );
     const deps: string[] = deployment(json).depends_on;
     expect(deps.some((d) => d.startsWith("kubernetes_service_account_v1."))).toBe(true);
     expect(deps.some((d) => d.startsWith("kubernetes_secret_v1."))).toBe(true);
@@ -305,7 +395,9 @@ describe("HardenedDeployment writable paths, secrets and config", () => {
 describe("HardenedDeployment image pull secret", () => {
   test("credentials become a dockerconfigjson Secret built from the variable, listed in imagePullSecrets", () => {
     const json = build((s) => {
-      const image = Image.fromDigest("registry.example.com/acme/api", `sha256:${"b".repeat(64)}`, { credentials: { username: "ci", password: Secret.fromVariable(s, "registry_token") } });
+      const image = Image.fromDigest("registry.example.com/acme/api", `sha256:${"b".repeat(64)}`, {
+        credentials: { username: "ci", password: Secret.fromVariable(s, "registry_token") },
+      });
       new HardenedDeployment(s, "api", { ...BASE, image });
     });
     const pull = named(json, "kubernetes_secret_v1", "api-pull");
@@ -325,7 +417,9 @@ describe("HardenedDeployment image pull secret", () => {
   });
 
   test("an existing dockerconfigjson Secret is referenced by name", () => {
-    const image = Image.fromDigest("registry.example.com/acme/api", `sha256:${"b".repeat(64)}`, { credentials: { username: "ci", password: Secret.fromExistingSecret("regcred", "dockerconfigjson") } });
+    const image = Image.fromDigest("registry.example.com/acme/api", `sha256:${"b".repeat(64)}`, {
+      credentials: { username: "ci", password: Secret.fromExistingSecret("regcred", "dockerconfigjson") },
+    });
     const json = deploy({ image });
     expect(list(podSpec(deployment(json)).image_pull_secrets)).toEqual([{ name: "regcred" }]);
     expect(resources(json, "kubernetes_secret_v1")).toHaveLength(0);
@@ -334,7 +428,12 @@ describe("HardenedDeployment image pull secret", () => {
 
 describe("HardenedDeployment services", () => {
   test("internal and loopback ports share one ClusterIP Service", () => {
-    const json = deploy({ ports: [{ name: "http", port: 8080 }, { name: "admin", port: 9090, exposure: Exposure.LOOPBACK }] });
+    const json = deploy({
+      ports: [
+        { name: "http", port: 8080 },
+        { name: "admin", port: 9090, exposure: Exposure.LOOPBACK },
+      ],
+    });
     const svc = only(json, "kubernetes_service_v1");
     const spec = first(svc.spec);
     expect(spec.type).toBe("ClusterIP");
@@ -342,7 +441,9 @@ describe("HardenedDeployment services", () => {
       { name: "http", port: 8080, target_port: "http", protocol: "TCP" },
       { name: "admin", port: 9090, target_port: "admin", protocol: "TCP" },
     ]);
-    expect(podMeta(deployment(json)).annotations["cdktf-hardened.io/platform-limit.loopback"]).toMatch(/kubectl port-forward/);
+    expect(podMeta(deployment(json)).annotations["cdktf-hardened.io/platform-limit.loopback"]).toMatch(
+      /kubectl port-forward/,
+    );
   });
 
   test("no ports: no Service", () => {
@@ -350,22 +451,40 @@ describe("HardenedDeployment services", () => {
   });
 
   test("the edge's PUBLIC port gets a LoadBalancer Service of its own and an ingress policy from anywhere", () => {
-    const json = deploy({ edge: TLS_EDGE_GRANT, tier: Tier.EDGE, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }], health: EXEC_HEALTH });
+    const json = deploy({
+      edge: TLS_EDGE_GRANT,
+      tier: Tier.EDGE,
+      ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }],
+      health: EXEC_HEALTH,
+    });
     const pub = named(json, "kubernetes_service_v1", "api-public");
     expect(first(pub.spec).type).toBe("LoadBalancer");
     expect(list(first(pub.spec).port)).toEqual([{ name: "https", port: 443, target_port: "https", protocol: "TCP" }]);
     expect(first(named(json, "kubernetes_service_v1", "api").spec).type).toBe("ClusterIP");
     const pol = first(named(json, "kubernetes_network_policy_v1", "api-public-ingress").spec);
-    expect(list(pol.ingress)).toEqual([{ from: [{ ip_block: { cidr: "0.0.0.0/0" } }], ports: [{ port: "8443", protocol: "TCP" }] }]);
+    expect(list(pol.ingress)).toEqual([
+      { from: [{ ip_block: { cidr: "0.0.0.0/0" } }], ports: [{ port: "8443", protocol: "TCP" }] },
+    ]);
   });
 
   test("a non-edge PUBLIC port is refused without the weakening", () => {
-    expect(() => new HardenedDeployment(newStack(), "api", { ...BASE, ports: [{ name: "http", port: 8080, exposure: Exposure.PUBLIC }] })).toThrow(/port http is PUBLIC but api is not the TLS edge/);
+    expect(
+      () =>
+        new HardenedDeployment(newStack(), "api", {
+          ...BASE,
+          ports: [{ name: "http", port: 8080, exposure: Exposure.PUBLIC }],
+        }),
+    ).toThrow(/port http is PUBLIC but api is not the TLS edge/);
   });
 
   test("a non-edge PUBLIC port with the weakening is recorded on the pod template", () => {
-    const json = deploy({ ports: [{ name: "http", port: 8080, exposure: Exposure.PUBLIC }], publicWithoutEdge: { reason: "temporary demo endpoint behind a cloud WAF" } });
-    expect(podMeta(deployment(json)).annotations["cdktf-hardened.io/weakening.public-port"]).toBe("temporary demo endpoint behind a cloud WAF");
+    const json = deploy({
+      ports: [{ name: "http", port: 8080, exposure: Exposure.PUBLIC }],
+      publicWithoutEdge: { reason: "temporary demo endpoint behind a cloud WAF" },
+    });
+    expect(podMeta(deployment(json)).annotations["cdktf-hardened.io/weakening.public-port"]).toBe(
+      "temporary demo endpoint behind a cloud WAF",
+    );
     expect(first(named(json, "kubernetes_service_v1", "api-public").spec).type).toBe("LoadBalancer");
   });
 });
@@ -374,35 +493,61 @@ describe("HardenedDeployment replicas", () => {
   const json = deploy({ replicas: 3 });
   test("replicas > 1 get a PodDisruptionBudget of one unavailable pod", () => {
     const pdb = only(json, "kubernetes_pod_disruption_budget_v1");
-    expect(first(pdb.spec)).toEqual({ max_unavailable: "1", selector: { match_labels: { "cdktf-hardened.io/managed-by": "cdktf-hardened", "cdktf-hardened.io/workload": "api" } } });
+    expect(first(pdb.spec)).toEqual({
+      max_unavailable: "1",
+      selector: {
+        match_labels: { "cdktf-hardened.io/managed-by": "cdktf-hardened", "cdktf-hardened.io/workload": "api" },
+      },
+    });
   });
 
   test("replicas > 1 spread over nodes", () => {
     const tsc = list(podSpec(deployment(json)).topology_spread_constraint);
     expect(tsc).toHaveLength(1);
-    expect(tsc[0]).toMatchObject({ max_skew: 1, topology_key: "kubernetes.io/hostname", when_unsatisfiable: "ScheduleAnyway" });
+    expect(tsc[0]).toMatchObject({
+      max_skew: 1,
+      topology_key: "kubernetes.io/hostname",
+      when_unsatisfiable: "ScheduleAnyway",
+    });
   });
 });
 
 describe("HardenedDeployment bad input", () => {
   test("refuses capabilities the restricted profile does not admit", () => {
-    expect(() => new HardenedDeployment(newStack(), "api", { ...BASE, addCapabilities: { capabilities: ["CHOWN"], reason: "legacy image chowns its data" } })).toThrow(
-      /\[test\/api\] capabilities CHOWN cannot be added on Kubernetes: it admits only NET_BIND_SERVICE/,
-    );
+    expect(
+      () =>
+        new HardenedDeployment(newStack(), "api", {
+          ...BASE,
+          addCapabilities: { capabilities: ["CHOWN"], reason: "legacy image chowns its data" },
+        }),
+    ).toThrow(/\[test\/api\] capabilities CHOWN cannot be added on Kubernetes: it admits only NET_BIND_SERVICE/);
   });
 
   test("NET_BIND_SERVICE may be added back, as a recorded weakening", () => {
-    const d = deployment(deploy({ addCapabilities: { capabilities: ["NET_BIND_SERVICE"], reason: "binds 80 inside for a legacy probe" } }));
-    expect(first(first(container(d).security_context).capabilities)).toEqual({ drop: ["ALL"], add: ["NET_BIND_SERVICE"] });
-    expect(podMeta(d).annotations["cdktf-hardened.io/weakening.added-capabilities"]).toBe("binds 80 inside for a legacy probe");
+    const d = deployment(
+      deploy({ addCapabilities: { capabilities: ["NET_BIND_SERVICE"], reason: "binds 80 inside for a legacy probe" } }),
+    );
+    expect(first(first(container(d).security_context).capabilities)).toEqual({
+      drop: ["ALL"],
+      add: ["NET_BIND_SERVICE"],
+    });
+    expect(podMeta(d).annotations["cdktf-hardened.io/weakening.added-capabilities"]).toBe(
+      "binds 80 inside for a legacy probe",
+    );
   });
 
   test("refuses persistent volumes on a Deployment", () => {
-    expect(() => new HardenedDeployment(newStack(), "api", { ...BASE, volumes: [{ name: "data", path: "/data" }] })).toThrow(/\[test\/api\] api declares volumes \(data\), which a Deployment cannot keep per replica: use HardenedStatefulSet/);
+    expect(
+      () => new HardenedDeployment(newStack(), "api", { ...BASE, volumes: [{ name: "data", path: "/data" }] }),
+    ).toThrow(
+      /\[test\/api\] api declares volumes \(data\), which a Deployment cannot keep per replica: use HardenedStatefulSet/,
+    );
   });
 
   test("refuses a missing namespace", () => {
-    expect(() => new HardenedDeployment(newStack(), "api", { ...BASE, namespace: "" })).toThrow(/\[test\/api\] namespace is missing/);
+    expect(() => new HardenedDeployment(newStack(), "api", { ...BASE, namespace: "" })).toThrow(
+      /\[test\/api\] namespace is missing/,
+    );
   });
 
   test("refuses an invalid workload name", () => {
@@ -412,7 +557,9 @@ describe("HardenedDeployment bad input", () => {
   test("a writable root filesystem needs a reason and is recorded", () => {
     const d = deployment(deploy({ writableRootFilesystem: { reason: "vendor image writes its pid file to /" } }));
     expect(first(container(d).security_context).read_only_root_filesystem).toBe(false);
-    expect(podMeta(d).annotations["cdktf-hardened.io/weakening.writable-root-filesystem"]).toBe("vendor image writes its pid file to /");
+    expect(podMeta(d).annotations["cdktf-hardened.io/weakening.writable-root-filesystem"]).toBe(
+      "vendor image writes its pid file to /",
+    );
   });
 });
 
@@ -426,13 +573,43 @@ describe("HardenedDeployment escape hatches", () => {
   };
 
   test.each<[string, (d: DeploymentV1, stack: any) => void, RegExp]>([
-    ["host network", (d) => d.addOverride("spec.template.spec.host_network", true), /host_network is true: the pod shares the node's namespace/],
-    ["host pid through the object", (d) => { d.spec.template.spec.hostPid = true; }, /host_pid is true/],
-    ["a privileged container", (d) => d.addOverride("spec.template.spec.container.0.security_context.privileged", true), /container api is privileged/],
-    ["privilege escalation", (d) => d.addOverride("spec.template.spec.container.0.security_context.allow_privilege_escalation", true), /container api allows privilege escalation/],
-    ["runAsUser from a variable", (d) => d.addOverride("spec.template.spec.security_context.run_as_user", "${var.uid}"), /\[test\/api\] security_context is set to a Terraform expression/],
-    ["host network from a variable", (d) => d.addOverride("spec.template.spec.host_network", "${var.host}"), /host_network is set to a Terraform expression/],
-    ["token automount from a variable", (d) => d.addOverride("spec.template.spec.automount_service_account_token", "${var.token}"), /automount_service_account_token is set to a Terraform expression/],
+    [
+      "host network",
+      (d) => d.addOverride("spec.template.spec.host_network", true),
+      /host_network is true: the pod shares the node's namespace/,
+    ],
+    [
+      "host pid through the object",
+      (d) => {
+        d.spec.template.spec.hostPid = true;
+      },
+      /host_pid is true/,
+    ],
+    [
+      "a privileged container",
+      (d) => d.addOverride("spec.template.spec.container.0.security_context.privileged", true),
+      /container api is privileged/,
+    ],
+    [
+      "privilege escalation",
+      (d) => d.addOverride("spec.template.spec.container.0.security_context.allow_privilege_escalation", true),
+      /container api allows privilege escalation/,
+    ],
+    [
+      "runAsUser from a variable",
+      (d) => d.addOverride("spec.template.spec.security_context.run_as_user", "${var.uid}"),
+      /\[test\/api\] security_context is set to a Terraform expression/,
+    ],
+    [
+      "host network from a variable",
+      (d) => d.addOverride("spec.template.spec.host_network", "${var.host}"),
+      /host_network is set to a Terraform expression/,
+    ],
+    [
+      "token automount from a variable",
+      (d) => d.addOverride("spec.template.spec.automount_service_account_token", "${var.token}"),
+      /automount_service_account_token is set to a Terraform expression/,
+    ],
   ])("%s fails synth", (_what, mutate, message) => {
     expect(withOverride(mutate)).toThrow(message);
   });

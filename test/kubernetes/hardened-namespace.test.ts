@@ -1,10 +1,6 @@
 import { DefaultServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/default-service-account-v1";
 import { Testing } from "cdktf";
-import {
-  DEFAULT_NAMESPACE_QUOTA,
-  DEFAULT_POD_SECURITY_VERSION,
-  HardenedNamespace,
-} from "../../lib/kubernetes";
+import { DEFAULT_NAMESPACE_QUOTA, DEFAULT_POD_SECURITY_VERSION, HardenedNamespace } from "../../lib/kubernetes";
 import { SecureDefaults } from "../../lib/core";
 import { build, docDefault, first, list, named, newStack, only, resources } from "./helpers";
 
@@ -26,7 +22,9 @@ describe("HardenedNamespace", () => {
   });
 
   test("the pinned version's @default matches the code", () => {
-    expect(docDefault("kubernetes/hardened-namespace.ts", "podSecurityVersion")).toBe(`"${DEFAULT_POD_SECURITY_VERSION}"`);
+    expect(docDefault("kubernetes/hardened-namespace.ts", "podSecurityVersion")).toBe(
+      `"${DEFAULT_POD_SECURITY_VERSION}"`,
+    );
     expect(DEFAULT_POD_SECURITY_VERSION).toBe("v1.30");
   });
 
@@ -44,15 +42,21 @@ describe("HardenedNamespace", () => {
   });
 
   test("refuses a version before Pod Security Admission", () => {
-    expect(() => new HardenedNamespace(newStack(), "ns", { name: "apps", podSecurityVersion: "v1.24" })).toThrow(/podSecurityVersion v1.24 predates Pod Security Admission/);
+    expect(() => new HardenedNamespace(newStack(), "ns", { name: "apps", podSecurityVersion: "v1.24" })).toThrow(
+      /podSecurityVersion v1.24 predates Pod Security Admission/,
+    );
   });
 
   test.each(["default", "kube-system", "kube-public", "kube-node-lease"])("refuses the shared namespace %s", (name) => {
-    expect(() => new HardenedNamespace(newStack(), "ns", { name })).toThrow(new RegExp(`namespace ${name} is shared with the cluster's own components and is refused`));
+    expect(() => new HardenedNamespace(newStack(), "ns", { name })).toThrow(
+      new RegExp(`namespace ${name} is shared with the cluster's own components and is refused`),
+    );
   });
 
   test("refuses a name that is not a DNS label", () => {
-    expect(() => new HardenedNamespace(newStack(), "ns", { name: "Apps_1" })).toThrow(/namespace name "Apps_1" is not a DNS label/);
+    expect(() => new HardenedNamespace(newStack(), "ns", { name: "Apps_1" })).toThrow(
+      /namespace name "Apps_1" is not a DNS label/,
+    );
   });
 
   test("isolates every pod with a default deny", () => {
@@ -81,14 +85,28 @@ describe("HardenedNamespace", () => {
       { port: "53", protocol: "UDP" },
       { port: "53", protocol: "TCP" },
     ]);
-    expect(docDefault("kubernetes/hardened-namespace.ts", "dns")).toBe("- kube-dns pods (`k8s-app: kube-dns`) in kube-system, UDP and TCP port 53");
+    expect(docDefault("kubernetes/hardened-namespace.ts", "dns")).toBe(
+      "- kube-dns pods (`k8s-app: kube-dns`) in kube-system, UDP and TCP port 53",
+    );
   });
 
   test("DNS location can be moved (e.g. OpenShift's port 5353)", () => {
-    const json = build((s) => new HardenedNamespace(s, "ns", { name: "apps", dns: { namespace: "openshift-dns", podLabels: { "dns.operator.openshift.io/daemonset-dns": "default" }, port: 5353 } }));
+    const json = build(
+      (s) =>
+        new HardenedNamespace(s, "ns", {
+          name: "apps",
+          dns: {
+            namespace: "openshift-dns",
+            podLabels: { "dns.operator.openshift.io/daemonset-dns": "default" },
+            port: 5353,
+          },
+        }),
+    );
     const dns = first(named(json, "kubernetes_network_policy_v1", "allow-dns-egress").spec);
     const rule = list(dns.egress)[0];
-    expect(first(list(rule.to)[0].namespace_selector).match_labels).toEqual({ "kubernetes.io/metadata.name": "openshift-dns" });
+    expect(first(list(rule.to)[0].namespace_selector).match_labels).toEqual({
+      "kubernetes.io/metadata.name": "openshift-dns",
+    });
     expect(list(rule.ports).map((p: any) => p.port)).toEqual(["5353", "5353"]);
   });
 
@@ -118,11 +136,15 @@ describe("HardenedNamespace", () => {
   });
 
   test("refuses a negative quota", () => {
-    expect(() => new HardenedNamespace(newStack(), "ns", { name: "apps", quota: { pods: -1 } })).toThrow(/quota.pods must be a whole number >= 0, got -1/);
+    expect(() => new HardenedNamespace(newStack(), "ns", { name: "apps", quota: { pods: -1 } })).toThrow(
+      /quota.pods must be a whole number >= 0, got -1/,
+    );
   });
 
   test("refuses request totals above limit totals", () => {
-    expect(() => new HardenedNamespace(newStack(), "ns", { name: "apps", quota: { cpuRequestMillis: 9000 } })).toThrow(/a quota request total is above its limit total/);
+    expect(() => new HardenedNamespace(newStack(), "ns", { name: "apps", quota: { cpuRequestMillis: 9000 } })).toThrow(
+      /a quota request total is above its limit total/,
+    );
   });
 
   test("gives containers without resources the secure defaults through a LimitRange", () => {
@@ -146,8 +168,14 @@ describe("HardenedNamespace", () => {
 
   test("every namespaced object references the namespace resource, so Terraform creates it first", () => {
     const json = build((s) => new HardenedNamespace(s, "ns", { name: "apps" }));
-    for (const type of ["kubernetes_network_policy_v1", "kubernetes_resource_quota_v1", "kubernetes_limit_range_v1", "kubernetes_default_service_account_v1"]) {
-      for (const r of resources(json, type)) expect(first(r.metadata).namespace).toMatch(/^\$\{kubernetes_namespace_v1\.[^.]+\.metadata\[0\]\.name\}$/);
+    for (const type of [
+      "kubernetes_network_policy_v1",
+      "kubernetes_resource_quota_v1",
+      "kubernetes_limit_range_v1",
+      "kubernetes_default_service_account_v1",
+    ]) {
+      for (const r of resources(json, type))
+        expect(first(r.metadata).namespace).toMatch(/^\$\{kubernetes_namespace_v1\.[^.]+\.metadata\[0\]\.name\}$/);
     }
   });
 });

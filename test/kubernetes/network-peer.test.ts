@@ -41,8 +41,12 @@ describe("NetworkPeer", () => {
   });
 
   test("refuses 0.0.0.0/0 without a reason", () => {
-    expect(() => NetworkPeer.cidr("0.0.0.0/0")).toThrow(/0.0.0.0\/0 is the whole internet: name the destinations, or set anywhere: \{ reason \}/);
-    expect(() => NetworkPeer.cidr("::/0", { anywhere: { reason: "short" } })).toThrow(/needs a reason of at least 10 characters/);
+    expect(() => NetworkPeer.cidr("0.0.0.0/0")).toThrow(
+      /0.0.0.0\/0 is the whole internet: name the destinations, or set anywhere: \{ reason \}/,
+    );
+    expect(() => NetworkPeer.cidr("::/0", { anywhere: { reason: "short" } })).toThrow(
+      /needs a reason of at least 10 characters/,
+    );
   });
 });
 
@@ -62,7 +66,10 @@ describe("IngressAllowPolicy / EgressAllowPolicy", () => {
     expect(spec.policy_types).toEqual(["Ingress"]);
     expect(first(spec.pod_selector).match_labels).toEqual({ app: "api" });
     expect(list(spec.ingress)).toEqual([
-      { from: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "monitoring" } } }], ports: [{ port: "9090", protocol: "TCP" }] },
+      {
+        from: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+        ports: [{ port: "9090", protocol: "TCP" }],
+      },
     ]);
   });
 
@@ -78,20 +85,47 @@ describe("IngressAllowPolicy / EgressAllowPolicy", () => {
         }),
     );
     const meta = first(only(json, "kubernetes_network_policy_v1").metadata);
-    expect(meta.annotations["cdktf-hardened.io/weakening.egress-anywhere"]).toBe("calls a SaaS API without published ranges");
-  });
-
-  test("refuses a rule without ports (it would allow every port)", () => {
-    expect(() => new EgressAllowPolicy(newStack(), "out", { namespace: "apps", name: "x", podSelector: { app: "api" }, peers: [NetworkPeer.pods({ app: "db" })], ports: [] })).toThrow(
-      /\[test\/out\] no ports: an allow rule without ports allows every port/,
+    expect(meta.annotations["cdktf-hardened.io/weakening.egress-anywhere"]).toBe(
+      "calls a SaaS API without published ranges",
     );
   });
 
+  test("refuses a rule without ports (it would allow every port)", () => {
+    expect(
+      () =>
+        new EgressAllowPolicy(newStack(), "out", {
+          namespace: "apps",
+          name: "x",
+          podSelector: { app: "api" },
+          peers: [NetworkPeer.pods({ app: "db" })],
+          ports: [],
+        }),
+    ).toThrow(/\[test\/out\] no ports: an allow rule without ports allows every port/);
+  });
+
   test("refuses a rule without peers", () => {
-    expect(() => new IngressAllowPolicy(newStack(), "in", { namespace: "apps", name: "x", podSelector: { app: "api" }, peers: [], ports: [{ port: 80 }] })).toThrow(/no peers: an allow rule without peers/);
+    expect(
+      () =>
+        new IngressAllowPolicy(newStack(), "in", {
+          namespace: "apps",
+          name: "x",
+          podSelector: { app: "api" },
+          peers: [],
+          ports: [{ port: 80 }],
+        }),
+    ).toThrow(/no peers: an allow rule without peers/);
   });
 
   test("refuses an empty podSelector (it would apply to every pod)", () => {
-    expect(() => new IngressAllowPolicy(newStack(), "in", { namespace: "apps", name: "x", podSelector: {}, peers: [NetworkPeer.pods({ a: "b" })], ports: [{ port: 80 }] })).toThrow(/podSelector is empty/);
+    expect(
+      () =>
+        new IngressAllowPolicy(newStack(), "in", {
+          namespace: "apps",
+          name: "x",
+          podSelector: {},
+          peers: [NetworkPeer.pods({ a: "b" })],
+          ports: [{ port: 80 }],
+        }),
+    ).toThrow(/podSelector is empty/);
   });
 });

@@ -1,16 +1,29 @@
 import { Construct } from "constructs";
 import { HealthCheck, Secret, TaskDefaults } from "../../lib/core";
-import { HardenedCronJob, HardenedCronJobProps, HardenedDeployment, HardenedJob, HardenedJobProps, KubernetesPlatform } from "../../lib/kubernetes";
+import {
+  HardenedCronJob,
+  HardenedCronJobProps,
+  HardenedDeployment,
+  HardenedJob,
+  HardenedJobProps,
+  KubernetesPlatform,
+} from "../../lib/kubernetes";
 import { EXEC_HEALTH, IMAGE, build, docDefault, first, list, newStack, only, resources } from "./helpers";
 
 const NONE = HealthCheck.none({ reason: "a task runs to completion under its deadline" });
 const JOB: HardenedJobProps = { namespace: "apps", image: IMAGE, health: NONE };
 
 function job(props: Partial<HardenedJobProps> = {}): any {
-  return only(build((s: Construct) => new HardenedJob(s, "migrate", { ...JOB, ...props })), "kubernetes_job_v1");
+  return only(
+    build((s: Construct) => new HardenedJob(s, "migrate", { ...JOB, ...props })),
+    "kubernetes_job_v1",
+  );
 }
 function cron(props: Partial<HardenedCronJobProps> = {}): any {
-  return only(build((s: Construct) => new HardenedCronJob(s, "report", { ...JOB, schedule: "0 3 * * *", ...props })), "kubernetes_cron_job_v1");
+  return only(
+    build((s: Construct) => new HardenedCronJob(s, "report", { ...JOB, schedule: "0 3 * * *", ...props })),
+    "kubernetes_cron_job_v1",
+  );
 }
 const jobSpecOf = (j: any) => first(j.spec);
 const podOf = (spec: any) => first(first(spec.template).spec);
@@ -29,7 +42,9 @@ describe("HardenedJob defaults", () => {
     expect(spec.ttl_seconds_after_finished).toBe("3600");
     expect(docDefault("core/platform.ts", "activeDeadlineSeconds")).toBe(String(TaskDefaults.activeDeadlineSeconds));
     expect(docDefault("core/platform.ts", "backoffLimit")).toBe(String(TaskDefaults.backoffLimit));
-    expect(docDefault("core/platform.ts", "ttlSecondsAfterFinished")).toBe(String(TaskDefaults.ttlSecondsAfterFinished));
+    expect(docDefault("core/platform.ts", "ttlSecondsAfterFinished")).toBe(
+      String(TaskDefaults.ttlSecondsAfterFinished),
+    );
   });
 
   test("one pod, restartPolicy Never, and Terraform does not wait for the run", () => {
@@ -40,9 +55,18 @@ describe("HardenedJob defaults", () => {
   });
 
   test("every PSS-restricted default of a Deployment", () => {
-    expect(first(pod.security_context)).toEqual(expect.objectContaining({ run_as_non_root: true, seccomp_profile: { type: "RuntimeDefault" } }));
+    expect(first(pod.security_context)).toEqual(
+      expect.objectContaining({ run_as_non_root: true, seccomp_profile: { type: "RuntimeDefault" } }),
+    );
     expect(csc).toEqual(
-      expect.objectContaining({ allow_privilege_escalation: false, privileged: false, read_only_root_filesystem: true, run_as_non_root: true, capabilities: { drop: ["ALL"] }, seccomp_profile: { type: "RuntimeDefault" } }),
+      expect.objectContaining({
+        allow_privilege_escalation: false,
+        privileged: false,
+        read_only_root_filesystem: true,
+        run_as_non_root: true,
+        capabilities: { drop: ["ALL"] },
+        seccomp_profile: { type: "RuntimeDefault" },
+      }),
     );
     expect(pod.automount_service_account_token).toBe(false);
     expect(pod.service_account_name).toBe("migrate");
@@ -55,7 +79,9 @@ describe("HardenedJob defaults", () => {
 
   test("its own ServiceAccount without token, no Service, no PDB", () => {
     const json = build((s: Construct) => new HardenedJob(s, "migrate", JOB));
-    expect(resources(json, "kubernetes_service_account_v1")).toEqual([expect.objectContaining({ automount_service_account_token: false })]);
+    expect(resources(json, "kubernetes_service_account_v1")).toEqual([
+      expect.objectContaining({ automount_service_account_token: false }),
+    ]);
     expect(resources(json, "kubernetes_service_v1")).toEqual([]);
     expect(resources(json, "kubernetes_pod_disruption_budget_v1")).toEqual([]);
   });
@@ -73,20 +99,46 @@ describe("HardenedJob defaults", () => {
   });
 
   test("secrets are files of the job's own Secret object", () => {
-    const json = build((s: Construct) => new HardenedJob(s, "migrate", { ...JOB, secrets: [{ secret: Secret.fromVariable(s, "db_password"), pathEnv: "DB_PASSWORD_FILE" }] }));
+    const json = build(
+      (s: Construct) =>
+        new HardenedJob(s, "migrate", {
+          ...JOB,
+          secrets: [{ secret: Secret.fromVariable(s, "db_password"), pathEnv: "DB_PASSWORD_FILE" }],
+        }),
+    );
     expect(only(json, "kubernetes_secret_v1").metadata.name).toBe("migrate-secrets");
   });
 });
 
 describe("HardenedJob bad input", () => {
   test.each<[string, Partial<HardenedJobProps>, RegExp]>([
-    ["ports", { ports: [{ name: "http", port: 8080 }] }, /\[test\/migrate\] a task takes no connections, but ports http are declared/],
+    [
+      "ports",
+      { ports: [{ name: "http", port: 8080 }] },
+      /\[test\/migrate\] a task takes no connections, but ports http are declared/,
+    ],
     ["replicas", { replicas: 2 }, /\[test\/migrate\] a task runs one instance per run, got replicas 2/],
-    ["volumes", { volumes: [{ name: "data", path: "/data" }] }, /declares volumes \(data\), which a Job cannot keep per replica/],
-    ["no deadline", { activeDeadlineSeconds: 0 }, /activeDeadlineSeconds must be a whole number from 1 to 604800, got 0/],
-    ["a deadline above a week", { activeDeadlineSeconds: 700000 }, /activeDeadlineSeconds must be a whole number from 1 to 604800, got 700000/],
+    [
+      "volumes",
+      { volumes: [{ name: "data", path: "/data" }] },
+      /declares volumes \(data\), which a Job cannot keep per replica/,
+    ],
+    [
+      "no deadline",
+      { activeDeadlineSeconds: 0 },
+      /activeDeadlineSeconds must be a whole number from 1 to 604800, got 0/,
+    ],
+    [
+      "a deadline above a week",
+      { activeDeadlineSeconds: 700000 },
+      /activeDeadlineSeconds must be a whole number from 1 to 604800, got 700000/,
+    ],
     ["negative retries", { backoffLimit: -1 }, /backoffLimit must be a whole number from 0 to 10, got -1/],
-    ["a fractional TTL", { ttlSecondsAfterFinished: 1.5 }, /ttlSecondsAfterFinished must be a whole number of seconds, got 1.5/],
+    [
+      "a fractional TTL",
+      { ttlSecondsAfterFinished: 1.5 },
+      /ttlSecondsAfterFinished must be a whole number of seconds, got 1.5/,
+    ],
     ["a bad runtime class", { runtimeClassName: "gVisor!" }, /runtimeClassName "gVisor!" is not a valid name/],
   ])("refuses %s", (_w, props, message) => {
     expect(() => new HardenedJob(newStack(), "migrate", { ...JOB, ...props })).toThrow(message);
@@ -131,7 +183,9 @@ describe("HardenedCronJob", () => {
   });
 
   test("refuses a starting deadline below the controller's 10 s tick", () => {
-    expect(() => new HardenedCronJob(newStack(), "report", { ...JOB, schedule: "@hourly", startingDeadlineSeconds: 5 })).toThrow(/startingDeadlineSeconds must be a whole number of at least 10, got 5/);
+    expect(
+      () => new HardenedCronJob(newStack(), "report", { ...JOB, schedule: "@hourly", startingDeadlineSeconds: 5 }),
+    ).toThrow(/startingDeadlineSeconds must be a whole number of at least 10, got 5/);
   });
 });
 
@@ -150,7 +204,8 @@ describe("KubernetesPlatform.placeTask", () => {
     expect(first(only(json, "kubernetes_job_v1").metadata).name).toBe("migrate");
     expect(first(only(json, "kubernetes_cron_job_v1").metadata).name).toBe("report");
     const policies = resources(json, "kubernetes_network_policy_v1").map((p) => first(p.spec));
-    const selecting = (w: string) => policies.filter((p) => first(p.pod_selector)?.match_labels?.["cdktf-hardened.io/workload"] === w);
+    const selecting = (w: string) =>
+      policies.filter((p) => first(p.pod_selector)?.match_labels?.["cdktf-hardened.io/workload"] === w);
     expect(selecting("migrate").map((p) => p.policy_types)).toEqual([["Egress"]]);
     expect(selecting("report").map((p) => first(first(p.egress).to).ip_block)).toEqual([{ cidr: "198.51.100.30/32" }]);
   });
@@ -159,13 +214,24 @@ describe("KubernetesPlatform.placeTask", () => {
     const stack = newStack();
     const platform = new KubernetesPlatform(stack, "cluster", { namespace: "apps" });
     platform.place(stack, "api", { image: IMAGE, health: EXEC_HEALTH });
-    expect(() => platform.placeTask(stack, "api2", { name: "api", image: IMAGE, health: NONE })).toThrow(/a workload named "api" is already placed/);
+    expect(() => platform.placeTask(stack, "api2", { name: "api", image: IMAGE, health: NONE })).toThrow(
+      /a workload named "api" is already placed/,
+    );
   });
 });
 
 describe("HorizontalPodAutoscaler", () => {
   function hpaJson(autoscaling: any, replicas?: number): any {
-    return build((s: Construct) => new HardenedDeployment(s, "api", { namespace: "apps", image: IMAGE, health: EXEC_HEALTH, replicas, autoscaling }));
+    return build(
+      (s: Construct) =>
+        new HardenedDeployment(s, "api", {
+          namespace: "apps",
+          image: IMAGE,
+          health: EXEC_HEALTH,
+          replicas,
+          autoscaling,
+        }),
+    );
   }
 
   test("autoscaling renders an autoscaling/v2 HPA on CPU, a PDB, and Terraform leaves the replica count alone", () => {
@@ -175,7 +241,9 @@ describe("HorizontalPodAutoscaler", () => {
       min_replicas: 2,
       max_replicas: 5,
       scale_target_ref: { api_version: "apps/v1", kind: "Deployment", name: "api" },
-      metric: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", average_utilization: 80 } } }],
+      metric: [
+        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", average_utilization: 80 } } },
+      ],
     });
     const d = only(json, "kubernetes_deployment_v1");
     expect(first(d.spec).replicas).toBe("2");
@@ -190,25 +258,60 @@ describe("HorizontalPodAutoscaler", () => {
   });
 
   test("minReplicas defaults to replicas", () => {
-    expect(first(only(hpaJson({ maxReplicas: 4 }, 3), "kubernetes_horizontal_pod_autoscaler_v2").spec).min_replicas).toBe(3);
+    expect(
+      first(only(hpaJson({ maxReplicas: 4 }, 3), "kubernetes_horizontal_pod_autoscaler_v2").spec).min_replicas,
+    ).toBe(3);
   });
 
   test("without autoscaling, no HPA and no lifecycle rule (existing output unchanged)", () => {
-    const json = build((s: Construct) => new HardenedDeployment(s, "api", { namespace: "apps", image: IMAGE, health: EXEC_HEALTH }));
+    const json = build(
+      (s: Construct) => new HardenedDeployment(s, "api", { namespace: "apps", image: IMAGE, health: EXEC_HEALTH }),
+    );
     expect(resources(json, "kubernetes_horizontal_pod_autoscaler_v2")).toEqual([]);
     expect(only(json, "kubernetes_deployment_v1").lifecycle).toBeUndefined();
   });
 
   test.each<[string, any, number | undefined, RegExp]>([
-    ["max below min", { minReplicas: 3, maxReplicas: 2 }, undefined, /autoscaling.maxReplicas must be a whole number from minReplicas \(3\) to 1000, got 2/],
-    ["min 0", { minReplicas: 0, maxReplicas: 2 }, undefined, /autoscaling.minReplicas must be a positive whole number, got 0/],
-    ["a tiny CPU target", { maxReplicas: 2, targetCpuPercent: 5 }, undefined, /targetCpuPercent must be a whole number from 10 to 1000/],
-    ["replicas and min disagree", { minReplicas: 2, maxReplicas: 4 }, 3, /replicas \(3\) and autoscaling.minReplicas \(2\) disagree/],
+    [
+      "max below min",
+      { minReplicas: 3, maxReplicas: 2 },
+      undefined,
+      /autoscaling.maxReplicas must be a whole number from minReplicas \(3\) to 1000, got 2/,
+    ],
+    [
+      "min 0",
+      { minReplicas: 0, maxReplicas: 2 },
+      undefined,
+      /autoscaling.minReplicas must be a positive whole number, got 0/,
+    ],
+    [
+      "a tiny CPU target",
+      { maxReplicas: 2, targetCpuPercent: 5 },
+      undefined,
+      /targetCpuPercent must be a whole number from 10 to 1000/,
+    ],
+    [
+      "replicas and min disagree",
+      { minReplicas: 2, maxReplicas: 4 },
+      3,
+      /replicas \(3\) and autoscaling.minReplicas \(2\) disagree/,
+    ],
   ])("refuses %s", (_w, autoscaling, replicas, message) => {
-    expect(() => new HardenedDeployment(newStack(), "api", { namespace: "apps", image: IMAGE, health: EXEC_HEALTH, replicas, autoscaling })).toThrow(message);
+    expect(
+      () =>
+        new HardenedDeployment(newStack(), "api", {
+          namespace: "apps",
+          image: IMAGE,
+          health: EXEC_HEALTH,
+          replicas,
+          autoscaling,
+        }),
+    ).toThrow(message);
   });
 
   test("a Job cannot be autoscaled", () => {
-    expect(() => new HardenedJob(newStack(), "migrate", { ...JOB, autoscaling: { maxReplicas: 2 } })).toThrow(/\[test\/migrate\] a task cannot be autoscaled/);
+    expect(() => new HardenedJob(newStack(), "migrate", { ...JOB, autoscaling: { maxReplicas: 2 } })).toThrow(
+      /\[test\/migrate\] a task cannot be autoscaled/,
+    );
   });
 });

@@ -28,15 +28,25 @@ describe("examples/kubernetes/two-tier", () => {
   });
 
   test("the flow web → store is the only allow pair besides DNS", () => {
-    const names = resources(json, "kubernetes_network_policy_v1").map((r) => first(r.metadata).name).sort();
-    expect(names).toEqual(["allow-dns-egress", "default-deny-all", "web-to-store-kv-egress", "web-to-store-kv-ingress"]);
+    const names = resources(json, "kubernetes_network_policy_v1")
+      .map((r) => first(r.metadata).name)
+      .sort();
+    expect(names).toEqual([
+      "allow-dns-egress",
+      "default-deny-all",
+      "web-to-store-kv-egress",
+      "web-to-store-kv-ingress",
+    ]);
     const ingress = first(named(json, "kubernetes_network_policy_v1", "web-to-store-kv-ingress").spec);
     expect(list(ingress.ingress)[0].ports).toEqual([{ port: "7000", protocol: "TCP" }]);
   });
 
   test("the LOOPBACK admin port stays on the ClusterIP Service: nothing is public", () => {
     for (const svc of resources(json, "kubernetes_service_v1")) expect(first(svc.spec).type).toBe("ClusterIP");
-    expect(list(first(named(json, "kubernetes_service_v1", "web").spec).port).map((p: any) => p.name)).toEqual(["http", "admin"]);
+    expect(list(first(named(json, "kubernetes_service_v1", "web").spec).port).map((p: any) => p.name)).toEqual([
+      "http",
+      "admin",
+    ]);
   });
 
   test("the secret comes from the sensitive variable only: no value in the output", () => {
@@ -44,7 +54,8 @@ describe("examples/kubernetes/two-tier", () => {
     for (const s of resources(json, "kubernetes_secret_v1")) {
       for (const v of Object.values<string>(s.data)) expect(v).toMatch(/^\$\{var\.[a-z_]+\}$/);
     }
-    for (const c of controllers) expect(list(container(c).env).every((e: any) => e.value_from === undefined)).toBe(true);
+    for (const c of controllers)
+      expect(list(container(c).env).every((e: any) => e.value_from === undefined)).toBe(true);
   });
 
   test("has no unescaped template outside Terraform references", () => {

@@ -41,7 +41,9 @@ test("the package holds LICENSE, README.md and package.json", () => {
 test("every relative link of README.md, and of the docs it links, points into the package", () => {
   const docs = ["README.md", ...relativeLinks("README.md").filter((t) => t.endsWith(".md"))];
   const missing = docs.flatMap((doc) =>
-    relativeLinks(doc).filter((t) => !packed.has(t)).map((t) => `${doc} links ${t}, which is not in the package`),
+    relativeLinks(doc)
+      .filter((t) => !packed.has(t))
+      .map((t) => `${doc} links ${t}, which is not in the package`),
   );
   expect(relativeLinks("README.md").length).toBeGreaterThan(5);
   expect(missing).toEqual([]);

@@ -69,7 +69,6 @@ describeWithBinaries(
     });
 
     afterAll(() => {
-      // eslint-disable-next-line no-console
       if (process.env.RENDER_TIMING) console.log(timing.join("\n"));
     });
 

@@ -4,8 +4,15 @@ import * as path from "path";
 import { Testing, Token } from "cdktf";
 import { Service } from "@cdktf/provider-docker/lib/service";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
-import { EncryptedOverlayNetwork, HardenedSwarmService, SWARM_SERVICE_PLATFORM_LIMITS, SwarmDefaults, SwarmPlatform, SwarmPublishMode } from "../../lib/swarm";
-import { Exposure, HealthCheck, Identity, Image, Secret, SecureDefaults, Tier } from "../../lib/core";
+import {
+  EncryptedOverlayNetwork,
+  HardenedSwarmService,
+  SWARM_SERVICE_PLATFORM_LIMITS,
+  SwarmDefaults,
+  SwarmPlatform,
+  SwarmPublishMode,
+} from "../../lib/swarm";
+import { Exposure, HealthCheck, Identity, Image, SecureDefaults, Tier } from "../../lib/core";
 import { blocks, dockerLabels, newStack, resourceAt, resourcesOf, synthJson } from "../helpers/synth";
 
 const image = Image.fromDigest("ghcr.io/acme/api", "sha256:" + "ef".repeat(32));
@@ -51,20 +58,47 @@ describe("HardenedSwarmService secure defaults (nothing written by the user)", (
   });
 
   test("restart on-failure at most 5 times in a 120 s window (CIS 5.15)", () => {
-    expect(s.task_spec.restart_policy).toEqual({ condition: "on-failure", max_attempts: 5, delay: "5s", window: "120s" });
+    expect(s.task_spec.restart_policy).toEqual({
+      condition: "on-failure",
+      max_attempts: 5,
+      delay: "5s",
+      window: "120s",
+    });
   });
 
   test("exec-form health check (CIS 5.27)", () => {
-    expect(c.healthcheck).toEqual({ test: ["CMD", "/app/healthcheck"], interval: "30s", timeout: "5s", start_period: "30s", retries: 3 });
+    expect(c.healthcheck).toEqual({
+      test: ["CMD", "/app/healthcheck"],
+      interval: "30s",
+      timeout: "5s",
+      start_period: "30s",
+      retries: 3,
+    });
   });
 
   test("rolling updates start-first, one at a time, rolled back on failure; rollbacks pause on failure", () => {
-    expect(s.update_config).toEqual({ parallelism: 1, delay: "10s", failure_action: "rollback", monitor: "125s", max_failure_ratio: "0", order: "start-first" });
-    expect(s.rollback_config).toEqual({ parallelism: 1, delay: "0s", failure_action: "pause", monitor: "125s", max_failure_ratio: "0", order: "start-first" });
+    expect(s.update_config).toEqual({
+      parallelism: 1,
+      delay: "10s",
+      failure_action: "rollback",
+      monitor: "125s",
+      max_failure_ratio: "0",
+      order: "start-first",
+    });
+    expect(s.rollback_config).toEqual({
+      parallelism: 1,
+      delay: "0s",
+      failure_action: "pause",
+      monitor: "125s",
+      max_failure_ratio: "0",
+      order: "start-first",
+    });
   });
 
   test("the update monitor covers start period + interval x retries + timeout, so an unhealthy task fails the update", () => {
-    const { s: slow } = one({ health: HealthCheck.exec(["/hc"], { startPeriodSeconds: 60, intervalSeconds: 10, retries: 5, timeoutSeconds: 2 }) });
+    const { s: slow } = one({
+      health: HealthCheck.exec(["/hc"], { startPeriodSeconds: 60, intervalSeconds: 10, retries: 5, timeoutSeconds: 2 }),
+    });
     expect(slow.update_config.monitor).toBe("112s");
   });
 
@@ -97,20 +131,25 @@ describe("HardenedSwarmService secure defaults (nothing written by the user)", (
   });
 
   test("joins only its own network, with its name as alias (never the default bridge)", () => {
-    expect(blocks(s.task_spec.networks_advanced)).toEqual([{ name: expect.stringMatching(/^\$\{docker_network\.swarm_Net-api_[0-9A-F]{8}\.name\}$/), aliases: ["api"] }]);
+    expect(blocks(s.task_spec.networks_advanced)).toEqual([
+      { name: expect.stringMatching(/^\$\{docker_network\.swarm_Net-api_[0-9A-F]{8}\.name\}$/), aliases: ["api"] },
+    ]);
   });
 
   test("labels carry the workload, tier, role, config hash and every platform limit", () => {
     const l = dockerLabels(s);
-    expect(l).toEqual(expect.objectContaining({
-      "cdktf-hardened.io/managed-by": "cdktf-hardened",
-      "cdktf-hardened.io/workload": "api",
-      "cdktf-hardened.io/tier": "app",
-      "cdktf-hardened.io/role": "workload",
-      "cdktf-hardened.io/construct-path": "test/api",
-    }));
+    expect(l).toEqual(
+      expect.objectContaining({
+        "cdktf-hardened.io/managed-by": "cdktf-hardened",
+        "cdktf-hardened.io/workload": "api",
+        "cdktf-hardened.io/tier": "app",
+        "cdktf-hardened.io/role": "workload",
+        "cdktf-hardened.io/construct-path": "test/api",
+      }),
+    );
     expect(l["cdktf-hardened.io/config-hash"]).toMatch(/^[0-9a-f]{64}$/);
-    for (const limit of SWARM_SERVICE_PLATFORM_LIMITS) expect(l[`cdktf-hardened.io/platform-limit.${limit.control}`]).toBe(limit.text);
+    for (const limit of SWARM_SERVICE_PLATFORM_LIMITS)
+      expect(l[`cdktf-hardened.io/platform-limit.${limit.control}`]).toBe(limit.text);
     expect(Object.keys(l).filter((k) => k.includes("weakening"))).toEqual([]);
     expect(dockerLabels({ labels: c.labels })).toEqual(l);
   });
@@ -122,13 +161,16 @@ describe("HardenedSwarmService secure defaults (nothing written by the user)", (
 });
 
 describe("platform limits are labelled, never faked", () => {
-  test.each(["no-new-privileges", "ulimits", "pids-limit", "memory-swap", "tmpfs-owner", "seccomp-profile"])("%s", (control) => {
-    const { s } = one();
-    expect(dockerLabels(s)[`cdktf-hardened.io/platform-limit.${control}`]).toBeTruthy();
-    // None of these attributes exists on docker_service 3.6.2: nothing pretends to set them.
-    const text = JSON.stringify(s);
-    expect(text).not.toMatch(/"(security_opts|ulimit|pids_limit|memory_swap|no_new_privileges|seccomp)"/);
-  });
+  test.each(["no-new-privileges", "ulimits", "pids-limit", "memory-swap", "tmpfs-owner", "seccomp-profile"])(
+    "%s",
+    (control) => {
+      const { s } = one();
+      expect(dockerLabels(s)[`cdktf-hardened.io/platform-limit.${control}`]).toBeTruthy();
+      // None of these attributes exists on docker_service 3.6.2: nothing pretends to set them.
+      const text = JSON.stringify(s);
+      expect(text).not.toMatch(/"(security_opts|ulimit|pids_limit|memory_swap|no_new_privileges|seccomp)"/);
+    },
+  );
 
   test("each limit says whether the engine or only the provider lacks it", () => {
     for (const l of SWARM_SERVICE_PLATFORM_LIMITS) {
@@ -146,15 +188,27 @@ describe("ports and exposure", () => {
   });
 
   test("the edge publishes in ingress mode by default, as 443, and records that it cannot bind one address", () => {
-    const { s } = one({ edge: TLS_EDGE_GRANT, tier: Tier.EDGE, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
-    expect(s.endpoint_spec).toEqual({ mode: "vip", ports: [{ name: "https", target_port: 8443, published_port: 443, protocol: "tcp", publish_mode: "ingress" }] });
+    const { s } = one({
+      edge: TLS_EDGE_GRANT,
+      tier: Tier.EDGE,
+      ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }],
+    });
+    expect(s.endpoint_spec).toEqual({
+      mode: "vip",
+      ports: [{ name: "https", target_port: 8443, published_port: 443, protocol: "tcp", publish_mode: "ingress" }],
+    });
     expect(s.update_config.order).toBe("start-first");
     expect(dockerLabels(s)["cdktf-hardened.io/role"]).toBe("edge");
-    expect(dockerLabels(s)["cdktf-hardened.io/platform-limit.published-address"]).toMatch(/cannot bind one host address/);
+    expect(dockerLabels(s)["cdktf-hardened.io/platform-limit.published-address"]).toMatch(
+      /cannot bind one host address/,
+    );
   });
 
   test("host publish mode keeps client addresses: stop-first updates, one task per node", () => {
-    const { s } = one({ edge: TLS_EDGE_GRANT, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] }, { publishMode: SwarmPublishMode.HOST });
+    const { s } = one(
+      { edge: TLS_EDGE_GRANT, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] },
+      { publishMode: SwarmPublishMode.HOST },
+    );
     expect(blocks(s.endpoint_spec.ports)[0].publish_mode).toBe("host");
     expect(s.update_config.order).toBe("stop-first");
     expect(s.rollback_config.order).toBe("stop-first");
@@ -167,7 +221,9 @@ describe("ports and exposure", () => {
   });
 
   test("a public port on a non-edge service is an error", () => {
-    expect(() => one({ ports: [{ name: "http", port: 8080, exposure: Exposure.PUBLIC }] })).toThrow(/\[test\/api\] port http is PUBLIC but api is not the TLS edge/);
+    expect(() => one({ ports: [{ name: "http", port: 8080, exposure: Exposure.PUBLIC }] })).toThrow(
+      /\[test\/api\] port http is PUBLIC but api is not the TLS edge/,
+    );
   });
 
   test("an unknown publish mode is refused", () => {
@@ -182,11 +238,19 @@ describe("writable paths, volumes, placement, commands", () => {
   });
 
   test("a named volume for a derived uid is refused with the ownership explanation", () => {
-    expect(() => one({ volumes: [{ name: "data", path: "/data" }] })).toThrow(/volume data at \/data would start root-owned and stay unwritable for the derived uid/);
+    expect(() => one({ volumes: [{ name: "data", path: "/data" }] })).toThrow(
+      /volume data at \/data would start root-owned and stay unwritable for the derived uid/,
+    );
   });
 
   test("a volume of the image's own user is a node-local named volume; a host directory is a bind mount", () => {
-    const { c } = one({ identity: Identity.fromImage(65532, 65532, { reason: "image ships /data owned by 65532" }), volumes: [{ name: "data", path: "/data" }, { name: "logs", path: "/logs", hostDirectory: "/srv/api/logs" }] });
+    const { c } = one({
+      identity: Identity.fromImage(65532, 65532, { reason: "image ships /data owned by 65532" }),
+      volumes: [
+        { name: "data", path: "/data" },
+        { name: "logs", path: "/logs", hostDirectory: "/srv/api/logs" },
+      ],
+    });
     expect(c.mounts.slice(1)).toEqual([
       { type: "volume", source: "test-api-data", target: "/data", read_only: false },
       { type: "bind", source: "/srv/api/logs", target: "/logs", read_only: false },
@@ -196,7 +260,9 @@ describe("writable paths, volumes, placement, commands", () => {
   test("placement constraints are passed sorted; malformed ones are refused", () => {
     const { s } = one({}, { placementConstraints: ["node.role==worker", "node.labels.zone==dmz"] });
     expect(s.task_spec.placement).toEqual({ constraints: ["node.labels.zone==dmz", "node.role==worker"] });
-    expect(() => one({}, { placementConstraints: ["role worker"] })).toThrow(/placement constraint "role worker" is not 'attribute==value'/);
+    expect(() => one({}, { placementConstraints: ["role worker"] })).toThrow(
+      /placement constraint "role worker" is not 'attribute==value'/,
+    );
   });
 
   test("entrypoint becomes ContainerSpec.Command, command becomes Args", () => {
@@ -206,10 +272,14 @@ describe("writable paths, volumes, placement, commands", () => {
   });
 
   test("added capabilities are a recorded weakening", () => {
-    const { s, c } = one({ addCapabilities: { capabilities: ["NET_BIND_SERVICE"], reason: "legacy binary binds port 80 itself" } });
+    const { s, c } = one({
+      addCapabilities: { capabilities: ["NET_BIND_SERVICE"], reason: "legacy binary binds port 80 itself" },
+    });
     expect(c.cap_add).toEqual(["NET_BIND_SERVICE"]);
     expect(c.cap_drop).toEqual(["ALL"]);
-    expect(dockerLabels(s)["cdktf-hardened.io/weakening.added-capabilities"]).toBe("legacy binary binds port 80 itself");
+    expect(dockerLabels(s)["cdktf-hardened.io/weakening.added-capabilities"]).toBe(
+      "legacy binary binds port 80 itself",
+    );
   });
 
   test("replicas pass through", () => {
@@ -217,7 +287,9 @@ describe("writable paths, volumes, placement, commands", () => {
   });
 
   test("a converge timeout below 10 s is refused", () => {
-    expect(() => one({}, { convergeTimeoutSeconds: 2 })).toThrow(/convergeTimeoutSeconds must be a whole number of at least 10, got 2/);
+    expect(() => one({}, { convergeTimeoutSeconds: 2 })).toThrow(
+      /convergeTimeoutSeconds must be a whole number of at least 10, got 2/,
+    );
   });
 });
 
@@ -227,11 +299,16 @@ describe("health checks", () => {
   });
 
   test("a TCP check without an exec form is an error on swarm", () => {
-    expect(() => one({ ports: [{ name: "http", port: 8080 }], health: HealthCheck.tcp("http") })).toThrow(/health check is TCP on port http, which swarm cannot run/);
+    expect(() => one({ ports: [{ name: "http", port: 8080 }], health: HealthCheck.tcp("http") })).toThrow(
+      /health check is TCP on port http, which swarm cannot run/,
+    );
   });
 
   test("a TCP check with an exec form runs the exec form", () => {
-    const { c } = one({ ports: [{ name: "http", port: 8080 }], health: HealthCheck.tcp("http", { exec: ["/hc", "tcp://127.0.0.1:8080"] }) });
+    const { c } = one({
+      ports: [{ name: "http", port: 8080 }],
+      health: HealthCheck.tcp("http", { exec: ["/hc", "tcp://127.0.0.1:8080"] }),
+    });
     expect(c.healthcheck.test).toEqual(["CMD", "/hc", "tcp://127.0.0.1:8080"]);
   });
 
@@ -256,11 +333,19 @@ describe("escape hatches that break isolation fail synth", () => {
   }
 
   test("the Docker socket", () => {
-    expect(withOverride((s) => s.addOverride("task_spec.container_spec.mounts", [{ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock" }]))).toThrow(/the Docker socket is mounted/);
+    expect(
+      withOverride((s) =>
+        s.addOverride("task_spec.container_spec.mounts", [
+          { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock" },
+        ]),
+      ),
+    ).toThrow(/the Docker socket is mounted/);
   });
 
   test("the host network", () => {
-    expect(withOverride((s) => s.addOverride("task_spec.networks_advanced", [{ name: "host" }]))).toThrow(/the service joins the host network/);
+    expect(withOverride((s) => s.addOverride("task_spec.networks_advanced", [{ name: "host" }]))).toThrow(
+      /the service joins the host network/,
+    );
   });
 
   test("every other override is left to the audit (synth succeeds)", () => {
@@ -271,8 +356,14 @@ describe("escape hatches that break isolation fail synth", () => {
     expect(withOverride((s) => s.addOverride("task_spec.container_spec.user", "${var.user}"))).toThrow(
       /\[test\/api\] user is set to a Terraform expression \(\$\{var\.user\}\): its value is known only at apply time/,
     );
-    expect(withOverride((s) => { s.taskSpec.containerSpec.readOnly = Token.asAny("${var.ro}") as any; })).toThrow(/read_only is set to a Terraform expression/);
-    expect(withOverride((s) => s.addOverride("task_spec.container_spec.cap_add", ["${var.cap}"]))).toThrow(/cap_add is set to a Terraform expression/);
+    expect(
+      withOverride((s) => {
+        s.taskSpec.containerSpec.readOnly = Token.asAny("${var.ro}") as any;
+      }),
+    ).toThrow(/read_only is set to a Terraform expression/);
+    expect(withOverride((s) => s.addOverride("task_spec.container_spec.cap_add", ["${var.cap}"]))).toThrow(
+      /cap_add is set to a Terraform expression/,
+    );
     // The same attributes as literals are the audit's to judge.
     expect(withOverride((s) => s.addOverride("task_spec.container_spec.user", "10001:10001"))).not.toThrow();
   });
@@ -282,7 +373,12 @@ describe("HardenedSwarmService composed directly", () => {
   test("on a network of your own", () => {
     const json = synthJson((stack) => {
       new DockerProvider(stack, "docker", {});
-      const net = new EncryptedOverlayNetwork(stack, "net", { name: "mynet", subnet: "10.214.0.0/26", gateway: "10.214.0.1", tier: "app" });
+      const net = new EncryptedOverlayNetwork(stack, "net", {
+        name: "mynet",
+        subnet: "10.214.0.0/26",
+        gateway: "10.214.0.1",
+        tier: "app",
+      });
       new HardenedSwarmService(stack, "api", { image, health, network: net, tier: Tier.APP });
     });
     const s = resourceAt(json, "docker_service", "api/Resource");
@@ -293,15 +389,29 @@ describe("HardenedSwarmService composed directly", () => {
 
   test("refuses Docker's built-in network names", () => {
     const { stack } = newStack();
-    expect(() => new EncryptedOverlayNetwork(stack, "n", { name: "ingress", subnet: "10.214.0.0/26", gateway: "10.214.0.1", tier: "app" })).toThrow(/one of Docker's built-in networks/);
+    expect(
+      () =>
+        new EncryptedOverlayNetwork(stack, "n", {
+          name: "ingress",
+          subnet: "10.214.0.0/26",
+          gateway: "10.214.0.1",
+          tier: "app",
+        }),
+    ).toThrow(/one of Docker's built-in networks/);
   });
 });
 
 describe("@default documentation matches the code", () => {
   // STYLE.md: a test per @default so the comment and the code cannot drift apart.
-  const src = ["hardened-swarm-service.ts", "swarm-platform.ts", "encrypted-overlay-network.ts"].map((f) => fs.readFileSync(path.join(__dirname, "../../lib/swarm", f), "utf8")).join("\n");
+  const src = ["hardened-swarm-service.ts", "swarm-platform.ts", "encrypted-overlay-network.ts"]
+    .map((f) => fs.readFileSync(path.join(__dirname, "../../lib/swarm", f), "utf8"))
+    .join("\n");
   function documentedDefaults(prop: string): string[] {
-    const found = [...src.matchAll(new RegExp(`@default ([^\\n]+)\\n(?:\\s*\\*[^\\n]*\\n)*?\\s*\\*/\\n\\s*readonly ${prop}\\?`, "g"))].map((m) => m[1].trim());
+    const found = [
+      ...src.matchAll(
+        new RegExp(`@default ([^\\n]+)\\n(?:\\s*\\*[^\\n]*\\n)*?\\s*\\*/\\n\\s*readonly ${prop}\\?`, "g"),
+      ),
+    ].map((m) => m[1].trim());
     if (!found.length) throw new Error(`no @default for ${prop}`);
     return found;
   }
@@ -317,12 +427,22 @@ describe("@default documentation matches the code", () => {
   });
 
   test("the defaults behind those comments", () => {
-    const { json, s } = one({ edge: TLS_EDGE_GRANT, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
+    const { json, s } = one({
+      edge: TLS_EDGE_GRANT,
+      ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }],
+    });
     const net = resourceAt(json, "docker_network", "swarm/Net-api/Resource");
     expect(blocks(net.ipam_config)[0].subnet).toMatch(/^10\.214\.\d+\.\d+\/26$/);
     expect(s.converge_config.timeout).toBe(`${SwarmDefaults.convergeTimeoutSeconds}s`);
     expect(blocks(s.endpoint_spec.ports)[0].publish_mode).toBe(SwarmPublishMode.INGRESS);
     const { stack } = newStack();
-    expect(new EncryptedOverlayNetwork(stack, "n", { name: "n", subnet: "10.214.0.0/26", gateway: "10.214.0.1", tier: "app" }).internal).toBe(true);
+    expect(
+      new EncryptedOverlayNetwork(stack, "n", {
+        name: "n",
+        subnet: "10.214.0.0/26",
+        gateway: "10.214.0.1",
+        tier: "app",
+      }).internal,
+    ).toBe(true);
   });
 });

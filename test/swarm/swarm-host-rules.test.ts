@@ -14,7 +14,12 @@ function swarmStack(props: ConstructorParameters<typeof SwarmPlatform>[2] = {}, 
   let platform!: SwarmPlatform;
   const json = synthJson((stack) => {
     platform = new SwarmPlatform(stack, "swarm", props);
-    platform.place(stack, "edge", { image, health, edge: TLS_EDGE_GRANT, ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }] });
+    platform.place(stack, "edge", {
+      image,
+      health,
+      edge: TLS_EDGE_GRANT,
+      ports: [{ name: "https", port: 8443, exposure: Exposure.PUBLIC }],
+    });
     const api = platform.place(stack, "api", { image, health });
     platform.place(stack, "quiet", { image, health });
     if (egress) platform.allowEgress(api, { cidrs: ["203.0.113.10/32"], ports: [443] });
@@ -30,13 +35,16 @@ describe("swarm node rules and their keeper", () => {
     expect(keeper.mode).toEqual({ global: true });
     expect(blocks(keeper.task_spec.networks_advanced)).toEqual([{ name: "host" }]);
     const cs = keeper.task_spec.container_spec;
-    expect(cs).toEqual(expect.objectContaining({ user: "0:0", read_only: true, cap_drop: ["ALL"], cap_add: ["NET_ADMIN", "NET_RAW"] }));
+    expect(cs).toEqual(
+      expect.objectContaining({ user: "0:0", read_only: true, cap_drop: ["ALL"], cap_add: ["NET_ADMIN", "NET_RAW"] }),
+    );
     expect(cs.command).toEqual(["/bin/sh", "-c"]);
     expect(cs.args.slice(1)).toEqual(["cdktf-hardened-host-rules", "keep", "10"]);
     expect(blocks(cs.healthcheck)[0].test.slice(3)).toEqual([cs.args[0], "cdktf-hardened-host-rules", "check"]);
     expect(keeper.task_spec.restart_policy.condition).toBe("any");
     const l = dockerLabels({ labels: keeper.labels });
-    for (const c of ["host-network", "root-user", "added-capabilities", "restart-always"]) expect(l[`cdktf-hardened.io/weakening.${c}`]).toBeDefined();
+    for (const c of ["host-network", "root-user", "added-capabilities", "restart-always"])
+      expect(l[`cdktf-hardened.io/weakening.${c}`]).toBeDefined();
   });
 
   test("every workload service is created after it", () => {
@@ -57,17 +65,27 @@ describe("swarm node rules and their keeper", () => {
     ]);
     expect(r.shared).toEqual({
       chain: "HD-gwbridge",
-      forward: ["-i docker_gwbridge ! -o docker_gwbridge -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN", "-i docker_gwbridge ! -o docker_gwbridge -j DROP"],
+      forward: [
+        "-i docker_gwbridge ! -o docker_gwbridge -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN",
+        "-i docker_gwbridge ! -o docker_gwbridge -j DROP",
+      ],
     });
-    expect(r.input).toEqual(["-i docker_gwbridge -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN", "-i docker_gwbridge -j DROP"]);
+    expect(r.input).toEqual([
+      "-i docker_gwbridge -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN",
+      "-i docker_gwbridge -j DROP",
+    ]);
   });
 
   test("every workload with a route out (the edge, the egress workload) records that the allowlist is the node's union", () => {
-    const limit = (j: any, n: string) => dockerLabels({ labels: resourceAt(j, "docker_service", `${n}/Resource`).labels })["cdktf-hardened.io/platform-limit.egress-allowlist"];
+    const limit = (j: any, n: string) =>
+      dockerLabels({ labels: resourceAt(j, "docker_service", `${n}/Resource`).labels })[
+        "cdktf-hardened.io/platform-limit.egress-allowlist"
+      ];
     expect(limit(json, "edge")).toMatch(/union of the declared destinations .* of every swarm platform on the node/);
     expect(limit(json, "api")).toMatch(/union of the declared destinations/);
     expect(limit(json, "quiet")).toBeUndefined();
-    // Another swarm platform on the node may declare egress: the edge records the limit whatever its own platform declares.
+    // Another swarm platform on the node may declare egress: the edge records the limit whatever its own platform
+    // declares.
     expect(limit(swarmStack({}, false).json, "edge")).toMatch(/union of the declared destinations/);
   });
 
@@ -75,14 +93,17 @@ describe("swarm node rules and their keeper", () => {
     const rule = (j: any) => SecurityAudit.auditJson(j).findings.filter((f) => f.ruleId === "NET-DOCKER-HOST-RULES");
     expect(rule(json)).toEqual([]);
     const removed = JSON.parse(JSON.stringify(json));
-    for (const [id] of resourcesOf(removed, "docker_service")) if (/HostRulesKeeper/.test(id)) delete removed.resource.docker_service[id];
+    for (const [id] of resourcesOf(removed, "docker_service"))
+      if (/HostRulesKeeper/.test(id)) delete removed.resource.docker_service[id];
     for (const [, s] of resourcesOf(removed, "docker_service")) delete s.depends_on;
     const failed = rule(removed);
     expect(failed.map((f) => `${f.address.replace(/_[0-9A-F]{8}$/, "")} ${f.outcome}`).sort()).toEqual([
       "docker_network.swarm_Net-api fail",
       "docker_service.edge fail",
     ]);
-    const manual = swarmStack({ hostRules: HostRules.manual({ reason: "the nodes' firewall is managed by the platform team" }) }).json;
+    const manual = swarmStack({
+      hostRules: HostRules.manual({ reason: "the nodes' firewall is managed by the platform team" }),
+    }).json;
     expect(resourcesOf(manual, "docker_service").some(([id]) => /HostRulesKeeper/.test(id))).toBe(false);
     expect(rule(manual).every((f) => f.outcome !== "fail")).toBe(true);
   });
@@ -94,20 +115,28 @@ const describeNetns = root || process.env.CI === "true" ? describe : describe.sk
 describeNetns("two swarm platforms on one node (a fresh network namespace)", () => {
   const a = swarmStack({ namePrefix: "alpha" }).platform.hostFirewallScript();
   const b = swarmStack({ namePrefix: "beta", subnetPool: "10.215.0.0/16" }, false).platform.hostFirewallScript();
-  const run = (steps: string) => spawnSync("unshare", ["--net", "sh", "-c", steps, "netns", a, b], { encoding: "utf8", timeout: 20000 });
+  const run = (steps: string) =>
+    spawnSync("unshare", ["--net", "sh", "-c", steps, "netns", a, b], { encoding: "utf8", timeout: 20000 });
   const A = 'sh -c "$1" a';
   const B = 'sh -c "$2" b';
 
   test("both keep their allow chains ahead of the shared drop, whichever applies first, and neither displaces the other", () => {
-    const r = run(`${B} apply >/dev/null; ${A} apply >/dev/null; ${A} check || exit 1; ${B} check || exit 2; ${B} apply >/dev/null; ${A} check || exit 3; iptables -S DOCKER-USER`);
+    const r = run(
+      `${B} apply >/dev/null; ${A} apply >/dev/null; ${A} check || exit 1; ${B} check || exit 2; ${B} apply >/dev/null; ${A} check || exit 3; iptables -S DOCKER-USER`,
+    );
     expect(`${r.status} ${r.stderr}`).toBe("0 ");
-    const order = r.stdout.split("\n").filter((l) => l.startsWith("-A DOCKER-USER")).map((l) => l.split(" -j ")[1]);
+    const order = r.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("-A DOCKER-USER"))
+      .map((l) => l.split(" -j ")[1]);
     expect(order.indexOf("HD-gwbridge")).toBe(2);
     expect(order.slice(0, 2).sort()).toEqual(["HD-s-alpha", "HD-s-beta"]);
   });
 
   test("the shared chain goes with the last platform removed", () => {
-    const r = run(`${A} apply >/dev/null; ${B} apply >/dev/null; ${A} remove; iptables -S HD-gwbridge >/dev/null || exit 1; ${B} remove; iptables -S HD-gwbridge 2>/dev/null && exit 2; exit 0`);
+    const r = run(
+      `${A} apply >/dev/null; ${B} apply >/dev/null; ${A} remove; iptables -S HD-gwbridge >/dev/null || exit 1; ${B} remove; iptables -S HD-gwbridge 2>/dev/null && exit 2; exit 0`,
+    );
     expect(`${r.status} ${r.stderr}`).toBe("0 ");
   });
 });

@@ -9,8 +9,16 @@ const health = HealthCheck.exec(["/app/healthcheck"]);
 describe("SwarmPlatform manager endpoint", () => {
   test.each<[string, any, RegExp]>([
     ["plain tcp", { host: "tcp://manager.example.com:2376" }, /plain tcp:\/\/ without TLS client material/],
-    ["port 2375", { host: "tcp://manager.example.com:2375", tls: DockerTls.fromDirectory("/etc/docker-client") }, /uses port 2375, the daemon's unencrypted, unauthenticated port \(root on every node of the swarm/],
-    ["another port", { host: "tcp://manager.example.com:8443", tls: DockerTls.fromDirectory("/etc/docker-client") }, /remote managers are reached as tcp:\/\/HOST:2376 with TLS/],
+    [
+      "port 2375",
+      { host: "tcp://manager.example.com:2375", tls: DockerTls.fromDirectory("/etc/docker-client") },
+      /uses port 2375, the daemon's unencrypted, unauthenticated port \(root on every node of the swarm/,
+    ],
+    [
+      "another port",
+      { host: "tcp://manager.example.com:8443", tls: DockerTls.fromDirectory("/etc/docker-client") },
+      /remote managers are reached as tcp:\/\/HOST:2376 with TLS/,
+    ],
     ["ssh or http", { host: "http://manager.example.com" }, /is not a local socket or tcp:\/\/HOST:2376/],
   ])("refuses %s", (_what, props, message) => {
     const { stack } = newStack();
@@ -18,8 +26,16 @@ describe("SwarmPlatform manager endpoint", () => {
   });
 
   test("a remote manager over TLS", () => {
-    const json = synthJson((stack) => new SwarmPlatform(stack, "swarm", { host: "tcp://manager.example.com:2376", tls: DockerTls.fromDirectory("/etc/docker-client") }));
-    expect(blocks(json.provider.docker)[0]).toEqual(expect.objectContaining({ host: "tcp://manager.example.com:2376", cert_path: "/etc/docker-client" }));
+    const json = synthJson(
+      (stack) =>
+        new SwarmPlatform(stack, "swarm", {
+          host: "tcp://manager.example.com:2376",
+          tls: DockerTls.fromDirectory("/etc/docker-client"),
+        }),
+    );
+    expect(blocks(json.provider.docker)[0]).toEqual(
+      expect.objectContaining({ host: "tcp://manager.example.com:2376", cert_path: "/etc/docker-client" }),
+    );
   });
 
   test("a second docker provider in the stack gets an alias", () => {
@@ -33,10 +49,14 @@ describe("SwarmPlatform manager endpoint", () => {
   test("private registry credentials become provider registry_auth from the variable", () => {
     const json = synthJson((stack) => {
       const platform = new SwarmPlatform(stack, "swarm");
-      const img = Image.fromDigest("ghcr.io/acme/api", "sha256:" + "12".repeat(32), { credentials: { username: "ci-bot", password: Secret.fromVariable(stack, "ghcr_token") } });
+      const img = Image.fromDigest("ghcr.io/acme/api", "sha256:" + "12".repeat(32), {
+        credentials: { username: "ci-bot", password: Secret.fromVariable(stack, "ghcr_token") },
+      });
       platform.place(stack, "api", { image: img, health });
     });
-    expect(blocks(json.provider.docker)[0].registry_auth).toEqual([{ address: "ghcr.io", username: "ci-bot", password: "${var.ghcr_token}" }]);
+    expect(blocks(json.provider.docker)[0].registry_auth).toEqual([
+      { address: "ghcr.io", username: "ci-bot", password: "${var.ghcr_token}" },
+    ]);
   });
 
   test("an invalid name prefix is refused", () => {
@@ -92,12 +112,16 @@ describe("networks: one encrypted overlay per workload", () => {
       platform.place(stack, "api", { image, health });
       platform.place(stack, "batch", { image, health, tier: Tier.of("batch") });
     });
-    expect(blocks(resourceAt(more, "docker_network", "swarm/Net-api/Resource").ipam_config)[0].subnet).toBe(blocks(api.ipam_config)[0].subnet);
+    expect(blocks(resourceAt(more, "docker_network", "swarm/Net-api/Resource").ipam_config)[0].subnet).toBe(
+      blocks(api.ipam_config)[0].subnet,
+    );
   });
 
   test("a subnet pool outside the private ranges is refused", () => {
     const { stack } = newStack();
-    expect(() => new SwarmPlatform(stack, "swarm", { subnetPool: "8.8.0.0/16" })).toThrow(/not a private \(RFC 1918\) range/);
+    expect(() => new SwarmPlatform(stack, "swarm", { subnetPool: "8.8.0.0/16" })).toThrow(
+      /not a private \(RFC 1918\) range/,
+    );
   });
 });
 
@@ -121,11 +145,19 @@ describe("flows", () => {
     const web = resourceAt(json, "docker_service", "web/Resource");
     const db = resourceAt(json, "docker_service", "db/Resource");
     const flowRef = expect.stringMatching(/^\$\{docker_network\.swarm_Flow-db-web_[0-9A-F]{8}\.name\}$/);
-    expect(blocks(web.task_spec.networks_advanced)).toEqual([{ name: expect.stringContaining("swarm_Net-web"), aliases: ["web"] }, { name: flowRef, aliases: ["web"] }]);
-    expect(blocks(db.task_spec.networks_advanced)).toEqual([{ name: expect.stringContaining("swarm_Net-db"), aliases: ["db"] }, { name: flowRef, aliases: ["db"] }]);
+    expect(blocks(web.task_spec.networks_advanced)).toEqual([
+      { name: expect.stringContaining("swarm_Net-web"), aliases: ["web"] },
+      { name: flowRef, aliases: ["web"] },
+    ]);
+    expect(blocks(db.task_spec.networks_advanced)).toEqual([
+      { name: expect.stringContaining("swarm_Net-db"), aliases: ["db"] },
+      { name: flowRef, aliases: ["db"] },
+    ]);
     expect(dockerLabels(web)["cdktf-hardened.io/flows"]).toBe("web>db:sql");
     expect(dockerLabels(db)["cdktf-hardened.io/flows"]).toBe("web>db:sql");
-    expect(dockerLabels(db)["cdktf-hardened.io/platform-limit.flow-ports"]).toMatch(/every port of both peers is open both ways/);
+    expect(dockerLabels(db)["cdktf-hardened.io/platform-limit.flow-ports"]).toMatch(
+      /every port of both peers is open both ways/,
+    );
   });
 
   test("flows are listed, once each", () => {
@@ -147,7 +179,9 @@ describe("flows", () => {
   });
 
   test("a flow to an unknown port fails at once, naming the construct", () => {
-    expect(() => twoWorkloads((p, web, db) => p.connect(web, db, "http"))).toThrow(/\[test\/db\] flow web -> db names port "http", which db does not declare/);
+    expect(() => twoWorkloads((p, web, db) => p.connect(web, db, "http"))).toThrow(
+      /\[test\/db\] flow web -> db names port "http", which db does not declare/,
+    );
   });
 
   test("a flow to itself fails", () => {
@@ -167,8 +201,12 @@ describe("flows", () => {
   });
 
   test("egress allowlists need a tier with egress, refuse 0.0.0.0/0 without a reason; the declaring workload's overlay alone opens", () => {
-    expect(() => twoWorkloads((p, _web, db) => p.allowEgress(db, { cidrs: ["203.0.113.0/24"], ports: [443] }))).toThrow(/is on tier data, which has no egress/);
-    expect(() => twoWorkloads((p, web) => p.allowEgress(web, { cidrs: ["0.0.0.0/0"], ports: [443] }))).toThrow(/allows the whole internet/);
+    expect(() => twoWorkloads((p, _web, db) => p.allowEgress(db, { cidrs: ["203.0.113.0/24"], ports: [443] }))).toThrow(
+      /is on tier data, which has no egress/,
+    );
+    expect(() => twoWorkloads((p, web) => p.allowEgress(web, { cidrs: ["0.0.0.0/0"], ports: [443] }))).toThrow(
+      /allows the whole internet/,
+    );
     let script = "";
     const json = twoWorkloads((p, web) => {
       p.allowEgress(web, { cidrs: ["203.0.113.0/24"], ports: [443, 80] });
@@ -176,11 +214,15 @@ describe("flows", () => {
     });
     const l = dockerLabels(resourceAt(json, "docker_service", "web/Resource"));
     expect(l["cdktf-hardened.io/egress"]).toBe("203.0.113.0/24:443/tcp,203.0.113.0/24:80/tcp");
-    expect(l["cdktf-hardened.io/platform-limit.egress-allowlist"]).toMatch(/allow the union of the declared destinations/);
+    expect(l["cdktf-hardened.io/platform-limit.egress-allowlist"]).toMatch(
+      /allow the union of the declared destinations/,
+    );
     expect(resourceAt(json, "docker_network", "swarm/Net-web/Resource").internal).toBe(false);
     expect(resourceAt(json, "docker_network", "swarm/Net-db/Resource").internal).toBe(true);
     // The node rules let docker_gwbridge out to the destinations (ACCEPT), the shared chain drops the rest.
-    expect(script).toContain('-A HD-s-test -i docker_gwbridge ! -o docker_gwbridge -d 203.0.113.0/24 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress web" -j ACCEPT');
+    expect(script).toContain(
+      '-A HD-s-test -i docker_gwbridge ! -o docker_gwbridge -d 203.0.113.0/24 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress web" -j ACCEPT',
+    );
     expect(script).toContain("-A HD-gwbridge -i docker_gwbridge ! -o docker_gwbridge -j DROP");
   });
 
@@ -196,8 +238,13 @@ describe("flows", () => {
 
   test("one service per workload and the node-rules keeper; no container, volume, secret or config without need", () => {
     const json = twoWorkloads(() => undefined);
-    expect(resourcesOf(json, "docker_service").map(([id]) => id.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["db", "swarm_HostRulesKeeper", "web"]);
-    for (const t of ["docker_container", "docker_volume", "docker_secret", "docker_config", "terraform_data"]) expect(resourcesOf(json, t)).toHaveLength(0);
+    expect(
+      resourcesOf(json, "docker_service")
+        .map(([id]) => id.replace(/_[0-9A-F]{8}$/, ""))
+        .sort(),
+    ).toEqual(["db", "swarm_HostRulesKeeper", "web"]);
+    for (const t of ["docker_container", "docker_volume", "docker_secret", "docker_config", "terraform_data"])
+      expect(resourcesOf(json, t)).toHaveLength(0);
     expect(Object.values<any>(json.output).map((o) => o.value.slice(0, 9))).toEqual(["#!/bin/sh"]);
   });
 });
@@ -210,7 +257,11 @@ describe("egress into the swarm's own overlays", () => {
     expect(() => platform.allowEgress(api, { cidrs: ["10.214.0.0/20"], ports: [5432] })).toThrow(
       /^\[test\/api\] egress to 10\.214\.0\.0\/20 reaches into 10\.214\.0\.0\/16, the platform's own networks/,
     );
-    platform.allowEgress(api, { cidrs: ["0.0.0.0/0"], ports: [443], anywhere: { reason: "calls webhooks its tenants register" } });
+    platform.allowEgress(api, {
+      cidrs: ["0.0.0.0/0"],
+      ports: [443],
+      anywhere: { reason: "calls webhooks its tenants register" },
+    });
     const rules = platform.hostRuleset().forward;
     const drop = rules.indexOf("-i docker_gwbridge ! -o docker_gwbridge -d 169.254.169.254/32 -j DROP");
     const allow = rules.findIndex((r) => r.includes("-d 0.0.0.0/0 -p tcp --dport 443"));

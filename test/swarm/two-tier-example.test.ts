@@ -23,11 +23,15 @@ describe("examples/swarm/two-tier.ts", () => {
 
   test("the shared function on SwarmPlatform as it stands is refused: its admin port is LOOPBACK", () => {
     const { stack } = newStack();
-    expect(() => twoTierWorkloads(stack, new SwarmPlatform(stack, "swarm"))).toThrow(/port admin is LOOPBACK, which swarm cannot honour/);
+    expect(() => twoTierWorkloads(stack, new SwarmPlatform(stack, "swarm"))).toThrow(
+      /port admin is LOOPBACK, which swarm cannot honour/,
+    );
   });
 
   test("two services, each on its own encrypted overlay, plus one flow overlay; store internal", () => {
-    const workloads = resourcesOf(json, "docker_service").filter(([, s]) => dockerLabels(s)["cdktf-hardened.io/role"] === "workload");
+    const workloads = resourcesOf(json, "docker_service").filter(
+      ([, s]) => dockerLabels(s)["cdktf-hardened.io/role"] === "workload",
+    );
     expect(workloads.map(([, s]) => s.name).sort()).toEqual(["swarm-two-tier-store", "swarm-two-tier-web"]);
     const nets = resourcesOf(json, "docker_network").map(([, n]) => n);
     // Nothing declares egress: every overlay is internal.
@@ -39,7 +43,9 @@ describe("examples/swarm/two-tier.ts", () => {
   });
 
   test("nothing is published: the admin port stays internal, no service is the edge", () => {
-    for (const [, s] of resourcesOf(json, "docker_service").filter(([, x]) => dockerLabels(x)["cdktf-hardened.io/role"] === "workload")) {
+    for (const [, s] of resourcesOf(json, "docker_service").filter(
+      ([, x]) => dockerLabels(x)["cdktf-hardened.io/role"] === "workload",
+    )) {
       expect(s.endpoint_spec).toEqual({ mode: "vip" });
       expect(dockerLabels(s)["cdktf-hardened.io/platform-limit.published-address"]).toBeUndefined();
     }
@@ -49,7 +55,14 @@ describe("examples/swarm/two-tier.ts", () => {
     for (const name of ["web", "store"]) {
       const s = resourceAt(json, "docker_service", `${name}/Resource`);
       const uid = s.task_spec.container_spec.user.split(":")[0];
-      expect(blocks(s.task_spec.container_spec.secrets)).toEqual([expect.objectContaining({ file_name: "/run/secrets/store_password", file_uid: uid, file_gid: uid, file_mode: 256 })]);
+      expect(blocks(s.task_spec.container_spec.secrets)).toEqual([
+        expect.objectContaining({
+          file_name: "/run/secrets/store_password",
+          file_uid: uid,
+          file_gid: uid,
+          file_mode: 256,
+        }),
+      ]);
       expect(s.task_spec.container_spec.env.STORE_PASSWORD_FILE).toBe("/run/secrets/store_password");
     }
     expect(resourcesOf(json, "docker_secret")).toHaveLength(2);
@@ -70,6 +83,9 @@ describe("examples/swarm/two-tier.ts", () => {
   });
 
   test("the flow is labelled on both services", () => {
-    for (const name of ["web", "store"]) expect(dockerLabels(resourceAt(json, "docker_service", `${name}/Resource`))["cdktf-hardened.io/flows"]).toBe("web>store:kv");
+    for (const name of ["web", "store"])
+      expect(dockerLabels(resourceAt(json, "docker_service", `${name}/Resource`))["cdktf-hardened.io/flows"]).toBe(
+        "web>store:kv",
+      );
   });
 });

@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { SwarmPlatform, VersionedSwarmConfig } from "../../lib/swarm";
-import { HealthCheck, Image, Secret, escapeTerraformTemplate } from "../../lib/core";
+import { HealthCheck, Image, Secret } from "../../lib/core";
 import { blocks, dockerLabels, newStack, resourceAt, resourcesOf, synthJson } from "../helpers/synth";
 
 const image = Image.fromDigest("ghcr.io/acme/api", "sha256:" + "34".repeat(32));
@@ -14,7 +14,9 @@ function withSecrets(props: any): any {
 }
 
 describe("secrets from a sensitive variable", () => {
-  const json = withSecrets((stack: any) => ({ secrets: [{ secret: Secret.fromVariable(stack, "db_password"), pathEnv: "DB_PASSWORD_FILE" }] }));
+  const json = withSecrets((stack: any) => ({
+    secrets: [{ secret: Secret.fromVariable(stack, "db_password"), pathEnv: "DB_PASSWORD_FILE" }],
+  }));
   const s = resourceAt(json, "docker_service", "api/Resource");
   const secret = resourceAt(json, "docker_secret", "api/Secret-db_password/Resource");
   const version = resourceAt(json, "terraform_data", "api/Secret-db_password/Version");
@@ -26,8 +28,12 @@ describe("secrets from a sensitive variable", () => {
   });
 
   test("the name is versioned by a terraform_data replaced when sha256(value) changes — the name carries its random id, never a hash of the value", () => {
-    expect(version.triggers_replace).toEqual({ sha256: expect.stringMatching(/^\$\{sha256\(local\.api_Secret-db_password_Value_[0-9A-F]{8}\)\}$/) });
-    expect(secret.name).toMatch(/^test-api-db_password-\$\{substr\(terraform_data\.api_Secret-db_password_Version_[0-9A-F]{8}\.id, 0, 8\)\}$/);
+    expect(version.triggers_replace).toEqual({
+      sha256: expect.stringMatching(/^\$\{sha256\(local\.api_Secret-db_password_Value_[0-9A-F]{8}\)\}$/),
+    });
+    expect(secret.name).toMatch(
+      /^test-api-db_password-\$\{substr\(terraform_data\.api_Secret-db_password_Version_[0-9A-F]{8}\.id, 0, 8\)\}$/,
+    );
     expect(secret.name).not.toMatch(/sha256|var\./);
   });
 
@@ -54,13 +60,21 @@ describe("secrets from a sensitive variable", () => {
   });
 
   test("the secret object carries the workload's labels and its mount path", () => {
-    expect(dockerLabels(secret)).toEqual(expect.objectContaining({ "cdktf-hardened.io/workload": "api", "cdktf-hardened.io/role": "secret", "cdktf-hardened.io/mount-path": "/run/secrets/db_password" }));
+    expect(dockerLabels(secret)).toEqual(
+      expect.objectContaining({
+        "cdktf-hardened.io/workload": "api",
+        "cdktf-hardened.io/role": "secret",
+        "cdktf-hardened.io/mount-path": "/run/secrets/db_password",
+      }),
+    );
   });
 });
 
 describe("config files", () => {
   test("a non-sensitive file is a docker_config named by a hash of its content, data encoded at synth with engine placeholders intact", () => {
-    const json = withSecrets(() => ({ configFiles: [{ path: "/etc/app/config.yaml", content: "url: ${REDIS_URL}\n" }] }));
+    const json = withSecrets(() => ({
+      configFiles: [{ path: "/etc/app/config.yaml", content: "url: ${REDIS_URL}\n" }],
+    }));
     const config = resourceAt(json, "docker_config", "api/Config0/Resource");
     expect(Buffer.from(config.data, "base64").toString("utf8")).toBe("url: ${REDIS_URL}\n");
     expect(config.name).toMatch(/^test-api-config\.yaml-[0-9a-f]{10}$/);
@@ -68,13 +82,25 @@ describe("config files", () => {
     const s = resourceAt(json, "docker_service", "api/Resource");
     const uid = s.task_spec.container_spec.user.split(":")[0];
     expect(blocks(s.task_spec.container_spec.configs)).toEqual([
-      { config_id: expect.stringContaining("docker_config.api_Config0"), config_name: expect.stringContaining("docker_config.api_Config0"), file_name: "/etc/app/config.yaml", file_uid: uid, file_gid: uid, file_mode: 0o400 },
+      {
+        config_id: expect.stringContaining("docker_config.api_Config0"),
+        config_name: expect.stringContaining("docker_config.api_Config0"),
+        file_name: "/etc/app/config.yaml",
+        file_uid: uid,
+        file_gid: uid,
+        file_mode: 0o400,
+      },
     ]);
     expect(resourcesOf(json, "docker_secret")).toHaveLength(0);
   });
 
   test("a content change changes the config's name (a new config rolls the service)", () => {
-    const name = (content: string) => resourceAt(withSecrets(() => ({ configFiles: [{ path: "/etc/app/config.yaml", content }] })), "docker_config", "api/Config0/Resource").name;
+    const name = (content: string) =>
+      resourceAt(
+        withSecrets(() => ({ configFiles: [{ path: "/etc/app/config.yaml", content }] })),
+        "docker_config",
+        "api/Config0/Resource",
+      ).name;
     expect(name("a: 1\n")).not.toBe(name("a: 2\n"));
     expect(name("a: 1\n")).toBe(name("a: 1\n"));
   });
@@ -82,7 +108,11 @@ describe("config files", () => {
   test("a file that embeds a secret takes the secret path, through a local so engine placeholders stay escaped once", () => {
     const json = withSecrets((stack: any) => {
       const pw = Secret.fromVariable(stack, "redis_password");
-      return { configFiles: [{ path: "/etc/app/redis.conf", content: `requirepass ${pw.valueExpression(stack)}\ninclude \${EXTRA}\n` }] };
+      return {
+        configFiles: [
+          { path: "/etc/app/redis.conf", content: `requirepass ${pw.valueExpression(stack)}\ninclude \${EXTRA}\n` },
+        ],
+      };
     });
     expect(resourcesOf(json, "docker_config")).toHaveLength(0);
     const secret = resourceAt(json, "docker_secret", "api/ConfigSecret0/Resource");
@@ -113,9 +143,20 @@ describe("config files", () => {
 describe("existing swarm secrets and host files", () => {
   test("an existing secret is referenced by an id the operator supplies (the engine refuses names); the name is checked by the engine", () => {
     const json = withSecrets(() => ({ secrets: [{ secret: Secret.fromExistingSecret("db-root-v3", "ignored") }] }));
-    expect(json.variable.swarm_secret_id_db_root_v3).toEqual(expect.objectContaining({ type: "string", description: expect.stringContaining("docker secret inspect -f '{{.ID}}' db-root-v3") }));
+    expect(json.variable.swarm_secret_id_db_root_v3).toEqual(
+      expect.objectContaining({
+        type: "string",
+        description: expect.stringContaining("docker secret inspect -f '{{.ID}}' db-root-v3"),
+      }),
+    );
     const s = resourceAt(json, "docker_service", "api/Resource");
-    expect(blocks(s.task_spec.container_spec.secrets)[0]).toEqual(expect.objectContaining({ secret_id: "${var.swarm_secret_id_db_root_v3}", secret_name: "db-root-v3", file_mode: 256 }));
+    expect(blocks(s.task_spec.container_spec.secrets)[0]).toEqual(
+      expect.objectContaining({
+        secret_id: "${var.swarm_secret_id_db_root_v3}",
+        secret_name: "db-root-v3",
+        file_mode: 256,
+      }),
+    );
     expect(resourcesOf(json, "docker_secret")).toHaveLength(0);
   });
 

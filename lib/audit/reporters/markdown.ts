@@ -53,7 +53,9 @@ export function renderMarkdown(report: AuditReport): string {
     out.push("## Rules");
     out.push("");
     for (const r of rules) {
-      out.push(`- **${r.id}** (${r.severity}, [${r.source.name}](${r.source.url})): ${r.title}. ${r.why} *Fix:* ${r.fix}`);
+      out.push(
+        `- **${r.id}** (${r.severity}, [${r.source.name}](${r.source.url})): ${r.title}. ${r.why} *Fix:* ${r.fix}`,
+      );
     }
     out.push("");
   }

@@ -2,9 +2,21 @@ import * as path from "path";
 import { AuditReport, AuditRule, Finding, NotAudited, Severity } from "../types";
 
 /** SARIF `level` of a failed rule. */
-const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note", info: "note" };
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "note",
+  info: "note",
+};
 /** GitHub code scanning's numeric `security-severity`. */
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", info: "0.0" };
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "3.0",
+  info: "0.0",
+};
 
 /** Where each resource starts in its file: `file → address → line`. */
 export type LineIndex = ReadonlyMap<string, ReadonlyMap<string, number>>;
@@ -49,10 +61,20 @@ function ruleDescriptor(r: AuditRule): Record<string, unknown> {
     name: r.id.replace(/[^A-Za-z0-9]/g, ""),
     shortDescription: { text: r.title },
     fullDescription: { text: r.why },
-    help: { text: help, markdown: `${r.why}\n\n**Fix:** ${r.fix}${r.staticReading ? `\n\n**Static reading:** ${r.staticReading}` : ""}\n\nSource: [${r.source.name} ${r.source.id}](${r.source.url})` },
+    help: {
+      text: help,
+      markdown: `${r.why}\n\n**Fix:** ${r.fix}${r.staticReading ? `\n\n**Static reading:** ${r.staticReading}` : ""}\n\nSource: [${r.source.name} ${r.source.id}](${r.source.url})`,
+    },
     helpUri: r.source.url,
     defaultConfiguration: { level: LEVEL[r.severity] },
-    properties: { tags: ["security", r.pack], precision: "high", "security-severity": SECURITY_SEVERITY[r.severity], pack: r.pack, severity: r.severity, source: r.source },
+    properties: {
+      tags: ["security", r.pack],
+      precision: "high",
+      "security-severity": SECURITY_SEVERITY[r.severity],
+      pack: r.pack,
+      severity: r.severity,
+      source: r.source,
+    },
   };
 }
 
@@ -63,7 +85,9 @@ function result(f: Finding, ruleIndex: number, lines: LineIndex | undefined): Re
   const base: Record<string, unknown> = {
     ruleId: f.ruleId,
     ruleIndex,
-    message: { text: `${f.address}: ${f.message}${f.reason ? ` (${f.outcome === "suppressed" ? "accepted" : "limit"}: ${f.reason})` : ""}` },
+    message: {
+      text: `${f.address}: ${f.message}${f.reason ? ` (${f.outcome === "suppressed" ? "accepted" : "limit"}: ${f.reason})` : ""}`,
+    },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: uri.replace(/\\/g, "/") }, region: { startLine: line } },
@@ -71,7 +95,14 @@ function result(f: Finding, ruleIndex: number, lines: LineIndex | undefined): Re
       },
     ],
     partialFingerprints: { "cdktfHardened/v1": `${f.stack}/${f.address}/${f.ruleId}` },
-    properties: { outcome: f.outcome, stack: f.stack, address: f.address, constructPath: f.constructPath, severity: f.severity, ...(f.references ? { references: f.references } : {}) },
+    properties: {
+      outcome: f.outcome,
+      stack: f.stack,
+      address: f.address,
+      constructPath: f.constructPath,
+      severity: f.severity,
+      ...(f.references ? { references: f.references } : {}),
+    },
   };
   switch (f.outcome) {
     case "fail":
@@ -81,7 +112,13 @@ function result(f: Finding, ruleIndex: number, lines: LineIndex | undefined): Re
         ...base,
         kind: "fail",
         level: LEVEL[f.severity],
-        suppressions: [{ kind: f.suppressedBy === "suppression" ? "external" : "inSource", status: "accepted", justification: f.reason ?? "" }],
+        suppressions: [
+          {
+            kind: f.suppressedBy === "suppression" ? "external" : "inSource",
+            status: "accepted",
+            justification: f.reason ?? "",
+          },
+        ],
       };
     case "unknown":
       if (f.treatedAsFailure) {

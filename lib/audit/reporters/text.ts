@@ -50,7 +50,11 @@ export function renderText(report: AuditReport): string {
     return [p, rules, n("fail"), n("unknown"), n("warning"), n("platform-limit"), n("suppressed")];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => pad(c, widths[i])).join("  ").trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i]))
+      .join("  ")
+      .trimEnd();
   lines.push(fmt(header));
   lines.push(widths.map((w) => "-".repeat(w)).join("  "));
   for (const r of rows) lines.push(fmt(r));

@@ -1,9 +1,30 @@
 import { Construct } from "constructs";
-import { Exposure, HardeningError, HealthCheck, Image, IWorkload, Platform, ResourcesProps, Secret, SecretFile, TLS_EDGE_GRANT, Tier, Weakening } from "../../core";
+import {
+  Exposure,
+  HardeningError,
+  HealthCheck,
+  Image,
+  IWorkload,
+  Platform,
+  ResourcesProps,
+  Secret,
+  SecretFile,
+  TLS_EDGE_GRANT,
+  Tier,
+  Weakening,
+} from "../../core";
 import { HardenedService, IServiceTarget, workloadOf } from "../hardened-service";
 import { renderCaddyConfig } from "./caddy-config";
-import { EdgeCertificate, EdgeRateLimit, EdgeSecurityHeaderOptions, EDGE_DEFAULT_HTTP_PORT, EDGE_DEFAULT_HTTPS_PORT, resolveEdgeConfig } from "./edge-config";
-import { EdgeLimitation } from "./limitations";
+import {
+  EdgeCertificate,
+  EdgeConfig,
+  EdgeRateLimit,
+  EdgeSecurityHeaderOptions,
+  EDGE_DEFAULT_HTTP_PORT,
+  EDGE_DEFAULT_HTTPS_PORT,
+  resolveEdgeConfig,
+} from "./edge-config";
+import { EdgeLimitation, RenderedEdgeConfig } from "./limitations";
 import { renderNginxConfig } from "./nginx-config";
 
 /** One route of the edge to a workload's port. */
@@ -31,11 +52,18 @@ export interface TlsEdgeRoute {
 /** Where the edge's certificate comes from. */
 export class TlsEdgeCertificate {
   /** PEM certificate chain and key from secrets, mounted read-only at `/run/secrets/edge/`. */
-  public static fromSecrets(certificate: Secret, key: Secret, options: { readonly trustedChain?: Secret } = {}): TlsEdgeCertificate {
+  public static fromSecrets(
+    certificate: Secret,
+    key: Secret,
+    options: { readonly trustedChain?: Secret } = {},
+  ): TlsEdgeCertificate {
     return new TlsEdgeCertificate({ certificate, key, trustedChain: options.trustedChain });
   }
 
-  /** Caddy's automatic HTTPS (ACME). The account and certificates live on a memory tmpfs: they are re-obtained after a restart. */
+  /**
+   * Caddy's automatic HTTPS (ACME). The account and certificates live on a memory tmpfs: they are re-obtained after a
+   * restart.
+   */
   public static automatic(email: string): TlsEdgeCertificate {
     return new TlsEdgeCertificate(undefined, email);
   }
@@ -126,18 +154,9 @@ export class TlsEdge extends Construct implements IServiceTarget {
     props: TlsEdgeProps,
   ) {
     super(scope, id);
-    if (props.routes.length === 0) throw new HardeningError(this, "an edge without routes", "route at least one path prefix to a workload's port");
-    const secrets: SecretFile[] = [];
-    let certificate: EdgeCertificate;
-    if (props.certificate.files) {
-      const f = props.certificate.files;
-      secrets.push({ secret: f.certificate, path: "/run/secrets/edge/tls.crt" }, { secret: f.key, path: "/run/secrets/edge/tls.key" });
-      if (f.trustedChain) secrets.push({ secret: f.trustedChain, path: "/run/secrets/edge/chain.pem" });
-      certificate = EdgeCertificate.fromFiles({ certificatePath: "/run/secrets/edge/tls.crt", keyPath: "/run/secrets/edge/tls.key", trustedChainPath: f.trustedChain ? "/run/secrets/edge/chain.pem" : undefined });
-    } else {
-      if (kind !== "caddy") throw new HardeningError(this, "automatic HTTPS is a Caddy feature", "use TlsEdge.caddy, or give the certificate with TlsEdgeCertificate.fromSecrets");
-      certificate = EdgeCertificate.automatic({ email: props.certificate.acmeEmail! });
-    }
+    if (props.routes.length === 0)
+      throw new HardeningError(this, "an edge without routes", "route at least one path prefix to a workload's port");
+    const { secrets, certificate } = this.certificateOf(props);
     const redirect = props.redirectHttp ?? true;
     const edge = resolveEdgeConfig(
       {
@@ -159,20 +178,19 @@ export class TlsEdge extends Construct implements IServiceTarget {
       },
       this.node.path,
     );
-    const rendered =
-      kind === "nginx"
-        ? // OCSP stapling needs a resolver: the target's embedded DNS, where it has one at a fixed address.
-          renderNginxConfig(edge, { runtimeDir: "/tmp", resolvers: [...props.platform.capabilities.dnsResolvers] }, this.node.path)
-        : // Storage and XDG dirs under /run: the image's /data and /config would stay root-owned on Swarm.
-          renderCaddyConfig(edge, { storageDir: "/run/caddy/data" }, this.node.path);
+    const rendered = this.render(edge, props);
     this.configText = rendered.content;
     this.limitations = rendered.limitations;
     const configDir = kind === "nginx" ? "/etc/nginx-edge" : "/etc/caddy-edge";
     const configPath = `${configDir}/${rendered.fileName}`;
     const serverBinary = kind === "nginx" ? "/usr/sbin/nginx" : "/usr/bin/caddy";
-    const command = kind === "nginx" ? [serverBinary, "-c", configPath, "-e", "stderr"] : [serverBinary, "run", "--config", configPath];
+    const command =
+      kind === "nginx"
+        ? [serverBinary, "-c", configPath, "-e", "stderr"]
+        : [serverBinary, "run", "--config", configPath];
     const weakenings: Weakening[] = [];
-    if (props.rateLimit?.unlimitedReason) weakenings.push({ control: "edge-rate-limit", reason: props.rateLimit.unlimitedReason });
+    if (props.rateLimit?.unlimitedReason)
+      weakenings.push({ control: "edge-rate-limit", reason: props.rateLimit.unlimitedReason });
     this.service = new HardenedService(this, "Proxy", {
       platform: props.platform,
       name: id.toLowerCase(),
@@ -183,26 +201,82 @@ export class TlsEdge extends Construct implements IServiceTarget {
       command: command.slice(1),
       ports: [
         { name: "https", port: EDGE_DEFAULT_HTTPS_PORT, exposure: Exposure.PUBLIC, publishedPort: 443 },
-        ...(redirect ? [{ name: "http", port: EDGE_DEFAULT_HTTP_PORT, exposure: Exposure.PUBLIC, publishedPort: 80 }] : []),
+        ...(redirect
+          ? [{ name: "http", port: EDGE_DEFAULT_HTTP_PORT, exposure: Exposure.PUBLIC, publishedPort: 80 }]
+          : []),
       ],
       secrets,
       configFiles: [{ path: configPath, content: this.configText }],
       env: kind === "caddy" ? { XDG_CONFIG_HOME: "/run/caddy/config", XDG_DATA_HOME: "/run/caddy/data" } : undefined,
-      writablePaths: kind === "caddy" ? [{ path: "/run/caddy/data", sizeMiB: 16 }, { path: "/run/caddy/config", sizeMiB: 4 }] : [],
+      writablePaths:
+        kind === "caddy"
+          ? [
+              { path: "/run/caddy/data", sizeMiB: 16 },
+              { path: "/run/caddy/config", sizeMiB: 4 },
+            ]
+          : [],
       resources: props.resources ?? { memoryMiB: 128, cpuMillis: 500 },
       health:
         props.health ??
         HealthCheck.tcp("https", {
-          exec: kind === "nginx" ? [serverBinary, "-t", "-q", "-c", configPath, "-e", "stderr"] : [serverBinary, "validate", "--config", configPath],
+          exec:
+            kind === "nginx"
+              ? [serverBinary, "-t", "-q", "-c", configPath, "-e", "stderr"]
+              : [serverBinary, "validate", "--config", configPath],
         }),
       weakenings,
-      platformLimits: Object.fromEntries(this.limitations.map((l) => [l.id, `${l.detail} Mitigation: ${l.mitigation}`])),
+      platformLimits: Object.fromEntries(
+        this.limitations.map((l) => [l.id, `${l.detail} Mitigation: ${l.mitigation}`]),
+      ),
     });
     for (const r of props.routes) this.service.connectTo(r.target, r.portName);
     if (!props.certificate.files) {
       // ACME CAs publish no fixed addresses: automatic HTTPS needs egress to any address on 443.
-      this.service.allowEgress({ cidrs: ["0.0.0.0/0"], ports: [443], anywhere: { reason: "automatic HTTPS: the ACME CA (Let's Encrypt) has no fixed addresses" } });
+      this.service.allowEgress({
+        cidrs: ["0.0.0.0/0"],
+        ports: [443],
+        anywhere: { reason: "automatic HTTPS: the ACME CA (Let's Encrypt) has no fixed addresses" },
+      });
     }
+  }
+
+  /** The certificate the proxy serves: files from sensitive variables, or ACME (Caddy only). */
+  private certificateOf(props: TlsEdgeProps): { secrets: SecretFile[]; certificate: EdgeCertificate } {
+    const f = props.certificate.files;
+    if (!f) {
+      if (this.kind !== "caddy") {
+        throw new HardeningError(
+          this,
+          "automatic HTTPS is a Caddy feature",
+          "use TlsEdge.caddy, or give the certificate with TlsEdgeCertificate.fromSecrets",
+        );
+      }
+      return { secrets: [], certificate: EdgeCertificate.automatic({ email: props.certificate.acmeEmail! }) };
+    }
+    const secrets: SecretFile[] = [
+      { secret: f.certificate, path: "/run/secrets/edge/tls.crt" },
+      { secret: f.key, path: "/run/secrets/edge/tls.key" },
+    ];
+    if (f.trustedChain) secrets.push({ secret: f.trustedChain, path: "/run/secrets/edge/chain.pem" });
+    const certificate = EdgeCertificate.fromFiles({
+      certificatePath: "/run/secrets/edge/tls.crt",
+      keyPath: "/run/secrets/edge/tls.key",
+      trustedChainPath: f.trustedChain ? "/run/secrets/edge/chain.pem" : undefined,
+    });
+    return { secrets, certificate };
+  }
+
+  /** The proxy's configuration file and what it cannot do. */
+  private render(edge: EdgeConfig, props: TlsEdgeProps): RenderedEdgeConfig {
+    return this.kind === "nginx"
+      ? // OCSP stapling needs a resolver: the target's embedded DNS, where it has one at a fixed address.
+        renderNginxConfig(
+          edge,
+          { runtimeDir: "/tmp", resolvers: [...props.platform.capabilities.dnsResolvers] },
+          this.node.path,
+        )
+      : // Storage and XDG dirs under /run: the image's /data and /config would stay root-owned on Swarm.
+        renderCaddyConfig(edge, { storageDir: "/run/caddy/data" }, this.node.path);
   }
 
   /** The placed edge workload. */

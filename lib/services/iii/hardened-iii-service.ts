@@ -1,6 +1,18 @@
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
-import { EgressRule, HardeningError, HealthCheck, Identity, Image, IWorkload, Platform, Reasoned, ResourcesProps, Tier, checkReason } from "../../core";
+import {
+  EgressRule,
+  HardeningError,
+  HealthCheck,
+  Identity,
+  Image,
+  IWorkload,
+  Platform,
+  Reasoned,
+  ResourcesProps,
+  Tier,
+  checkReason,
+} from "../../core";
 import { HardenedService, IServiceTarget, workloadOf } from "../hardened-service";
 import { IiiPorts, checkHostGlob, renderIiiConfig } from "./iii-config";
 
@@ -59,7 +71,11 @@ export interface HardenedIiiServiceProps {
    *
    * @default - off: only the trusted, unauthenticated 49134 listener, reachable from declared workers only
    */
-  readonly rbacListener?: { readonly authFunctionId: string; readonly exposeFunctions: string[]; readonly middlewareFunctionId?: string };
+  readonly rbacListener?: {
+    readonly authFunctionId: string;
+    readonly exposeFunctions: string[];
+    readonly middlewareFunctionId?: string;
+  };
   /**
    * Enable `iii-http-functions`, limited to these host globs (`api.example.com`, `*.example.com`).
    *
@@ -110,40 +126,16 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
 
   constructor(scope: Construct, id: string, props: HardenedIiiServiceProps) {
     super(scope, id);
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(props.domain ?? "")) {
-      throw new HardeningError(this, `domain ${JSON.stringify(props.domain)} is not a host name`, "give the public DNS name the edge serves, e.g. iii.example.com");
-    }
-    const corsOrigins = props.corsOrigins ?? [`https://${props.domain}`];
-    if (corsOrigins.length === 0) throw new HardeningError(this, "corsOrigins is empty, which the engine reads as 'any origin'", "list the origins, or omit corsOrigins for https://<domain>");
-    for (const o of corsOrigins) {
-      if (o === "*" || !/^https:\/\/[^/*\s]+$/.test(o)) {
-        throw new HardeningError(this, `CORS origin ${JSON.stringify(o)} is not an https origin`, "write origins as https://host[:port]; '*' and plain http are refused");
-      }
-    }
-    for (const h of props.httpFunctionsAllowlist ?? []) checkHostGlob(this.node.path, h);
-    if (props.httpFunctionsAllowlist && props.httpFunctionsAllowlist.length === 0) {
-      throw new HardeningError(this, "httpFunctionsAllowlist is empty, which the engine reads as every host", "list the hosts, or omit it to keep iii-http-functions off");
-    }
-    if (props.streams) checkReason(this, "iii-stream on 3112 (weakening 'stream-port-exposed')", props.streams);
-    if (props.state === "file" && props.redis) throw new HardeningError(this, "state 'file' and redis are both set", "choose one place for the engine's state");
-    if (props.otlpEndpoint !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(props.otlpEndpoint)) {
-      throw new HardeningError(this, `otlpEndpoint ${JSON.stringify(props.otlpEndpoint)} is not an http(s) base URL`, "give e.g. http://otel-collector:4318 (OTLP/HTTP)");
-    }
-
-    let redisUrl: string | undefined;
-    if (props.redis) {
-      const r = props.redis;
-      const endpoint = workloadOf(r.service).endpoint(r.portName ?? "redis");
-      if (!/^[a-z][-a-z0-9_]*$/.test(r.username)) throw new HardeningError(this, `redis username ${JSON.stringify(r.username)} is invalid`, "use lowercase letters, digits, '-' and '_'");
-      // The password is URL-encoded by Terraform at apply time: it never appears in cdk.tf.json.
-      // urlencode writes a space as "+", which in a URL's userinfo is a literal plus: use %20
-      // (found on a real engine: a password with a space failed Redis's login).
-      redisUrl = `redis://${r.username}:${Fn.replace(Fn.urlencode(r.password.valueExpression(this)), "+", "%20")}@${endpoint.host}:${endpoint.port}`;
-    }
+    const corsOrigins = this.checkProps(props);
+    const redisUrl = this.redisUrlOf(props);
     const dataDir = "/app/data";
     this.configYaml = renderIiiConfig({
       corsOrigins,
-      state: redisUrl ? { kind: "redis", url: redisUrl } : props.state === "file" ? { kind: "file", directory: `${dataDir}/state` } : { kind: "memory" },
+      state: redisUrl
+        ? { kind: "redis", url: redisUrl }
+        : props.state === "file"
+          ? { kind: "file", directory: `${dataDir}/state` }
+          : { kind: "memory" },
       streams: props.streams !== undefined,
       rbac: props.rbacListener,
       httpFunctionsAllowlist: props.httpFunctionsAllowlist,
@@ -163,7 +155,12 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
       image: props.image,
       tier: Tier.APP,
       // A file-backed state needs the image's /app/data (owned by 65532) on a persistent volume.
-      identity: props.state === "file" ? Identity.fromImage(65532, 65532, { reason: "file-backed state on a volume: the iii image ships /app/data owned by 65532" }) : undefined,
+      identity:
+        props.state === "file"
+          ? Identity.fromImage(65532, 65532, {
+              reason: "file-backed state on a volume: the iii image ships /app/data owned by 65532",
+            })
+          : undefined,
       command: ["--config", III_CONFIG_PATH],
       env,
       ports: [
@@ -180,7 +177,17 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
       // Distroless: no shell, no curl, no nc. TCP on the worker port where the platform can; the
       // engine's own client where it cannot (Docker). 49134 exists in every engine line.
       health: HealthCheck.tcp("worker", {
-        exec: ["/app/iii", "trigger", "engine::health::check", "--address", "127.0.0.1", "--port", String(IiiPorts.WORKER), "--timeout-ms", "3000"],
+        exec: [
+          "/app/iii",
+          "trigger",
+          "engine::health::check",
+          "--address",
+          "127.0.0.1",
+          "--port",
+          String(IiiPorts.WORKER),
+          "--timeout-ms",
+          "3000",
+        ],
         startPeriodSeconds: 20,
       }),
       replicas: 1,
@@ -189,6 +196,69 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
     });
     if (props.redis) this.service.connectTo(props.redis.service, props.redis.portName ?? "redis");
     for (const rule of props.egress ?? []) this.service.allowEgress(rule);
+  }
+
+  /** Validates the props that land in config.yaml; returns the CORS origins. */
+  private checkProps(props: HardenedIiiServiceProps): string[] {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(props.domain ?? "")) {
+      throw new HardeningError(
+        this,
+        `domain ${JSON.stringify(props.domain)} is not a host name`,
+        "give the public DNS name the edge serves, e.g. iii.example.com",
+      );
+    }
+    const corsOrigins = props.corsOrigins ?? [`https://${props.domain}`];
+    if (corsOrigins.length === 0)
+      throw new HardeningError(
+        this,
+        "corsOrigins is empty, which the engine reads as 'any origin'",
+        "list the origins, or omit corsOrigins for https://<domain>",
+      );
+    for (const o of corsOrigins) {
+      if (o === "*" || !/^https:\/\/[^/*\s]+$/.test(o)) {
+        throw new HardeningError(
+          this,
+          `CORS origin ${JSON.stringify(o)} is not an https origin`,
+          "write origins as https://host[:port]; '*' and plain http are refused",
+        );
+      }
+    }
+    for (const h of props.httpFunctionsAllowlist ?? []) checkHostGlob(this.node.path, h);
+    if (props.httpFunctionsAllowlist && props.httpFunctionsAllowlist.length === 0) {
+      throw new HardeningError(
+        this,
+        "httpFunctionsAllowlist is empty, which the engine reads as every host",
+        "list the hosts, or omit it to keep iii-http-functions off",
+      );
+    }
+    if (props.streams) checkReason(this, "iii-stream on 3112 (weakening 'stream-port-exposed')", props.streams);
+    if (props.state === "file" && props.redis)
+      throw new HardeningError(this, "state 'file' and redis are both set", "choose one place for the engine's state");
+    if (props.otlpEndpoint !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(props.otlpEndpoint)) {
+      throw new HardeningError(
+        this,
+        `otlpEndpoint ${JSON.stringify(props.otlpEndpoint)} is not an http(s) base URL`,
+        "give e.g. http://otel-collector:4318 (OTLP/HTTP)",
+      );
+    }
+    return corsOrigins;
+  }
+
+  /** The engine's Redis URL: the password URL-encoded by Terraform at apply time, never in cdk.tf.json. */
+  private redisUrlOf(props: HardenedIiiServiceProps): string | undefined {
+    if (!props.redis) return undefined;
+    const r = props.redis;
+    const endpoint = workloadOf(r.service).endpoint(r.portName ?? "redis");
+    if (!/^[a-z][-a-z0-9_]*$/.test(r.username))
+      throw new HardeningError(
+        this,
+        `redis username ${JSON.stringify(r.username)} is invalid`,
+        "use lowercase letters, digits, '-' and '_'",
+      );
+    // The password is URL-encoded by Terraform at apply time: it never appears in cdk.tf.json.
+    // urlencode writes a space as "+", which in a URL's userinfo is a literal plus: use %20
+    // (found on a real engine: a password with a space failed Redis's login).
+    return `redis://${r.username}:${Fn.replace(Fn.urlencode(r.password.valueExpression(this)), "+", "%20")}@${endpoint.host}:${endpoint.port}`;
   }
 
   /** The placed engine workload. */
@@ -207,7 +277,11 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
   /** Lets a worker outside the trust boundary reach the RBAC listener (49135). */
   public allowRbacWorker(worker: IServiceTarget | IWorkload): void {
     if (!this.workload.spec.ports.some((p) => p.name === "rbac")) {
-      throw new HardeningError(this, "the RBAC listener is off", "set rbacListener: { authFunctionId, exposeFunctions } first");
+      throw new HardeningError(
+        this,
+        "the RBAC listener is off",
+        "set rbacListener: { authFunctionId, exposeFunctions } first",
+      );
     }
     this.service.allowFrom(worker, "rbac");
   }

@@ -199,22 +199,41 @@ export const REDIS_MIN_PASSWORD_LENGTH = 16;
 export function renderRedisConfig(options: RedisConfigOptions = {}, where: string = "RedisDataStore"): string {
   const aclFile = options.aclFilePath ?? "/run/secrets/redis-users.acl";
   const dataDir = options.dataDir ?? "/data";
-  for (const [what, p] of [["aclFilePath", aclFile], ["dataDir", dataDir]] as const) {
+  for (const [what, p] of [
+    ["aclFilePath", aclFile],
+    ["dataDir", dataDir],
+  ] as const) {
     if (!SAFE_PATH.test(p) || p.includes("..")) {
-      throw new HardeningError(where, `${what} ${JSON.stringify(p)} is not an absolute path of safe characters`, "give a path such as '/data' or '/run/secrets/redis-users.acl'");
+      throw new HardeningError(
+        where,
+        `${what} ${JSON.stringify(p)} is not an absolute path of safe characters`,
+        "give a path such as '/data' or '/run/secrets/redis-users.acl'",
+      );
     }
   }
   const port = options.port ?? 6379;
   if (!Number.isInteger(port) || port < SecureDefaults.minPort || port > 65535) {
-    throw new HardeningError(where, `port must be a whole number from ${SecureDefaults.minPort} to 65535, got ${port}`, "omit it for 6379");
+    throw new HardeningError(
+      where,
+      `port must be a whole number from ${SecureDefaults.minPort} to 65535, got ${port}`,
+      "omit it for 6379",
+    );
   }
   const bind = options.bind ?? ["0.0.0.0"];
   if (bind.length === 0 || bind.some((b) => !/^(-?[0-9a-fA-F:.]+|\*|-::\*)$/.test(b))) {
-    throw new HardeningError(where, `bind ${JSON.stringify(bind)} must list IP addresses`, "omit it to listen on every interface of the container (the private network is the boundary), or give e.g. ['127.0.0.1']");
+    throw new HardeningError(
+      where,
+      `bind ${JSON.stringify(bind)} must list IP addresses`,
+      "omit it to listen on every interface of the container (the private network is the boundary), or give e.g. ['127.0.0.1']",
+    );
   }
   const maxMemoryMiB = options.maxMemoryMiB ?? Math.floor((SecureDefaults.memoryMiB * 3) / 4);
   if (!Number.isInteger(maxMemoryMiB) || maxMemoryMiB < 1) {
-    throw new HardeningError(where, `maxMemoryMiB must be a positive whole number, got ${maxMemoryMiB}`, "set it below the container's memory limit, or omit it");
+    throw new HardeningError(
+      where,
+      `maxMemoryMiB must be a positive whole number, got ${maxMemoryMiB}`,
+      "set it below the container's memory limit, or omit it",
+    );
   }
   const policy = options.maxMemoryPolicy ?? "noeviction";
   const appendOnly = options.appendOnly ?? true;
@@ -280,23 +299,38 @@ export function renderRedisAcl(options: RedisAclOptions, where: string = "RedisD
   const healthName = health.name ?? "health";
   checkUserName(where, "healthUser", healthName);
   if (healthName === app.name) {
-    throw new HardeningError(where, `appUser and healthUser are both named ${JSON.stringify(app.name)}`, "give the health user its own name (default 'health')");
+    throw new HardeningError(
+      where,
+      `appUser and healthUser are both named ${JSON.stringify(app.name)}`,
+      "give the health user its own name (default 'health')",
+    );
   }
   const appCred = credential(where, "appUser", app, true);
-  const healthCred = health.password !== undefined || health.passwordSha256 !== undefined ? credential(where, "healthUser", health, true) : "nopass";
+  const healthCred =
+    health.password !== undefined || health.passwordSha256 !== undefined
+      ? credential(where, "healthUser", health, true)
+      : "nopass";
 
   const keys = app.keyPatterns ?? ["*"];
   const channels = app.channelPatterns ?? ["*"];
   for (const p of [...keys, ...channels]) {
     if (!PATTERN.test(p)) {
-      throw new HardeningError(where, `key/channel pattern ${JSON.stringify(p)} is empty, too long or holds spaces`, "give glob patterns such as 'iii:*'");
+      throw new HardeningError(
+        where,
+        `key/channel pattern ${JSON.stringify(p)} is empty, too long or holds spaces`,
+        "give glob patterns such as 'iii:*'",
+      );
     }
   }
   const denied = [...REDIS_DENIED_COMMANDS];
   for (const c of options.extraDeniedCommands ?? []) {
     const cmd = c.toLowerCase();
     if (!COMMAND.test(cmd)) {
-      throw new HardeningError(where, `extraDeniedCommands entry ${JSON.stringify(c)} is not a command name`, "give command names such as 'eval' or 'object|encoding'");
+      throw new HardeningError(
+        where,
+        `extraDeniedCommands entry ${JSON.stringify(c)} is not a command name`,
+        "give command names such as 'eval' or 'object|encoding'",
+      );
     }
     if (!denied.includes(cmd)) denied.push(cmd);
   }
@@ -326,28 +360,49 @@ export function renderRedisAcl(options: RedisAclOptions, where: string = "RedisD
 
 function checkUserName(where: string, what: string, name: string): void {
   if (!USER.test(name) || name === "default") {
-    throw new HardeningError(where, `${what} name ${JSON.stringify(name)} is not allowed`, "use 1-64 letters, digits, '_' or '-', and not 'default' (the default user stays off)");
+    throw new HardeningError(
+      where,
+      `${what} name ${JSON.stringify(name)} is not allowed`,
+      "use 1-64 letters, digits, '_' or '-', and not 'default' (the default user stays off)",
+    );
   }
 }
 
-function credential(where: string, what: string, u: { readonly password?: string; readonly passwordSha256?: string }, required: boolean): string {
+function credential(
+  where: string,
+  what: string,
+  u: { readonly password?: string; readonly passwordSha256?: string },
+  required: boolean,
+): string {
   const hasPw = u.password !== undefined;
   const hasHash = u.passwordSha256 !== undefined;
   if (hasPw === hasHash) {
     if (!required && !hasPw) return "nopass";
-    throw new HardeningError(where, `${what} needs exactly one of password and passwordSha256`, "pass the password (a Terraform expression from a sensitive variable), or its SHA-256 hex");
+    throw new HardeningError(
+      where,
+      `${what} needs exactly one of password and passwordSha256`,
+      "pass the password (a Terraform expression from a sensitive variable), or its SHA-256 hex",
+    );
   }
   if (hasPw) {
     const pw = u.password!;
     if (Token.isUnresolved(pw)) return `>${pw}`;
     if (pw.length < REDIS_MIN_PASSWORD_LENGTH || /[\s\x00-\x1f\x7f]/.test(pw)) {
-      throw new HardeningError(where, `${what} password is shorter than ${REDIS_MIN_PASSWORD_LENGTH} characters or holds whitespace/control characters`, `generate one of at least ${REDIS_MIN_PASSWORD_LENGTH} characters without spaces (e.g. random_password with special = false)`);
+      throw new HardeningError(
+        where,
+        `${what} password is shorter than ${REDIS_MIN_PASSWORD_LENGTH} characters or holds whitespace/control characters`,
+        `generate one of at least ${REDIS_MIN_PASSWORD_LENGTH} characters without spaces (e.g. random_password with special = false)`,
+      );
     }
     return `>${pw}`;
   }
   const h = u.passwordSha256!;
   if (!Token.isUnresolved(h) && !SHA256.test(h)) {
-    throw new HardeningError(where, `${what} passwordSha256 is not 64 lowercase hex digits`, "pass sha256(<password>) as lowercase hex");
+    throw new HardeningError(
+      where,
+      `${what} passwordSha256 is not 64 lowercase hex digits`,
+      "pass sha256(<password>) as lowercase hex",
+    );
   }
   return `#${h}`;
 }

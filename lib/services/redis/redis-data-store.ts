@@ -61,11 +61,20 @@ export class RedisDataStore extends Construct implements IServiceTarget {
     super(scope, id);
     const memoryMiB = props.resources?.memoryMiB ?? 256;
     this.configText = renderRedisConfig(
-      { aclFilePath: REDIS_ACL_PATH, port: 6379, dataDir: "/data", maxMemoryMiB: Math.floor((memoryMiB * 3) / 4), maxMemoryPolicy: props.maxMemoryPolicy },
+      {
+        aclFilePath: REDIS_ACL_PATH,
+        port: 6379,
+        dataDir: "/data",
+        maxMemoryMiB: Math.floor((memoryMiB * 3) / 4),
+        maxMemoryPolicy: props.maxMemoryPolicy,
+      },
       this.node.path,
     );
     // The clear password never enters the file: Terraform writes its SHA-256 (`#<hex>` in ACL syntax).
-    const acl = renderRedisAcl({ appUser: { name: props.appUser, passwordSha256: Fn.sha256(props.appPassword.valueExpression(this)) } }, this.node.path);
+    const acl = renderRedisAcl(
+      { appUser: { name: props.appUser, passwordSha256: Fn.sha256(props.appPassword.valueExpression(this)) } },
+      this.node.path,
+    );
     const owner = props.imageDataOwner ?? { uid: 999, gid: 999 };
     const cli = props.cliBinary ?? "/usr/local/bin/redis-cli";
     this.service = new HardenedService(this, "Server", {
@@ -83,7 +92,21 @@ export class RedisDataStore extends Construct implements IServiceTarget {
       volumes: [{ name: "data", path: "/data", sizeGiB: props.storageGiB ?? 1, imageOwner: owner }],
       resources: { memoryMiB, ...props.resources },
       // The health user may only PING and has no password (nopass): nothing secret on the command line.
-      health: HealthCheck.tcp("redis", { exec: [cli, "-h", "127.0.0.1", "-p", "6379", "--user", "health", "--pass", "health-check-only", "--no-auth-warning", "ping"] }),
+      health: HealthCheck.tcp("redis", {
+        exec: [
+          cli,
+          "-h",
+          "127.0.0.1",
+          "-p",
+          "6379",
+          "--user",
+          "health",
+          "--pass",
+          "health-check-only",
+          "--no-auth-warning",
+          "ping",
+        ],
+      }),
     });
   }
 

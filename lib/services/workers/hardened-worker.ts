@@ -1,5 +1,13 @@
 import { Construct } from "constructs";
-import { AutoscalingProps, EgressRule, HardeningError, HealthCheck, IWorkload, Platform, ServicePort } from "../../core";
+import {
+  AutoscalingProps,
+  EgressRule,
+  HardeningError,
+  HealthCheck,
+  IWorkload,
+  Platform,
+  ServicePort,
+} from "../../core";
 import { HardenedService, IServiceTarget, workloadOf } from "../hardened-service";
 import { WorkerBaseProps, WorkerExtension, WorkerLimits } from "./worker-props";
 import { workerPlacement } from "./worker-workload";
@@ -73,13 +81,30 @@ export class HardenedWorker extends Construct implements IServiceTarget {
     super(scope, id);
     const name = props.name ?? id.toLowerCase();
     if (!props.health) {
-      throw new HardeningError(this, "health is missing", "give the image's own exec probe, HealthCheck.exec([...]), or HealthCheck.none({ reason }) for an image that has none");
+      throw new HardeningError(
+        this,
+        "health is missing",
+        "give the image's own exec probe, HealthCheck.exec([...]), or HealthCheck.none({ reason }) for an image that has none",
+      );
     }
     if (props.health.kind === "tcp" && !(props.ports ?? []).some((p) => p.name === props.health.portName)) {
-      throw new HardeningError(this, `health check is TCP on port ${JSON.stringify(props.health.portName)}, but a worker has no port`, "use the image's own exec probe, HealthCheck.exec([...]), or HealthCheck.none({ reason })");
+      throw new HardeningError(
+        this,
+        `health check is TCP on port ${JSON.stringify(props.health.portName)}, but a worker has no port`,
+        "use the image's own exec probe, HealthCheck.exec([...]), or HealthCheck.none({ reason })",
+      );
     }
-    if (extension?.limits && props.limits) throw new HardeningError(this, `limits is set on a ${extension.kind} worker, which has its own options`, `set the ${extension.kind} options instead`);
-    const ext: WorkerExtension = { kind: "generic", ...extension, limits: extension?.limits ?? resolveWorkerLimits(this, props.limits) };
+    if (extension?.limits && props.limits)
+      throw new HardeningError(
+        this,
+        `limits is set on a ${extension.kind} worker, which has its own options`,
+        `set the ${extension.kind} options instead`,
+      );
+    const ext: WorkerExtension = {
+      kind: "generic",
+      ...extension,
+      limits: extension?.limits ?? resolveWorkerLimits(this, props.limits),
+    };
     const placement = workerPlacement(this, name, props, ext);
     this.platform = props.platform;
     this.configJson = placement.configJson;
@@ -115,7 +140,11 @@ export class HardenedWorker extends Construct implements IServiceTarget {
    */
   public allowEgress(rule: EgressRule): void {
     if (!this.workload.spec.tier.egress) {
-      throw new HardeningError(this, `worker ${this.name} is on tier ${this.workload.spec.tier.name}, which has no egress`, "declare its egress rules in props.egress, so it is placed on a tier of its own with egress");
+      throw new HardeningError(
+        this,
+        `worker ${this.name} is on tier ${this.workload.spec.tier.name}, which has no egress`,
+        "declare its egress rules in props.egress, so it is placed on a tier of its own with egress",
+      );
     }
     this.platform.allowEgress(this.workload, rule);
   }
@@ -126,10 +155,18 @@ export function resolveWorkerLimits(scope: Construct, limits: WorkerLimits = {})
   const maxConcurrency = limits.maxConcurrency ?? WorkerLimitDefaults.maxConcurrency;
   const maxPerSecond = limits.maxPerSecond ?? WorkerLimitDefaults.maxPerSecond;
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > 10000) {
-    throw new HardeningError(scope, `limits.maxConcurrency must be a whole number from 1 to 10000, got ${maxConcurrency}`, `unlimited is refused: omit it for ${WorkerLimitDefaults.maxConcurrency}`);
+    throw new HardeningError(
+      scope,
+      `limits.maxConcurrency must be a whole number from 1 to 10000, got ${maxConcurrency}`,
+      `unlimited is refused: omit it for ${WorkerLimitDefaults.maxConcurrency}`,
+    );
   }
   if (!Number.isFinite(maxPerSecond) || maxPerSecond <= 0 || maxPerSecond > 100000) {
-    throw new HardeningError(scope, `limits.maxPerSecond must be above 0 and at most 100000, got ${maxPerSecond}`, `unlimited is refused: omit it for ${WorkerLimitDefaults.maxPerSecond}`);
+    throw new HardeningError(
+      scope,
+      `limits.maxPerSecond must be above 0 and at most 100000, got ${maxPerSecond}`,
+      `unlimited is refused: omit it for ${WorkerLimitDefaults.maxPerSecond}`,
+    );
   }
   return { maxConcurrency, maxPerSecond };
 }

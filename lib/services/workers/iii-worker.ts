@@ -35,7 +35,11 @@ export class IiiWorkerAccess {
    */
   public static outsideTrustBoundary(options: { readonly credentials: Secret }): IiiWorkerAccess {
     if (!(options?.credentials instanceof Secret)) {
-      throw new HardeningError("IiiWorkerAccess.outsideTrustBoundary", "credentials must be a Secret", "pass { credentials: Secret.fromVariable(scope, 'iii_worker_token') }");
+      throw new HardeningError(
+        "IiiWorkerAccess.outsideTrustBoundary",
+        "credentials must be a Secret",
+        "pass { credentials: Secret.fromVariable(scope, 'iii_worker_token') }",
+      );
     }
     return new IiiWorkerAccess("rbac", options.credentials);
   }
@@ -83,23 +87,41 @@ export class IiiWorker extends HardenedWorker {
 
   constructor(scope: Construct, id: string, props: IiiWorkerProps) {
     const where = `${scope.node.path}/${id}`;
-    if (!(props.engine instanceof HardenedIiiService)) throw new HardeningError(where, "engine is missing", "pass the HardenedIiiService the worker registers with");
+    if (!(props.engine instanceof HardenedIiiService))
+      throw new HardeningError(where, "engine is missing", "pass the HardenedIiiService the worker registers with");
     const access = props.access ?? IiiWorkerAccess.insideTrustBoundary();
     const portName = access.mode === "trusted" ? "worker" : "rbac";
     if (access.mode === "rbac" && !props.engine.workload.spec.ports.some((p) => p.name === "rbac")) {
-      throw new HardeningError(where, "the worker is outside the trust boundary but the engine's RBAC listener is off", "set rbacListener: { authFunctionId, exposeFunctions } on the HardenedIiiService");
+      throw new HardeningError(
+        where,
+        "the worker is outside the trust boundary but the engine's RBAC listener is off",
+        "set rbacListener: { authFunctionId, exposeFunctions } on the HardenedIiiService",
+      );
     }
     if (props.namespace !== undefined && !/^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/.test(props.namespace)) {
-      throw new HardeningError(where, `namespace ${JSON.stringify(props.namespace)} is invalid`, "use lowercase letters, digits, '-', '_' and '.'");
+      throw new HardeningError(
+        where,
+        `namespace ${JSON.stringify(props.namespace)} is invalid`,
+        "use lowercase letters, digits, '-', '_' and '.'",
+      );
     }
     const endpoint = props.engine.workload.endpoint(portName);
     const url = `ws://${endpoint.host}:${endpoint.port}`;
-    const credentials: SecretFile[] = access.credentials ? [{ secret: access.credentials, path: III_CREDENTIALS_PATH, pathEnv: IiiWorkerEnv.CREDENTIALS_FILE }] : [];
+    const credentials: SecretFile[] = access.credentials
+      ? [{ secret: access.credentials, path: III_CREDENTIALS_PATH, pathEnv: IiiWorkerEnv.CREDENTIALS_FILE }]
+      : [];
     super(scope, id, props, {
       kind: "iii",
       env: { [IiiWorkerEnv.URL]: url, ...(props.namespace ? { [IiiWorkerEnv.NAMESPACE]: props.namespace } : {}) },
       credentials,
-      section: { iii: { url, access: access.mode, namespace: props.namespace ?? null, credentialsFile: access.credentials ? III_CREDENTIALS_PATH : null } },
+      section: {
+        iii: {
+          url,
+          access: access.mode,
+          namespace: props.namespace ?? null,
+          credentialsFile: access.credentials ? III_CREDENTIALS_PATH : null,
+        },
+      },
     });
     this.access = access;
     if (access.mode === "trusted") props.engine.allowWorker(this);

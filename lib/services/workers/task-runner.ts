@@ -1,5 +1,19 @@
 import { Construct } from "constructs";
-import { ConfigFile, EgressRule, HardeningError, HealthCheck, HostTimerUnits, ITask, IWorkload, Platform, Secret, SecretFile, TaskSettingsProps, hasTokens, resolveTaskSettings } from "../../core";
+import {
+  ConfigFile,
+  EgressRule,
+  HardeningError,
+  HealthCheck,
+  HostTimerUnits,
+  ITask,
+  IWorkload,
+  Platform,
+  Secret,
+  SecretFile,
+  TaskSettingsProps,
+  hasTokens,
+  resolveTaskSettings,
+} from "../../core";
 import { IServiceTarget, workloadOf } from "../hardened-service";
 import { WorkerBaseProps, WorkerEnv } from "./worker-props";
 import { workerPlacement } from "./worker-workload";
@@ -15,8 +29,18 @@ export class TaskPayload {
   /** Non-secret JSON (ids, options): a plain config file. */
   public static fromJson(value: unknown): TaskPayload {
     const text = JSON.stringify(value, null, 2);
-    if (text === undefined) throw new HardeningError("TaskPayload.fromJson", "the value is not JSON", "pass an object, array, string, number or boolean");
-    if (hasTokens(text)) throw new HardeningError("TaskPayload.fromJson", "the payload carries a Terraform expression", "a computed value may be secret: use TaskPayload.fromSecret");
+    if (text === undefined)
+      throw new HardeningError(
+        "TaskPayload.fromJson",
+        "the value is not JSON",
+        "pass an object, array, string, number or boolean",
+      );
+    if (hasTokens(text))
+      throw new HardeningError(
+        "TaskPayload.fromJson",
+        "the payload carries a Terraform expression",
+        "a computed value may be secret: use TaskPayload.fromSecret",
+      );
     return new TaskPayload(text + "\n");
   }
 
@@ -25,7 +49,12 @@ export class TaskPayload {
    * file like any credential.
    */
   public static fromSecret(secret: Secret): TaskPayload {
-    if (!(secret instanceof Secret)) throw new HardeningError("TaskPayload.fromSecret", "the payload must be a Secret", "pass Secret.fromVariable(scope, 'report_payload')");
+    if (!(secret instanceof Secret))
+      throw new HardeningError(
+        "TaskPayload.fromSecret",
+        "the payload must be a Secret",
+        "pass Secret.fromVariable(scope, 'report_payload')",
+      );
     return new TaskPayload(undefined, secret);
   }
 
@@ -74,7 +103,12 @@ export class TaskRunner extends Construct implements IServiceTarget {
 
   constructor(scope: Construct, id: string, props: TaskRunnerProps) {
     super(scope, id);
-    if (!props.platform) throw new HardeningError(this, "platform is missing", "pass the DockerPlatform or KubernetesPlatform to run the task on");
+    if (!props.platform)
+      throw new HardeningError(
+        this,
+        "platform is missing",
+        "pass the DockerPlatform or KubernetesPlatform to run the task on",
+      );
     if (!props.platform.capabilities.tasks || typeof props.platform.placeTask !== "function") {
       throw new HardeningError(
         this,
@@ -86,8 +120,11 @@ export class TaskRunner extends Construct implements IServiceTarget {
     const name = props.name ?? id.toLowerCase();
     const settings = resolveTaskSettings(this, props);
     const payload = props.payload;
-    const extraFiles: ConfigFile[] = payload?.json !== undefined ? [{ path: TASK_PAYLOAD_PATH, content: payload.json, sensitive: false }] : [];
-    const payloadSecret: SecretFile[] = payload?.secret ? [{ secret: payload.secret, path: TASK_PAYLOAD_PATH, pathEnv: WorkerEnv.TASK_PAYLOAD_FILE }] : [];
+    const extraFiles: ConfigFile[] =
+      payload?.json !== undefined ? [{ path: TASK_PAYLOAD_PATH, content: payload.json, sensitive: false }] : [];
+    const payloadSecret: SecretFile[] = payload?.secret
+      ? [{ secret: payload.secret, path: TASK_PAYLOAD_PATH, pathEnv: WorkerEnv.TASK_PAYLOAD_FILE }]
+      : [];
     const placement = workerPlacement(this, name, props, {
       kind: "task",
       env: payload?.json !== undefined ? { [WorkerEnv.TASK_PAYLOAD_FILE]: TASK_PAYLOAD_PATH } : undefined,
@@ -99,7 +136,9 @@ export class TaskRunner extends Construct implements IServiceTarget {
     });
     const health =
       props.health ??
-      HealthCheck.none({ reason: "a task runs to completion: activeDeadlineSeconds kills a hung run, and nothing routes to it" });
+      HealthCheck.none({
+        reason: "a task runs to completion: activeDeadlineSeconds kills a hung run, and nothing routes to it",
+      });
     this.task = props.platform.placeTask(this, "Task", {
       ...placement.options,
       configFiles: [...(placement.options.configFiles ?? []), ...extraFiles],
@@ -135,7 +174,11 @@ export class TaskRunner extends Construct implements IServiceTarget {
   /** Lets the task reach destinations off the platform (declare them in `egress` so it gets an egress tier). */
   public allowEgress(rule: EgressRule): void {
     if (!this.task.spec.tier.egress) {
-      throw new HardeningError(this, `task ${this.task.spec.name} is on tier ${this.task.spec.tier.name}, which has no egress`, "declare its egress rules in props.egress, so it is placed on a tier of its own with egress");
+      throw new HardeningError(
+        this,
+        `task ${this.task.spec.name} is on tier ${this.task.spec.tier.name}, which has no egress`,
+        "declare its egress rules in props.egress, so it is placed on a tier of its own with egress",
+      );
     }
     this.platform.allowEgress(this.task, rule);
   }

@@ -16,7 +16,10 @@ export class TemporalFrontend {
    * A frontend placed on the same platform (a `HardenedService` with a port named `frontend`, or
    * the name you give).
    */
-  public static service(target: IServiceTarget | IWorkload, options: { readonly portName?: string } = {}): TemporalFrontend {
+  public static service(
+    target: IServiceTarget | IWorkload,
+    options: { readonly portName?: string } = {},
+  ): TemporalFrontend {
     return new TemporalFrontend({ target: workloadOf(target), portName: options.portName ?? "frontend" });
   }
 
@@ -24,20 +27,44 @@ export class TemporalFrontend {
    * A frontend off the platform (Temporal Cloud, another cluster). `cidrs` are the addresses `host`
    * resolves to: the only destinations the worker's egress rule admits.
    */
-  public static external(options: { readonly host: string; readonly cidrs: string[]; readonly port?: number }): TemporalFrontend {
+  public static external(options: {
+    readonly host: string;
+    readonly cidrs: string[];
+    readonly port?: number;
+  }): TemporalFrontend {
     const host = options?.host ?? "";
     if (!/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(host)) {
-      throw new HardeningError("TemporalFrontend.external", `host ${JSON.stringify(host)} is not a host name or IPv4 address`, "give e.g. my-ns.a1b2c.tmprl.cloud");
+      throw new HardeningError(
+        "TemporalFrontend.external",
+        `host ${JSON.stringify(host)} is not a host name or IPv4 address`,
+        "give e.g. my-ns.a1b2c.tmprl.cloud",
+      );
     }
-    if (!options.cidrs?.length) throw new HardeningError("TemporalFrontend.external", `no CIDRs for ${host}`, "list the addresses the frontend resolves to, e.g. ['203.0.113.10/32']: the worker's egress admits only them");
+    if (!options.cidrs?.length)
+      throw new HardeningError(
+        "TemporalFrontend.external",
+        `no CIDRs for ${host}`,
+        "list the addresses the frontend resolves to, e.g. ['203.0.113.10/32']: the worker's egress admits only them",
+      );
     const port = options.port ?? TEMPORAL_FRONTEND_PORT;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HardeningError("TemporalFrontend.external", `port ${port} is invalid`, `omit it for ${TEMPORAL_FRONTEND_PORT}`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new HardeningError(
+        "TemporalFrontend.external",
+        `port ${port} is invalid`,
+        `omit it for ${TEMPORAL_FRONTEND_PORT}`,
+      );
     return new TemporalFrontend({ host, port, cidrs: [...options.cidrs] });
   }
 
   private constructor(
     /** How the frontend is reached. */
-    public readonly where: { readonly target?: IWorkload; readonly portName?: string; readonly host?: string; readonly port?: number; readonly cidrs?: string[] },
+    public readonly where: {
+      readonly target?: IWorkload;
+      readonly portName?: string;
+      readonly host?: string;
+      readonly port?: number;
+      readonly cidrs?: string[];
+    },
   ) {}
 }
 
@@ -123,7 +150,6 @@ export const TemporalWorkerEnv = {
   TLS_SERVER_CA_CERT_PATH: "TEMPORAL_TLS_SERVER_CA_CERT_PATH",
 } as const;
 
-
 /** Props of {@link TemporalWorker}. */
 export interface TemporalWorkerProps extends HardenedWorkerProps {
   /** The frontend: `TemporalFrontend.service(...)` or `TemporalFrontend.external({ host, cidrs })`. */
@@ -157,16 +183,34 @@ export class TemporalWorker extends HardenedWorker {
 
   constructor(scope: Construct, id: string, props: TemporalWorkerProps) {
     const where = `${scope.node.path}/${id}`;
-    if (!(props.frontend instanceof TemporalFrontend)) throw new HardeningError(where, "frontend is missing", "pass TemporalFrontend.service(frontend) or TemporalFrontend.external({ host, cidrs })");
+    if (!(props.frontend instanceof TemporalFrontend))
+      throw new HardeningError(
+        where,
+        "frontend is missing",
+        "pass TemporalFrontend.service(frontend) or TemporalFrontend.external({ host, cidrs })",
+      );
     const m = props.mtls;
     for (const k of ["clientCertificate", "clientKey", "serverCa"] as const) {
-      if (!(m?.[k] instanceof Secret)) throw new HardeningError(where, `mtls.${k} is missing`, "give the client certificate, its key and the server CA as Secrets: the frontend is reached over mutual TLS only");
+      if (!(m?.[k] instanceof Secret))
+        throw new HardeningError(
+          where,
+          `mtls.${k} is missing`,
+          "give the client certificate, its key and the server CA as Secrets: the frontend is reached over mutual TLS only",
+        );
     }
     if (!/^[A-Za-z0-9][-_.A-Za-z0-9]{0,254}$/.test(props.namespace ?? "")) {
-      throw new HardeningError(where, `namespace ${JSON.stringify(props.namespace)} is not a Temporal namespace name`, "use letters, digits, '-', '_' and '.' (e.g. payments.a1b2c)");
+      throw new HardeningError(
+        where,
+        `namespace ${JSON.stringify(props.namespace)} is not a Temporal namespace name`,
+        "use letters, digits, '-', '_' and '.' (e.g. payments.a1b2c)",
+      );
     }
     if (!props.taskQueue || props.taskQueue.length > 1000 || /\s/.test(props.taskQueue)) {
-      throw new HardeningError(where, `taskQueue ${JSON.stringify(props.taskQueue)} is invalid`, "give the task queue name, without spaces");
+      throw new HardeningError(
+        where,
+        `taskQueue ${JSON.stringify(props.taskQueue)} is invalid`,
+        "give the task queue name, without spaces",
+      );
     }
     const options = resolveTemporalOptions(where, props.options);
     const f = props.frontend.where;
@@ -184,14 +228,20 @@ export class TemporalWorker extends HardenedWorker {
     }
     const serverName = m.serverName ?? host;
     if (!/^[a-z0-9*]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(serverName)) {
-      throw new HardeningError(where, `mtls.serverName ${JSON.stringify(serverName)} is not a DNS name`, "give the name in the frontend's certificate");
+      throw new HardeningError(
+        where,
+        `mtls.serverName ${JSON.stringify(serverName)} is not a DNS name`,
+        "give the name in the frontend's certificate",
+      );
     }
     const file = (name: string) => `${WORKER_SECRETS_DIR}/temporal-${name}`;
     const credentials: SecretFile[] = [
       { secret: m.clientCertificate, path: file("client.pem"), pathEnv: TemporalWorkerEnv.TLS_CLIENT_CERT_PATH },
       { secret: m.clientKey, path: file("client.key"), pathEnv: TemporalWorkerEnv.TLS_CLIENT_KEY_PATH },
     ];
-    const publicSecrets: SecretFile[] = [{ secret: m.serverCa, path: file("ca.pem"), pathEnv: TemporalWorkerEnv.TLS_SERVER_CA_CERT_PATH }];
+    const publicSecrets: SecretFile[] = [
+      { secret: m.serverCa, path: file("ca.pem"), pathEnv: TemporalWorkerEnv.TLS_SERVER_CA_CERT_PATH },
+    ];
     const address = `${host}:${port}`;
     super(scope, id, props, {
       kind: "temporal",
@@ -210,7 +260,12 @@ export class TemporalWorker extends HardenedWorker {
           address,
           namespace: props.namespace,
           taskQueue: props.taskQueue,
-          tls: { serverName, clientCertFile: file("client.pem"), clientKeyFile: file("client.key"), serverCaFile: file("ca.pem") },
+          tls: {
+            serverName,
+            clientCertFile: file("client.pem"),
+            clientKeyFile: file("client.key"),
+            serverCaFile: file("ca.pem"),
+          },
         },
       },
       egress,
@@ -233,14 +288,24 @@ export function resolveTemporalOptions(where: string, o: TemporalWorkerOptions =
   };
   const whole = (k: keyof TemporalWorkerOptions, min: number, max: number) => {
     const v = r[k];
-    if (!Number.isInteger(v) || v < min || v > max) throw new HardeningError(where, `${k} must be a whole number from ${min} to ${max}, got ${v}`, `omit it for ${d[k]}`);
+    if (!Number.isInteger(v) || v < min || v > max)
+      throw new HardeningError(
+        where,
+        `${k} must be a whole number from ${min} to ${max}, got ${v}`,
+        `omit it for ${d[k]}`,
+      );
   };
   whole("maxConcurrentActivityExecutions", 1, 10000);
   whole("maxConcurrentWorkflowTaskExecutions", 2, 10000);
   whole("stickyCacheSize", 0, 100000);
   for (const k of ["maxActivitiesPerSecond", "maxTaskQueueActivitiesPerSecond"] as const) {
     const v = r[k];
-    if (!Number.isFinite(v) || v <= 0 || v > 100000) throw new HardeningError(where, `${k} must be above 0 and at most 100000, got ${v}`, `unlimited is refused: omit it for ${d[k]}`);
+    if (!Number.isFinite(v) || v <= 0 || v > 100000)
+      throw new HardeningError(
+        where,
+        `${k} must be above 0 and at most 100000, got ${v}`,
+        `unlimited is refused: omit it for ${d[k]}`,
+      );
   }
   if (r.maxActivitiesPerSecond > r.maxTaskQueueActivitiesPerSecond) {
     throw new HardeningError(

@@ -1,4 +1,16 @@
-import { EgressRule, Identity, Image, IWorkload, Platform, Reasoned, ResourcesProps, Secret, SecretFile, Tier, WritablePath } from "../../core";
+import {
+  EgressRule,
+  Identity,
+  Image,
+  IWorkload,
+  Platform,
+  Reasoned,
+  ResourcesProps,
+  Secret,
+  SecretFile,
+  Tier,
+  WritablePath,
+} from "../../core";
 import { IServiceTarget } from "../hardened-service";
 
 /**
@@ -92,7 +104,8 @@ export interface WorkerBaseProps {
   readonly env?: Record<string, string>;
   /**
    * The worker's own credentials (database user, API token, …), each a read-only file (by default
-   * `/run/secrets/worker/<secret name>`) with an optional `*_FILE` variable holding its path. A credential source given to two workers on one
+   * `/run/secrets/worker/<secret name>`) with an optional `*_FILE` variable holding its path. A credential source given
+   * to two workers on one
    * platform is refused unless `sharedCredentials` says why (seed 003 "Worker-Specific Credentials").
    *
    * @default - none
@@ -210,4 +223,3 @@ export interface WorkerExtension {
   /** Egress the kind needs (an external Temporal frontend). */
   readonly egress?: EgressRule[];
 }
-

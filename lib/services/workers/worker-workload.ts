@@ -12,7 +12,14 @@ import {
   hasTokens,
 } from "../../core";
 import { IServiceTarget, workloadOf } from "../hardened-service";
-import { WORKER_SECRETS_DIR, WORKER_TIER, WorkerBaseProps, WorkerEnv, WorkerExtension, WORKER_CONFIG_PATH } from "./worker-props";
+import {
+  WORKER_SECRETS_DIR,
+  WORKER_TIER,
+  WorkerBaseProps,
+  WorkerEnv,
+  WorkerExtension,
+  WORKER_CONFIG_PATH,
+} from "./worker-props";
 
 export type { WorkerExtension };
 
@@ -39,24 +46,45 @@ export function workerTier(scope: IConstruct, name: string, needsEgress: boolean
   // Its own tier: on Docker the host firewall allowlist is per tier bridge, so sharing one would
   // give every egress worker the union of all their destinations.
   const compact = name.replace(/[^a-z0-9]/g, "").slice(0, 4);
-  const hash = createHash("sha256").update(`${scope.node.path}|${name}`).digest("hex").slice(0, 10 - compact.length);
+  const hash = createHash("sha256")
+    .update(`${scope.node.path}|${name}`)
+    .digest("hex")
+    .slice(0, 10 - compact.length);
   return Tier.of(`${compact}${hash}`, { egress: true });
 }
 
 /** Validates the common worker props and builds the placement. */
-export function workerPlacement(scope: IConstruct, name: string, props: WorkerBaseProps, ext: WorkerExtension): WorkerPlacement {
-  if (!props.platform) throw new HardeningError(scope, "platform is missing", "pass the DockerPlatform, SwarmPlatform or KubernetesPlatform to place the worker on");
+export function workerPlacement(
+  scope: IConstruct,
+  name: string,
+  props: WorkerBaseProps,
+  ext: WorkerExtension,
+): WorkerPlacement {
+  if (!props.platform)
+    throw new HardeningError(
+      scope,
+      "platform is missing",
+      "pass the DockerPlatform, SwarmPlatform or KubernetesPlatform to place the worker on",
+    );
   checkEnv(scope, props.env ?? {});
   checkEnv(scope, ext.env ?? {});
 
   // Credentials: per worker. Two workers holding one credential cannot be told apart in the
   // downstream service's logs, and rotating it breaks both (seed 003 "worker-specific credentials").
-  const credentials: SecretFile[] = [...(props.credentials ?? []), ...(ext.credentials ?? [])].map((c) => ({ ...c, path: c.path ?? `${WORKER_SECRETS_DIR}/${c.secret?.name}` }));
+  const credentials: SecretFile[] = [...(props.credentials ?? []), ...(ext.credentials ?? [])].map((c) => ({
+    ...c,
+    path: c.path ?? `${WORKER_SECRETS_DIR}/${c.secret?.name}`,
+  }));
   const seen = CREDENTIALS.get(props.platform) ?? new Map<string, string>();
   CREDENTIALS.set(props.platform, seen);
   const shared: string[] = [];
   for (const c of credentials) {
-    if (!(c.secret instanceof Secret)) throw new HardeningError(scope, "a credential must be a Secret, not a literal", "use Secret.fromVariable / fromHostFile / fromExistingSecret");
+    if (!(c.secret instanceof Secret))
+      throw new HardeningError(
+        scope,
+        "a credential must be a Secret, not a literal",
+        "use Secret.fromVariable / fromHostFile / fromExistingSecret",
+      );
     const owner = seen.get(c.secret.fingerprint);
     if (owner && owner !== scope.node.path) shared.push(`${c.secret.fingerprint} (also held by ${owner})`);
   }
@@ -67,13 +95,23 @@ export function workerPlacement(scope: IConstruct, name: string, props: WorkerBa
       "give each worker its own credential (its own database user, token or certificate), or set sharedCredentials: { reason } to record the exception",
     );
   }
-  if (props.sharedCredentials) checkReason(scope, "credentials shared between workers (platform limit 'shared-credentials')", props.sharedCredentials);
+  if (props.sharedCredentials)
+    checkReason(
+      scope,
+      "credentials shared between workers (platform limit 'shared-credentials')",
+      props.sharedCredentials,
+    );
   for (const c of credentials) if (!seen.has(c.secret.fingerprint)) seen.set(c.secret.fingerprint, scope.node.path);
 
   const secrets: SecretFile[] = [...credentials, ...(ext.publicSecrets ?? [])];
   let payloadKeyPath: string | undefined;
   if (props.payloadEncryptionKey) {
-    if (!(props.payloadEncryptionKey instanceof Secret)) throw new HardeningError(scope, "payloadEncryptionKey must be a Secret, not a literal", "use Secret.fromVariable(scope, 'payload_key')");
+    if (!(props.payloadEncryptionKey instanceof Secret))
+      throw new HardeningError(
+        scope,
+        "payloadEncryptionKey must be a Secret, not a literal",
+        "use Secret.fromVariable(scope, 'payload_key')",
+      );
     payloadKeyPath = `${WORKER_SECRETS_DIR}/payload-key`;
     secrets.push({ secret: props.payloadEncryptionKey, path: payloadKeyPath, pathEnv: WorkerEnv.PAYLOAD_KEY_FILE });
   }
@@ -133,13 +171,25 @@ export type DataStoreTarget = IServiceTarget | IWorkload;
 function checkEnv(scope: IConstruct, env: Record<string, string>): void {
   for (const [k, v] of Object.entries(env)) {
     if (hasTokens(v)) {
-      throw new HardeningError(scope, `environment variable ${k} carries a Terraform expression, which may resolve to a secret`, "pass computed values as files (credentials or settings), never as environment values");
+      throw new HardeningError(
+        scope,
+        `environment variable ${k} carries a Terraform expression, which may resolve to a secret`,
+        "pass computed values as files (credentials or settings), never as environment values",
+      );
     }
     if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i.test(v)) {
-      throw new HardeningError(scope, `environment variable ${k} holds a URL with a password`, "put the password in a credentials file and let the worker build the URL");
+      throw new HardeningError(
+        scope,
+        `environment variable ${k} holds a URL with a password`,
+        "put the password in a credentials file and let the worker build the URL",
+      );
     }
     if (/-----BEGIN /.test(v) || /_(KEY|CERT)_DATA$/.test(k)) {
-      throw new HardeningError(scope, `environment variable ${k} carries PEM material`, "mount keys and certificates as credentials files and pass their paths (*_PATH / *_FILE)");
+      throw new HardeningError(
+        scope,
+        `environment variable ${k} carries PEM material`,
+        "mount keys and certificates as credentials files and pass their paths (*_PATH / *_FILE)",
+      );
     }
   }
 }
@@ -149,14 +199,24 @@ function checkSettings(scope: IConstruct, settings: Record<string, unknown>): Re
   const walk = (v: unknown, path: string): void => {
     if (v === null || typeof v === "boolean") return;
     if (typeof v === "number") {
-      if (!Number.isFinite(v)) throw new HardeningError(scope, `setting ${path} is not a finite number`, "give a JSON number");
+      if (!Number.isFinite(v))
+        throw new HardeningError(scope, `setting ${path} is not a finite number`, "give a JSON number");
       return;
     }
     if (typeof v === "string") {
-      if (hasTokens(v)) throw new HardeningError(scope, `setting ${path} carries a Terraform expression`, "the worker config file is not secret: pass secrets as credentials files");
+      if (hasTokens(v))
+        throw new HardeningError(
+          scope,
+          `setting ${path} carries a Terraform expression`,
+          "the worker config file is not secret: pass secrets as credentials files",
+        );
       const key = path.split(".").pop()!;
       if (SECRET_KEY.test(key) && v !== "" && !/(_FILE|File|Path|_PATH)$/.test(key)) {
-        throw new HardeningError(scope, `setting ${path} looks like a secret and has a literal value`, "pass it as credentials: [{ secret: Secret.fromVariable(...) }] and read the file");
+        throw new HardeningError(
+          scope,
+          `setting ${path} looks like a secret and has a literal value`,
+          "pass it as credentials: [{ secret: Secret.fromVariable(...) }] and read the file",
+        );
       }
       return;
     }
@@ -165,7 +225,11 @@ function checkSettings(scope: IConstruct, settings: Record<string, unknown>): Re
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) walk(x, path ? `${path}.${k}` : k);
       return;
     }
-    throw new HardeningError(scope, `setting ${path} is not JSON (${typeof v})`, "use strings, numbers, booleans, arrays and objects");
+    throw new HardeningError(
+      scope,
+      `setting ${path} is not JSON (${typeof v})`,
+      "use strings, numbers, booleans, arrays and objects",
+    );
   };
   walk(settings, "");
   return settings;

@@ -14,7 +14,10 @@ function build(kind: "nginx" | "caddy", extra: any = {}) {
       image: IMG(kind),
       domains: ["iii.example.com"],
       routes: [{ pathPrefix: "/api", target: iii, portName: "http" }],
-      certificate: TlsEdgeCertificate.fromSecrets(Secret.fromVariable(stack, "tls_crt"), Secret.fromVariable(stack, "tls_key")),
+      certificate: TlsEdgeCertificate.fromSecrets(
+        Secret.fromVariable(stack, "tls_crt"),
+        Secret.fromVariable(stack, "tls_key"),
+      ),
       ...extra,
     });
   });
@@ -36,7 +39,9 @@ describe("TlsEdge", () => {
 
   test("routes open exactly one flow to the upstream's port", () => {
     const json = build("nginx");
-    expect(dockerLabels(resourceAt(json, "docker_container", "edge/Proxy/Resource/Resource"))["cdktf-hardened.io/flows"]).toBe("edge>iii:http");
+    expect(
+      dockerLabels(resourceAt(json, "docker_container", "edge/Proxy/Resource/Resource"))["cdktf-hardened.io/flows"],
+    ).toBe("edge>iii:http");
   });
 
   test("the certificate and key are secret files; nginx.conf routes /api to iii:3111 with TLS 1.2/1.3 only", () => {
@@ -78,19 +83,32 @@ describe("TlsEdge", () => {
   });
 
   test("no rate limit at all is a recorded weakening", () => {
-    const json = build("nginx", { rateLimit: EdgeRateLimit.unlimited({ reason: "the cloud load balancer limits per client" }) });
-    expect(dockerLabels(resourceAt(json, "docker_container", "edge/Proxy/Resource/Resource"))["cdktf-hardened.io/weakening.edge-rate-limit"]).toBe("the cloud load balancer limits per client");
+    const json = build("nginx", {
+      rateLimit: EdgeRateLimit.unlimited({ reason: "the cloud load balancer limits per client" }),
+    });
+    expect(
+      dockerLabels(resourceAt(json, "docker_container", "edge/Proxy/Resource/Resource"))[
+        "cdktf-hardened.io/weakening.edge-rate-limit"
+      ],
+    ).toBe("the cloud load balancer limits per client");
   });
 
   test("automatic HTTPS is Caddy-only", () => {
-    expect(() => build("nginx", { certificate: TlsEdgeCertificate.automatic("ops@example.com") })).toThrow(/automatic HTTPS is a Caddy feature/);
+    expect(() => build("nginx", { certificate: TlsEdgeCertificate.automatic("ops@example.com") })).toThrow(
+      /automatic HTTPS is a Caddy feature/,
+    );
   });
 });
 
 describe("RedisDataStore", () => {
   const json = synthJson((stack) => {
     const platform = new DockerPlatform(stack, "host");
-    new RedisDataStore(stack, "redis", { platform, image: IMG("redis"), appUser: "iii", appPassword: Secret.fromVariable(stack, "redis_pw") });
+    new RedisDataStore(stack, "redis", {
+      platform,
+      image: IMG("redis"),
+      appUser: "iii",
+      appPassword: Secret.fromVariable(stack, "redis_pw"),
+    });
   });
   const c = resourceAt(json, "docker_container", "redis/Server/Resource/Resource");
   const uploads = blocks<any>(resourceAt(json, "docker_container", "redis/Server/Resource/Seeder/Resource").upload);
@@ -112,12 +130,16 @@ describe("RedisDataStore", () => {
     expect(conf).toMatch(/^protected-mode yes$/m);
     expect(conf).toMatch(/^aclfile \/run\/secrets\/redis\/users\.acl$/m);
     expect(conf).toMatch(/^appendonly yes$/m);
-    expect(blocks(c.mounts).find((m: any) => m.target === "/data")).toEqual(expect.objectContaining({ type: "volume", read_only: false }));
+    expect(blocks(c.mounts).find((m: any) => m.target === "/data")).toEqual(
+      expect.objectContaining({ type: "volume", read_only: false }),
+    );
   });
 
   test("on Docker runs as the image's /data owner (recorded), read-only root", () => {
     expect(c.user).toBe("999:999");
-    expect(dockerLabels(c)["cdktf-hardened.io/weakening.low-uid"]).toMatch(/named volume is writable only for the owner/);
+    expect(dockerLabels(c)["cdktf-hardened.io/weakening.low-uid"]).toMatch(
+      /named volume is writable only for the owner/,
+    );
     expect(c.read_only).toBe(true);
   });
 

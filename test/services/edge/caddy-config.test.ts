@@ -1,18 +1,33 @@
-import { EdgeCertificate, EdgeConfigProps, EdgeRateLimit, EDGE_TLS12_CIPHERS_IANA, resolveEdgeConfig } from "../../../lib/services/edge/edge-config";
+import {
+  EdgeCertificate,
+  EdgeConfigProps,
+  EdgeRateLimit,
+  EDGE_TLS12_CIPHERS_IANA,
+  resolveEdgeConfig,
+} from "../../../lib/services/edge/edge-config";
 import { CADDY_NO_RATE_LIMIT, renderCaddyConfig } from "../../../lib/services/edge/caddy-config";
 
 const props: EdgeConfigProps = {
   domains: ["iii.example.com"],
-  certificate: EdgeCertificate.fromFiles({ certificatePath: "/run/secrets/edge.crt", keyPath: "/run/secrets/edge.key" }),
+  certificate: EdgeCertificate.fromFiles({
+    certificatePath: "/run/secrets/edge.crt",
+    keyPath: "/run/secrets/edge.key",
+  }),
   routes: [
     { pathPrefix: "/api", upstream: { host: "iii", port: 3111 } },
     { pathPrefix: "/streams", upstream: { host: "iii", port: 3112 }, websocket: true },
-    { pathPrefix: "/metrics", upstream: { host: "otel-collector", port: 8889 }, allowFrom: ["10.0.0.0/8"], stripPrefix: false },
+    {
+      pathPrefix: "/metrics",
+      upstream: { host: "otel-collector", port: 8889 },
+      allowFrom: ["10.0.0.0/8"],
+      stripPrefix: false,
+    },
   ],
 };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 type Any = any;
-const render = (over: Partial<EdgeConfigProps> = {}, opts = {}) => renderCaddyConfig(resolveEdgeConfig({ ...props, ...over }), opts);
+const render = (over: Partial<EdgeConfigProps> = {}, opts = {}) =>
+  renderCaddyConfig(resolveEdgeConfig({ ...props, ...over }), opts);
 const out = render();
 const json = out.json as Any;
 const https = json.apps.http.servers.edge_https;
@@ -46,19 +61,38 @@ describe("TLS", () => {
   test("1.2–1.3 only, seed 002 suites, certificate only for the edge's names", () => {
     expect(https.tls_connection_policies).toHaveLength(1);
     const p = https.tls_connection_policies[0];
-    expect(p).toMatchObject({ match: { sni: ["iii.example.com"] }, protocol_min: "tls1.2", protocol_max: "tls1.3", cipher_suites: [...EDGE_TLS12_CIPHERS_IANA], certificate_selection: { any_tag: ["edge"] } });
+    expect(p).toMatchObject({
+      match: { sni: ["iii.example.com"] },
+      protocol_min: "tls1.2",
+      protocol_max: "tls1.3",
+      cipher_suites: [...EDGE_TLS12_CIPHERS_IANA],
+      certificate_selection: { any_tag: ["edge"] },
+    });
   });
   test("session tickets off (seed 002)", () => {
     expect(json.apps.tls.session_tickets).toEqual({ disabled: true });
   });
   test("certificate files are loaded and automatic HTTPS is off", () => {
-    expect(json.apps.tls.certificates.load_files).toEqual([{ certificate: "/run/secrets/edge.crt", key: "/run/secrets/edge.key", tags: ["edge"] }]);
+    expect(json.apps.tls.certificates.load_files).toEqual([
+      { certificate: "/run/secrets/edge.crt", key: "/run/secrets/edge.key", tags: ["edge"] },
+    ]);
     expect(https.automatic_https).toEqual({ disable: true });
     expect(json.apps.tls.automation).toBeUndefined();
   });
   test("automatic HTTPS: ACME issuer with the e-mail, challenges on the internal ports, own redirects", () => {
     const a = render({ certificate: EdgeCertificate.automatic({ email: "ops@example.com" }) }).json as Any;
-    expect(a.apps.tls.automation.policies).toEqual([{ subjects: ["iii.example.com"], issuers: [{ module: "acme", email: "ops@example.com", challenges: { http: { alternate_port: 8080, disabled: false }, "tls-alpn": { alternate_port: 8443 } } }] }]);
+    expect(a.apps.tls.automation.policies).toEqual([
+      {
+        subjects: ["iii.example.com"],
+        issuers: [
+          {
+            module: "acme",
+            email: "ops@example.com",
+            challenges: { http: { alternate_port: 8080, disabled: false }, "tls-alpn": { alternate_port: 8443 } },
+          },
+        ],
+      },
+    ]);
     expect(a.apps.http.servers.edge_https.automatic_https).toEqual({ disable_redirects: true });
     expect(a.apps.tls.certificates).toBeUndefined();
     expect(a.apps.http.servers.edge_https.tls_connection_policies[0].certificate_selection).toBeUndefined();
@@ -96,18 +130,31 @@ describe("headers, limits, routing", () => {
   });
   test("allowlist: remote_ip outside the list gets 403 before the proxy; no strip when asked", () => {
     const inner = routeFor("/metrics").handle[0].routes;
-    expect(inner[0]).toEqual({ match: [{ not: [{ remote_ip: { ranges: ["10.0.0.0/8"] } }] }], handle: [{ handler: "static_response", status_code: 403 }], terminal: true });
+    expect(inner[0]).toEqual({
+      match: [{ not: [{ remote_ip: { ranges: ["10.0.0.0/8"] } }] }],
+      handle: [{ handler: "static_response", status_code: 403 }],
+      terminal: true,
+    });
     expect(inner[1].handle[0].handler).toBe("reverse_proxy");
   });
   test("unknown paths 404; unknown hosts aborted", () => {
-    expect(site[site.length - 1]).toEqual({ handle: [{ handler: "static_response", status_code: 404 }], terminal: true });
+    expect(site[site.length - 1]).toEqual({
+      handle: [{ handler: "static_response", status_code: 404 }],
+      terminal: true,
+    });
     expect(https.routes[0].match).toEqual([{ host: ["iii.example.com"] }]);
     expect(https.routes[1]).toEqual({ handle: [{ handler: "static_response", abort: true }], terminal: true });
   });
   test("HTTP server: 301 to https on the public port for known names, abort otherwise", () => {
     const h = json.apps.http.servers.edge_http;
-    expect(h.routes[0].handle[0]).toEqual({ handler: "static_response", status_code: 301, headers: { Location: ["https://{http.request.host}{http.request.uri}"] } });
-    expect((render({ publicHttpsPort: 9443 }).json as Any).apps.http.servers.edge_http.routes[0].handle[0].headers.Location).toEqual(["https://{http.request.host}:9443{http.request.uri}"]);
+    expect(h.routes[0].handle[0]).toEqual({
+      handler: "static_response",
+      status_code: 301,
+      headers: { Location: ["https://{http.request.host}{http.request.uri}"] },
+    });
+    expect(
+      (render({ publicHttpsPort: 9443 }).json as Any).apps.http.servers.edge_http.routes[0].handle[0].headers.Location,
+    ).toEqual(["https://{http.request.host}:9443{http.request.uri}"]);
     expect((render({ httpPort: false }).json as Any).apps.http.servers.edge_http).toBeUndefined();
   });
   test("never routes 49134 or /ws", () => {
@@ -126,14 +173,18 @@ describe("logs", () => {
     }
     expect(https.logs).toEqual({ default_logger_name: "edge_access" });
     expect(json.logging.logs.edge_access.writer).toEqual({ output: "stdout" });
-    expect((render({ accessLogPath: "/var/log/edge/access.log" }).json as Any).logging.logs.edge_access.writer).toEqual({ output: "file", filename: "/var/log/edge/access.log" });
+    expect((render({ accessLogPath: "/var/log/edge/access.log" }).json as Any).logging.logs.edge_access.writer).toEqual(
+      { output: "file", filename: "/var/log/edge/access.log" },
+    );
   });
 });
 
 describe("limitations", () => {
   test("says the Caddy edge cannot rate-limit when a limit is asked for", () => {
     const l = out.limitations.find((x) => x.id === CADDY_NO_RATE_LIMIT);
-    expect(l?.detail).toMatch(/no rate limiter without a plugin: the requested 10 r\/s \(burst 20\) per client is NOT enforced/);
+    expect(l?.detail).toMatch(
+      /no rate limiter without a plugin: the requested 10 r\/s \(burst 20\) per client is NOT enforced/,
+    );
     expect(out.content).not.toMatch(/rate_limit/);
   });
   test("no rate-limit limitation when the model is unlimited (a weakening recorded elsewhere)", () => {
@@ -141,6 +192,10 @@ describe("limitations", () => {
     expect(u.limitations.map((x) => x.id)).not.toContain(CADDY_NO_RATE_LIMIT);
   });
   test("also lists trusted proxies and websocket idle timeouts", () => {
-    expect(out.limitations.map((x) => x.id)).toEqual([CADDY_NO_RATE_LIMIT, "caddy-no-trusted-proxies", "caddy-websocket-no-idle-timeout"]);
+    expect(out.limitations.map((x) => x.id)).toEqual([
+      CADDY_NO_RATE_LIMIT,
+      "caddy-no-trusted-proxies",
+      "caddy-websocket-no-idle-timeout",
+    ]);
   });
 });

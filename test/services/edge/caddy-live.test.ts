@@ -9,8 +9,21 @@ import { CADDY_NO_RATE_LIMIT, renderCaddyConfig } from "../../../lib/services/ed
 import { HEADER_SECRET, LIVE_DOMAIN, liveEdgeProps, QUERY_SECRET } from "../helpers/edge-fixture";
 import { edgeRequest, startStub, StubUpstream } from "../helpers/http";
 import {
-  describeWithBinaries, findBinary, freePort, handOver, makeTempDir, makeTestPki, removeDir, runSync,
-  Started, startServer, startTls10Control, stopServer, TestPki, tlsHandshake, waitForPort,
+  describeWithBinaries,
+  findBinary,
+  freePort,
+  handOver,
+  makeTempDir,
+  makeTestPki,
+  removeDir,
+  runSync,
+  Started,
+  startServer,
+  startTls10Control,
+  stopServer,
+  TestPki,
+  tlsHandshake,
+  waitForPort,
 } from "../helpers/real-binaries";
 
 jest.setTimeout(30000);
@@ -35,7 +48,12 @@ describeWithBinaries(["caddy", "openssl"], "Caddy edge (real caddy)", () => {
     for (const n of ["api", "streams", "admin", "metrics"]) stubs[n] = await startStub(n);
     ports.https = await freePort();
     ports.http = await freePort();
-    const up = { api: stubs.api.port, streams: stubs.streams.port, admin: stubs.admin.port, metrics: stubs.metrics.port };
+    const up = {
+      api: stubs.api.port,
+      streams: stubs.streams.port,
+      admin: stubs.admin.port,
+      metrics: stubs.metrics.port,
+    };
     // Access log to stdout (the production default): the test reads the process output.
     const edge = resolveEdgeConfig(liveEdgeProps(pki, up, ports, "/dev/stdout", EdgeRateLimit.perClient(1, 5)));
     const rendered = renderCaddyConfig(edge, { storageDir: path.join(dir, "storage") });
@@ -43,11 +61,22 @@ describeWithBinaries(["caddy", "openssl"], "Caddy edge (real caddy)", () => {
     configFile = path.join(dir, "caddy.json");
     writeFileSync(configFile, rendered.content);
     // ACME variant: validated only (no CA is reachable from a test).
-    const acme = resolveEdgeConfig({ ...liveEdgeProps(pki, up, ports, "/dev/stdout", EdgeRateLimit.perClient(1, 5)), certificate: EdgeCertificate.automatic({ email: "ops@example.com" }) });
-    writeFileSync(path.join(dir, "caddy-acme.json"), renderCaddyConfig(acme, { storageDir: path.join(dir, "storage") }).content);
+    const acme = resolveEdgeConfig({
+      ...liveEdgeProps(pki, up, ports, "/dev/stdout", EdgeRateLimit.perClient(1, 5)),
+      certificate: EdgeCertificate.automatic({ email: "ops@example.com" }),
+    });
+    writeFileSync(
+      path.join(dir, "caddy-acme.json"),
+      renderCaddyConfig(acme, { storageDir: path.join(dir, "storage") }).content,
+    );
     for (const sub of ["home", "xdg-data", "xdg-config", "storage"]) mkdirSync(path.join(dir, sub));
     // Caddy must write nothing outside the storage dir; HOME/XDG point into the temp dir regardless.
-    env = { PATH: process.env.PATH, HOME: path.join(dir, "home"), XDG_DATA_HOME: path.join(dir, "xdg-data"), XDG_CONFIG_HOME: path.join(dir, "xdg-config") };
+    env = {
+      PATH: process.env.PATH,
+      HOME: path.join(dir, "home"),
+      XDG_DATA_HOME: path.join(dir, "xdg-data"),
+      XDG_CONFIG_HOME: path.join(dir, "xdg-config"),
+    };
     handOver(dir);
     control = await startTls10Control(pki);
   });
@@ -74,7 +103,12 @@ describeWithBinaries(["caddy", "openssl"], "Caddy edge (real caddy)", () => {
   });
 
   test("routes /api to the API upstream with the prefix stripped, query kept", async () => {
-    const r = await edgeRequest({ port: ports.https, path: `/api/v1/hello?token=${QUERY_SECRET}`, ca, headers: { authorization: `Bearer ${HEADER_SECRET}` } });
+    const r = await edgeRequest({
+      port: ports.https,
+      path: `/api/v1/hello?token=${QUERY_SECRET}`,
+      ca,
+      headers: { authorization: `Bearer ${HEADER_SECRET}` },
+    });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toMatchObject({ upstream: "api", url: `/v1/hello?token=${QUERY_SECRET}` });
     expect(stubs.api.seen[stubs.api.seen.length - 1].headers["x-forwarded-proto"]).toBe("https");
@@ -90,7 +124,17 @@ describeWithBinaries(["caddy", "openssl"], "Caddy edge (real caddy)", () => {
   });
 
   test("/streams upgrades to a websocket with the prefix stripped", async () => {
-    const r = await edgeRequest({ port: ports.https, path: "/streams/live", ca, headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" } });
+    const r = await edgeRequest({
+      port: ports.https,
+      path: "/streams/live",
+      ca,
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      },
+    });
     expect(r.status).toBe(101);
     expect(stubs.streams.seen[stubs.streams.seen.length - 1].url).toBe("/live");
   });
@@ -124,7 +168,14 @@ describeWithBinaries(["caddy", "openssl"], "Caddy edge (real caddy)", () => {
   });
 
   test("bodies over maxRequestBodyMiB are refused (413) and never reach the upstream whole", async () => {
-    const r = await edgeRequest({ port: ports.https, path: "/api/upload", method: "POST", ca, body: Buffer.alloc(1024 * 1024 + 10, 97), headers: { "content-type": "application/octet-stream" } });
+    const r = await edgeRequest({
+      port: ports.https,
+      path: "/api/upload",
+      method: "POST",
+      ca,
+      body: Buffer.alloc(1024 * 1024 + 10, 97),
+      headers: { "content-type": "application/octet-stream" },
+    });
     expect(r.status).toBe(413);
     expect(stubs.api.seen.filter((s) => s.url === "/upload" && s.bodyBytes > 1024 * 1024)).toHaveLength(0);
   });
@@ -153,7 +204,8 @@ describeWithBinaries(["caddy", "openssl"], "Caddy edge (real caddy)", () => {
 
   test("the access log has paths but no query string and no headers (Authorization included)", async () => {
     const deadline = Date.now() + 3000;
-    while (!caddy!.output().includes('"uri":"/api/v1/hello"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!caddy!.output().includes('"uri":"/api/v1/hello"') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const out = caddy!.output();
     expect(out).toContain('"uri":"/api/v1/hello"');
     expect(out).not.toContain(QUERY_SECRET);
@@ -164,7 +216,8 @@ describeWithBinaries(["caddy", "openssl"], "Caddy edge (real caddy)", () => {
   test("says it cannot rate-limit, and indeed sends no 429 (limit 1 r/s, burst 5, 15 requests)", async () => {
     expect(limitations.map((l) => l.id)).toContain(CADDY_NO_RATE_LIMIT);
     const statuses: number[] = [];
-    for (let i = 0; i < 15; i++) statuses.push((await edgeRequest({ port: ports.https, path: "/api/burst", ca })).status ?? 0);
+    for (let i = 0; i < 15; i++)
+      statuses.push((await edgeRequest({ port: ports.https, path: "/api/burst", ca })).status ?? 0);
     expect(statuses.every((s) => s === 200)).toBe(true);
   });
 });

@@ -1,6 +1,10 @@
 import { HardeningError } from "../../../lib/core";
 import {
-  EDGE_DEFAULT_CSP, EdgeCertificate, EdgeConfigProps, EdgeRateLimit, resolveEdgeConfig,
+  EDGE_DEFAULT_CSP,
+  EdgeCertificate,
+  EdgeConfigProps,
+  EdgeRateLimit,
+  resolveEdgeConfig,
 } from "../../../lib/services/edge/edge-config";
 
 const cert = EdgeCertificate.fromFiles({ certificatePath: "/run/secrets/edge.crt", keyPath: "/run/secrets/edge.key" });
@@ -33,7 +37,14 @@ describe("defaults", () => {
     });
   });
   test("strips the route prefix, no websocket, 60 s read timeout, every client", () => {
-    expect(e.routes[0]).toEqual({ pathPrefix: "/api", upstream: { host: "iii", port: 3111 }, stripPrefix: true, websocket: false, readTimeoutSeconds: 60, allowFrom: undefined });
+    expect(e.routes[0]).toEqual({
+      pathPrefix: "/api",
+      upstream: { host: "iii", port: 3111 },
+      stripPrefix: true,
+      websocket: false,
+      readTimeoutSeconds: 60,
+      allowFrom: undefined,
+    });
   });
   test("websocket routes wait 3600 s", () => {
     expect(resolveEdgeConfig(withRoute({ websocket: true })).routes[0].readTimeoutSeconds).toBe(3600);
@@ -43,24 +54,42 @@ describe("defaults", () => {
     expect(resolveEdgeConfig(withRoute({ pathPrefix: "/" })).routes[0].stripPrefix).toBe(false);
   });
   test("routes are ordered longest prefix first", () => {
-    const e2 = resolveEdgeConfig({ ...base, routes: [{ pathPrefix: "/", upstream: { host: "iii", port: 3111 } }, { pathPrefix: "/api/v2", upstream: { host: "iii", port: 3111 } }, { pathPrefix: "/api", upstream: { host: "iii", port: 3111 } }] });
+    const e2 = resolveEdgeConfig({
+      ...base,
+      routes: [
+        { pathPrefix: "/", upstream: { host: "iii", port: 3111 } },
+        { pathPrefix: "/api/v2", upstream: { host: "iii", port: 3111 } },
+        { pathPrefix: "/api", upstream: { host: "iii", port: 3111 } },
+      ],
+    });
     expect(e2.routes.map((r) => r.pathPrefix)).toEqual(["/api/v2", "/api", "/"]);
   });
   test("hstsPreload adds preload", () => {
-    expect(Object.fromEntries(resolveEdgeConfig({ ...base, headers: { hstsPreload: true } }).securityHeaders)["Strict-Transport-Security"]).toBe("max-age=31536000; includeSubDomains; preload");
+    expect(
+      Object.fromEntries(resolveEdgeConfig({ ...base, headers: { hstsPreload: true } }).securityHeaders)[
+        "Strict-Transport-Security"
+      ],
+    ).toBe("max-age=31536000; includeSubDomains; preload");
   });
-  test("httpPort false: no HTTP listener", () => expect(resolveEdgeConfig({ ...base, httpPort: false }).httpPort).toBeUndefined());
+  test("httpPort false: no HTTP listener", () =>
+    expect(resolveEdgeConfig({ ...base, httpPort: false }).httpPort).toBeUndefined());
 });
 
 describe("iii facts (research/iii-engine.md beats seed 000)", () => {
   test("refuses a route to port 49134 and says why", () => {
-    expect(() => resolveEdgeConfig(withRoute({ pathPrefix: "/workers", upstream: { host: "iii", port: 49134 } }))).toThrow(/targets port 49134, iii's trusted worker listener: remove the route: that port has no authentication/);
+    expect(() =>
+      resolveEdgeConfig(withRoute({ pathPrefix: "/workers", upstream: { host: "iii", port: 49134 } })),
+    ).toThrow(/targets port 49134, iii's trusted worker listener: remove the route: that port has no authentication/);
   });
   test.each(["/ws", "/ws/channels", "/WS"])("refuses the path %s", (p) => {
-    expect(() => resolveEdgeConfig(withRoute({ pathPrefix: p }))).toThrow(/would expose iii's worker WebSocket at the edge/);
+    expect(() => resolveEdgeConfig(withRoute({ pathPrefix: p }))).toThrow(
+      /would expose iii's worker WebSocket at the edge/,
+    );
   });
   test("refuses the removed Prometheus port 9464", () => {
-    expect(() => resolveEdgeConfig(withRoute({ pathPrefix: "/metrics", upstream: { host: "iii", port: 9464 } }))).toThrow(/9464, a Prometheus port iii no longer has: .*OTLP/);
+    expect(() =>
+      resolveEdgeConfig(withRoute({ pathPrefix: "/metrics", upstream: { host: "iii", port: 9464 } })),
+    ).toThrow(/9464, a Prometheus port iii no longer has: .*OTLP/);
   });
   test("the error type is HardeningError and names the construct", () => {
     try {
@@ -75,16 +104,24 @@ describe("iii facts (research/iii-engine.md beats seed 000)", () => {
 
 describe("allowlists", () => {
   test.each(["0.0.0.0/0", "::/0"])("refuses %s", (c) => {
-    expect(() => resolveEdgeConfig(withRoute({ allowFrom: ["10.0.0.0/8", c] }))).toThrow(/allows every address on the internet/);
+    expect(() => resolveEdgeConfig(withRoute({ allowFrom: ["10.0.0.0/8", c] }))).toThrow(
+      /allows every address on the internet/,
+    );
   });
-  test.each(["10.0.0.0/33", "10.0.0", "example.com", "10.0.0.0/8/1", "fe80::1/129", "010.0.0.1"])("refuses malformed %s", (c) => {
-    expect(() => resolveEdgeConfig(withRoute({ allowFrom: [c] }))).toThrow(/is not an IP address or CIDR/);
-  });
+  test.each(["10.0.0.0/33", "10.0.0", "example.com", "10.0.0.0/8/1", "fe80::1/129", "010.0.0.1"])(
+    "refuses malformed %s",
+    (c) => {
+      expect(() => resolveEdgeConfig(withRoute({ allowFrom: [c] }))).toThrow(/is not an IP address or CIDR/);
+    },
+  );
   test("refuses an empty list", () => {
     expect(() => resolveEdgeConfig(withRoute({ allowFrom: [] }))).toThrow(/allowFrom is an empty list/);
   });
   test("accepts IPv4, IPv6, CIDRs and single addresses", () => {
-    expect(resolveEdgeConfig(withRoute({ allowFrom: ["10.0.0.0/8", "192.0.2.10", "2001:db8::/32", "::1"] })).routes[0].allowFrom).toHaveLength(4);
+    expect(
+      resolveEdgeConfig(withRoute({ allowFrom: ["10.0.0.0/8", "192.0.2.10", "2001:db8::/32", "::1"] })).routes[0]
+        .allowFrom,
+    ).toHaveLength(4);
   });
 });
 
@@ -118,10 +155,18 @@ describe("bad input", () => {
     expect(() => resolveEdgeConfig(withRoute(over))).toThrow(msg);
   });
   test("refuses the same prefix twice", () => {
-    expect(() => resolveEdgeConfig({ ...base, routes: [...base.routes, ...base.routes] })).toThrow(/path prefix \/api is routed twice/);
+    expect(() => resolveEdgeConfig({ ...base, routes: [...base.routes, ...base.routes] })).toThrow(
+      /path prefix \/api is routed twice/,
+    );
   });
   test("refuses a wildcard domain with automatic HTTPS", () => {
-    expect(() => resolveEdgeConfig({ ...base, domains: ["*.example.com"], certificate: EdgeCertificate.automatic({ email: "ops@example.com" }) })).toThrow(/wildcard domain cannot get an automatic certificate/);
+    expect(() =>
+      resolveEdgeConfig({
+        ...base,
+        domains: ["*.example.com"],
+        certificate: EdgeCertificate.automatic({ email: "ops@example.com" }),
+      }),
+    ).toThrow(/wildcard domain cannot get an automatic certificate/);
   });
   test("accepts a wildcard domain with certificate files", () => {
     expect(resolveEdgeConfig({ ...base, domains: ["*.example.com"] }).domains).toEqual(["*.example.com"]);
@@ -130,12 +175,16 @@ describe("bad input", () => {
 
 describe("EdgeCertificate and EdgeRateLimit", () => {
   test("fromFiles refuses relative and '..' paths", () => {
-    expect(() => EdgeCertificate.fromFiles({ certificatePath: "edge.crt", keyPath: "/k" })).toThrow(/certificatePath "edge.crt" is not an absolute file path/);
+    expect(() => EdgeCertificate.fromFiles({ certificatePath: "edge.crt", keyPath: "/k" })).toThrow(
+      /certificatePath "edge.crt" is not an absolute file path/,
+    );
     expect(() => EdgeCertificate.fromFiles({ certificatePath: "/c", keyPath: "/run/../k" })).toThrow(/keyPath/);
   });
   test("automatic refuses a non-address and a non-https directory", () => {
     expect(() => EdgeCertificate.automatic({ email: "ops" })).toThrow(/is not an e-mail address/);
-    expect(() => EdgeCertificate.automatic({ email: "ops@example.com", directoryUrl: "http://ca.example.com/dir" })).toThrow(/is not an https URL/);
+    expect(() =>
+      EdgeCertificate.automatic({ email: "ops@example.com", directoryUrl: "http://ca.example.com/dir" }),
+    ).toThrow(/is not an https URL/);
   });
   test("perClient refuses zero or fractional rates and negative bursts", () => {
     expect(() => EdgeRateLimit.perClient(0)).toThrow(/requestsPerSecond must be a whole number from 1/);

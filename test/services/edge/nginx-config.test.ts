@@ -1,17 +1,31 @@
 import { Token } from "cdktf";
-import { EdgeCertificate, EdgeConfigProps, EdgeRateLimit, resolveEdgeConfig } from "../../../lib/services/edge/edge-config";
+import {
+  EdgeCertificate,
+  EdgeConfigProps,
+  EdgeRateLimit,
+  resolveEdgeConfig,
+} from "../../../lib/services/edge/edge-config";
 import { renderNginxConfig } from "../../../lib/services/edge/nginx-config";
 
 const props: EdgeConfigProps = {
   domains: ["iii.example.com", "api.example.com"],
-  certificate: EdgeCertificate.fromFiles({ certificatePath: "/run/secrets/edge.crt", keyPath: "/run/secrets/edge.key" }),
+  certificate: EdgeCertificate.fromFiles({
+    certificatePath: "/run/secrets/edge.crt",
+    keyPath: "/run/secrets/edge.key",
+  }),
   routes: [
     { pathPrefix: "/api", upstream: { host: "iii", port: 3111 } },
     { pathPrefix: "/streams", upstream: { host: "iii", port: 3112 }, websocket: true },
-    { pathPrefix: "/metrics", upstream: { host: "otel-collector", port: 8889 }, allowFrom: ["10.0.0.0/8"], stripPrefix: false },
+    {
+      pathPrefix: "/metrics",
+      upstream: { host: "otel-collector", port: 8889 },
+      allowFrom: ["10.0.0.0/8"],
+      stripPrefix: false,
+    },
   ],
 };
-const render = (over: Partial<EdgeConfigProps> = {}, opts = {}) => renderNginxConfig(resolveEdgeConfig({ ...props, ...over }), opts);
+const render = (over: Partial<EdgeConfigProps> = {}, opts = {}) =>
+  renderNginxConfig(resolveEdgeConfig({ ...props, ...over }), opts);
 const conf = render().content;
 /** The body of the first `location <match> {` block. */
 const location = (text: string, match: string) => {
@@ -23,7 +37,9 @@ const location = (text: string, match: string) => {
 describe("TLS (seed 002)", () => {
   test("TLS 1.2 and 1.3 only, the seed's ciphers, client order, tickets off", () => {
     expect(conf).toContain("ssl_protocols TLSv1.2 TLSv1.3;");
-    expect(conf).toContain("ssl_ciphers 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305';");
+    expect(conf).toContain(
+      "ssl_ciphers 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305';",
+    );
     expect(conf).toContain("ssl_prefer_server_ciphers off;");
     expect(conf).toContain("ssl_session_tickets off;");
     expect(conf).not.toMatch(/TLSv1(\.1)?[ ;]/);
@@ -34,7 +50,11 @@ describe("TLS (seed 002)", () => {
   });
   test("no OCSP stapling without a trusted chain", () => expect(conf).not.toContain("ssl_stapling"));
   test("OCSP stapling with a trusted chain, resolver only when given", () => {
-    const certificate = EdgeCertificate.fromFiles({ certificatePath: "/c.pem", keyPath: "/k.pem", trustedChainPath: "/chain.pem" });
+    const certificate = EdgeCertificate.fromFiles({
+      certificatePath: "/c.pem",
+      keyPath: "/k.pem",
+      trustedChainPath: "/chain.pem",
+    });
     const none = render({ certificate });
     expect(none.content).toMatch(/ssl_stapling on;\s+ssl_stapling_verify on;\s+ssl_trusted_certificate \/chain.pem;/);
     expect(none.content).not.toMatch(/^\s*resolver /m);
@@ -44,11 +64,15 @@ describe("TLS (seed 002)", () => {
     expect(docker.limitations.map((l) => l.id)).not.toContain("nginx-ocsp-no-resolver");
   });
   test("unknown names: the TLS default server refuses the handshake and returns 444", () => {
-    expect(conf).toMatch(/listen 0\.0\.0\.0:8443 ssl http2 default_server;\s+ssl_reject_handshake on;\s+access_log off;\s+return 444;/);
+    expect(conf).toMatch(
+      /listen 0\.0\.0\.0:8443 ssl http2 default_server;\s+ssl_reject_handshake on;\s+access_log off;\s+return 444;/,
+    );
     expect(conf).toContain("server_name iii.example.com api.example.com;");
   });
   test("refuses automatic HTTPS", () => {
-    expect(() => render({ certificate: EdgeCertificate.automatic({ email: "ops@example.com" }) })).toThrow(/the NGINX edge cannot obtain certificates automatically/);
+    expect(() => render({ certificate: EdgeCertificate.automatic({ email: "ops@example.com" }) })).toThrow(
+      /the NGINX edge cannot obtain certificates automatically/,
+    );
   });
 });
 
@@ -62,7 +86,10 @@ describe("headers and protective controls", () => {
     expect(conf).toContain("server_tokens off;");
   });
   test("no location adds headers (that would drop the server-level ones)", () => {
-    const locations = conf.split(/\n\s+location /).slice(1).map((b) => b.slice(0, b.indexOf("}")));
+    const locations = conf
+      .split(/\n\s+location /)
+      .slice(1)
+      .map((b) => b.slice(0, b.indexOf("}")));
     expect(locations.length).toBeGreaterThan(4);
     for (const b of locations) expect(b).not.toContain("add_header");
   });
@@ -110,7 +137,9 @@ describe("routing", () => {
     expect(api).not.toContain("$proxy_add_x_forwarded_for");
   });
   test("one upstream block per host:port", () => {
-    const c = render({ routes: [...props.routes, { pathPrefix: "/raw", upstream: { host: "iii", port: 3111 }, stripPrefix: false }] }).content;
+    const c = render({
+      routes: [...props.routes, { pathPrefix: "/raw", upstream: { host: "iii", port: 3111 }, stripPrefix: false }],
+    }).content;
     expect(c.match(/upstream edge_upstream_\d+ \{/g)).toHaveLength(3);
     expect(conf).toMatch(/upstream edge_upstream_\d+ \{\s+server iii:3111;/);
   });
@@ -132,19 +161,32 @@ describe("logs and non-root paths", () => {
   test("access log uses $uri, never the request line or query, nor Authorization/Cookie/Referer", () => {
     const fmt = conf.slice(conf.indexOf("log_format"), conf.indexOf("access_log /dev/stdout"));
     expect(fmt).toContain('"path":"$uri"');
-    for (const leak of ["$request_uri", "$request ", "$request\"", "$args", "$query_string", "$http_authorization", "$http_cookie", "$http_referer"]) expect(fmt).not.toContain(leak);
+    for (const leak of [
+      "$request_uri",
+      "$request ",
+      '$request"',
+      "$args",
+      "$query_string",
+      "$http_authorization",
+      "$http_cookie",
+      "$http_referer",
+    ])
+      expect(fmt).not.toContain(leak);
     expect(conf).toContain("access_log /dev/stdout edge_redacted;");
   });
   test("pid and every temp path under the runtime dir (default /tmp); daemon off; no user directive", () => {
     expect(conf).toContain("pid /tmp/nginx.pid;");
-    for (const t of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]) expect(conf).toMatch(new RegExp(`${t}_temp_path /tmp/nginx-`));
+    for (const t of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"])
+      expect(conf).toMatch(new RegExp(`${t}_temp_path /tmp/nginx-`));
     expect(conf).toContain("daemon off;");
     expect(conf).not.toMatch(/^\s*user /m);
     expect(render({}, { runtimeDir: "/run/edge" }).content).toContain("pid /run/edge/nginx.pid;");
   });
   test("refuses unsafe options", () => {
     expect(() => render({}, { runtimeDir: "tmp" })).toThrow(/runtimeDir "tmp"/);
-    expect(() => render({}, { resolvers: ["dns.example.com"] })).toThrow(/resolver "dns.example.com" is not an IP address/);
+    expect(() => render({}, { resolvers: ["dns.example.com"] })).toThrow(
+      /resolver "dns.example.com" is not an IP address/,
+    );
     expect(() => render({}, { workerProcesses: 0 })).toThrow(/workerProcesses must be a whole number/);
   });
   test("never mentions 49134 nor routes /ws", () => {
@@ -156,10 +198,16 @@ describe("logs and non-root paths", () => {
   });
   test("an upstream host given as a token is passed through", () => {
     const host = Token.asString({ Ref: "x" });
-    const c = renderNginxConfig(resolveEdgeConfig({ ...props, routes: [{ pathPrefix: "/api", upstream: { host, port: 3111 } }] })).content;
+    const c = renderNginxConfig(
+      resolveEdgeConfig({ ...props, routes: [{ pathPrefix: "/api", upstream: { host, port: 3111 } }] }),
+    ).content;
     expect(c).toContain(`server ${host}:3111;`);
   });
   test("lists what NGINX cannot do", () => {
-    expect(render().limitations.map((l) => l.id)).toEqual(["nginx-server-header", "nginx-error-log-request-line", "nginx-upstream-resolved-at-start"]);
+    expect(render().limitations.map((l) => l.id)).toEqual([
+      "nginx-server-header",
+      "nginx-error-log-request-line",
+      "nginx-upstream-resolved-at-start",
+    ]);
   });
 });

@@ -9,8 +9,21 @@ import { renderNginxConfig } from "../../../lib/services/edge/nginx-config";
 import { HEADER_SECRET, LIVE_DOMAIN, liveEdgeProps, QUERY_SECRET } from "../helpers/edge-fixture";
 import { edgeRequest, startStub, StubUpstream } from "../helpers/http";
 import {
-  describeWithBinaries, findBinary, freePort, handOver, makeTempDir, makeTestPki, removeDir, runSync,
-  Started, startServer, startTls10Control, stopServer, TestPki, tlsHandshake, waitForPort,
+  describeWithBinaries,
+  findBinary,
+  freePort,
+  handOver,
+  makeTempDir,
+  makeTestPki,
+  removeDir,
+  runSync,
+  Started,
+  startServer,
+  startTls10Control,
+  stopServer,
+  TestPki,
+  tlsHandshake,
+  waitForPort,
 } from "../helpers/real-binaries";
 
 jest.setTimeout(30000);
@@ -49,10 +62,25 @@ describeWithBinaries(["nginx", "openssl"], "NGINX edge (real nginx)", () => {
     engine = await startStub("engine-49134", 49134).catch(() => undefined);
     for (const k of Object.keys(ports) as Array<keyof typeof ports>) ports[k] = await freePort();
     accessLog = path.join(dir, "access.log");
-    const up = { api: stubs.api.port, streams: stubs.streams.port, admin: stubs.admin.port, metrics: stubs.metrics.port };
+    const up = {
+      api: stubs.api.port,
+      streams: stubs.streams.port,
+      admin: stubs.admin.port,
+      metrics: stubs.metrics.port,
+    };
 
-    const mainEdge = resolveEdgeConfig(liveEdgeProps(pki, up, { https: ports.https, http: ports.http }, accessLog, EdgeRateLimit.perClient(1000, 1000)));
-    const limitedEdge = resolveEdgeConfig(liveEdgeProps(pki, up, { https: ports.limitedHttps, http: ports.limitedHttp }, path.join(dir, "limited.log"), EdgeRateLimit.perClient(1, 5)));
+    const mainEdge = resolveEdgeConfig(
+      liveEdgeProps(pki, up, { https: ports.https, http: ports.http }, accessLog, EdgeRateLimit.perClient(1000, 1000)),
+    );
+    const limitedEdge = resolveEdgeConfig(
+      liveEdgeProps(
+        pki,
+        up,
+        { https: ports.limitedHttps, http: ports.limitedHttp },
+        path.join(dir, "limited.log"),
+        EdgeRateLimit.perClient(1, 5),
+      ),
+    );
     writeConf("nginx.conf", renderNginxConfig(mainEdge, { runtimeDir: path.join(dir, "run") }).content);
     writeConf("limited.conf", renderNginxConfig(limitedEdge, { runtimeDir: path.join(dir, "run-limited") }).content);
     for (const sub of ["run", "run-limited"]) mkdirSync(path.join(dir, sub));
@@ -84,7 +112,12 @@ describeWithBinaries(["nginx", "openssl"], "NGINX edge (real nginx)", () => {
   });
 
   test("routes /api to the API upstream with the prefix stripped, query kept", async () => {
-    const r = await edgeRequest({ port: ports.https, path: `/api/v1/hello?token=${QUERY_SECRET}`, ca, headers: { authorization: `Bearer ${HEADER_SECRET}` } });
+    const r = await edgeRequest({
+      port: ports.https,
+      path: `/api/v1/hello?token=${QUERY_SECRET}`,
+      ca,
+      headers: { authorization: `Bearer ${HEADER_SECRET}` },
+    });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toMatchObject({ upstream: "api", url: `/v1/hello?token=${QUERY_SECRET}` });
     const seen = stubs.api.seen[stubs.api.seen.length - 1];
@@ -105,7 +138,17 @@ describeWithBinaries(["nginx", "openssl"], "NGINX edge (real nginx)", () => {
   });
 
   test("/streams upgrades to a websocket with the prefix stripped", async () => {
-    const r = await edgeRequest({ port: ports.https, path: "/streams/live", ca, headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" } });
+    const r = await edgeRequest({
+      port: ports.https,
+      path: "/streams/live",
+      ca,
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      },
+    });
     expect(r.upgraded).toBe(true);
     expect(r.status).toBe(101);
     const seen = stubs.streams.seen[stubs.streams.seen.length - 1];
@@ -151,7 +194,14 @@ describeWithBinaries(["nginx", "openssl"], "NGINX edge (real nginx)", () => {
 
   test("bodies over maxRequestBodyMiB get 413 and never reach the upstream", async () => {
     const n = stubs.api.seen.length;
-    const r = await edgeRequest({ port: ports.https, path: "/api/upload", method: "POST", ca, body: Buffer.alloc(1024 * 1024 + 10, 97), headers: { "content-type": "application/octet-stream" } });
+    const r = await edgeRequest({
+      port: ports.https,
+      path: "/api/upload",
+      method: "POST",
+      ca,
+      body: Buffer.alloc(1024 * 1024 + 10, 97),
+      headers: { "content-type": "application/octet-stream" },
+    });
     expect(r.status ?? 413).toBe(413);
     expect(stubs.api.seen.length).toBe(n);
   });

@@ -17,13 +17,23 @@ export interface LiveUpstreams {
  * `/admin` → allowlisted for 127.0.0.1 only, `/metrics` → allowlisted for 10.0.0.0/8 only (so the
  * test client, 127.0.0.1, is refused), `/raw` → REST stub without stripping.
  */
-export function liveEdgeProps(pki: TestPki, up: LiveUpstreams, ports: { https: number; http: number }, accessLogPath: string, rateLimit: EdgeRateLimit): EdgeConfigProps {
+export function liveEdgeProps(
+  pki: TestPki,
+  up: LiveUpstreams,
+  ports: { https: number; http: number },
+  accessLogPath: string,
+  rateLimit: EdgeRateLimit,
+): EdgeConfigProps {
   return {
     domains: [LIVE_DOMAIN],
     listenAddress: "127.0.0.1",
     httpsPort: ports.https,
     httpPort: ports.http,
-    certificate: EdgeCertificate.fromFiles({ certificatePath: pki.certPath, keyPath: pki.keyPath, trustedChainPath: pki.caPath }),
+    certificate: EdgeCertificate.fromFiles({
+      certificatePath: pki.certPath,
+      keyPath: pki.keyPath,
+      trustedChainPath: pki.caPath,
+    }),
     routes: [
       { pathPrefix: "/api", upstream: { host: "127.0.0.1", port: up.api } },
       { pathPrefix: "/streams", upstream: { host: "localhost", port: up.streams }, websocket: true },

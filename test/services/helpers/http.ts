@@ -91,7 +91,14 @@ export interface EdgeRequestOptions {
 export function edgeRequest(o: EdgeRequestOptions): Promise<EdgeResponse> {
   return new Promise((resolve) => {
     const headers: Record<string, string> = { host: o.host ?? o.servername ?? "edge.test", ...(o.headers ?? {}) };
-    const common = { host: "127.0.0.1", port: o.port, path: o.path, method: o.method ?? "GET", headers, agent: false as const };
+    const common = {
+      host: "127.0.0.1",
+      port: o.port,
+      path: o.path,
+      method: o.method ?? "GET",
+      headers,
+      agent: false as const,
+    };
     const onResponse = (res: http.IncomingMessage) => {
       let body = "";
       res.setEncoding("utf8");
@@ -100,7 +107,10 @@ export function edgeRequest(o: EdgeRequestOptions): Promise<EdgeResponse> {
       res.on("error", (e) => resolve({ status: res.statusCode, headers: res.headers, body, error: e.message }));
     };
     const req = o.ca
-      ? https.request({ ...common, servername: o.servername ?? "edge.test", ca: o.ca, minVersion: "TLSv1.2" as tls.SecureVersion }, onResponse)
+      ? https.request(
+          { ...common, servername: o.servername ?? "edge.test", ca: o.ca, minVersion: "TLSv1.2" as tls.SecureVersion },
+          onResponse,
+        )
       : http.request(common, onResponse);
     req.on("upgrade", (res, socket) => {
       socket.destroy();

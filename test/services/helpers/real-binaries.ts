@@ -57,7 +57,7 @@ export function describeWithBinaries(binaries: string[], title: string, fn: () =
     });
     return;
   }
-  // eslint-disable-next-line no-console
+
   console.warn(`SKIPPED "${title}": ${missing.join(", ")} not installed (${install}; with CI=true this fails)`);
   describe.skip(title, fn);
 }
@@ -89,7 +89,11 @@ export function removeDir(dir: string | undefined): void {
 }
 
 /** Runs a command to completion (as the server identity), bounded by `timeoutMs`. */
-export function runSync(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; asServer?: boolean } = {}): SpawnSyncReturns<string> {
+export function runSync(
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; asServer?: boolean } = {},
+): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, {
     encoding: "utf8",
     input: options.input ?? "",
@@ -154,7 +158,9 @@ export async function waitForPort(port: number, server: Started, timeoutMs = 800
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; Date.now() < deadline; i++) {
     if (server.proc.exitCode !== null || server.proc.signalCode !== null) {
-      throw new Error(`server exited (${server.proc.exitCode ?? server.proc.signalCode}) before listening on ${port}:\n${server.output()}`);
+      throw new Error(
+        `server exited (${server.proc.exitCode ?? server.proc.signalCode}) before listening on ${port}:\n${server.output()}`,
+      );
     }
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect({ host: "127.0.0.1", port }, () => {
@@ -187,9 +193,54 @@ export function makeTestPki(dir: string, names: string[]): TestPki {
   const ext = path.join(dir, "edge.ext");
   writeFileSync(ext, `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}\nextendedKeyUsage=serverAuth\n`);
   const steps: string[][] = [
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", caKey, "-out", caPath, "-days", "1", "-subj", "/CN=cdktf-hardened test CA"],
-    ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", keyPath, "-out", csr, "-subj", `/CN=${names[0]}`],
-    ["x509", "-req", "-in", csr, "-CA", caPath, "-CAkey", caKey, "-CAcreateserial", "-out", certPath, "-days", "1", "-extfile", ext],
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      caKey,
+      "-out",
+      caPath,
+      "-days",
+      "1",
+      "-subj",
+      "/CN=cdktf-hardened test CA",
+    ],
+    [
+      "req",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      keyPath,
+      "-out",
+      csr,
+      "-subj",
+      `/CN=${names[0]}`,
+    ],
+    [
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      caPath,
+      "-CAkey",
+      caKey,
+      "-CAcreateserial",
+      "-out",
+      certPath,
+      "-days",
+      "1",
+      "-extfile",
+      ext,
+    ],
   ];
   for (const args of steps) {
     const r = spawnSync(openssl, args, { encoding: "utf8", timeout: 10000 });
@@ -202,7 +253,11 @@ export function makeTestPki(dir: string, names: string[]): TestPki {
  * One TLS handshake with `openssl s_client` at exactly one protocol version. The client lowers its
  * own floor (`@SECLEVEL=0`) so TLS 1.0/1.1 are really offered: a refusal then comes from the server.
  */
-export async function tlsHandshake(port: number, servername: string, version: "tls1" | "tls1_1" | "tls1_2" | "tls1_3"): Promise<{ ok: boolean; protocol?: string; output: string }> {
+export async function tlsHandshake(
+  port: number,
+  servername: string,
+  version: "tls1" | "tls1_1" | "tls1_2" | "tls1_3",
+): Promise<{ ok: boolean; protocol?: string; output: string }> {
   const args = ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", servername, `-${version}`];
   if (version !== "tls1_3") args.push("-cipher", "DEFAULT@SECLEVEL=0");
   // Asynchronous on purpose: a control server in this process must keep answering meanwhile.
@@ -224,7 +279,15 @@ export async function tlsHandshake(port: number, servername: string, version: "t
  * `tlsHandshake(..., "tls1")` really offers TLS 1.0, so a refusal by the edge means something.
  */
 export async function startTls10Control(pki: TestPki): Promise<{ port: number; close(): Promise<void> }> {
-  const server = tls.createServer({ key: readFileSync(pki.keyPath), cert: readFileSync(pki.certPath), minVersion: "TLSv1", ciphers: "DEFAULT@SECLEVEL=0" }, (s) => s.end());
+  const server = tls.createServer(
+    {
+      key: readFileSync(pki.keyPath),
+      cert: readFileSync(pki.certPath),
+      minVersion: "TLSv1",
+      ciphers: "DEFAULT@SECLEVEL=0",
+    },
+    (s) => s.end(),
+  );
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()));
   return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };

@@ -26,7 +26,9 @@ function engineStack(extra: any = {}, withRedis = false) {
       platform,
       image: IMAGE,
       domain: "iii.example.com",
-      redis: redis ? { service: redis, username: "iii", password: Secret.fromVariable(stack, "redis_iii_password") } : undefined,
+      redis: redis
+        ? { service: redis, username: "iii", password: Secret.fromVariable(stack, "redis_iii_password") }
+        : undefined,
       ...extra,
     });
     yaml = iii.configYaml;
@@ -42,7 +44,17 @@ describe("iii config.yaml", () => {
   test("is the 0.22 workers: format, never the 0.10 modules: format", () => {
     expect(Object.keys(doc)).toEqual(["workers"]);
     expect(yaml).not.toMatch(/modules:|class:/);
-    expect(names).toEqual(["iii-worker-manager", "configuration", "iii-http", "iii-state", "iii-queue", "iii-pubsub", "iii-cron", "iii-observability", "iii-telemetry"]);
+    expect(names).toEqual([
+      "iii-worker-manager",
+      "configuration",
+      "iii-http",
+      "iii-state",
+      "iii-queue",
+      "iii-pubsub",
+      "iii-cron",
+      "iii-observability",
+      "iii-telemetry",
+    ]);
   });
 
   test("the trusted worker listener is declared explicitly on 49134", () => {
@@ -67,14 +79,31 @@ describe("iii config.yaml", () => {
 
   test("telemetry off; no stream, exec, bridge, sandbox or http-functions worker; no Prometheus port", () => {
     expect(doc.workers.find((w: any) => w.name === "iii-telemetry").config).toEqual({ enabled: false });
-    for (const n of ["iii-stream", "iii-exec", "iii-bridge", "iii-sandbox", "iii-http-functions"]) expect(names).not.toContain(n);
+    for (const n of ["iii-stream", "iii-exec", "iii-bridge", "iii-sandbox", "iii-http-functions"])
+      expect(names).not.toContain(n);
     expect(yaml).not.toContain("9464");
     expect(yaml).not.toMatch(/prometheus/i);
   });
 
   test("http-functions only with a host allowlist of host globs", () => {
-    const cfg = parse(renderIiiConfig({ corsOrigins: ["https://a.example"], state: { kind: "memory" }, streams: false, httpFunctionsAllowlist: ["api.partner.example.com"], serviceName: "iii", requestTimeoutMs: 1, concurrencyRequestLimit: 1, configStoreDirectory: "/app/config", logLevel: "info" }));
-    expect(cfg.workers.find((w: any) => w.name === "iii-http-functions").config.security).toEqual({ url_allowlist: ["api.partner.example.com"], block_private_ips: true, require_https: true });
+    const cfg = parse(
+      renderIiiConfig({
+        corsOrigins: ["https://a.example"],
+        state: { kind: "memory" },
+        streams: false,
+        httpFunctionsAllowlist: ["api.partner.example.com"],
+        serviceName: "iii",
+        requestTimeoutMs: 1,
+        concurrencyRequestLimit: 1,
+        configStoreDirectory: "/app/config",
+        logLevel: "info",
+      }),
+    );
+    expect(cfg.workers.find((w: any) => w.name === "iii-http-functions").config.security).toEqual({
+      url_allowlist: ["api.partner.example.com"],
+      block_private_ips: true,
+      require_https: true,
+    });
     expect(() => engineStack({ httpFunctionsAllowlist: ["https://*.example.com/*"] })).toThrow(/is not a host glob/);
     expect(() => engineStack({ httpFunctionsAllowlist: ["*"] })).toThrow(/is not a host glob/);
     expect(() => engineStack({ httpFunctionsAllowlist: [] })).toThrow(/empty, which the engine reads as every host/);
@@ -94,7 +123,9 @@ describe("HardenedIiiService on Docker", () => {
 
   test("runs --config from its own read-only directory (the mount never hides /app/iii)", () => {
     expect(engine.command).toEqual(["--config", "/etc/iii/config.yaml"]);
-    expect(blocks(engine.mounts)).toEqual([expect.objectContaining({ target: "/etc/iii", read_only: true, type: "volume" })]);
+    expect(blocks(engine.mounts)).toEqual([
+      expect.objectContaining({ target: "/etc/iii", read_only: true, type: "volume" }),
+    ]);
   });
 
   test("the config store /run/iii/config is a memory tmpfs owned by the engine's uid", () => {
@@ -110,12 +141,25 @@ describe("HardenedIiiService on Docker", () => {
   test("the Redis password reaches the config only as a Terraform expression, URL-encoded", () => {
     const content = blocks(seeder.upload)[0].content as string;
     // urlencode writes a space as "+", a literal plus in a URL's userinfo: "+" becomes %20
-    expect(content).toContain('redis_url: "redis://iii:${replace(urlencode(var.redis_iii_password), "+", "%20")}@redis:6379"');
+    expect(content).toContain(
+      'redis_url: "redis://iii:${replace(urlencode(var.redis_iii_password), "+", "%20")}@redis:6379"',
+    );
     expect(unescapedTemplates(JSON.stringify(json))).toEqual([]);
   });
 
   test("health check is exec form with the engine's own client (no shell in distroless)", () => {
-    expect(engine.healthcheck.test).toEqual(["CMD", "/app/iii", "trigger", "engine::health::check", "--address", "127.0.0.1", "--port", "49134", "--timeout-ms", "3000"]);
+    expect(engine.healthcheck.test).toEqual([
+      "CMD",
+      "/app/iii",
+      "trigger",
+      "engine::health::check",
+      "--address",
+      "127.0.0.1",
+      "--port",
+      "49134",
+      "--timeout-ms",
+      "3000",
+    ]);
   });
 
   test("no port is published: 49134, 3111 stay internal", () => {
@@ -124,22 +168,34 @@ describe("HardenedIiiService on Docker", () => {
 
   test("the engine reaches Redis through a flow; nothing else reaches the engine yet", () => {
     expect(dockerLabels(engine)["cdktf-hardened.io/flows"]).toBe("iii>redis:redis");
-    expect(resourcesOf(json, "docker_network").map(([, n]) => n.name).sort()).toEqual(["test-app", "test-data", "test-f-iii-redis"]);
+    expect(
+      resourcesOf(json, "docker_network")
+        .map(([, n]) => n.name)
+        .sort(),
+    ).toEqual(["test-app", "test-data", "test-f-iii-redis"]);
   });
 
   test("streams are a recorded weakening", () => {
     const { json: j } = engineStack({ streams: { reason: "browser dashboards subscribe to live streams" } });
     const c = resourceAt(j, "docker_container", "iii/Engine/Resource/Resource");
-    expect(dockerLabels(c)["cdktf-hardened.io/weakening.stream-port-exposed"]).toBe("browser dashboards subscribe to live streams");
+    expect(dockerLabels(c)["cdktf-hardened.io/weakening.stream-port-exposed"]).toBe(
+      "browser dashboards subscribe to live streams",
+    );
   });
 
   test("allowWorker opens exactly the worker port to that workload", () => {
     const json2 = synthJson((stack) => {
       const platform = new DockerPlatform(stack, "host");
       const iii = new HardenedIiiService(stack, "iii", { platform, image: IMAGE, domain: "iii.example.com" });
-      const worker = new HardenedService(stack, "worker", { platform, image: REDIS_IMAGE, health: HealthCheck.exec(["/bin/true"]) });
+      const worker = new HardenedService(stack, "worker", {
+        platform,
+        image: REDIS_IMAGE,
+        health: HealthCheck.exec(["/bin/true"]),
+      });
       iii.allowWorker(worker);
-      expect(platform.flows.map((f) => `${f.from.spec.name}>${f.to.spec.name}:${f.portName}`)).toEqual(["worker>iii:worker"]);
+      expect(platform.flows.map((f) => `${f.from.spec.name}>${f.to.spec.name}:${f.portName}`)).toEqual([
+        "worker>iii:worker",
+      ]);
     });
     expect(resourcesOf(json2, "docker_container").length).toBeGreaterThan(0);
   });
@@ -147,6 +203,14 @@ describe("HardenedIiiService on Docker", () => {
   test("a public port on the engine is impossible without the edge", () => {
     const { stack } = newStack();
     const platform = new DockerPlatform(stack, "host");
-    expect(() => new HardenedService(stack, "x", { platform, image: IMAGE, ports: [{ name: "http", port: 3111, exposure: Exposure.PUBLIC }], health: HealthCheck.exec(["/x"]) })).toThrow(/is PUBLIC but x is not the TLS edge/);
+    expect(
+      () =>
+        new HardenedService(stack, "x", {
+          platform,
+          image: IMAGE,
+          ports: [{ name: "http", port: 3111, exposure: Exposure.PUBLIC }],
+          health: HealthCheck.exec(["/x"]),
+        }),
+    ).toThrow(/is PUBLIC but x is not the TLS edge/);
   });
 });

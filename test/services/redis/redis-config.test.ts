@@ -29,8 +29,28 @@ describe("renderRedisConfig defaults", () => {
     expect(directives.join("\n")).not.toMatch(/rename-command|requirepass|^user /m);
   });
   test("options are honoured", () => {
-    const c = lines(renderRedisConfig({ port: 16379, bind: ["127.0.0.1"], dataDir: "/var/lib/redis", aclFilePath: "/etc/redis/users.acl", maxMemoryMiB: 64, maxMemoryPolicy: "allkeys-lru", appendOnly: false }));
-    expect(c).toEqual(expect.arrayContaining(["port 16379", "bind 127.0.0.1", "dir /var/lib/redis", "aclfile /etc/redis/users.acl", "maxmemory 64mb", "maxmemory-policy allkeys-lru", "appendonly no"]));
+    const c = lines(
+      renderRedisConfig({
+        port: 16379,
+        bind: ["127.0.0.1"],
+        dataDir: "/var/lib/redis",
+        aclFilePath: "/etc/redis/users.acl",
+        maxMemoryMiB: 64,
+        maxMemoryPolicy: "allkeys-lru",
+        appendOnly: false,
+      }),
+    );
+    expect(c).toEqual(
+      expect.arrayContaining([
+        "port 16379",
+        "bind 127.0.0.1",
+        "dir /var/lib/redis",
+        "aclfile /etc/redis/users.acl",
+        "maxmemory 64mb",
+        "maxmemory-policy allkeys-lru",
+        "appendonly no",
+      ]),
+    );
   });
   test.each([
     [{ port: 80 }, /port must be a whole number from 1024/],
@@ -49,14 +69,22 @@ describe("renderRedisAcl", () => {
   const [def, app, health] = lines(acl);
   test("three user lines, nothing else (an ACL file takes no comments)", () => {
     expect(lines(acl)).toHaveLength(3);
-    expect(acl.split("\n").filter((l) => l !== "").every((l) => l.startsWith("user "))).toBe(true);
+    expect(
+      acl
+        .split("\n")
+        .filter((l) => l !== "")
+        .every((l) => l.startsWith("user ")),
+    ).toBe(true);
   });
   test("the default user is off with no password and no permission", () => {
     expect(def).toBe("user default off resetpass resetkeys resetchannels -@all");
   });
   test("app user: password, all keys and channels, +@all minus dangerous/admin and each denied command", () => {
-    expect(app.startsWith(`user iii on resetpass >${pw} resetkeys ~* resetchannels &* +@all -@dangerous -@admin`)).toBe(true);
-    for (const c of ["flushall", "flushdb", "config", "debug", "shutdown", "module", "keys", "monitor", "acl"]) expect(app.split(" ")).toContain(`-${c}`);
+    expect(app.startsWith(`user iii on resetpass >${pw} resetkeys ~* resetchannels &* +@all -@dangerous -@admin`)).toBe(
+      true,
+    );
+    for (const c of ["flushall", "flushdb", "config", "debug", "shutdown", "module", "keys", "monitor", "acl"])
+      expect(app.split(" ")).toContain(`-${c}`);
     expect(REDIS_DENIED_COMMANDS.every((c) => app.includes(` -${c}`))).toBe(true);
   });
   test("health user: nopass by default, +ping only, no keys, no channels", () => {
@@ -64,13 +92,21 @@ describe("renderRedisAcl", () => {
   });
   test("hashed passwords are written as #<sha256>", () => {
     const hash = createHash("sha256").update(pw).digest("hex");
-    const a = renderRedisAcl({ appUser: { name: "iii", passwordSha256: hash }, healthUser: { name: "probe", passwordSha256: hash } });
+    const a = renderRedisAcl({
+      appUser: { name: "iii", passwordSha256: hash },
+      healthUser: { name: "probe", passwordSha256: hash },
+    });
     expect(a).toContain(`user iii on resetpass #${hash} `);
     expect(a).toContain(`user probe on resetpass #${hash} resetkeys resetchannels -@all +ping`);
     expect(a).not.toContain(pw);
   });
   test("key and channel patterns, extra denied commands", () => {
-    const a = lines(renderRedisAcl({ appUser: { name: "iii", password: pw, keyPatterns: ["state:*", "queue:*"], channelPatterns: ["iii:*"] }, extraDeniedCommands: ["EVAL", "object|encoding"] }))[1];
+    const a = lines(
+      renderRedisAcl({
+        appUser: { name: "iii", password: pw, keyPatterns: ["state:*", "queue:*"], channelPatterns: ["iii:*"] },
+        extraDeniedCommands: ["EVAL", "object|encoding"],
+      }),
+    )[1];
     expect(a).toContain("resetkeys ~state:* ~queue:* resetchannels &iii:*");
     expect(a).toMatch(/ -eval( |$)/);
     expect(a).toMatch(/ -object\|encoding( |$)/);
@@ -89,7 +125,10 @@ describe("renderRedisAcl", () => {
     [{ appUser: { name: "bad name", password: pw } }, /appUser name "bad name"/],
     [{ appUser: { name: "health", password: pw } }, /appUser and healthUser are both named "health"/],
     [{ appUser: { name: "iii", password: pw, keyPatterns: ["a b"] } }, /pattern "a b"/],
-    [{ appUser: { name: "iii", password: pw }, extraDeniedCommands: ["flush all"] }, /extraDeniedCommands entry "flush all"/],
+    [
+      { appUser: { name: "iii", password: pw }, extraDeniedCommands: ["flush all"] },
+      /extraDeniedCommands entry "flush all"/,
+    ],
   ])("refuses %#", (opts, msg) => {
     expect(() => renderRedisAcl(opts as never)).toThrow(msg);
   });

@@ -7,7 +7,16 @@ import { existsSync, mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import { renderRedisAcl, renderRedisConfig, REDIS_DENIED_COMMANDS } from "../../../lib/services/redis/redis-config";
 import {
-  describeWithBinaries, findBinary, freePort, handOver, makeTempDir, removeDir, Started, startServer, stopServer, waitForPort,
+  describeWithBinaries,
+  findBinary,
+  freePort,
+  handOver,
+  makeTempDir,
+  removeDir,
+  Started,
+  startServer,
+  stopServer,
+  waitForPort,
 } from "../helpers/real-binaries";
 import { RespClient } from "../helpers/resp";
 
@@ -36,7 +45,16 @@ describeWithBinaries(["redis-server"], "RedisDataStore config (real redis-server
     dir = makeTempDir("redis");
     mkdirSync(path.join(dir, "data"));
     port = await freePort();
-    writeFileSync(path.join(dir, "redis.conf"), renderRedisConfig({ aclFilePath: path.join(dir, "users.acl"), dataDir: path.join(dir, "data"), bind: ["127.0.0.1"], port, maxMemoryMiB: 32 }));
+    writeFileSync(
+      path.join(dir, "redis.conf"),
+      renderRedisConfig({
+        aclFilePath: path.join(dir, "users.acl"),
+        dataDir: path.join(dir, "data"),
+        bind: ["127.0.0.1"],
+        port,
+        maxMemoryMiB: 32,
+      }),
+    );
     // The health user gets a hashed password here, to exercise the `#<sha256>` form too.
     writeFileSync(
       path.join(dir, "users.acl"),
@@ -67,7 +85,9 @@ describeWithBinaries(["redis-server"], "RedisDataStore config (real redis-server
   test("the default user is off and wrong passwords are refused", async () => {
     const c = await client();
     expect(await c.command(["AUTH", "default", "anything"])).toEqual({ error: expect.stringMatching(/^WRONGPASS/) });
-    expect(await c.command(["AUTH", "iii", "not-the-password"])).toEqual({ error: expect.stringMatching(/^WRONGPASS/) });
+    expect(await c.command(["AUTH", "iii", "not-the-password"])).toEqual({
+      error: expect.stringMatching(/^WRONGPASS/),
+    });
   });
 
   test("the app user can do what iii's adapters do (strings, hashes, lists, Lua, SCAN, pub/sub)", async () => {
@@ -76,8 +96,12 @@ describeWithBinaries(["redis-server"], "RedisDataStore config (real redis-server
     expect(await c.command(["GET", "state:k"])).toBe("v");
     expect(await c.command(["HSET", "state:scope", "key", "{}"])).toBe(1);
     expect(await c.command(["HGETALL", "state:scope"])).toEqual(["key", "{}"]);
-    expect(await c.command(["EVAL", "return redis.call('HGET', KEYS[1], ARGV[1])", "1", "state:scope", "key"])).toBe("{}");
-    expect(await c.command(["SCAN", "0", "MATCH", "state:*", "COUNT", "100"])).toEqual(expect.arrayContaining([expect.any(String)]));
+    expect(await c.command(["EVAL", "return redis.call('HGET', KEYS[1], ARGV[1])", "1", "state:scope", "key"])).toBe(
+      "{}",
+    );
+    expect(await c.command(["SCAN", "0", "MATCH", "state:*", "COUNT", "100"])).toEqual(
+      expect.arrayContaining([expect.any(String)]),
+    );
     expect(await c.command(["LPUSH", "queue:q", "job"])).toBe(1);
     expect(await c.command(["PUBLISH", "events", "hello"])).toBe(0);
     expect(await c.command(["PING"])).toBe("PONG");
@@ -85,23 +109,53 @@ describeWithBinaries(["redis-server"], "RedisDataStore config (real redis-server
 
   test("dangerous commands are refused to the app user (NOPERM), and the data survives", async () => {
     const c = await asApp();
-    const attempts = [["FLUSHALL"], ["FLUSHDB"], ["CONFIG", "GET", "dir"], ["CONFIG", "SET", "dir", "/tmp"], ["DEBUG", "SLEEP", "0"], ["SHUTDOWN", "NOSAVE"], ["MODULE", "LIST"], ["KEYS", "*"], ["MONITOR"], ["ACL", "LIST"], ["BGSAVE"], ["REPLICAOF", "127.0.0.1", "1"], ["CLIENT", "KILL", "TYPE", "normal"], ["INFO"]];
+    const attempts = [
+      ["FLUSHALL"],
+      ["FLUSHDB"],
+      ["CONFIG", "GET", "dir"],
+      ["CONFIG", "SET", "dir", "/tmp"],
+      ["DEBUG", "SLEEP", "0"],
+      ["SHUTDOWN", "NOSAVE"],
+      ["MODULE", "LIST"],
+      ["KEYS", "*"],
+      ["MONITOR"],
+      ["ACL", "LIST"],
+      ["BGSAVE"],
+      ["REPLICAOF", "127.0.0.1", "1"],
+      ["CLIENT", "KILL", "TYPE", "normal"],
+      ["INFO"],
+    ];
     for (const cmd of attempts) {
       // DEBUG is refused twice over: by the ACL and by `enable-debug-command no` (which answers first).
       const refusal = cmd[0] === "DEBUG" ? /^(NOPERM|ERR DEBUG command not allowed)/ : /^NOPERM/;
-      expect({ cmd: cmd.join(" "), reply: await c.command(cmd) }).toEqual({ cmd: cmd.join(" "), reply: { error: expect.stringMatching(refusal) } });
+      expect({ cmd: cmd.join(" "), reply: await c.command(cmd) }).toEqual({
+        cmd: cmd.join(" "),
+        reply: { error: expect.stringMatching(refusal) },
+      });
     }
     expect(await c.command(["GET", "state:k"])).toBe("v");
     // Every listed command is refused by name (a later category change cannot re-grant it).
-    expect(REDIS_DENIED_COMMANDS).toEqual(expect.arrayContaining(["flushall", "flushdb", "config", "debug", "shutdown", "module", "keys"]));
+    expect(REDIS_DENIED_COMMANDS).toEqual(
+      expect.arrayContaining(["flushall", "flushdb", "config", "debug", "shutdown", "module", "keys"]),
+    );
   });
 
   test("the health user (hashed password) can PING and nothing else, and sees no key", async () => {
     const c = await client();
-    expect(await c.command(["AUTH", "health", "wrong-password-here"])).toEqual({ error: expect.stringMatching(/^WRONGPASS/) });
+    expect(await c.command(["AUTH", "health", "wrong-password-here"])).toEqual({
+      error: expect.stringMatching(/^WRONGPASS/),
+    });
     expect(await c.command(["AUTH", "health", healthPassword])).toBe("OK");
     expect(await c.command(["PING"])).toBe("PONG");
-    for (const cmd of [["GET", "state:k"], ["SET", "x", "1"], ["SCAN", "0"], ["INFO"], ["DBSIZE"], ["PUBLISH", "events", "x"], ["SUBSCRIBE", "events"]]) {
+    for (const cmd of [
+      ["GET", "state:k"],
+      ["SET", "x", "1"],
+      ["SCAN", "0"],
+      ["INFO"],
+      ["DBSIZE"],
+      ["PUBLISH", "events", "x"],
+      ["SUBSCRIBE", "events"],
+    ]) {
       expect(await c.command(cmd)).toEqual({ error: expect.stringMatching(/^NOPERM/) });
     }
   });

@@ -20,7 +20,11 @@ const SECRET_VALUE = /\$\{var\.|-----BEGIN|:\/\/[^/@\s:]*:[^/@\s]+@/;
 describe("workers-docker example", () => {
   const { text, json, stack } = synth((app) => new WorkersDockerStack(app, "workers-docker"));
   const containers = resourcesOf(json, "docker_container").map(([, c]) => c);
-  const byWorkload = (w: string) => containers.find((c) => dockerLabels(c)["cdktf-hardened.io/workload"] === w && dockerLabels(c)["cdktf-hardened.io/role"] === "workload");
+  const byWorkload = (w: string) =>
+    containers.find(
+      (c) =>
+        dockerLabels(c)["cdktf-hardened.io/workload"] === w && dockerLabels(c)["cdktf-hardened.io/role"] === "workload",
+    );
 
   test("snapshot (read it: the properties below are asserted one by one)", () => {
     expect(json).toMatchSnapshot();
@@ -42,10 +46,15 @@ describe("workers-docker example", () => {
   test("iii workers join only their tier and their flow network to the engine", () => {
     for (const w of ["iii-orders", "iii-emails"]) {
       const c = byWorkload(w);
-      expect(blocks<any>(c.networks_advanced).map((n) => networkName(json, n.name))).toEqual(["workers-docker-worker", `workers-docker-f-iii-${w}`]);
+      expect(blocks<any>(c.networks_advanced).map((n) => networkName(json, n.name))).toEqual([
+        "workers-docker-worker",
+        `workers-docker-f-iii-${w}`,
+      ]);
       expect(dockerLabels(c)["cdktf-hardened.io/flows"]).toBe(`${w}>iii:worker`);
     }
-    const worker = resourcesOf(json, "docker_network").map(([, n]) => n).find((n) => n.name === "workers-docker-worker");
+    const worker = resourcesOf(json, "docker_network")
+      .map(([, n]) => n)
+      .find((n) => n.name === "workers-docker-worker");
     expect(worker.internal).toBe(true);
   });
 
@@ -57,7 +66,11 @@ describe("workers-docker example", () => {
       .map((l) => /-d (\S+) -p tcp --dport (\d+) .*--comment "egress ([^"]+)"/.exec(l)!.slice(1).join(":"))
       .sort();
     // Each from its own workload's exit address (-s): the thumbnails worker, the report task, the Temporal pool.
-    expect(allowed).toEqual(["198.51.100.20/32:443:iii-thumbnails", "198.51.100.30/32:443:usage-report", "203.0.113.50/32:7233:payments-worker"]);
+    expect(allowed).toEqual([
+      "198.51.100.20/32:443:iii-thumbnails",
+      "198.51.100.30/32:443:usage-report",
+      "203.0.113.50/32:7233:payments-worker",
+    ]);
     expect(EXAMPLE_DESTINATIONS.temporal.cidrs).toEqual(["203.0.113.50/32"]);
   });
 
@@ -94,10 +107,12 @@ describe("workers-kubernetes example", () => {
       ...resourcesOf(json, "kubernetes_deployment_v1").map(([, d]) => d.spec.template.spec),
       ...resourcesOf(json, "kubernetes_cron_job_v1").map(([, c]) => c.spec.job_template.spec.template.spec),
     ];
-    for (const pod of pods) for (const c of blocks<any>(pod.container)) for (const e of c.env ?? []) {
-      expect(e.value_from).toBeUndefined();
-      expect(e.value).not.toMatch(SECRET_VALUE);
-    }
+    for (const pod of pods)
+      for (const c of blocks<any>(pod.container))
+        for (const e of c.env ?? []) {
+          expect(e.value_from).toBeUndefined();
+          expect(e.value).not.toMatch(SECRET_VALUE);
+        }
     expect(unescapedTemplates(text)).toEqual([]);
   });
 
@@ -110,7 +125,14 @@ describe("workers-kubernetes example", () => {
     const egress = (w: string) =>
       of(w)
         .filter((s) => s.policy_types.includes("Egress"))
-        .flatMap((s) => s.egress.flatMap((e: any) => e.to.map((t: any) => `${t.ip_block?.cidr ?? t.pod_selector.match_labels["cdktf-hardened.io/workload"]}:${e.ports.map((p: any) => p.port).join("+")}`)))
+        .flatMap((s) =>
+          s.egress.flatMap((e: any) =>
+            e.to.map(
+              (t: any) =>
+                `${t.ip_block?.cidr ?? t.pod_selector.match_labels["cdktf-hardened.io/workload"]}:${e.ports.map((p: any) => p.port).join("+")}`,
+            ),
+          ),
+        )
         .sort();
     expect(egress("iii-orders")).toEqual(["iii:49134"]);
     expect(egress("iii-emails")).toEqual(["iii:49134"]);
@@ -123,7 +145,9 @@ describe("workers-kubernetes example", () => {
   test("the Temporal pool scales 2-6 with a PDB; the nightly task is a gVisor CronJob that never overlaps", () => {
     const hpa = resourcesOf(json, "kubernetes_horizontal_pod_autoscaler_v2").map(([, h]) => h.spec);
     expect(hpa).toEqual([expect.objectContaining({ min_replicas: 2, max_replicas: 6 })]);
-    expect(resourcesOf(json, "kubernetes_pod_disruption_budget_v1").map(([, p]) => p.metadata.name)).toEqual(["payments-worker"]);
+    expect(resourcesOf(json, "kubernetes_pod_disruption_budget_v1").map(([, p]) => p.metadata.name)).toEqual([
+      "payments-worker",
+    ]);
     const [cron] = resourcesOf(json, "kubernetes_cron_job_v1").map(([, c]) => c.spec);
     expect(cron.concurrency_policy).toBe("Forbid");
     expect(cron.job_template.spec.active_deadline_seconds).toBe(900);

@@ -21,7 +21,9 @@ export function engine(stack: TerraformStack, platform: Platform, extra: any = {
 
 /** The env of a docker_container as a map. */
 export function dockerEnv(c: any): Record<string, string> {
-  return Object.fromEntries((c.env ?? []).map((e: string) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+  return Object.fromEntries(
+    (c.env ?? []).map((e: string) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]),
+  );
 }
 
 /** The seeded files of a workload's seeder container: path in the seed volume → content. */

@@ -8,7 +8,11 @@ import { HEALTH, IMAGE, dockerEnv, engine } from "./fixtures";
 
 const RBAC = { authFunctionId: "auth::check", exposeFunctions: ["orders::*"] };
 
-function build(platformOf: (s: TerraformStack) => any, props: (s: TerraformStack) => Partial<IiiWorkerProps> = () => ({}), engineExtra: any = {}): { json: any; worker: IiiWorker } {
+function build(
+  platformOf: (s: TerraformStack) => any,
+  props: (s: TerraformStack) => Partial<IiiWorkerProps> = () => ({}),
+  engineExtra: any = {},
+): { json: any; worker: IiiWorker } {
   let worker!: IiiWorker;
   const json = synthJson((stack) => {
     const platform = platformOf(stack);
@@ -31,7 +35,12 @@ describe("inside the trust boundary (default)", () => {
   test("III_URL points at the engine's trusted worker port 49134", () => {
     expect(dockerEnv(c).III_URL).toBe("ws://iii:49134");
     expect(worker.access.mode).toBe("trusted");
-    expect(JSON.parse(worker.configJson).iii).toEqual({ url: "ws://iii:49134", access: "trusted", namespace: null, credentialsFile: null });
+    expect(JSON.parse(worker.configJson).iii).toEqual({
+      url: "ws://iii:49134",
+      access: "trusted",
+      namespace: null,
+      credentialsFile: null,
+    });
   });
 
   test("the engine opens exactly the flow to its worker port, nothing else", () => {
@@ -41,9 +50,22 @@ describe("inside the trust boundary (default)", () => {
   test("on Kubernetes: the worker's only egress policy reaches the engine's pods on 49134", () => {
     const k = build(k8s).json;
     expect(policiesOf(k, "orders").map((s) => s.egress)).toEqual([
-      [{ ports: [{ port: "49134", protocol: "TCP" }], to: [{ pod_selector: { match_labels: { "cdktf-hardened.io/managed-by": "cdktf-hardened", "cdktf-hardened.io/workload": "iii" } } }] }],
+      [
+        {
+          ports: [{ port: "49134", protocol: "TCP" }],
+          to: [
+            {
+              pod_selector: {
+                match_labels: { "cdktf-hardened.io/managed-by": "cdktf-hardened", "cdktf-hardened.io/workload": "iii" },
+              },
+            },
+          ],
+        },
+      ],
     ]);
-    const ingress = policiesOf(k, "iii").filter((s) => s.ingress?.[0]?.from?.[0]?.pod_selector?.match_labels?.["cdktf-hardened.io/workload"] === "orders");
+    const ingress = policiesOf(k, "iii").filter(
+      (s) => s.ingress?.[0]?.from?.[0]?.pod_selector?.match_labels?.["cdktf-hardened.io/workload"] === "orders",
+    );
     expect(ingress.map((s) => s.ingress[0].ports)).toEqual([[{ port: "49134", protocol: "TCP" }]]);
   });
 
@@ -54,12 +76,28 @@ describe("inside the trust boundary (default)", () => {
 });
 
 describe("outside the trust boundary", () => {
-  const { json, worker } = build(docker, (s) => ({ access: IiiWorkerAccess.outsideTrustBoundary({ credentials: Secret.fromVariable(s, "orders_iii_token") }) }), { rbacListener: RBAC });
+  const { json, worker } = build(
+    docker,
+    (s) => ({
+      access: IiiWorkerAccess.outsideTrustBoundary({ credentials: Secret.fromVariable(s, "orders_iii_token") }),
+    }),
+    { rbacListener: RBAC },
+  );
   const c = resourceAt(json, "docker_container", "orders/Worker");
 
   test("III_URL points at the RBAC listener 49135 and the credentials are a file", () => {
-    expect(dockerEnv(c)).toEqual(expect.objectContaining({ III_URL: "ws://iii:49135", III_CREDENTIALS_FILE: "/run/secrets/worker/iii-credentials" }));
-    expect(JSON.parse(worker.configJson).iii).toEqual({ url: "ws://iii:49135", access: "rbac", namespace: null, credentialsFile: "/run/secrets/worker/iii-credentials" });
+    expect(dockerEnv(c)).toEqual(
+      expect.objectContaining({
+        III_URL: "ws://iii:49135",
+        III_CREDENTIALS_FILE: "/run/secrets/worker/iii-credentials",
+      }),
+    );
+    expect(JSON.parse(worker.configJson).iii).toEqual({
+      url: "ws://iii:49135",
+      access: "rbac",
+      namespace: null,
+      credentialsFile: "/run/secrets/worker/iii-credentials",
+    });
     expect(JSON.stringify(c.env)).not.toContain("var.orders_iii_token");
   });
 
@@ -68,9 +106,11 @@ describe("outside the trust boundary", () => {
   });
 
   test("refused when the engine's RBAC listener is off", () => {
-    expect(() => build(docker, (s) => ({ access: IiiWorkerAccess.outsideTrustBoundary({ credentials: Secret.fromVariable(s, "t") }) }))).toThrow(
-      /the worker is outside the trust boundary but the engine's RBAC listener is off: set rbacListener/,
-    );
+    expect(() =>
+      build(docker, (s) => ({
+        access: IiiWorkerAccess.outsideTrustBoundary({ credentials: Secret.fromVariable(s, "t") }),
+      })),
+    ).toThrow(/the worker is outside the trust boundary but the engine's RBAC listener is off: set rbacListener/);
   });
 
   test("refused without credentials", () => {
@@ -85,12 +125,22 @@ describe("bad input", () => {
 
   test("a missing engine", () => {
     const { stack } = newStack();
-    expect(() => new IiiWorker(stack, "orders", { platform: docker(stack), image: IMAGE, health: HEALTH } as any)).toThrow(/engine is missing/);
+    expect(
+      () => new IiiWorker(stack, "orders", { platform: docker(stack), image: IMAGE, health: HEALTH } as any),
+    ).toThrow(/engine is missing/);
   });
 
   test("an engine on another platform", () => {
     const { stack } = newStack();
     const iii = engine(stack, new DockerPlatform(stack, "a"));
-    expect(() => new IiiWorker(stack, "orders", { platform: new DockerPlatform(stack, "b", { namePrefix: "b", subnetPool: "10.214.0.0/16" }), engine: iii, image: IMAGE, health: HEALTH })).toThrow(/was not placed by/);
+    expect(
+      () =>
+        new IiiWorker(stack, "orders", {
+          platform: new DockerPlatform(stack, "b", { namePrefix: "b", subnetPool: "10.214.0.0/16" }),
+          engine: iii,
+          image: IMAGE,
+          health: HEALTH,
+        }),
+    ).toThrow(/was not placed by/);
   });
 });

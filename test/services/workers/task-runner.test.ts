@@ -30,13 +30,17 @@ describe("TaskRunner", () => {
       allowEgress(): void {}
     }
     const platform = new NoTasks(stack, "swarm");
-    expect(() => new TaskRunner(stack, "report", { platform, image: IMAGE })).toThrow(/\[test\/report\] platform test\/swarm \(swarm\) cannot run tasks/);
+    expect(() => new TaskRunner(stack, "report", { platform, image: IMAGE })).toThrow(
+      /\[test\/report\] platform test\/swarm \(swarm\) cannot run tasks/,
+    );
   });
 
   test("health defaults to none, with the deadline as the reason (a recorded weakening)", () => {
     const c = resourceAt(dockerTask().json, "docker_container", "report/Task");
     expect(c.healthcheck).toBeUndefined();
-    expect(dockerLabels(c)["cdktf-hardened.io/weakening.no-healthcheck"]).toMatch(/activeDeadlineSeconds kills a hung run/);
+    expect(dockerLabels(c)["cdktf-hardened.io/weakening.no-healthcheck"]).toMatch(
+      /activeDeadlineSeconds kills a hung run/,
+    );
     expect(docDefault("services/workers/task-runner.ts", "health")).toMatch(/^- HealthCheck.none/);
   });
 
@@ -44,26 +48,49 @@ describe("TaskRunner", () => {
     const { json, task } = dockerTask({ payload: TaskPayload.fromJson({ report: "daily" }) });
     const c = resourceAt(json, "docker_container", "report/Task");
     expect(dockerEnv(c).TASK_PAYLOAD_FILE).toBe("/run/task/payload.json");
-    expect(Object.values(seededFiles(resourceAt(json, "docker_container", "report/Task/Seeder")))).toContain('{\n  "report": "daily"\n}\n');
-    expect(JSON.parse(task.configJson)).toEqual(expect.objectContaining({ kind: "task", limits: { activeDeadlineSeconds: 600, backoffLimit: 0 }, task: { schedule: null, payloadFile: "/run/task/payload.json" } }));
+    expect(Object.values(seededFiles(resourceAt(json, "docker_container", "report/Task/Seeder")))).toContain(
+      '{\n  "report": "daily"\n}\n',
+    );
+    expect(JSON.parse(task.configJson)).toEqual(
+      expect.objectContaining({
+        kind: "task",
+        limits: { activeDeadlineSeconds: 600, backoffLimit: 0 },
+        task: { schedule: null, payloadFile: "/run/task/payload.json" },
+      }),
+    );
   });
 
   test("a secret payload is a Kubernetes Secret file of the task alone", () => {
     const json = synthJson((stack) => {
-      new TaskRunner(stack, "report", { platform: new KubernetesPlatform(stack, "cluster", { namespace: "w" }), image: IMAGE, payload: TaskPayload.fromSecret(Secret.fromVariable(stack, "report_payload")) });
+      new TaskRunner(stack, "report", {
+        platform: new KubernetesPlatform(stack, "cluster", { namespace: "w" }),
+        image: IMAGE,
+        payload: TaskPayload.fromSecret(Secret.fromVariable(stack, "report_payload")),
+      });
     });
-    expect(resourcesOf(json, "kubernetes_secret_v1").map(([, s]) => [s.metadata.name, Object.keys(s.data)])).toEqual([["report-secrets", ["report_payload"]]]);
+    expect(resourcesOf(json, "kubernetes_secret_v1").map(([, s]) => [s.metadata.name, Object.keys(s.data)])).toEqual([
+      ["report-secrets", ["report_payload"]],
+    ]);
   });
 
   test("the task's own credentials and egress, like a worker", () => {
     let script = "";
     const json = synthJson((stack) => {
       const platform = new DockerPlatform(stack, "host");
-      new TaskRunner(stack, "report", { platform, image: IMAGE, credentials: [{ secret: Secret.fromVariable(stack, "report_token"), pathEnv: "REPORT_TOKEN_FILE" }], egress: [{ cidrs: ["198.51.100.30/32"], ports: [443] }] });
+      new TaskRunner(stack, "report", {
+        platform,
+        image: IMAGE,
+        credentials: [{ secret: Secret.fromVariable(stack, "report_token"), pathEnv: "REPORT_TOKEN_FILE" }],
+        egress: [{ cidrs: ["198.51.100.30/32"], ports: [443] }],
+      });
       script = platform.hostFirewallScript();
     });
-    expect(dockerEnv(resourceAt(json, "docker_container", "report/Task")).REPORT_TOKEN_FILE).toBe("/run/secrets/worker/report_token");
-    expect(script).toContain("-d 198.51.100.30/32 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment \"egress ");
+    expect(dockerEnv(resourceAt(json, "docker_container", "report/Task")).REPORT_TOKEN_FILE).toBe(
+      "/run/secrets/worker/report_token",
+    );
+    expect(script).toContain(
+      '-d 198.51.100.30/32 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress ',
+    );
   });
 
   test("a schedule on Docker gives the host timer", () => {
@@ -72,7 +99,11 @@ describe("TaskRunner", () => {
     const k = (() => {
       let t!: TaskRunner;
       synthJson((stack) => {
-        t = new TaskRunner(stack, "report", { platform: new KubernetesPlatform(stack, "cluster", { namespace: "w" }), image: IMAGE, schedule: "@daily" });
+        t = new TaskRunner(stack, "report", {
+          platform: new KubernetesPlatform(stack, "cluster", { namespace: "w" }),
+          image: IMAGE,
+          schedule: "@daily",
+        });
       });
       return t;
     })();
@@ -81,19 +112,29 @@ describe("TaskRunner", () => {
 
   test.each<[string, Partial<TaskRunnerProps>, RegExp]>([
     ["a bad schedule", { schedule: "daily" }, /schedule "daily" has 1 fields/],
-    ["no deadline", { activeDeadlineSeconds: -1 }, /activeDeadlineSeconds must be a whole number from 1 to 604800, got -1/],
+    [
+      "no deadline",
+      { activeDeadlineSeconds: -1 },
+      /activeDeadlineSeconds must be a whole number from 1 to 604800, got -1/,
+    ],
   ])("refuses %s", (_w, extra, message) => {
     expect(() => dockerTask(extra)).toThrow(message);
   });
 
   test("TaskPayload refuses a Terraform expression in JSON and a literal as a secret", () => {
     const { stack } = newStack();
-    expect(() => TaskPayload.fromJson({ x: Secret.fromVariable(stack, "x").valueExpression(stack) })).toThrow(/the payload carries a Terraform expression/);
+    expect(() => TaskPayload.fromJson({ x: Secret.fromVariable(stack, "x").valueExpression(stack) })).toThrow(
+      /the payload carries a Terraform expression/,
+    );
     expect(() => TaskPayload.fromSecret("literal" as any)).toThrow(/the payload must be a Secret/);
   });
 
   test("an explicit exec health check is kept", () => {
-    const c = resourceAt(dockerTask({ health: HealthCheck.exec(["/app/alive"]) }).json, "docker_container", "report/Task");
+    const c = resourceAt(
+      dockerTask({ health: HealthCheck.exec(["/app/alive"]) }).json,
+      "docker_container",
+      "report/Task",
+    );
     expect(c.healthcheck.test).toEqual(["CMD", "/app/alive"]);
   });
 });

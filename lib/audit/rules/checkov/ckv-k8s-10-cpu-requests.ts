@@ -11,7 +11,8 @@ export const CkvK8s10CpuRequests = podRule({
   title: "CPU requests should be set",
   why: "Without a CPU request the scheduler cannot place the pod fairly and a noisy neighbour can starve it.",
   fix: "Set `resources { requests = { cpu = ... } }` on every container.",
-  staticReading: "Checkov stops at the first container; we check every container, init containers included (they run under the same quota).",
+  staticReading:
+    "Checkov stops at the first container; we check every container, init containers included (they run under the same quota).",
   source: { name: "Checkov", id: "CKV_K8S_10", url: Sources.checkov("CPURequests") },
   checkPod(pod) {
     return perContainer(pod, (c) => {

@@ -11,7 +11,8 @@ export const CkvK8s11CpuLimits = podRule({
   title: "CPU limits should be set",
   why: "Without a CPU limit one compromised or runaway container can take every core of its node.",
   fix: "Set `resources { limits = { cpu = ... } }` on every container.",
-  staticReading: "Checkov stops at the first container; we check every container, init containers included (they run under the same quota).",
+  staticReading:
+    "Checkov stops at the first container; we check every container, init containers included (they run under the same quota).",
   source: { name: "Checkov", id: "CKV_K8S_11", url: Sources.checkov("CPULimits") },
   checkPod(pod) {
     return perContainer(pod, (c) => {

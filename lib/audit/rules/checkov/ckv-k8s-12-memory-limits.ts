@@ -11,7 +11,8 @@ export const CkvK8s12MemoryLimits = podRule({
   title: "Memory limits should be set",
   why: "Without a memory limit one container can exhaust the node's memory and get its neighbours killed.",
   fix: "Set `resources { limits = { memory = ... } }` on every container.",
-  staticReading: "Checkov stops at the first container; we check every container, init containers included (they run under the same quota).",
+  staticReading:
+    "Checkov stops at the first container; we check every container, init containers included (they run under the same quota).",
   source: { name: "Checkov", id: "CKV_K8S_12", url: Sources.checkov("MemoryLimits") },
   checkPod(pod) {
     return perContainer(pod, (c) => {

@@ -11,7 +11,8 @@ export const CkvK8s13MemoryRequests = podRule({
   title: "Memory requests should be set",
   why: "Without a memory request the scheduler may overcommit the node and the pod is evicted first.",
   fix: "Set `resources { requests = { memory = ... } }` on every container.",
-  staticReading: "Checkov stops at the first container; we check every container, init containers included (they run under the same quota).",
+  staticReading:
+    "Checkov stops at the first container; we check every container, init containers included (they run under the same quota).",
   source: { name: "Checkov", id: "CKV_K8S_13", url: Sources.checkov("MemoryRequests") },
   checkPod(pod) {
     return perContainer(pod, (c) => {

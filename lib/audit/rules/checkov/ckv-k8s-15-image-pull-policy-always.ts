@@ -11,8 +11,9 @@ export const CkvK8s15ImagePullPolicyAlways = podRule({
   severity: "low",
   title: "Image pull policy should be Always",
   why: "With IfNotPresent a node reuses whatever image it cached under that name, and a pod can use a private image another tenant pulled without presenting credentials.",
-  fix: "Set `image_pull_policy = \"Always\"` (a digest-pinned image passes as well, as in Checkov).",
-  staticReading: "As Checkov: passes when the policy is Always, or when it is unset and the image is pinned by digest or uses `latest` (where Kubernetes defaults to Always).",
+  fix: 'Set `image_pull_policy = "Always"` (a digest-pinned image passes as well, as in Checkov).',
+  staticReading:
+    "As Checkov: passes when the policy is Always, or when it is unset and the image is pinned by digest or uses `latest` (where Kubernetes defaults to Always).",
   source: { name: "Checkov", id: "CKV_K8S_15", url: Sources.checkov("ImagePullPolicyAlways") },
   checkPod(pod) {
     return perContainer(pod, (c) => {

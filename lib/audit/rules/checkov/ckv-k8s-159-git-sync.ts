@@ -15,7 +15,8 @@ export const CkvK8s159GitSync = podRule({
   checkPod(pod) {
     return perContainer(pod, (c) => {
       const out: Verdict[] = [];
-      for (const e of children(c.container, "env")) if (e.name === "GITSYNC_GIT") out.push(fail(`${describe(c)} sets GITSYNC_GIT`));
+      for (const e of children(c.container, "env"))
+        if (e.name === "GITSYNC_GIT") out.push(fail(`${describe(c)} sets GITSYNC_GIT`));
       return out.length > 0 ? out : PASS;
     });
   },

@@ -11,7 +11,8 @@ export const CkvK8s22ReadonlyRootFilesystem = podRule({
   title: "Use read-only filesystem for containers where possible",
   why: "A writable root lets an attacker drop tools and persist changes to binaries and configuration for the container's lifetime.",
   fix: "Set `security_context.read_only_root_filesystem = true`; give writable paths as emptyDir volumes.",
-  staticReading: "Checkov passes a container without any security_context; we require the explicit true on every container.",
+  staticReading:
+    "Checkov passes a container without any security_context; we require the explicit true on every container.",
   source: { name: "Checkov", id: "CKV_K8S_22", url: Sources.checkov("ReadonlyRootFilesystem") },
   checkPod(pod) {
     return perContainer(pod, (c) => {

@@ -14,14 +14,16 @@ export const CkvK8s27DockerSocketVolume = podRule({
   title: "Do not expose the docker daemon socket to containers",
   why: "Whoever talks to the container engine's socket can start a privileged container and own the node.",
   fix: "Remove the hostPath volume of the engine socket.",
-  staticReading: "Checkov matches `/var/run/docker.sock` exactly; we match any docker, containerd, cri-o or podman socket path.",
+  staticReading:
+    "Checkov matches `/var/run/docker.sock` exactly; we match any docker, containerd, cri-o or podman socket path.",
   source: { name: "Checkov", id: "CKV_K8S_27", url: Sources.checkov("DockerSocketVolume") },
   checkPod(pod) {
     const out: Verdict[] = [];
     for (const v of children(pod.spec, "volume")) {
       const path = child(v, "host_path")?.path;
       if (isRef(path)) out.push(unknown("a hostPath volume path is computed", refsIn(path)));
-      else if (typeof path === "string" && RUNTIME_SOCKET.test(path.replace(/\/$/, ""))) out.push(fail(`volume ${JSON.stringify(v.name)} mounts ${path}`));
+      else if (typeof path === "string" && RUNTIME_SOCKET.test(path.replace(/\/$/, "")))
+        out.push(fail(`volume ${JSON.stringify(v.name)} mounts ${path}`));
     }
     return out.length > 0 ? out : PASS;
   },

@@ -10,8 +10,9 @@ export const CkvK8s29PodSecurityContext = podRule({
   severity: "medium",
   title: "Apply security context to your pods",
   why: "The pod security context is where non-root, the uid, the fsGroup and seccomp are set for every container at once.",
-  fix: "Add `security_context { run_as_non_root = true, run_as_user = …, seccomp_profile { type = \"RuntimeDefault\" } }` to the pod spec.",
-  staticReading: "Checkov's Terraform check looks at the container security contexts under this ID; we check the pod-level one the title names (CKV_K8S_30 covers containers).",
+  fix: 'Add `security_context { run_as_non_root = true, run_as_user = …, seccomp_profile { type = "RuntimeDefault" } }` to the pod spec.',
+  staticReading:
+    "Checkov's Terraform check looks at the container security contexts under this ID; we check the pod-level one the title names (CKV_K8S_30 covers containers).",
   source: { name: "Checkov", id: "CKV_K8S_29", url: Sources.checkov("PodSecurityContext") },
   checkPod(pod) {
     return present(child(pod.spec, "security_context")) ? PASS : fail("the pod spec has no security_context");

@@ -17,9 +17,12 @@ export const CkvK8s34Tiller = podRule({
   fix: "Remove the Tiller deployment; use Helm 3, which has no server side.",
   source: { name: "Checkov", id: "CKV_K8S_34", url: Sources.checkov("Tiller") },
   checkPod(pod) {
-    if (tillerLabels(stringMap(pod.resourceMetadata?.labels)) || tillerLabels(stringMap(pod.metadata?.labels))) return fail("labelled as Tiller (app=helm or name=tiller)");
-    return perContainer(pod, (c) => (typeof c.container.image === "string" && c.container.image.includes("tiller") ? fail(`image ${c.container.image} is Tiller`) : PASS));
+    if (tillerLabels(stringMap(pod.resourceMetadata?.labels)) || tillerLabels(stringMap(pod.metadata?.labels)))
+      return fail("labelled as Tiller (app=helm or name=tiller)");
+    return perContainer(pod, (c) =>
+      typeof c.container.image === "string" && c.container.image.includes("tiller")
+        ? fail(`image ${c.container.image} is Tiller`)
+        : PASS,
+    );
   },
 });
-
-

@@ -16,7 +16,8 @@ export const CkvK8s35SecretsAsEnv = podRule({
     return perContainer(pod, (c) => {
       const out: Verdict[] = [];
       for (const e of children(c.container, "env")) {
-        if (present(child(e, "value_from")?.secret_key_ref)) out.push(fail(`${describe(c)} env ${JSON.stringify(e.name)} reads a Secret key`));
+        if (present(child(e, "value_from")?.secret_key_ref))
+          out.push(fail(`${describe(c)} env ${JSON.stringify(e.name)} reads a Secret key`));
       }
       for (const e of children(c.container, "env_from")) {
         if (present(e.secret_ref)) out.push(fail(`${describe(c)} env_from imports a whole Secret`));

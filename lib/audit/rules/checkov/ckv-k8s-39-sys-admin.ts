@@ -16,7 +16,9 @@ export const CkvK8s39SysAdmin = podRule({
     return perContainer(pod, (c) => {
       const add = child(sc(c), "capabilities")?.add;
       if (isRef(add)) return unknown(`${describe(c)} capabilities.add is computed`, refsIn(add));
-      return strings(add).some((x) => ["SYS_ADMIN", "CAP_SYS_ADMIN", "ALL"].includes(x.toUpperCase())) ? fail(`${describe(c)} adds SYS_ADMIN`) : PASS;
+      return strings(add).some((x) => ["SYS_ADMIN", "CAP_SYS_ADMIN", "ALL"].includes(x.toUpperCase()))
+        ? fail(`${describe(c)} adds SYS_ADMIN`)
+        : PASS;
     });
   },
 });

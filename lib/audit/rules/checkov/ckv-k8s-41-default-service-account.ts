@@ -11,7 +11,12 @@ export const CkvK8s41DefaultServiceAccount = defineRule({
   why: "Every pod that names no service account gets `default`; if its token is mounted, every such pod holds API credentials.",
   fix: "Manage `default` with `automount_service_account_token = false`, and give workloads their own service accounts.",
   source: { name: "Checkov", id: "CKV_K8S_41", url: Sources.checkov("DefaultServiceAccount") },
-  resourceTypes: ["kubernetes_service_account", "kubernetes_service_account_v1", "kubernetes_default_service_account", "kubernetes_default_service_account_v1"],
+  resourceTypes: [
+    "kubernetes_service_account",
+    "kubernetes_service_account_v1",
+    "kubernetes_default_service_account",
+    "kubernetes_default_service_account_v1",
+  ],
   check(r) {
     const name = r.type.includes("default_service_account") ? "default" : child(r.body, "metadata")?.name;
     if (isRef(name)) return unknown("metadata.name is computed", refsIn(name));

@@ -11,11 +11,19 @@ export const CkvK8s42DefaultServiceAccountBinding = defineRule({
   why: "A role bound to `default` is granted to every pod of the namespace that names no service account.",
   fix: "Bind the role to a dedicated service account instead.",
   source: { name: "Checkov", id: "CKV_K8S_42", url: Sources.checkov("DefaultServiceAccountBinding") },
-  resourceTypes: ["kubernetes_role_binding", "kubernetes_role_binding_v1", "kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"],
+  resourceTypes: [
+    "kubernetes_role_binding",
+    "kubernetes_role_binding_v1",
+    "kubernetes_cluster_role_binding",
+    "kubernetes_cluster_role_binding_v1",
+  ],
   check(r) {
     const out: Verdict[] = [];
     for (const s of children(r.body, "subject")) {
-      if (s.kind === "ServiceAccount" && s.name === "default") out.push(fail(`binds to the default service account${typeof s.namespace === "string" ? ` of ${s.namespace}` : ""}`));
+      if (s.kind === "ServiceAccount" && s.name === "default")
+        out.push(
+          fail(`binds to the default service account${typeof s.namespace === "string" ? ` of ${s.namespace}` : ""}`),
+        );
     }
     return out.length > 0 ? out : PASS;
   },

@@ -18,7 +18,9 @@ export const CkvK8s43ImageDigest = podRule({
     return perContainer(pod, (c) => {
       const image = c.container.image;
       if (isRef(image)) return unknown(`${describe(c)} image is computed`, refsIn(image));
-      return typeof image === "string" && hasDigest(image) ? PASS : fail(`${describe(c)} image ${JSON.stringify(image)} is not pinned by digest`);
+      return typeof image === "string" && hasDigest(image)
+        ? PASS
+        : fail(`${describe(c)} image ${JSON.stringify(image)} is not pinned by digest`);
     });
   },
 });

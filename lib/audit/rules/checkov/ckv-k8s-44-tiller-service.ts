@@ -16,7 +16,8 @@ export const CkvK8s44TillerService = defineRule({
     const labels = stringMap(child(r.body, "metadata")?.labels);
     if (labels.app === "helm" || labels.name === "tiller") return fail("labelled as Tiller (app=helm or name=tiller)");
     const selector = stringMap(child(r.body, "spec")?.selector);
-    if (Object.values(selector).some((v) => String(v).toLowerCase().includes("tiller"))) return fail("selects Tiller pods");
+    if (Object.values(selector).some((v) => String(v).toLowerCase().includes("tiller")))
+      return fail("selects Tiller pods");
     return PASS;
   },
 });

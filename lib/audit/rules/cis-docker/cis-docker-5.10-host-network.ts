@@ -8,7 +8,7 @@ export const CisDocker510HostNetwork = cisDockerRule({
   severity: "critical",
   title: "Ensure that the host's network namespace is not shared",
   why: "The host network namespace gives the container the host's interfaces and loopback services, and bypasses every Docker network boundary.",
-  fix: "Remove `network_mode = \"host\"`; attach the container to a user-defined network.",
+  fix: 'Remove `network_mode = "host"`; attach the container to a user-defined network.',
   container(body) {
     const v = body.network_mode;
     if (isUserNetworkRef(v)) return PASS;

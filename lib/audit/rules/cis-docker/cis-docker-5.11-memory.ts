@@ -17,5 +17,6 @@ export const CisDocker511Memory = cisDockerRule({
   why: "Without a memory limit one container can exhaust the host's memory and have the kernel kill its neighbours.",
   fix: "Set `memory` (MiB) on the container, or `task_spec.resources.limits.memory_bytes` on the service.",
   container: (body) => judge(body.memory, "memory"),
-  service: (_cs, r) => judge(child(dig(r.body, "task_spec", "resources"), "limits")?.memory_bytes, "resources.limits.memory_bytes"),
+  service: (_cs, r) =>
+    judge(child(dig(r.body, "task_spec", "resources"), "limits")?.memory_bytes, "resources.limits.memory_bytes"),
 });

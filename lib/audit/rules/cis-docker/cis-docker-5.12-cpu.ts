@@ -11,7 +11,8 @@ export const CisDocker512Cpu = cisDockerRule({
   why: "Without CPU shares or a CPU limit one busy or compromised container can starve every other workload on the host.",
   fix: "Set `cpu_shares` and/or `cpus` on the container, or `task_spec.resources.limits.nano_cpus` on the service.",
   container(body) {
-    if (isRef(body.cpu_shares) || isRef(body.cpus)) return unknown("cpu_shares / cpus are computed", refsIn([body.cpu_shares, body.cpus]));
+    if (isRef(body.cpu_shares) || isRef(body.cpus))
+      return unknown("cpu_shares / cpus are computed", refsIn([body.cpu_shares, body.cpus]));
     const shares = num(body.cpu_shares) ?? 0;
     const cpus = num(body.cpus) ?? 0;
     return shares > 0 || cpus > 0 ? PASS : fail("neither cpu_shares nor cpus is set");

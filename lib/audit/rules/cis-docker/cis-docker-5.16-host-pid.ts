@@ -8,7 +8,7 @@ export const CisDocker516HostPid = cisDockerRule({
   severity: "critical",
   title: "Ensure that the host's process namespace is not shared",
   why: "The host PID namespace lets the container see and signal every host process, and read their environments.",
-  fix: "Remove `pid_mode = \"host\"`.",
+  fix: 'Remove `pid_mode = "host"`.',
   container(body) {
     const v = body.pid_mode;
     if (isRef(v)) return unknown("pid_mode is computed", refsIn(v));

@@ -8,7 +8,7 @@ export const CisDocker517HostIpc = cisDockerRule({
   severity: "high",
   title: "Ensure that the host's IPC namespace is not shared",
   why: "The host IPC namespace exposes the shared memory of every host process.",
-  fix: "Remove `ipc_mode = \"host\"` (use `private` or the default).",
+  fix: 'Remove `ipc_mode = "host"` (use `private` or the default).',
   container(body) {
     const v = body.ipc_mode;
     if (isRef(v)) return unknown("ipc_mode is computed", refsIn(v));

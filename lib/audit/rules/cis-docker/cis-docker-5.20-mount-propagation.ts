@@ -7,7 +7,8 @@ function judge(r: AuditResource): Verdict[] {
   const out: Verdict[] = [];
   for (const m of mountsOf(r)) {
     if (isRef(m.propagation)) out.push(unknown("a mount propagation is computed", refsIn(m.propagation)));
-    else if (m.propagation === "shared" || m.propagation === "rshared") out.push(fail(`mount ${String(m.target)} uses ${m.propagation} propagation`));
+    else if (m.propagation === "shared" || m.propagation === "rshared")
+      out.push(fail(`mount ${String(m.target)} uses ${m.propagation} propagation`));
   }
   return out.length > 0 ? out : [PASS];
 }

@@ -18,7 +18,8 @@ export const CisDocker527Healthcheck = cisDockerRule({
   title: "Ensure that container health is checked at runtime",
   why: "Without a health check a hung process is never marked unhealthy, never restarted and never taken out of service.",
   fix: "Add a `healthcheck` block (exec form), or record the weakening `no-healthcheck` with its reason.",
-  staticReading: "docker-bench sees a HEALTHCHECK baked into the image too; statically we cannot, so only a healthcheck on the resource passes.",
+  staticReading:
+    "docker-bench sees a HEALTHCHECK baked into the image too; statically we cannot, so only a healthcheck on the resource passes.",
   container: (body) => judge(child(body, "healthcheck")),
   service: (cs) => judge(child(cs, "healthcheck")),
 });

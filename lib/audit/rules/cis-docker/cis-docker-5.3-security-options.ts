@@ -11,7 +11,7 @@ export const CisDocker53SecurityOptions = cisDockerRule({
   severity: "low",
   title: "Ensure that, if applicable, SELinux security options are set",
   why: "Security options (an SELinux label, no-new-privileges, a seccomp or AppArmor profile) are the container's mandatory-access-control layer.",
-  fix: "Set `security_opts`, e.g. `[\"no-new-privileges:true\"]`, plus `label=type:…` on SELinux hosts.",
+  fix: 'Set `security_opts`, e.g. `["no-new-privileges:true"]`, plus `label=type:…` on SELinux hosts.',
   staticReading:
     "As docker-bench: any security option satisfies it, not only an SELinux label; but `label=disable` " +
     "(`label:disable`) fails whatever else is set, since it turns SELinux separation off. A swarm service can only " +

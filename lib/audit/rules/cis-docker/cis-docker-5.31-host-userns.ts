@@ -8,7 +8,7 @@ export const CisDocker531HostUserns = cisDockerRule({
   severity: "high",
   title: "Ensure that the host's user namespaces are not shared",
   why: "Sharing the host user namespace switches off user-namespace remapping for this container: its root is the host's root.",
-  fix: "Remove `userns_mode = \"host\"`.",
+  fix: 'Remove `userns_mode = "host"`.',
   container(body) {
     const v = body.userns_mode;
     if (isRef(v)) return unknown("userns_mode is computed", refsIn(v));

@@ -9,7 +9,8 @@ function judge(r: AuditResource): Verdict[] {
   for (const m of mountsOf(r)) {
     if (m.kind !== "bind") continue;
     if (isRef(m.source)) out.push(unknown("a bind mount source is computed", refsIn(m.source)));
-    else if (typeof m.source === "string" && RUNTIME_SOCKET.test(m.source.replace(/\/$/, ""))) out.push(fail(`mounts the engine socket ${m.source}`));
+    else if (typeof m.source === "string" && RUNTIME_SOCKET.test(m.source.replace(/\/$/, "")))
+      out.push(fail(`mounts the engine socket ${m.source}`));
   }
   return out.length > 0 ? out : [PASS];
 }

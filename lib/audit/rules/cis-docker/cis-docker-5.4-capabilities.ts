@@ -3,7 +3,22 @@ import { JsonObject, PASS, Verdict, fail, unknown } from "../../types";
 import { child, isRef, refsIn, strings } from "../../values";
 
 /** Docker's default capability set; docker-bench flags additions outside it. */
-const DOCKER_DEFAULT = new Set(["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "NET_RAW", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"]);
+const DOCKER_DEFAULT = new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "NET_RAW",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+]);
 
 const capName = (c: string): string => c.trim().toUpperCase().replace(/^CAP_/, "");
 

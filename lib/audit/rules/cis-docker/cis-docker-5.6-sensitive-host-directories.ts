@@ -75,7 +75,9 @@ function judgeMount(r: AuditResource, m: DockerMount): Verdict | undefined {
 }
 
 function judge(r: AuditResource): Verdict[] {
-  const out = mountsOf(r).map((m) => judgeMount(r, m)).filter((v): v is Verdict => v !== undefined);
+  const out = mountsOf(r)
+    .map((m) => judgeMount(r, m))
+    .filter((v): v is Verdict => v !== undefined);
   return out.length > 0 ? out : [PASS];
 }
 

@@ -8,7 +8,7 @@ export const CisDocker73OverlayEncrypted = cisDockerRule({
   severity: "high",
   title: "Ensure that all Docker swarm overlay networks are encrypted",
   why: "Overlay traffic between nodes is plain VXLAN unless encrypted: anyone on the path between hosts reads it.",
-  fix: "Set `options = { encrypted = \"true\" }` on the overlay network.",
+  fix: 'Set `options = { encrypted = "true" }` on the overlay network.',
   other: {
     types: ["docker_network"],
     check(r) {

@@ -41,7 +41,10 @@ function judgeSize(where: string, size: Size, limit: Limit): Verdict {
 function judgeOptions(path: string, options: unknown, limit: Limit): Verdict[] {
   const where = `tmpfs ${path}`;
   if (isRef(options)) return [unknown(`${where}: options are computed`, refsIn(options))];
-  const opts = String(options ?? "").split(",").map((o) => o.trim().toLowerCase()).filter(Boolean);
+  const opts = String(options ?? "")
+    .split(",")
+    .map((o) => o.trim().toLowerCase())
+    .filter(Boolean);
   const out: Verdict[] = [];
   if (opts.includes("exec") || !opts.includes("noexec")) {
     out.push(fail(`${where}: binaries written there can run (exec, or no noexec)`));
@@ -49,7 +52,10 @@ function judgeOptions(path: string, options: unknown, limit: Limit): Verdict[] {
   if (opts.includes("suid") || !opts.includes("nosuid")) {
     out.push(fail(`${where}: set-uid bits written there count (suid, or no nosuid)`));
   }
-  const sizeOpt = opts.filter((o) => o.startsWith("size=")).pop()?.slice(5);
+  const sizeOpt = opts
+    .filter((o) => o.startsWith("size="))
+    .pop()
+    ?.slice(5);
   let size: Size;
   if (sizeOpt !== undefined) {
     const m = /^([0-9]+)([kmg%]?)$/.exec(sizeOpt);

@@ -1,4 +1,12 @@
-import { candidateWorkloads, isEmptySelector, podLabels, policyOf, selectorMatches, workloadBuckets, workloadsByNamespace } from "../../kubernetes-model";
+import {
+  candidateWorkloads,
+  isEmptySelector,
+  podLabels,
+  policyOf,
+  selectorMatches,
+  workloadBuckets,
+  workloadsByNamespace,
+} from "../../kubernetes-model";
 import { Sources, defineRule } from "../../rule";
 import { PASS, fail, unknown } from "../../types";
 
@@ -10,7 +18,8 @@ export const KubeScoreNetworkPolicyTargetsPod = defineRule({
   title: "A NetworkPolicy's pod selector must match at least one workload",
   why: "A selector that matches nothing usually means a typo in a label: the pods it was meant to protect are not protected.",
   fix: "Fix the pod_selector so it matches the labels of the workload's pod template.",
-  staticReading: "kube-score also fails an empty selector in a namespace without pods; we pass empty selectors (default-deny policies select pods created later or by other stacks) and look only at workloads of the same stack.",
+  staticReading:
+    "kube-score also fails an empty selector in a namespace without pods; we pass empty selectors (default-deny policies select pods created later or by other stacks) and look only at workloads of the same stack.",
   source: { name: "kube-score", id: "networkpolicy-targets-pod", url: Sources.kubeScore },
   resourceTypes: ["kubernetes_network_policy", "kubernetes_network_policy_v1"],
   check(r, ctx) {

@@ -1,4 +1,11 @@
-import { candidatePolicies, namespaceOf, podLabels, policiesByNamespace, policyBuckets, selectorMatches } from "../../kubernetes-model";
+import {
+  candidatePolicies,
+  namespaceOf,
+  podLabels,
+  policiesByNamespace,
+  policyBuckets,
+  selectorMatches,
+} from "../../kubernetes-model";
 import { podRule } from "../../pod-rule";
 import { Sources } from "../../rule";
 import { PASS, fail, unknown } from "../../types";
@@ -11,7 +18,8 @@ export const KubeScorePodNetworkPolicy = podRule({
   title: "Every workload must be selected by an ingress and an egress NetworkPolicy",
   why: "A pod no policy selects is not isolated at all: it accepts every connection and may connect anywhere.",
   fix: "Add a default-deny policy to the namespace (it selects every pod) and allow policies for the workload's flows.",
-  staticReading: "kube-score counts a policy when any one of its matchLabels equals a pod label and ignores empty selectors; we apply full label-selector semantics (all matchLabels and matchExpressions; an empty selector selects every pod, so a default deny counts). Only policies of the same stack are seen.",
+  staticReading:
+    "kube-score counts a policy when any one of its matchLabels equals a pod label and ignores empty selectors; we apply full label-selector semantics (all matchLabels and matchExpressions; an empty selector selects every pod, so a default deny counts). Only policies of the same stack are seen.",
   source: { name: "kube-score", id: "pod-networkpolicy", url: Sources.kubeScore },
   checkPod(pod, r, ctx) {
     const ns = namespaceOf(r, ctx);

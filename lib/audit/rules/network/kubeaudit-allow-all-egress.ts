@@ -16,6 +16,8 @@ export const KubeauditAllowAllEgress = defineRule({
   check(r, ctx) {
     const p = policyOf(r, ctx);
     if (!p || !isEmptySelector(p.selector) || !p.types.includes("Egress")) return PASS;
-    return p.egress.some((rule) => children(rule, "to").length === 0) ? fail("selects every pod and has an egress rule without `to`: all egress is allowed") : PASS;
+    return p.egress.some((rule) => children(rule, "to").length === 0)
+      ? fail("selects every pod and has an egress rule without `to`: all egress is allowed")
+      : PASS;
   },
 });

@@ -16,6 +16,8 @@ export const KubeauditAllowAllIngress = defineRule({
   check(r, ctx) {
     const p = policyOf(r, ctx);
     if (!p || !isEmptySelector(p.selector) || !p.types.includes("Ingress")) return PASS;
-    return p.ingress.some((rule) => children(rule, "from").length === 0) ? fail("selects every pod and has an ingress rule without `from`: all ingress is allowed") : PASS;
+    return p.ingress.some((rule) => children(rule, "from").length === 0)
+      ? fail("selects every pod and has an ingress rule without `from`: all ingress is allowed")
+      : PASS;
   },
 });

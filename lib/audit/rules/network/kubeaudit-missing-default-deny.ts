@@ -10,9 +10,14 @@ export const KubeauditMissingDefaultDeny = defineRule({
   severity: "high",
   title: "Namespaces must have a default-deny NetworkPolicy for ingress and egress",
   why: "Without a default deny every pod accepts traffic from, and sends traffic to, anything the cluster network reaches; one compromised pod can probe them all.",
-  fix: "Add a NetworkPolicy with an empty pod_selector, policy_types [\"Ingress\", \"Egress\"] and no rules to the namespace (DefaultDenyPolicy), then allow each flow explicitly.",
-  staticReading: "kubeaudit judges the namespaces of the manifests it reads; we judge each namespace resource of the stack against the policies of the same stack (a policy applied by another stack or by hand is not seen).",
-  source: { name: "kubeaudit (netpols)", id: "MissingDefaultDenyIngressAndEgressNetworkPolicy", url: Sources.kubeaudit },
+  fix: 'Add a NetworkPolicy with an empty pod_selector, policy_types ["Ingress", "Egress"] and no rules to the namespace (DefaultDenyPolicy), then allow each flow explicitly.',
+  staticReading:
+    "kubeaudit judges the namespaces of the manifests it reads; we judge each namespace resource of the stack against the policies of the same stack (a policy applied by another stack or by hand is not seen).",
+  source: {
+    name: "kubeaudit (netpols)",
+    id: "MissingDefaultDenyIngressAndEgressNetworkPolicy",
+    url: Sources.kubeaudit,
+  },
   resourceTypes: ["kubernetes_namespace", "kubernetes_namespace_v1"],
   check(r, ctx) {
     const name = child(r.body, "metadata")?.name;
@@ -32,7 +37,8 @@ export const KubeauditMissingDefaultDeny = defineRule({
       if (p.types.includes("Egress") && p.egress.length === 0) egress = true;
     }
     if (ingress && egress) return PASS;
-    if (unresolved.length > 0) return unknown(`no default deny found for namespace ${name} among resolvable policies`, unresolved);
+    if (unresolved.length > 0)
+      return unknown(`no default deny found for namespace ${name} among resolvable policies`, unresolved);
     const missing = [!ingress ? "ingress" : undefined, !egress ? "egress" : undefined].filter(Boolean).join(" and ");
     return fail(`namespace ${name} has no default-deny ${missing} NetworkPolicy`);
   },

@@ -16,7 +16,7 @@ function keeperText(ctx: AuditContext): { text: string; computed: string[] } {
     const computed: string[] = [];
     for (const k of ctx.byType("docker_container", "docker_service")) {
       if (k.labels[ROLE] !== "firewall-keeper") continue;
-      const body = k.type === "docker_service" ? (k.body.task_spec as any)?.container_spec ?? {} : k.body;
+      const body = k.type === "docker_service" ? ((k.body.task_spec as any)?.container_spec ?? {}) : k.body;
       const argv = [body.entrypoint, body.command, body.args].flat().filter((x) => x !== undefined);
       for (const a of argv) {
         if (isRef(a)) computed.push(...refsIn(a));
@@ -30,7 +30,8 @@ function keeperText(ctx: AuditContext): { text: string; computed: string[] } {
 function bridgeOf(r: AuditResource): unknown {
   // A map, which some writers render as a one-element list.
   const o = Array.isArray(r.body.options) ? r.body.options[0] : r.body.options;
-  if (o && typeof o === "object" && !Array.isArray(o)) return (o as Record<string, unknown>)["com.docker.network.bridge.name"];
+  if (o && typeof o === "object" && !Array.isArray(o))
+    return (o as Record<string, unknown>)["com.docker.network.bridge.name"];
   return undefined;
 }
 
@@ -53,7 +54,11 @@ export const NetDockerHostRules = defineRule({
   staticReading:
     "Judged statically: a keeper (label role=firewall-keeper) whose command names the network's bridge. Whether the keeper runs " +
     "is a run-time fact: its health check reports it (docs/docker.md, troubleshooting).",
-  source: { name: "cdktf-hardened (network boundary)", id: "NET-DOCKER-HOST-RULES", url: "https://docs.docker.com/engine/network/packet-filtering-firewalls/" },
+  source: {
+    name: "cdktf-hardened (network boundary)",
+    id: "NET-DOCKER-HOST-RULES",
+    url: "https://docs.docker.com/engine/network/packet-filtering-firewalls/",
+  },
   resourceTypes: ["docker_network", "docker_service"],
   check(r, ctx) {
     if (r.labels[MANAGED] !== "cdktf-hardened") return undefined;
@@ -68,7 +73,8 @@ export const NetDockerHostRules = defineRule({
     if (r.body.driver !== undefined && r.body.driver !== "bridge") return undefined;
     const bridge = bridgeOf(r);
     if (isRef(bridge)) return unknown("the bridge name is computed", refsIn(bridge));
-    if (typeof bridge !== "string" || !bridge) return fail("the network names no bridge (com.docker.network.bridge.name): no host rule can match it");
+    if (typeof bridge !== "string" || !bridge)
+      return fail("the network names no bridge (com.docker.network.bridge.name): no host rule can match it");
     return kept(bridge, ctx);
   },
 });

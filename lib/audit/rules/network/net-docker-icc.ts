@@ -42,7 +42,7 @@ export const NetDockerIcc = defineRule({
     "With inter-container communication on, every member of a network reaches every port of every other member: " +
     "one compromised workload of a tier can attack all the others, bypassing the declared flows.",
   fix:
-    "Keep `com.docker.network.bridge.enable_icc = \"false\"` on tier and exit bridges; connect two workloads " +
+    'Keep `com.docker.network.bridge.enable_icc = "false"` on tier and exit bridges; connect two workloads ' +
     "through a flow network (role `flow-network`), never by opening a tier.",
   staticReading:
     "Judges `docker_network` resources labelled `cdktf-hardened.io/managed-by=cdktf-hardened` by role. Bridges " +

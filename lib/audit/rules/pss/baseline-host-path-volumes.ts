@@ -11,9 +11,15 @@ export const PssBaselineHostPathVolumes = podRule({
   title: "Pods must not mount hostPath volumes",
   why: "A hostPath volume exposes the node's filesystem (credentials, the container runtime socket, other pods' data) to the pod.",
   fix: "Use an emptyDir, a ConfigMap/Secret volume or a PersistentVolumeClaim instead of `host_path`.",
-  source: { name: "Kubernetes Pod Security Standards (baseline)", id: "hostPathVolumes", url: Sources.psaPolicy("check_hostPathVolumes") },
+  source: {
+    name: "Kubernetes Pod Security Standards (baseline)",
+    id: "hostPathVolumes",
+    url: Sources.psaPolicy("check_hostPathVolumes"),
+  },
   checkPod(pod) {
     const bad = children(pod.spec, "volume").filter((v) => v.host_path !== undefined && v.host_path !== null);
-    return bad.length > 0 ? fail(`hostPath volume ${bad.map((v) => `${show(v.name)} (${show(child(v, "host_path")?.path)})`).join(", ")}`) : PASS;
+    return bad.length > 0
+      ? fail(`hostPath volume ${bad.map((v) => `${show(v.name)} (${show(child(v, "host_path")?.path)})`).join(", ")}`)
+      : PASS;
   },
 });

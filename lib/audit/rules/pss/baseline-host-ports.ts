@@ -12,7 +12,11 @@ export const PssBaselineHostPorts = podRule({
   why: "A host port publishes the pod on the node's address, bypassing Services and NetworkPolicies meant to guard it.",
   fix: "Remove `port.host_port`; expose the workload through a Service.",
   staticReading: "PSS lets an admission configuration allow a list of host ports; we allow none.",
-  source: { name: "Kubernetes Pod Security Standards (baseline)", id: "hostPorts", url: Sources.psaPolicy("check_hostPorts") },
+  source: {
+    name: "Kubernetes Pod Security Standards (baseline)",
+    id: "hostPorts",
+    url: Sources.psaPolicy("check_hostPorts"),
+  },
   checkPod(pod) {
     return perContainer(pod, (c) => {
       const out: Verdict[] = [];

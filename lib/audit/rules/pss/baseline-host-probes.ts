@@ -21,13 +21,19 @@ export const PssBaselineHostProbes = podRule({
   title: "Probes and lifecycle hooks must not target another host",
   why: "The kubelet runs probes and hooks from the node: a `host` field turns them into requests from the node to any address (SSRF).",
   fix: "Remove `host` from `http_get` / `tcp_socket` in probes and lifecycle handlers.",
-  source: { name: "Kubernetes Pod Security Standards (baseline, 1.34)", id: "hostProbesAndHostLifecycle", url: Sources.psaPolicy("check_hostProbesAndhostLifecycle") },
+  source: {
+    name: "Kubernetes Pod Security Standards (baseline, 1.34)",
+    id: "hostProbesAndHostLifecycle",
+    url: Sources.psaPolicy("check_hostProbesAndhostLifecycle"),
+  },
   checkPod(pod) {
     return perContainer(pod, (c) => {
       const out: Verdict[] = [];
-      for (const probe of ["liveness_probe", "readiness_probe", "startup_probe"]) out.push(...hostOf(child(c.container, probe), `${describe(c)} ${probe}`));
+      for (const probe of ["liveness_probe", "readiness_probe", "startup_probe"])
+        out.push(...hostOf(child(c.container, probe), `${describe(c)} ${probe}`));
       const lc = child(c.container, "lifecycle");
-      for (const hook of ["post_start", "pre_stop"]) out.push(...hostOf(child(lc, hook), `${describe(c)} lifecycle.${hook}`));
+      for (const hook of ["post_start", "pre_stop"])
+        out.push(...hostOf(child(lc, hook), `${describe(c)} lifecycle.${hook}`));
       return out.length > 0 ? out : PASS;
     });
   },

@@ -9,7 +9,11 @@ export const PssBaselinePrivileged = podRule({
   title: "Containers must not be privileged",
   why: "A privileged container has every capability and every host device: escaping it is trivial.",
   fix: "Remove `security_context.privileged` or set it to false.",
-  source: { name: "Kubernetes Pod Security Standards (baseline)", id: "privileged", url: Sources.psaPolicy("check_privileged") },
+  source: {
+    name: "Kubernetes Pod Security Standards (baseline)",
+    id: "privileged",
+    url: Sources.psaPolicy("check_privileged"),
+  },
   checkPod(pod) {
     return perContainer(pod, (c) => forbidTrue(sc(c)?.privileged, () => `${describe(c)} security_context.privileged`));
   },

@@ -28,12 +28,17 @@ export const PssBaselineSysctls = podRule({
   why: "Other sysctls are node-wide or can starve or destabilise the node and its other pods.",
   fix: "Remove every `security_context.sysctl` whose name is not in the PSS safe set.",
   staticReading: "Our list is the 1.32 set; an older cluster's admission allows fewer names.",
-  source: { name: "Kubernetes Pod Security Standards (baseline)", id: "sysctls", url: Sources.psaPolicy("check_sysctls") },
+  source: {
+    name: "Kubernetes Pod Security Standards (baseline)",
+    id: "sysctls",
+    url: Sources.psaPolicy("check_sysctls"),
+  },
   checkPod(pod) {
     const out: Verdict[] = [];
     for (const s of children(child(pod.spec, "security_context"), "sysctl")) {
       if (isRef(s.name)) out.push(unknown("a sysctl name is computed", refsIn(s.name)));
-      else if (typeof s.name === "string" && !SAFE_SYSCTLS.has(s.name)) out.push(fail(`sysctl ${s.name} is not in the safe set`));
+      else if (typeof s.name === "string" && !SAFE_SYSCTLS.has(s.name))
+        out.push(fail(`sysctl ${s.name} is not in the safe set`));
     }
     return out.length > 0 ? out : PASS;
   },

@@ -10,13 +10,18 @@ export const PssRestrictedCapabilities = podRule({
   severity: "high",
   title: "Containers must drop ALL capabilities and add back at most NET_BIND_SERVICE",
   why: "The runtime's default set still holds NET_RAW, DAC_OVERRIDE, SETUID and others an attacker can use; an empty set leaves nothing to abuse.",
-  fix: "Set `capabilities { drop = [\"ALL\"] }` and add nothing but NET_BIND_SERVICE.",
-  source: { name: "Kubernetes Pod Security Standards (restricted)", id: "capabilities_restricted", url: Sources.psaPolicy("check_capabilities_restricted") },
+  fix: 'Set `capabilities { drop = ["ALL"] }` and add nothing but NET_BIND_SERVICE.',
+  source: {
+    name: "Kubernetes Pod Security Standards (restricted)",
+    id: "capabilities_restricted",
+    url: Sources.psaPolicy("check_capabilities_restricted"),
+  },
   checkPod(pod) {
     if (isWindowsPod(pod)) return PASS;
     return perContainer(pod, (c) => {
       const caps = child(sc(c), "capabilities");
-      if (isRef(caps?.drop) || isRef(caps?.add)) return unknown(`${describe(c)} capabilities are computed`, refsIn([caps?.drop, caps?.add]));
+      if (isRef(caps?.drop) || isRef(caps?.add))
+        return unknown(`${describe(c)} capabilities are computed`, refsIn([caps?.drop, caps?.add]));
       const out: Verdict[] = [];
       if (!strings(caps?.drop).includes("ALL")) out.push(fail(`${describe(c)} does not drop ALL capabilities`));
       const extra = strings(caps?.add).filter((x) => x.replace(/^CAP_/, "") !== "NET_BIND_SERVICE");

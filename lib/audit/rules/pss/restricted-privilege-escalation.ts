@@ -11,7 +11,11 @@ export const PssRestrictedPrivilegeEscalation = podRule({
   title: "Containers must set allowPrivilegeEscalation to false",
   why: "Left unset, setuid binaries and file capabilities can raise a process's privileges inside the container (no_new_privs is off).",
   fix: "Set `security_context.allow_privilege_escalation = false` on every container.",
-  source: { name: "Kubernetes Pod Security Standards (restricted)", id: "allowPrivilegeEscalation", url: Sources.psaPolicy("check_allowPrivilegeEscalation") },
+  source: {
+    name: "Kubernetes Pod Security Standards (restricted)",
+    id: "allowPrivilegeEscalation",
+    url: Sources.psaPolicy("check_allowPrivilegeEscalation"),
+  },
   checkPod(pod) {
     if (isWindowsPod(pod)) return PASS;
     return perContainer(pod, (c) => {

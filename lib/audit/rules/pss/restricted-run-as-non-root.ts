@@ -11,7 +11,11 @@ export const PssRestrictedRunAsNonRoot = podRule({
   title: "Containers must run as non-root (runAsNonRoot: true)",
   why: "With runAsNonRoot the kubelet refuses to start a container whose user would be uid 0, whatever the image says.",
   fix: "Set `security_context.run_as_non_root = true` on the pod (or on every container).",
-  source: { name: "Kubernetes Pod Security Standards (restricted)", id: "runAsNonRoot", url: Sources.psaPolicy("check_runAsNonRoot") },
+  source: {
+    name: "Kubernetes Pod Security Standards (restricted)",
+    id: "runAsNonRoot",
+    url: Sources.psaPolicy("check_runAsNonRoot"),
+  },
   checkPod(pod) {
     if (inUserNamespace(pod)) return PASS;
     const podValue = child(pod.spec, "security_context")?.run_as_non_root;

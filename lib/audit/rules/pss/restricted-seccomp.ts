@@ -12,8 +12,12 @@ export const PssRestrictedSeccomp = podRule({
   severity: "high",
   title: "Seccomp must be set to RuntimeDefault or Localhost",
   why: "Kubernetes runs containers without seccomp unless told otherwise; RuntimeDefault blocks the system calls container escapes rely on.",
-  fix: "Set `security_context.seccomp_profile { type = \"RuntimeDefault\" }` on the pod.",
-  source: { name: "Kubernetes Pod Security Standards (restricted)", id: "seccompProfile_restricted", url: Sources.psaPolicy("check_seccompProfile_restricted") },
+  fix: 'Set `security_context.seccomp_profile { type = "RuntimeDefault" }` on the pod.',
+  source: {
+    name: "Kubernetes Pod Security Standards (restricted)",
+    id: "seccompProfile_restricted",
+    url: Sources.psaPolicy("check_seccompProfile_restricted"),
+  },
   checkPod(pod) {
     if (isWindowsPod(pod)) return PASS;
     const podType = child(child(pod.spec, "security_context"), "seccomp_profile")?.type;
@@ -22,10 +26,14 @@ export const PssRestrictedSeccomp = podRule({
     const out = perContainer(pod, (c) => {
       const t = child(sc(c), "seccomp_profile")?.type;
       if (isRef(t)) return unknown(`${describe(c)} seccomp_profile.type is computed`, refsIn(t));
-      if (t === undefined || t === null) return podOk ? PASS : fail(`${describe(c)} has no seccomp profile and neither does the pod`);
-      return typeof t === "string" && GOOD.has(t) ? PASS : fail(`${describe(c)} seccomp_profile.type is ${JSON.stringify(t)}`);
+      if (t === undefined || t === null)
+        return podOk ? PASS : fail(`${describe(c)} has no seccomp profile and neither does the pod`);
+      return typeof t === "string" && GOOD.has(t)
+        ? PASS
+        : fail(`${describe(c)} seccomp_profile.type is ${JSON.stringify(t)}`);
     });
-    if (podType !== undefined && podType !== null && !podOk) out.push(fail(`pod seccomp_profile.type is ${JSON.stringify(podType)}`));
+    if (podType !== undefined && podType !== null && !podOk)
+      out.push(fail(`pod seccomp_profile.type is ${JSON.stringify(podType)}`));
     return out;
   },
 });

@@ -19,7 +19,11 @@ export const SecretEnvLiteral = defineRule({
     "ACCESS_KEY, AUTH_KEY, SIGNING_KEY, ENCRYPTION_KEY, MASTER_KEY, SSH_KEY, HMAC_KEY, JWT_KEY), or ending in _PASS, " +
     "_PWD, _PW, _AUTH or _CREDS (lib/core/secret-names.ts); `*_FILE` names, empty values, booleans and numbers are " +
     "not secrets.",
-  source: { name: "cdktf-hardened (secret hygiene)", id: "SECRET-ENV-LITERAL", url: "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html" },
+  source: {
+    name: "cdktf-hardened (secret hygiene)",
+    id: "SECRET-ENV-LITERAL",
+    url: "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+  },
   resourceTypes: [...DOCKER_RUNNABLE_TYPES, ...K8S_WORKLOAD_TYPES],
   check(r, ctx) {
     const env = envOf(r, ctx);
@@ -27,7 +31,8 @@ export const SecretEnvLiteral = defineRule({
     const out: Verdict[] = [];
     for (const e of env) {
       if (!SECRET_ENV_NAME.test(e.name)) continue;
-      if (typeof e.value !== "string" || e.value === "" || isRef(e.value) || /^(true|false|[0-9]+)$/i.test(e.value)) continue;
+      if (typeof e.value !== "string" || e.value === "" || isRef(e.value) || /^(true|false|[0-9]+)$/i.test(e.value))
+        continue;
       out.push(fail(`${e.where} ${e.name} has a literal value`));
     }
     return out.length > 0 ? out : PASS;

@@ -11,7 +11,9 @@ function literalKeys(map: Record<string, unknown>): string[] {
 function judge(r: AuditResource): Verdict | undefined {
   if (r.type === "docker_secret") {
     const d = r.body.data;
-    return typeof d === "string" && d !== "" && !isRef(d) ? fail("data is a literal: the secret's value is written in cdk.tf.json") : PASS;
+    return typeof d === "string" && d !== "" && !isRef(d)
+      ? fail("data is a literal: the secret's value is written in cdk.tf.json")
+      : PASS;
   }
   if (r.type === "kubernetes_manifest") {
     const m = blocks(r.body.manifest)[0];
@@ -31,7 +33,17 @@ export const SecretLiteralData = defineRule({
   title: "Secrets must not hold literal values",
   why: "A literal in cdk.tf.json is in git, in CI logs and in every copy of the synthesized output; the secret is no longer secret.",
   fix: "Take the value from a sensitive variable (Secret.fromVariable) or an existing Secret, never a literal.",
-  source: { name: "cdktf-hardened (secret hygiene)", id: "SECRET-LITERAL-DATA", url: "https://kubernetes.io/docs/concepts/security/secrets-good-practices/" },
-  resourceTypes: ["docker_secret", "kubernetes_secret", "kubernetes_secret_v1", "kubernetes_secret_v1_data", "kubernetes_manifest"],
+  source: {
+    name: "cdktf-hardened (secret hygiene)",
+    id: "SECRET-LITERAL-DATA",
+    url: "https://kubernetes.io/docs/concepts/security/secrets-good-practices/",
+  },
+  resourceTypes: [
+    "docker_secret",
+    "kubernetes_secret",
+    "kubernetes_secret_v1",
+    "kubernetes_secret_v1_data",
+    "kubernetes_manifest",
+  ],
   check: (r) => judge(r),
 });

@@ -14,8 +14,13 @@ export const SecretPrivateKey = defineRule({
   title: "No private key may appear in the configuration",
   why: "A private key in cdk.tf.json is in git and in every copy of the output: whoever reads it can impersonate the service.",
   fix: "Read the key from a sensitive variable or a host file mounted read-only.",
-  staticReading: "Scans every literal string of every resource except secret resources (SECRET-LITERAL-DATA judges those), base64 values decoded.",
-  source: { name: "cdktf-hardened (secret hygiene)", id: "SECRET-PRIVATE-KEY", url: "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html" },
+  staticReading:
+    "Scans every literal string of every resource except secret resources (SECRET-LITERAL-DATA judges those), base64 values decoded.",
+  source: {
+    name: "cdktf-hardened (secret hygiene)",
+    id: "SECRET-PRIVATE-KEY",
+    url: "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+  },
   resourceTypes: ["*"],
   check(r) {
     if (SECRET_TYPES.has(r.type)) return undefined;

@@ -26,8 +26,13 @@ export const SecretVendorToken = defineRule({
   title: "No vendor token may appear in the configuration",
   why: "A cloud, SCM or payment token in cdk.tf.json is in git and in CI logs; attackers scan public and leaked repositories for exactly these shapes.",
   fix: "Revoke the token, then pass its replacement through a sensitive variable as a file.",
-  staticReading: "Matches published token prefixes (AWS, GitHub, GitLab, Slack, Stripe, Google, npm, SendGrid, OpenAI, Anthropic, Docker Hub) in every literal string, base64 decoded; secret resources are judged by SECRET-LITERAL-DATA instead.",
-  source: { name: "cdktf-hardened (secret hygiene)", id: "SECRET-VENDOR-TOKEN", url: "https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns" },
+  staticReading:
+    "Matches published token prefixes (AWS, GitHub, GitLab, Slack, Stripe, Google, npm, SendGrid, OpenAI, Anthropic, Docker Hub) in every literal string, base64 decoded; secret resources are judged by SECRET-LITERAL-DATA instead.",
+  source: {
+    name: "cdktf-hardened (secret hygiene)",
+    id: "SECRET-VENDOR-TOKEN",
+    url: "https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns",
+  },
   resourceTypes: ["*"],
   check(r) {
     if (SECRET_TYPES.has(r.type)) return undefined;
