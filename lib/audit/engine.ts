@@ -45,7 +45,11 @@ export const UNUSED_SUPPRESSION_RULE: AuditRule = {
   title: "Every suppression must match a finding",
   why: "A suppression that matches nothing is stale (the problem was fixed, or the path changed) and would silently hide the next finding at that place.",
   fix: "Remove the suppression, or correct its rule ID, path or address.",
-  source: { name: "cdktf-hardened", id: "AUDIT-UNUSED-SUPPRESSION", url: "https://github.com/cdklabs/cdk-nag#suppressing-a-rule" },
+  source: {
+    name: "cdktf-hardened",
+    id: "AUDIT-UNUSED-SUPPRESSION",
+    url: "https://github.com/cdklabs/cdk-nag#suppressing-a-rule",
+  },
   resourceTypes: [],
   check: () => undefined,
 };
@@ -75,7 +79,8 @@ function reduce(v: Verdict | readonly Verdict[] | undefined): Reduced | undefine
     }
   }
   if (fails.length > 0) return { outcome: "fail", message: dedupe(fails).join("; ") };
-  if (unknowns.length > 0) return { outcome: "unknown", message: dedupe(unknowns).join("; "), references: dedupe(refs) };
+  if (unknowns.length > 0)
+    return { outcome: "unknown", message: dedupe(unknowns).join("; "), references: dedupe(refs) };
   if (warnings.length > 0) return { outcome: "warning", message: dedupe(warnings).join("; ") };
   if (limits.length > 0) return { outcome: "platform-limit", message: dedupe(limits).join("; ") };
   return { outcome: "pass", message: "" };
@@ -286,8 +291,19 @@ function judge(
     const why = `its reason ${JSON.stringify(excuse.reason)} has fewer than ${MIN_REASON_LENGTH} non-blank characters`;
     base.message += `; the ${label} was ignored: ${why}`;
   } else if (excuse) {
-    if (excuse.kind === "platform-limit") return { ...base, outcome: "platform-limit", reason: excuse.reason, suppressedBy: `platform-limit:${excuse.control}` };
-    return { ...base, outcome: "suppressed", reason: excuse.reason, suppressedBy: excuse.kind === "edge" ? "edge" : `weakening:${excuse.control}` };
+    if (excuse.kind === "platform-limit")
+      return {
+        ...base,
+        outcome: "platform-limit",
+        reason: excuse.reason,
+        suppressedBy: `platform-limit:${excuse.control}`,
+      };
+    return {
+      ...base,
+      outcome: "suppressed",
+      reason: excuse.reason,
+      suppressedBy: excuse.kind === "edge" ? "edge" : `weakening:${excuse.control}`,
+    };
   }
   if (red.outcome === "unknown" && unknownBlocks(rule)) return { ...base, outcome: "unknown", treatedAsFailure: true };
   return { ...base, outcome: red.outcome as Exclude<Outcome, "pass" | "suppressed"> };

@@ -107,7 +107,7 @@ import { TmpfsOptionsDocker } from "./rules/hardening/tmpfs-options-docker";
 
 /** Every rule, by pack, in report order. */
 export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly AuditRule[]>> = {
-  "pss": [
+  pss: [
     PssBaselineAppArmor,
     PssBaselineCapabilities,
     PssBaselineHostNamespaces,
@@ -129,7 +129,7 @@ export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly
     PssRestrictedVolumeTypes,
     PsaEnforceK8s,
   ],
-  "checkov": [
+  checkov: [
     CkvK8s8LivenessProbe,
     CkvK8s9ReadinessProbe,
     CkvK8s10CpuRequests,
@@ -192,7 +192,7 @@ export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly
     CisDocker532DockerSocket,
     CisDocker73OverlayEncrypted,
   ],
-  "network": [
+  network: [
     KubeScoreNetworkPolicyTargetsPod,
     KubeScorePodNetworkPolicy,
     KubeauditAllowAllEgress,
@@ -205,7 +205,7 @@ export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly
     NetK8sEgressAnywhere,
     NetDockerHostRules,
   ],
-  "secrets": [
+  secrets: [
     SecretEnvLiteral,
     SecretLiteralData,
     SecretPrivateKey,
@@ -214,7 +214,7 @@ export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly
     SecretUrlPassword,
     SecretVendorToken,
   ],
-  "hardening": [
+  hardening: [
     GroupAddDocker,
     ImageDigestDocker,
     KyvernoRequireNonRootGroups,

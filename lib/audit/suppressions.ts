@@ -169,7 +169,12 @@ export function labelExcuses(r: AuditResource): Map<string, LabelExcuse> {
   }
   if (r.labels[Labels.ROLE] === "edge") {
     for (const id of EDGE_RULES) {
-      if (!out.has(ruleKey(id))) out.set(ruleKey(id), { kind: "edge", control: "role=edge", reason: "the TLS edge is the one workload designed to be reached publicly on 443" });
+      if (!out.has(ruleKey(id)))
+        out.set(ruleKey(id), {
+          kind: "edge",
+          control: "role=edge",
+          reason: "the TLS edge is the one workload designed to be reached publicly on 443",
+        });
     }
   }
   return out;

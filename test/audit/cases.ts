@@ -45,40 +45,119 @@ export const CASES: readonly RuleCase[] = [
   // --- Pod Security Standards -----------------------------------------------------------------
   { rule: "PSS-baseline-host-process", target: K, violate: (d) => (SC(d).windows_options = { host_process: true }) },
   { rule: "PSS-baseline-host-namespaces", target: K, violate: (d) => (POD(d).host_pid = true) },
-  { rule: "PSS-baseline-privileged", target: K, violate: (d) => (SC(d).privileged = true), passes: [(d) => (SC(d).privileged = false)] },
-  { rule: "PSS-baseline-capabilities", target: K, violate: (d) => (SC(d).capabilities.add = ["SYS_ADMIN"]), passes: [(d) => (SC(d).capabilities.add = ["NET_BIND_SERVICE"])] },
-  { rule: "PSS-baseline-host-path-volumes", target: K, violate: (d) => POD(d).volume.push({ name: "h", host_path: { path: "/var/log" } }) },
-  { rule: "PSS-baseline-host-ports", target: K, violate: (d) => (CTR(d).port[0].host_port = 8080), passes: [(d) => (CTR(d).port[0].host_port = 0)] },
+  {
+    rule: "PSS-baseline-privileged",
+    target: K,
+    violate: (d) => (SC(d).privileged = true),
+    passes: [(d) => (SC(d).privileged = false)],
+  },
+  {
+    rule: "PSS-baseline-capabilities",
+    target: K,
+    violate: (d) => (SC(d).capabilities.add = ["SYS_ADMIN"]),
+    passes: [(d) => (SC(d).capabilities.add = ["NET_BIND_SERVICE"])],
+  },
+  {
+    rule: "PSS-baseline-host-path-volumes",
+    target: K,
+    violate: (d) => POD(d).volume.push({ name: "h", host_path: { path: "/var/log" } }),
+  },
+  {
+    rule: "PSS-baseline-host-ports",
+    target: K,
+    violate: (d) => (CTR(d).port[0].host_port = 8080),
+    passes: [(d) => (CTR(d).port[0].host_port = 0)],
+  },
   {
     rule: "PSS-baseline-apparmor",
     target: K,
-    violate: (d) => (DEP(d).spec.template.metadata.annotations = { "container.apparmor.security.beta.kubernetes.io/api": "unconfined" }),
-    passes: [(d) => (DEP(d).spec.template.metadata.annotations = { "container.apparmor.security.beta.kubernetes.io/api": "runtime/default" })],
+    violate: (d) =>
+      (DEP(d).spec.template.metadata.annotations = {
+        "container.apparmor.security.beta.kubernetes.io/api": "unconfined",
+      }),
+    passes: [
+      (d) =>
+        (DEP(d).spec.template.metadata.annotations = {
+          "container.apparmor.security.beta.kubernetes.io/api": "runtime/default",
+        }),
+    ],
   },
-  { rule: "PSS-baseline-selinux", target: K, violate: (d) => (PSC(d).se_linux_options = { user: "system_u", type: "spc_t" }), passes: [(d) => (PSC(d).se_linux_options = { type: "container_t", level: "s0:c1,c2" })] },
+  {
+    rule: "PSS-baseline-selinux",
+    target: K,
+    violate: (d) => (PSC(d).se_linux_options = { user: "system_u", type: "spc_t" }),
+    passes: [(d) => (PSC(d).se_linux_options = { type: "container_t", level: "s0:c1,c2" })],
+  },
   {
     rule: "PSS-baseline-proc-mount",
     target: "kubernetes_manifest.pod",
     violate: (d) =>
       add(d, "kubernetes_manifest", "pod", {
-        manifest: { apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "app" }, spec: { containers: [{ name: "p", image: "x", securityContext: { procMount: "Unmasked" } }] } },
+        manifest: {
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: "p", namespace: "app" },
+          spec: { containers: [{ name: "p", image: "x", securityContext: { procMount: "Unmasked" } }] },
+        },
       }),
   },
   { rule: "PSS-baseline-seccomp", target: K, violate: (d) => (SC(d).seccomp_profile = { type: "Unconfined" }) },
-  { rule: "PSS-baseline-sysctls", target: K, violate: (d) => (PSC(d).sysctl = [{ name: "kernel.msgmax", value: "65536" }]), passes: [(d) => (PSC(d).sysctl = [{ name: "net.ipv4.tcp_syncookies", value: "1" }])] },
-  { rule: "PSS-baseline-host-probes", target: K, violate: (d) => (CTR(d).liveness_probe = { http_get: { host: "169.254.169.254", path: "/", port: "80" } }) },
-  { rule: "PSS-restricted-volume-types", target: K, violate: (d) => POD(d).volume.push({ name: "n", nfs: { server: "nfs", path: "/x" } }), passes: [(d) => POD(d).volume.push({ name: "c", persistent_volume_claim: { claim_name: "data" } })] },
+  {
+    rule: "PSS-baseline-sysctls",
+    target: K,
+    violate: (d) => (PSC(d).sysctl = [{ name: "kernel.msgmax", value: "65536" }]),
+    passes: [(d) => (PSC(d).sysctl = [{ name: "net.ipv4.tcp_syncookies", value: "1" }])],
+  },
+  {
+    rule: "PSS-baseline-host-probes",
+    target: K,
+    violate: (d) => (CTR(d).liveness_probe = { http_get: { host: "169.254.169.254", path: "/", port: "80" } }),
+  },
+  {
+    rule: "PSS-restricted-volume-types",
+    target: K,
+    violate: (d) => POD(d).volume.push({ name: "n", nfs: { server: "nfs", path: "/x" } }),
+    passes: [(d) => POD(d).volume.push({ name: "c", persistent_volume_claim: { claim_name: "data" } })],
+  },
   { rule: "PSS-restricted-privilege-escalation", target: K, violate: (d) => delete SC(d).allow_privilege_escalation },
-  { rule: "PSS-restricted-run-as-non-root", target: K, violate: (d) => (delete PSC(d).run_as_non_root, delete SC(d).run_as_non_root), passes: [(d) => delete SC(d).run_as_non_root] },
+  {
+    rule: "PSS-restricted-run-as-non-root",
+    target: K,
+    violate: (d) => (delete PSC(d).run_as_non_root, delete SC(d).run_as_non_root),
+    passes: [(d) => delete SC(d).run_as_non_root],
+  },
   { rule: "PSS-restricted-run-as-user", target: K, violate: (d) => (SC(d).run_as_user = 0) },
-  { rule: "PSS-restricted-seccomp", target: K, violate: (d) => delete PSC(d).seccomp_profile, passes: [(d) => (delete PSC(d).seccomp_profile, (SC(d).seccomp_profile = { type: "Localhost", localhost_profile: "p.json" }))] },
-  { rule: "PSS-restricted-capabilities", target: K, violate: (d) => (SC(d).capabilities = { drop: ["NET_RAW"] }), passes: [(d) => (SC(d).capabilities.add = ["NET_BIND_SERVICE"])] },
+  {
+    rule: "PSS-restricted-seccomp",
+    target: K,
+    violate: (d) => delete PSC(d).seccomp_profile,
+    passes: [
+      (d) => (
+        delete PSC(d).seccomp_profile,
+        (SC(d).seccomp_profile = { type: "Localhost", localhost_profile: "p.json" })
+      ),
+    ],
+  },
+  {
+    rule: "PSS-restricted-capabilities",
+    target: K,
+    violate: (d) => (SC(d).capabilities = { drop: ["NET_RAW"] }),
+    passes: [(d) => (SC(d).capabilities.add = ["NET_BIND_SERVICE"])],
+  },
   {
     rule: "PSS-restricted-proc-mount",
     target: "kubernetes_manifest.pod",
     violate: (d) =>
       add(d, "kubernetes_manifest", "pod", {
-        manifest: { apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "app" }, spec: { hostUsers: false, containers: [{ name: "p", image: "x", securityContext: { procMount: "Unmasked" } }] } },
+        manifest: {
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: { name: "p", namespace: "app" },
+          spec: {
+            hostUsers: false,
+            containers: [{ name: "p", image: "x", securityContext: { procMount: "Unmasked" } }],
+          },
+        },
       }),
   },
 
@@ -114,39 +193,86 @@ export const CASES: readonly RuleCase[] = [
   { rule: "CKV_K8S_11", target: K, violate: (d) => delete CTR(d).resources.limits.cpu },
   { rule: "CKV_K8S_12", target: K, violate: (d) => delete CTR(d).resources.limits.memory },
   { rule: "CKV_K8S_13", target: K, violate: (d) => delete CTR(d).resources.requests },
-  { rule: "CKV_K8S_14", target: K, violate: (d) => (CTR(d).image = "nginx:latest"), passes: [(d) => (CTR(d).image = "registry:5000/nginx:1.27")] },
+  {
+    rule: "CKV_K8S_14",
+    target: K,
+    violate: (d) => (CTR(d).image = "nginx:latest"),
+    passes: [(d) => (CTR(d).image = "registry:5000/nginx:1.27")],
+  },
   { rule: "CKV_K8S_15", target: K, violate: (d) => (CTR(d).image_pull_policy = "IfNotPresent") },
   { rule: "CKV_K8S_16", target: K, violate: (d) => (SC(d).privileged = true) },
   { rule: "CKV_K8S_17", target: K, violate: (d) => (POD(d).host_pid = true) },
   { rule: "CKV_K8S_18", target: K, violate: (d) => (POD(d).host_ipc = true) },
   { rule: "CKV_K8S_19", target: K, violate: (d) => (POD(d).host_network = true) },
   { rule: "CKV_K8S_20", target: K, violate: (d) => (SC(d).allow_privilege_escalation = true) },
-  { rule: "CKV_K8S_21", target: K, violate: (d) => delete DEP(d).metadata.namespace, passes: [(d) => (DEP(d).metadata.namespace = "app")] },
+  {
+    rule: "CKV_K8S_21",
+    target: K,
+    violate: (d) => delete DEP(d).metadata.namespace,
+    passes: [(d) => (DEP(d).metadata.namespace = "app")],
+  },
   { rule: "CKV_K8S_22", target: K, violate: (d) => (SC(d).read_only_root_filesystem = false) },
   { rule: "CKV_K8S_25", target: K, violate: (d) => (SC(d).capabilities.add = ["NET_BIND_SERVICE"]) },
   { rule: "CKV_K8S_26", target: K, violate: (d) => (CTR(d).port[0].host_port = 80) },
-  { rule: "CKV_K8S_27", target: K, violate: (d) => POD(d).volume.push({ name: "sock", host_path: { path: "/var/run/docker.sock" } }) },
-  { rule: "CKV_K8S_28", target: K, violate: (d) => (SC(d).capabilities = { drop: ["MKNOD"] }), passes: [(d) => (SC(d).capabilities = { drop: ["NET_RAW"] })] },
+  {
+    rule: "CKV_K8S_27",
+    target: K,
+    violate: (d) => POD(d).volume.push({ name: "sock", host_path: { path: "/var/run/docker.sock" } }),
+  },
+  {
+    rule: "CKV_K8S_28",
+    target: K,
+    violate: (d) => (SC(d).capabilities = { drop: ["MKNOD"] }),
+    passes: [(d) => (SC(d).capabilities = { drop: ["NET_RAW"] })],
+  },
   { rule: "CKV_K8S_29", target: K, violate: (d) => delete POD(d).security_context },
   { rule: "CKV_K8S_30", target: K, violate: (d) => delete CTR(d).security_context },
-  { rule: "CKV_K8S_34", target: K, violate: (d) => (CTR(d).image = `gcr.io/kubernetes-helm/tiller@sha256:${"cd".repeat(32)}`) },
-  { rule: "CKV_K8S_35", target: K, violate: (d) => CTR(d).env.push({ name: "DB_PASSWORD", value_from: { secret_key_ref: { name: "db", key: "password" } } }) },
+  {
+    rule: "CKV_K8S_34",
+    target: K,
+    violate: (d) => (CTR(d).image = `gcr.io/kubernetes-helm/tiller@sha256:${"cd".repeat(32)}`),
+  },
+  {
+    rule: "CKV_K8S_35",
+    target: K,
+    violate: (d) =>
+      CTR(d).env.push({ name: "DB_PASSWORD", value_from: { secret_key_ref: { name: "db", key: "password" } } }),
+  },
   { rule: "CKV_K8S_37", target: K, violate: (d) => (SC(d).capabilities = { drop: ["NET_RAW"] }) },
   { rule: "CKV_K8S_39", target: K, violate: (d) => (SC(d).capabilities.add = ["SYS_ADMIN"]) },
   {
     rule: "CKV_K8S_41",
     target: "kubernetes_service_account_v1.default",
-    violate: (d) => add(d, "kubernetes_service_account_v1", "default", { metadata: { name: "default", namespace: "app" } }),
-    passes: [(d) => add(d, "kubernetes_service_account_v1", "default", { metadata: { name: "default", namespace: "app" }, automount_service_account_token: false })],
+    violate: (d) =>
+      add(d, "kubernetes_service_account_v1", "default", { metadata: { name: "default", namespace: "app" } }),
+    passes: [
+      (d) =>
+        add(d, "kubernetes_service_account_v1", "default", {
+          metadata: { name: "default", namespace: "app" },
+          automount_service_account_token: false,
+        }),
+    ],
   },
-  { rule: "CKV_K8S_42", target: "kubernetes_role_binding_v1.api", violate: (d) => (d.resource.kubernetes_role_binding_v1.api.subject = [{ kind: "ServiceAccount", name: "default", namespace: "app" }]) },
+  {
+    rule: "CKV_K8S_42",
+    target: "kubernetes_role_binding_v1.api",
+    violate: (d) =>
+      (d.resource.kubernetes_role_binding_v1.api.subject = [
+        { kind: "ServiceAccount", name: "default", namespace: "app" },
+      ]),
+  },
   { rule: "CKV_K8S_43", target: K, violate: (d) => (CTR(d).image = "ghcr.io/acme/api:1.2.3") },
   {
     rule: "CKV_K8S_44",
     target: "kubernetes_service_v1.api",
-    violate: (d) => ((d.resource.kubernetes_service_v1.api.spec as JsonObject).selector = { app: "helm", name: "tiller" }),
+    violate: (d) =>
+      ((d.resource.kubernetes_service_v1.api.spec as JsonObject).selector = { app: "helm", name: "tiller" }),
   },
-  { rule: "CKV_K8S_49", target: "kubernetes_role_v1.api", violate: (d) => (d.resource.kubernetes_role_v1.api.rule = [{ api_groups: [""], resources: ["*"], verbs: ["get"] }]) },
+  {
+    rule: "CKV_K8S_49",
+    target: "kubernetes_role_v1.api",
+    violate: (d) => (d.resource.kubernetes_role_v1.api.rule = [{ api_groups: [""], resources: ["*"], verbs: ["get"] }]),
+  },
   { rule: "CKV_K8S_159", target: K, violate: (d) => CTR(d).env.push({ name: "GITSYNC_GIT", value: "/tmp/x" }) },
   { rule: "CKV_K8S_50", target: K, violate: (d) => (POD(d).automount_service_account_token = true) },
   { rule: "CKV_K8S_50", target: K, violate: (d) => delete POD(d).automount_service_account_token },
@@ -170,7 +296,12 @@ export const CASES: readonly RuleCase[] = [
   { rule: "CIS-DOCKER-5.3", target: C1, violate: (d) => C(d).security_opts.push("label=disable") },
   { rule: "CIS-DOCKER-5.3", target: C1, violate: (d) => (C(d).security_opts = ["label:disable"]) },
   { rule: "CIS-DOCKER-5.3", target: SV, violate: (d) => (CS(d).privileges.se_linux_context = { disable: true }) },
-  { rule: "CIS-DOCKER-5.4", target: C1, violate: (d) => (C(d).capabilities.add = ["SYS_PTRACE"]), passes: [(d) => (C(d).capabilities.add = ["NET_BIND_SERVICE"])] },
+  {
+    rule: "CIS-DOCKER-5.4",
+    target: C1,
+    violate: (d) => (C(d).capabilities.add = ["SYS_PTRACE"]),
+    passes: [(d) => (C(d).capabilities.add = ["NET_BIND_SERVICE"])],
+  },
   { rule: "CIS-DOCKER-5.4", target: SV, violate: (d) => (CS(d).cap_add = ["NET_ADMIN"]) },
   // Nothing dropped keeps Docker's default set: an empty block, no block, a drop without ALL.
   {
@@ -264,7 +395,11 @@ export const CASES: readonly RuleCase[] = [
     target: C1,
     violate: (d) => C(d).mounts.push({ type: "bind", source: "/etc/acme", target: "/run/secrets", read_only: true }),
   },
-  { rule: "CIS-DOCKER-5.6", target: SV, violate: (d) => CS(d).mounts.push({ type: "bind", source: "/usr/lib", target: "/x" }) },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: SV,
+    violate: (d) => CS(d).mounts.push({ type: "bind", source: "/usr/lib", target: "/x" }),
+  },
   {
     rule: "CIS-DOCKER-5.6",
     target: SV,
@@ -281,29 +416,62 @@ export const CASES: readonly RuleCase[] = [
       }),
   },
   { rule: "CIS-DOCKER-5.8", target: C1, violate: (d) => (C(d).ports[0].external = 80) },
-  { rule: "CIS-DOCKER-5.8", target: SV, violate: (d) => ((d.resource.docker_service.svc as any).endpoint_spec = { ports: [{ target_port: 8080, published_port: 443 }] }) },
-  { rule: "CIS-DOCKER-5.10", target: C1, violate: (d) => (C(d).network_mode = "host"), passes: [(d) => (C(d).network_mode = "${docker_network.app.name}")] },
+  {
+    rule: "CIS-DOCKER-5.8",
+    target: SV,
+    violate: (d) =>
+      ((d.resource.docker_service.svc as any).endpoint_spec = { ports: [{ target_port: 8080, published_port: 443 }] }),
+  },
+  {
+    rule: "CIS-DOCKER-5.10",
+    target: C1,
+    violate: (d) => (C(d).network_mode = "host"),
+    passes: [(d) => (C(d).network_mode = "${docker_network.app.name}")],
+  },
   { rule: "CIS-DOCKER-5.11", target: C1, violate: (d) => delete C(d).memory },
   { rule: "CIS-DOCKER-5.11", target: SV, violate: (d) => delete S(d).resources.limits.memory_bytes },
-  { rule: "CIS-DOCKER-5.12", target: C1, violate: (d) => delete C(d).cpu_shares, passes: [(d) => (delete C(d).cpu_shares, (C(d).cpus = "0.5"))] },
+  {
+    rule: "CIS-DOCKER-5.12",
+    target: C1,
+    violate: (d) => delete C(d).cpu_shares,
+    passes: [(d) => (delete C(d).cpu_shares, (C(d).cpus = "0.5"))],
+  },
   { rule: "CIS-DOCKER-5.12", target: SV, violate: (d) => delete S(d).resources.limits.nano_cpus },
   { rule: "CIS-DOCKER-5.13", target: C1, violate: (d) => (C(d).read_only = false) },
   { rule: "CIS-DOCKER-5.13", target: SV, violate: (d) => delete CS(d).read_only },
   { rule: "CIS-DOCKER-5.14", target: C1, violate: (d) => delete C(d).ports[0].ip },
-  { rule: "CIS-DOCKER-5.14", target: SV, violate: (d) => ((d.resource.docker_service.svc as any).endpoint_spec = { ports: [{ target_port: 8080, published_port: 18080 }] }), outcome: "platform-limit" },
+  {
+    rule: "CIS-DOCKER-5.14",
+    target: SV,
+    violate: (d) =>
+      ((d.resource.docker_service.svc as any).endpoint_spec = {
+        ports: [{ target_port: 8080, published_port: 18080 }],
+      }),
+    outcome: "platform-limit",
+  },
   { rule: "CIS-DOCKER-5.15", target: C1, violate: (d) => (C(d).restart = "always") },
   { rule: "CIS-DOCKER-5.15", target: SV, violate: (d) => (S(d).restart_policy.max_attempts = 10) },
   { rule: "CIS-DOCKER-5.16", target: C1, violate: (d) => (C(d).pid_mode = "host") },
   { rule: "CIS-DOCKER-5.17", target: C1, violate: (d) => (C(d).ipc_mode = "host") },
   { rule: "CIS-DOCKER-5.18", target: C1, violate: (d) => (C(d).devices = [{ host_path: "/dev/sda" }]) },
   { rule: "CIS-DOCKER-5.19", target: C1, violate: (d) => delete C(d).ulimit },
-  { rule: "CIS-DOCKER-5.20", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/srv/x", target: "/x", bind_options: { propagation: "rshared" } }) },
+  {
+    rule: "CIS-DOCKER-5.20",
+    target: C1,
+    violate: (d) =>
+      C(d).mounts.push({ type: "bind", source: "/srv/x", target: "/x", bind_options: { propagation: "rshared" } }),
+  },
   { rule: "CIS-DOCKER-5.22", target: C1, violate: (d) => C(d).security_opts.push("seccomp=unconfined") },
   { rule: "CIS-DOCKER-5.25", target: C1, violate: (d) => (C(d).cgroup_parent = "/custom") },
   { rule: "CIS-DOCKER-5.26", target: C1, violate: (d) => (C(d).security_opts = ["label=type:container_t"]) },
   { rule: "CIS-DOCKER-5.27", target: C1, violate: (d) => (C(d).healthcheck = { test: ["NONE"] }) },
   { rule: "CIS-DOCKER-5.27", target: SV, violate: (d) => delete CS(d).healthcheck },
-  { rule: "CIS-DOCKER-5.29", target: C1, violate: (d) => (C(d).ulimit = [{ name: "nofile", soft: 1024, hard: 1024 }]), outcome: "platform-limit" },
+  {
+    rule: "CIS-DOCKER-5.29",
+    target: C1,
+    violate: (d) => (C(d).ulimit = [{ name: "nofile", soft: 1024, hard: 1024 }]),
+    outcome: "platform-limit",
+  },
   {
     rule: "CIS-DOCKER-5.30",
     target: C1,
@@ -315,9 +483,27 @@ export const CASES: readonly RuleCase[] = [
     ],
   },
   { rule: "CIS-DOCKER-5.31", target: C1, violate: (d) => (C(d).userns_mode = "host") },
-  { rule: "CIS-DOCKER-5.32", target: C1, violate: (d) => C(d).mounts.push({ type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", read_only: true }) },
-  { rule: "CIS-DOCKER-5.32", target: SV, violate: (d) => CS(d).mounts.push({ type: "bind", source: "/run/containerd/containerd.sock", target: "/c.sock" }) },
-  { rule: "CIS-DOCKER-7.3", target: "docker_network.overlay", violate: (d) => delete d.resource.docker_network.overlay.options },
+  {
+    rule: "CIS-DOCKER-5.32",
+    target: C1,
+    violate: (d) =>
+      C(d).mounts.push({
+        type: "bind",
+        source: "/var/run/docker.sock",
+        target: "/var/run/docker.sock",
+        read_only: true,
+      }),
+  },
+  {
+    rule: "CIS-DOCKER-5.32",
+    target: SV,
+    violate: (d) => CS(d).mounts.push({ type: "bind", source: "/run/containerd/containerd.sock", target: "/c.sock" }),
+  },
+  {
+    rule: "CIS-DOCKER-7.3",
+    target: "docker_network.overlay",
+    violate: (d) => delete d.resource.docker_network.overlay.options,
+  },
 
   // --- network isolation -----------------------------------------------------------------------
   // Docker networks the library made: tier and flow networks internal; tier and exit bridges ICC off.
@@ -389,16 +575,28 @@ export const CASES: readonly RuleCase[] = [
       });
     },
   },
-  { rule: "KUBEAUDIT-MissingDefaultDenyIngressAndEgressNetworkPolicy", target: "kubernetes_namespace_v1.app", violate: (d) => (POL(d, "deny").spec.policy_types = ["Ingress"]) },
+  {
+    rule: "KUBEAUDIT-MissingDefaultDenyIngressAndEgressNetworkPolicy",
+    target: "kubernetes_namespace_v1.app",
+    violate: (d) => (POL(d, "deny").spec.policy_types = ["Ingress"]),
+  },
   {
     rule: "KUBEAUDIT-AllowAllIngressNetworkPolicyExists",
     target: "kubernetes_network_policy_v1.open",
-    violate: (d) => add(d, "kubernetes_network_policy_v1", "open", { metadata: { name: "open", namespace: "app" }, spec: { pod_selector: {}, policy_types: ["Ingress"], ingress: [{}] } }),
+    violate: (d) =>
+      add(d, "kubernetes_network_policy_v1", "open", {
+        metadata: { name: "open", namespace: "app" },
+        spec: { pod_selector: {}, policy_types: ["Ingress"], ingress: [{}] },
+      }),
   },
   {
     rule: "KUBEAUDIT-AllowAllEgressNetworkPolicyExists",
     target: "kubernetes_network_policy_v1.open",
-    violate: (d) => add(d, "kubernetes_network_policy_v1", "open", { metadata: { name: "open", namespace: "app" }, spec: { pod_selector: {}, policy_types: ["Egress"], egress: [{ ports: [{ port: "443" }] }] } }),
+    violate: (d) =>
+      add(d, "kubernetes_network_policy_v1", "open", {
+        metadata: { name: "open", namespace: "app" },
+        spec: { pod_selector: {}, policy_types: ["Egress"], egress: [{ ports: [{ port: "443" }] }] },
+      }),
   },
   {
     rule: "KUBE-SCORE-pod-networkpolicy",
@@ -409,11 +607,16 @@ export const CASES: readonly RuleCase[] = [
       delete POL(d, "api").spec.egress;
     },
   },
-  { rule: "KUBE-SCORE-networkpolicy-targets-pod", target: "kubernetes_network_policy_v1.api", violate: (d) => (POL(d, "api").spec.pod_selector = { match_labels: { app: "apii" } }) },
+  {
+    rule: "KUBE-SCORE-networkpolicy-targets-pod",
+    target: "kubernetes_network_policy_v1.api",
+    violate: (d) => (POL(d, "api").spec.pod_selector = { match_labels: { app: "apii" } }),
+  },
   {
     rule: "NET-K8S-EGRESS-ANYWHERE",
     target: "kubernetes_network_policy_v1.api",
-    violate: (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }] }),
+    violate: (d) =>
+      POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8"] } }] }),
     passes: [
       (d) => POL(d, "api").spec.egress.push({ to: [{ ip_block: { cidr: "10.20.0.0/16" } }] }),
       (d) =>
@@ -422,7 +625,8 @@ export const CASES: readonly RuleCase[] = [
         }),
       // Egress rules of a policy that does not list Egress are inert.
       (d) => (
-        (POL(d, "api").spec.policy_types = ["Ingress"]), POL(d, "api").spec.egress.push({ ports: [{ port: "443" }] })
+        (POL(d, "api").spec.policy_types = ["Ingress"]),
+        POL(d, "api").spec.egress.push({ ports: [{ port: "443" }] })
       ),
     ],
   },
@@ -529,7 +733,8 @@ export const CASES: readonly RuleCase[] = [
         add(d, "docker_container", "keeper2", keeper("-A HD-y -o hd-fedcba987654 ! -i hd-fedcba987654 -j DROP"));
       },
       // An internal library overlay gives its tasks no leg on docker_gwbridge: nothing to keep.
-      (d) => add(d, "docker_network", "ov", { ...managedNetwork("tier-network", ""), driver: "overlay", internal: true }),
+      (d) =>
+        add(d, "docker_network", "ov", { ...managedNetwork("tier-network", ""), driver: "overlay", internal: true }),
     ],
   },
   {
@@ -546,9 +751,22 @@ export const CASES: readonly RuleCase[] = [
   },
 
   // --- secret hygiene --------------------------------------------------------------------------
-  { rule: "SECRET-LITERAL-DATA", target: "kubernetes_secret_v1.db", violate: (d) => (d.resource.kubernetes_secret_v1.db.data = { password: "aHVudGVyMg==" }) },
-  { rule: "SECRET-LITERAL-DATA", target: "docker_secret.db", violate: (d) => (d.resource.docker_secret.db.data = "aHVudGVyMg==") },
-  { rule: "SECRET-ENV-LITERAL", target: C1, violate: (d) => C(d).env.push("DB_PASSWORD=hunter2hunter2"), passes: [(d) => C(d).env.push("TOKEN_TTL=3600", "SECRET_FILE=/run/secrets/x")] },
+  {
+    rule: "SECRET-LITERAL-DATA",
+    target: "kubernetes_secret_v1.db",
+    violate: (d) => (d.resource.kubernetes_secret_v1.db.data = { password: "aHVudGVyMg==" }),
+  },
+  {
+    rule: "SECRET-LITERAL-DATA",
+    target: "docker_secret.db",
+    violate: (d) => (d.resource.docker_secret.db.data = "aHVudGVyMg=="),
+  },
+  {
+    rule: "SECRET-ENV-LITERAL",
+    target: C1,
+    violate: (d) => C(d).env.push("DB_PASSWORD=hunter2hunter2"),
+    passes: [(d) => C(d).env.push("TOKEN_TTL=3600", "SECRET_FILE=/run/secrets/x")],
+  },
   { rule: "SECRET-ENV-LITERAL", target: K, violate: (d) => CTR(d).env.push({ name: "API_KEY", value: "k-123456789" }) },
   // Short secret words as the last word of the name (lib/core/secret-names.ts); `*_FILE` carries a path.
   {
@@ -564,12 +782,40 @@ export const CASES: readonly RuleCase[] = [
     violate: (d) => CTR(d).env.push({ name: "REDIS_AUTH", value: "hunter2hunter2" }),
   },
   { rule: "SECRET-SENSITIVE-IN-ENV", target: C1, violate: (d) => C(d).env.push("DB_PASSWORD=${var.db_password}") },
-  { rule: "SECRET-SENSITIVE-IN-ENV", target: SV, violate: (d) => (CS(d).env.REDIS_PASSWORD = "${random_password.redis.result}") },
-  { rule: "SECRET-PRIVATE-KEY", target: "kubernetes_config_map_v1.api", violate: (d) => (d.resource.kubernetes_config_map_v1.api.data = { "tls.key": fakePrivateKey() }) },
-  { rule: "SECRET-PRIVATE-KEY", target: C1, violate: (d) => (C(d).upload = [{ file: "/app/key.pem", content_base64: Buffer.from(fakePrivateKey()).toString("base64") }]) },
-  { rule: "SECRET-URL-PASSWORD", target: C1, violate: (d) => C(d).env.push("REDIS_URL2=redis://app:s3cr3tpass@redis:6379/0") },
-  { rule: "SECRET-VENDOR-TOKEN", target: "kubernetes_config_map_v1.api", violate: (d) => (d.resource.kubernetes_config_map_v1.api.data = { "app.ini": `aws_key = ${fakeToken("AKIA", 16, "QWERTYUIOP234567")}` }) },
-  { rule: "SECRET-VENDOR-TOKEN", target: SV, violate: (d) => (CS(d).args = ["--github-token", fakeToken("ghp" + "_", 36)]) },
+  {
+    rule: "SECRET-SENSITIVE-IN-ENV",
+    target: SV,
+    violate: (d) => (CS(d).env.REDIS_PASSWORD = "${random_password.redis.result}"),
+  },
+  {
+    rule: "SECRET-PRIVATE-KEY",
+    target: "kubernetes_config_map_v1.api",
+    violate: (d) => (d.resource.kubernetes_config_map_v1.api.data = { "tls.key": fakePrivateKey() }),
+  },
+  {
+    rule: "SECRET-PRIVATE-KEY",
+    target: C1,
+    violate: (d) =>
+      (C(d).upload = [{ file: "/app/key.pem", content_base64: Buffer.from(fakePrivateKey()).toString("base64") }]),
+  },
+  {
+    rule: "SECRET-URL-PASSWORD",
+    target: C1,
+    violate: (d) => C(d).env.push("REDIS_URL2=redis://app:s3cr3tpass@redis:6379/0"),
+  },
+  {
+    rule: "SECRET-VENDOR-TOKEN",
+    target: "kubernetes_config_map_v1.api",
+    violate: (d) =>
+      (d.resource.kubernetes_config_map_v1.api.data = {
+        "app.ini": `aws_key = ${fakeToken("AKIA", 16, "QWERTYUIOP234567")}`,
+      }),
+  },
+  {
+    rule: "SECRET-VENDOR-TOKEN",
+    target: SV,
+    violate: (d) => (CS(d).args = ["--github-token", fakeToken("ghp" + "_", 36)]),
+  },
   // --- hardening (this project's own controls) -------------------------------------------------
   {
     rule: "TF-PROVISIONER-EXEC",
@@ -706,7 +952,8 @@ export const CASES: readonly RuleCase[] = [
     rule: "IMAGE-DIGEST-DOCKER",
     target: SV,
     violate: (d) => (
-      (CS(d).image = "${docker_image.nginx.name}"), add(d, "docker_image", "nginx", { name: "nginx:1.27" })
+      (CS(d).image = "${docker_image.nginx.name}"),
+      add(d, "docker_image", "nginx", { name: "nginx:1.27" })
     ),
   },
   { rule: "IMAGE-DIGEST-DOCKER", target: SV, violate: (d) => (CS(d).image = "ghcr.io/acme/svc") },

@@ -35,11 +35,23 @@ export function insecureDockerStack(): Doc {
             { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock" },
             { type: "bind", source: "/srv/shared", target: "/shared", bind_options: { propagation: "shared" } },
           ],
-          env: ["DB_PASSWORD=hunter2hunter2", "DB_PASSWORD2=${var.db_password}", "DATABASE_URL=postgres://app:pa55word@db:5432/app", `GH=${fakeToken("ghp" + "_", 36)}`],
+          env: [
+            "DB_PASSWORD=hunter2hunter2",
+            "DB_PASSWORD2=${var.db_password}",
+            "DATABASE_URL=postgres://app:pa55word@db:5432/app",
+            `GH=${fakeToken("ghp" + "_", 36)}`,
+          ],
           upload: [{ file: "/app/key.pem", content: fakePrivateKey() }],
           provisioner: [{ "local-exec": { command: "docker exec bad sh -c 'chmod 666 /var/run/docker.sock'" } }],
         },
-        bridged: { "//": meta("insecure/bridged/Resource"), name: "bridged", image: "alpine", network_mode: "bridge", restart: "always", user: "root" },
+        bridged: {
+          "//": meta("insecure/bridged/Resource"),
+          name: "bridged",
+          image: "alpine",
+          network_mode: "bridge",
+          restart: "always",
+          user: "root",
+        },
       },
       docker_service: {
         svc: {
@@ -64,7 +76,10 @@ export function insecureDockerStack(): Doc {
           "//": meta("insecure/tier/Resource"),
           name: "tier",
           internal: false,
-          options: { "com.docker.network.bridge.enable_icc": "true", "com.docker.network.bridge.name": "hd-0123456789ab" },
+          options: {
+            "com.docker.network.bridge.enable_icc": "true",
+            "com.docker.network.bridge.name": "hd-0123456789ab",
+          },
           labels: [
             { label: "cdktf-hardened.io/managed-by", value: "cdktf-hardened" },
             { label: "cdktf-hardened.io/role", value: "tier-network" },
@@ -110,7 +125,11 @@ export function insecureKubernetesStack(): Doc {
           { name: "DATABASE_URL", value: "postgres://app:pa55word@db:5432/app" },
         ],
       },
-      { name: "sidecar", image: "busybox:latest", liveness_probe: { http_get: { host: "169.254.169.254", path: "/", port: "80" } } },
+      {
+        name: "sidecar",
+        image: "busybox:latest",
+        liveness_probe: { http_get: { host: "169.254.169.254", path: "/", port: "80" } },
+      },
     ],
     volume: [
       { name: "sock", host_path: { path: "/var/run/docker.sock" } },
@@ -129,24 +148,50 @@ export function insecureKubernetesStack(): Doc {
           metadata: { name: "bad", labels: { app: "helm" } },
           spec: {
             selector: { match_labels: { app: "bad" } },
-            template: { metadata: { labels: { app: "bad" }, annotations: { "container.apparmor.security.beta.kubernetes.io/bad": "unconfined" } }, spec: badPod },
+            template: {
+              metadata: {
+                labels: { app: "bad" },
+                annotations: { "container.apparmor.security.beta.kubernetes.io/bad": "unconfined" },
+              },
+              spec: badPod,
+            },
           },
         },
       },
-      kubernetes_pod_v1: { bare: { "//": meta("insecure/bare/Resource"), metadata: { name: "bare", namespace: "prod" }, spec: { container: [{ name: "bare", image: "alpine:3.20" }] } } },
+      kubernetes_pod_v1: {
+        bare: {
+          "//": meta("insecure/bare/Resource"),
+          metadata: { name: "bare", namespace: "prod" },
+          spec: { container: [{ name: "bare", image: "alpine:3.20" }] },
+        },
+      },
       kubernetes_manifest: {
         procmount: {
           "//": meta("insecure/procmount/Resource"),
-          manifest: { apiVersion: "v1", kind: "Pod", metadata: { name: "pm", namespace: "prod" }, spec: { containers: [{ name: "pm", image: "alpine", securityContext: { procMount: "Unmasked" } }] } },
+          manifest: {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: "pm", namespace: "prod" },
+            spec: { containers: [{ name: "pm", image: "alpine", securityContext: { procMount: "Unmasked" } }] },
+          },
         },
       },
       kubernetes_network_policy_v1: {
         open: {
           "//": meta("insecure/open/Resource"),
           metadata: { name: "open", namespace: "prod" },
-          spec: { pod_selector: {}, policy_types: ["Ingress", "Egress"], ingress: [{}], egress: [{ to: [{ ip_block: { cidr: "0.0.0.0/0" } }] }, {}] },
+          spec: {
+            pod_selector: {},
+            policy_types: ["Ingress", "Egress"],
+            ingress: [{}],
+            egress: [{ to: [{ ip_block: { cidr: "0.0.0.0/0" } }] }, {}],
+          },
         },
-        typo: { "//": meta("insecure/typo/Resource"), metadata: { name: "typo", namespace: "prod" }, spec: { pod_selector: { match_labels: { app: "bare-typo" } }, policy_types: ["Ingress"] } },
+        typo: {
+          "//": meta("insecure/typo/Resource"),
+          metadata: { name: "typo", namespace: "prod" },
+          spec: { pod_selector: { match_labels: { app: "bare-typo" } }, policy_types: ["Ingress"] },
+        },
       },
       kubernetes_service_account_v1: {
         default: { "//": meta("insecure/sa/Resource"), metadata: { name: "default", namespace: "prod" } },
@@ -156,7 +201,13 @@ export function insecureKubernetesStack(): Doc {
           automount_service_account_token: true,
         },
       },
-      kubernetes_role_v1: { all: { "//": meta("insecure/role/Resource"), metadata: { name: "all", namespace: "prod" }, rule: [{ api_groups: ["*"], resources: ["*"], verbs: ["*"] }] } },
+      kubernetes_role_v1: {
+        all: {
+          "//": meta("insecure/role/Resource"),
+          metadata: { name: "all", namespace: "prod" },
+          rule: [{ api_groups: ["*"], resources: ["*"], verbs: ["*"] }],
+        },
+      },
       kubernetes_role_binding_v1: {
         all: {
           "//": meta("insecure/binding/Resource"),
@@ -165,8 +216,20 @@ export function insecureKubernetesStack(): Doc {
           subject: [{ kind: "ServiceAccount", name: "default", namespace: "prod" }],
         },
       },
-      kubernetes_service_v1: { tiller: { "//": meta("insecure/tiller/Resource"), metadata: { name: "tiller-deploy", namespace: "kube-system" }, spec: { selector: { app: "helm", name: "tiller" } } } },
-      kubernetes_secret_v1: { db: { "//": meta("insecure/secret/Resource"), metadata: { name: "db", namespace: "prod" }, data: { password: "hunter2hunter2" } } },
+      kubernetes_service_v1: {
+        tiller: {
+          "//": meta("insecure/tiller/Resource"),
+          metadata: { name: "tiller-deploy", namespace: "kube-system" },
+          spec: { selector: { app: "helm", name: "tiller" } },
+        },
+      },
+      kubernetes_secret_v1: {
+        db: {
+          "//": meta("insecure/secret/Resource"),
+          metadata: { name: "db", namespace: "prod" },
+          data: { password: "hunter2hunter2" },
+        },
+      },
       terraform_data: {
         kubeconfig: {
           provisioner: [{ "local-exec": { command: "kubectl label ns prod pod-security.kubernetes.io/enforce-" } }],

@@ -47,9 +47,12 @@ describe("unknown: unresolved references are reported, naming them", () => {
 
   test("a suppression naming the rule for that resource accepts the unknown", () => {
     const reason = "privileged comes from a variable validated to be false";
-    const r = SecurityAudit.auditJson(stack((d) => (C(d).privileged = "${var.privileged}")), {
-      suppressions: [{ ruleId: "CIS-DOCKER-5.5", address: "docker_container.api", reason }],
-    });
+    const r = SecurityAudit.auditJson(
+      stack((d) => (C(d).privileged = "${var.privileged}")),
+      {
+        suppressions: [{ ruleId: "CIS-DOCKER-5.5", address: "docker_container.api", reason }],
+      },
+    );
     expect(r.findings.filter((x) => x.ruleId === "CIS-DOCKER-5.5").map((x) => [x.outcome, x.reason])).toEqual([
       ["suppressed", reason],
     ]);
@@ -94,9 +97,14 @@ describe("unknown: unresolved references are reported, naming them", () => {
   });
 
   test("a computed image, in both shapes", () => {
-    for (const d of [stack((x) => (CTR(x).image = "${var.image}")), toListShape(stack((x) => (CTR(x).image = "${var.image}")))]) {
+    for (const d of [
+      stack((x) => (CTR(x).image = "${var.image}")),
+      toListShape(stack((x) => (CTR(x).image = "${var.image}"))),
+    ]) {
       const r = SecurityAudit.auditJson(d);
-      expect(r.findings.filter((x) => x.ruleId === "CKV_K8S_43").map((x) => [x.outcome, x.references])).toEqual([["unknown", ["${var.image}"]]]);
+      expect(r.findings.filter((x) => x.ruleId === "CKV_K8S_43").map((x) => [x.outcome, x.references])).toEqual([
+        ["unknown", ["${var.image}"]],
+      ]);
     }
   });
 
@@ -109,7 +117,11 @@ describe("unknown: unresolved references are reported, naming them", () => {
     const r = SecurityAudit.auditJson(hardenedStack());
     expect(r.findings.filter((x) => x.ruleId === "CKV_K8S_21")).toEqual([]);
     const r2 = SecurityAudit.auditJson(stack((d) => (DEP(d).metadata.namespace = "${var.ns}")));
-    expect(r2.findings.filter((x) => x.ruleId === "CKV_K8S_21" && x.address === "kubernetes_deployment_v1.api").map((x) => x.outcome)).toEqual(["unknown"]);
+    expect(
+      r2.findings
+        .filter((x) => x.ruleId === "CKV_K8S_21" && x.address === "kubernetes_deployment_v1.api")
+        .map((x) => x.outcome),
+    ).toEqual(["unknown"]);
   });
 
   test("a dynamic block's content is judged, its iterator values unknown", () => {
@@ -188,7 +200,11 @@ describe("weakenings recorded in labels count as suppressions", () => {
         DEP(d).spec.template.metadata.annotations = { [weakeningLabel("mutable-image-tag")]: reason };
       }),
     );
-    expect(r.findings.filter((x) => ["CKV_K8S_43", "CKV_K8S_14"].includes(x.ruleId)).map((x) => [x.ruleId, x.outcome, x.reason])).toEqual([
+    expect(
+      r.findings
+        .filter((x) => ["CKV_K8S_43", "CKV_K8S_14"].includes(x.ruleId))
+        .map((x) => [x.ruleId, x.outcome, x.reason]),
+    ).toEqual([
       ["CKV_K8S_14", "suppressed", reason],
       ["CKV_K8S_43", "suppressed", reason],
     ]);
@@ -246,7 +262,11 @@ describe("weakenings recorded in labels count as suppressions", () => {
         C(d).labels.push({ label: Labels.ROLE, value: "edge" });
       }),
     );
-    expect(r.findings.filter((x) => x.address === "docker_container.api" && x.outcome === "suppressed").map((x) => [x.ruleId, x.suppressedBy])).toEqual([
+    expect(
+      r.findings
+        .filter((x) => x.address === "docker_container.api" && x.outcome === "suppressed")
+        .map((x) => [x.ruleId, x.suppressedBy]),
+    ).toEqual([
       ["CIS-DOCKER-5.14", "edge"],
       ["CIS-DOCKER-5.8", "edge"],
     ]);
@@ -255,13 +275,24 @@ describe("weakenings recorded in labels count as suppressions", () => {
 
 describe("suppressions", () => {
   test("match by construct path glob", () => {
-    const r = SecurityAudit.auditJson(stack((d) => delete C(d).memory), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", path: "hardened/**", reason: "memory is capped by the host's cgroup" }] });
+    const r = SecurityAudit.auditJson(
+      stack((d) => delete C(d).memory),
+      {
+        suppressions: [
+          { ruleId: "CIS-DOCKER-5.11", path: "hardened/**", reason: "memory is capped by the host's cgroup" },
+        ],
+      },
+    );
     expect(r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.11")!.outcome).toBe("suppressed");
     expect(r.failures).toEqual([]);
   });
 
   test("an unused suppression is itself a failing finding", () => {
-    const r = SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", address: "docker_container.gone", reason: "this container was removed long ago" }] });
+    const r = SecurityAudit.auditJson(hardenedStack(), {
+      suppressions: [
+        { ruleId: "CIS-DOCKER-5.11", address: "docker_container.gone", reason: "this container was removed long ago" },
+      ],
+    });
     expect(r.failures.map((f) => [f.ruleId, f.address])).toEqual([["AUDIT-UNUSED-SUPPRESSION", "suppression[0]"]]);
   });
 
@@ -313,14 +344,23 @@ describe("suppressions", () => {
   });
 
   test("scoped globs stay allowed: a resource type, a construct subtree, a rule family", () => {
-    const r = SecurityAudit.auditJson(stack((d) => delete C(d).memory), {
-      suppressions: [{ ruleId: "CIS-DOCKER-5.1*", address: "docker_container.*", path: "hardened/**", reason: REASON }],
-    });
+    const r = SecurityAudit.auditJson(
+      stack((d) => delete C(d).memory),
+      {
+        suppressions: [
+          { ruleId: "CIS-DOCKER-5.1*", address: "docker_container.*", path: "hardened/**", reason: REASON },
+        ],
+      },
+    );
     expect(r.findings.find((x) => x.ruleId === "CIS-DOCKER-5.11")!.outcome).toBe("suppressed");
   });
 
   test("a suppression without path or address is refused", () => {
-    expect(() => SecurityAudit.auditJson(hardenedStack(), { suppressions: [{ ruleId: "CIS-DOCKER-5.11", reason: "applies to everything here" }] })).toThrow(/neither path nor address/);
+    expect(() =>
+      SecurityAudit.auditJson(hardenedStack(), {
+        suppressions: [{ ruleId: "CIS-DOCKER-5.11", reason: "applies to everything here" }],
+      }),
+    ).toThrow(/neither path nor address/);
   });
 
   test("globs: * stays in a segment, ** crosses them", () => {
@@ -339,7 +379,10 @@ describe("options", () => {
   });
 
   test("minSeverity leaves lower rules out", () => {
-    const r = SecurityAudit.auditJson(stack((d) => delete C(d).ulimit), { minSeverity: "medium" });
+    const r = SecurityAudit.auditJson(
+      stack((d) => delete C(d).ulimit),
+      { minSeverity: "medium" },
+    );
     expect(r.findings.filter((x) => x.ruleId === "CIS-DOCKER-5.19")).toEqual([]);
   });
 

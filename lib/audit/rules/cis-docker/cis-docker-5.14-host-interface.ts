@@ -10,18 +10,32 @@ export const CisDocker514HostInterface = cisDockerRule({
   title: "Ensure that incoming container traffic is bound to a specific host interface",
   why: "A port published on 0.0.0.0 is reachable on every interface of the host, including public ones nobody meant to expose.",
   fix: "Set `ports.ip` to the address that should receive the traffic (127.0.0.1 for local access).",
-  staticReading: "The kreuzwerker provider publishes on 0.0.0.0 when `ip` is unset, so an unset ip fails. Swarm publishes service ports on every node's every interface and the provider cannot bind one address: a platform limit. The TLS edge (role `edge`) is reported suppressed.",
+  staticReading:
+    "The kreuzwerker provider publishes on 0.0.0.0 when `ip` is unset, so an unset ip fails. Swarm publishes service ports on every node's every interface and the provider cannot bind one address: a platform limit. The TLS edge (role `edge`) is reported suppressed.",
   container(_body, r) {
     const out: Verdict[] = [];
     for (const p of publishedPorts(r)) {
       if (isRef(p.hostIp)) out.push(unknown("a published port's ip is computed", refsIn(p.hostIp)));
-      else if (p.hostIp === undefined || p.hostIp === null || p.hostIp === "" || p.hostIp === "0.0.0.0" || p.hostIp === "::") out.push(fail(`publishes container port ${String(p.containerPort)} on every interface (${p.hostIp ? String(p.hostIp) : "0.0.0.0 by default"})`));
+      else if (
+        p.hostIp === undefined ||
+        p.hostIp === null ||
+        p.hostIp === "" ||
+        p.hostIp === "0.0.0.0" ||
+        p.hostIp === "::"
+      )
+        out.push(
+          fail(
+            `publishes container port ${String(p.containerPort)} on every interface (${p.hostIp ? String(p.hostIp) : "0.0.0.0 by default"})`,
+          ),
+        );
     }
     return out.length > 0 ? out : PASS;
   },
   service(_cs, r) {
     const ports = publishedPorts(r).filter((p) => p.hostPort !== undefined && p.hostPort !== null);
     if (ports.length === 0) return PASS;
-    return platformLimit(`docker_service publishes ${ports.map((p) => String(p.hostPort)).join(", ")} on every interface of every node (${ports[0].mode} mode); the provider cannot bind a service port to one address`);
+    return platformLimit(
+      `docker_service publishes ${ports.map((p) => String(p.hostPort)).join(", ")} on every interface of every node (${ports[0].mode} mode); the provider cannot bind a service port to one address`,
+    );
   },
 });

@@ -22,7 +22,8 @@ export const CisDocker58PrivilegedPorts = cisDockerRule({
   title: "Ensure privileged ports are not mapped within containers",
   why: "Ports below 1025 are the ones clients trust as system services; mapping one to a container lets it pose as one.",
   fix: "Publish on a port ≥ 1025, or record the exception for the TLS edge (role `edge`) with a reason.",
-  staticReading: "A resource labelled `cdktf-hardened.io/role=edge` (the one TLS edge) is reported as suppressed for this item, with that reason.",
+  staticReading:
+    "A resource labelled `cdktf-hardened.io/role=edge` (the one TLS edge) is reported as suppressed for this item, with that reason.",
   container: (_b, r) => judge(r),
   service: (_cs, r) => judge(r),
 });

@@ -9,7 +9,9 @@ import { refsIn } from "../../values";
 function sensitiveRefs(value: unknown, ctx: AuditContext): string[] {
   return refsIn(value).filter((ref) => {
     for (const m of ref.matchAll(/\bvar\.([A-Za-z0-9_-]+)/g)) if (ctx.sensitiveVariables.has(m[1])) return true;
-    return /\b(random_password\.[A-Za-z0-9_-]+\.result|(kubernetes_secret(_v1)?|docker_secret)\.[A-Za-z0-9_-]+\.data|tls_private_key\.[A-Za-z0-9_-]+\.private_key)/.test(ref);
+    return /\b(random_password\.[A-Za-z0-9_-]+\.result|(kubernetes_secret(_v1)?|docker_secret)\.[A-Za-z0-9_-]+\.data|tls_private_key\.[A-Za-z0-9_-]+\.private_key)/.test(
+      ref,
+    );
   });
 }
 
@@ -21,8 +23,13 @@ export const SecretSensitiveInEnv = defineRule({
   title: "Sensitive values must reach workloads as files, not environment variables",
   why: "Environment values show in `docker inspect`, in the pod spec, in /proc/<pid>/environ of every child process and in crash reports.",
   fix: "Mount the secret as a file and pass its path (`NAME_FILE`), or record the weakening `secret-in-env` with its reason.",
-  staticReading: "Detects interpolations of variables declared `sensitive`, random_password results, Secret data and private keys; a value copied through a local or a module output is not followed.",
-  source: { name: "cdktf-hardened (secret hygiene)", id: "SECRET-SENSITIVE-IN-ENV", url: "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html" },
+  staticReading:
+    "Detects interpolations of variables declared `sensitive`, random_password results, Secret data and private keys; a value copied through a local or a module output is not followed.",
+  source: {
+    name: "cdktf-hardened (secret hygiene)",
+    id: "SECRET-SENSITIVE-IN-ENV",
+    url: "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+  },
   resourceTypes: [...DOCKER_RUNNABLE_TYPES, ...K8S_WORKLOAD_TYPES],
   check(r, ctx) {
     const env = envOf(r, ctx);
