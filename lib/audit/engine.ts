@@ -1,7 +1,6 @@
 import { STACK_SETTINGS_TYPE, buildContext, readResources, sensitiveVariables, stackSettings } from "./model";
 import type { StackDocument } from "./model";
 import { ALL_RULES } from "./registry";
-import { MIN_REASON_LENGTH } from "../core/errors";
 import { notAuditedBlocks, notAuditedReason } from "./not-audited";
 import { compileSuppressions, excuseFor, labelExcuses } from "./suppressions";
 import type { AuditSuppression, CompiledSuppression, LabelExcuse } from "./suppressions";
@@ -258,6 +257,11 @@ export function unknownBlocks(rule: AuditRule): boolean {
   return rule.severity === "critical" || rule.severity === "high";
 }
 
+/** How a finding names the label that excused it, or was ignored: `weakening writable-root-filesystem`. */
+function excuseName(e: LabelExcuse): string {
+  return e.kind === "edge" ? `edge exemption (${e.control})` : `${e.kind} ${e.control}`;
+}
+
 function judge(
   rule: AuditRule,
   r: AuditResource,
@@ -286,10 +290,8 @@ function judge(
     }
   }
   const excuse = red.outcome === "platform-limit" ? undefined : excuseFor(excuses, rule.id);
-  if (excuse?.ignored) {
-    const label = `${excuse.kind === "weakening" ? "weakening" : "platform-limit"} ${excuse.control}`;
-    const why = `its reason ${JSON.stringify(excuse.reason)} has fewer than ${MIN_REASON_LENGTH} non-blank characters`;
-    base.message += `; the ${label} was ignored: ${why}`;
+  if (excuse?.ignored !== undefined) {
+    base.message += `; the ${excuseName(excuse)} was ignored: ${excuse.ignored}`;
   } else if (excuse) {
     if (excuse.kind === "platform-limit")
       return {

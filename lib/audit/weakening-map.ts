@@ -30,21 +30,39 @@ export const WEAKENING_RULES: Readonly<Record<WeakeningControl, readonly string[
   "manual-host-rules": ["NET-DOCKER-HOST-RULES"],
 };
 
+/** One control a resource type cannot express: the rules it excuses, and where it is real. */
+export interface PlatformLimit {
+  /** The rules a label of this limit turns from `fail` into `platform-limit`. */
+  readonly rules: readonly string[];
+  /** The resource types that cannot express the control; on any other type the label excuses nothing. */
+  readonly resourceTypes: readonly string[];
+}
+
 /**
- * The rules a `cdktf-hardened.io/platform-limit.<control>` label turns from `fail` into
- * `platform-limit`. A control may also be a rule ID itself, lower-cased (`cis-docker-5.29`).
+ * The platform limits a `cdktf-hardened.io/platform-limit.<control>` label may claim: a closed list.
+ * A control outside it (a rule ID, or a limit the library records for reviewers only, such as the
+ * swarm's `memory-swap` or an edge's `caddy-no-rate-limit`) excuses nothing, and a listed one
+ * excuses its rules only on the resource types that cannot express the control: a docker_container
+ * can set no-new-privileges and ulimits, so only a docker_service's label excuses them.
  */
-export const PLATFORM_LIMIT_RULES: Readonly<Record<string, readonly string[]>> = {
-  "pids-limit": ["CIS-DOCKER-5.29"],
-  "no-new-privileges": ["CIS-DOCKER-5.26"],
-  "security-options": ["CIS-DOCKER-5.3"],
-  ulimits: ["CIS-DOCKER-5.19"],
-  "host-interface": ["CIS-DOCKER-5.14"],
-  "read-only-root-filesystem": ["CIS-DOCKER-5.13", "CKV_K8S_22"],
-  healthcheck: ["CIS-DOCKER-5.27"],
-  apparmor: ["CIS-DOCKER-5.2", "PSS-baseline-apparmor"],
-  seccomp: ["CIS-DOCKER-5.22", "PSS-restricted-seccomp"],
+export const PLATFORM_LIMITS: Readonly<Record<string, PlatformLimit>> = {
+  "pids-limit": { rules: ["CIS-DOCKER-5.29"], resourceTypes: ["docker_container", "docker_service"] },
+  "no-new-privileges": { rules: ["CIS-DOCKER-5.26"], resourceTypes: ["docker_service"] },
+  ulimits: { rules: ["CIS-DOCKER-5.19"], resourceTypes: ["docker_service"] },
 };
+
+/** The platform limit a control names, or `undefined` when it is not one of the list (own keys only). */
+export function platformLimitOf(control: string): PlatformLimit | undefined {
+  return Object.prototype.hasOwnProperty.call(PLATFORM_LIMITS, control) ? PLATFORM_LIMITS[control] : undefined;
+}
+
+/**
+ * The rules each platform limit of {@link PLATFORM_LIMITS} turns from `fail` into `platform-limit`
+ * (on the resource types where the limit is real). No other control, and no rule ID, excuses anything.
+ */
+export const PLATFORM_LIMIT_RULES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(PLATFORM_LIMITS).map(([control, limit]) => [control, limit.rules]),
+);
 
 /** Edge resources (`cdktf-hardened.io/role=edge`) are public by design: these rules are reported suppressed on them. */
 export const EDGE_RULES: readonly string[] = ["CIS-DOCKER-5.8", "CIS-DOCKER-5.14"];
