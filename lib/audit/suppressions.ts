@@ -3,7 +3,8 @@ import { Labels } from "../core/labels";
 import type { WeakeningControl } from "../core/weakening";
 import { AuditSuppressionError } from "./errors";
 import type { AuditResource } from "./types";
-import { EDGE_RULES, PLATFORM_LIMITS, WEAKENING_RULES, platformLimitOf } from "./weakening-map";
+import { EDGE_HOST_PORTS, EDGE_RULES, EDGE_WEAKENINGS, NEVER_EDGE_TIER, PLATFORM_LIMITS } from "./weakening-map";
+import { WEAKENING_RULES, platformLimitOf } from "./weakening-map";
 
 /**
  * An accepted finding: which rule, where, and why.
@@ -140,6 +141,11 @@ export interface LabelExcuse {
    * keeps its outcome and says the label was ignored, and why.
    */
   readonly ignored?: string;
+  /**
+   * The published host ports the excuse covers, when it covers only some (the edge's 80 and 443):
+   * the verdicts about any other port are judged without it.
+   */
+  readonly hostPorts?: readonly number[];
 }
 
 /** Sets an excuse unless a usable one is already there (a usable excuse beats an ignored one). */
@@ -189,6 +195,16 @@ function platformLimitExcuses(out: Map<string, LabelExcuse>, r: AuditResource, c
   for (const id of limit.rules) offer(out, id, ignored === undefined ? e : { ...e, ignored }, false);
 }
 
+/**
+ * The excuse of the edge role (`role=edge`, or the weakening `edge-role`): the edge rules on the
+ * edge's host ports only, and nothing on a resource of tier data.
+ */
+function edgeExcuse(r: AuditResource, e: LabelExcuse): LabelExcuse {
+  const tier = r.labels[Labels.TIER];
+  const ignored = tier === NEVER_EDGE_TIER ? `a resource of tier ${tier} is never the edge` : e.ignored;
+  return { ...e, hostPorts: EDGE_HOST_PORTS, ...(ignored === undefined ? {} : { ignored }) };
+}
+
 /** The excuses the resource's labels give, by rule ID (memoized per label map by the caller). */
 export function labelExcuses(r: AuditResource): Map<string, LabelExcuse> {
   const out = new Map<string, LabelExcuse>();
@@ -196,23 +212,16 @@ export function labelExcuses(r: AuditResource): Map<string, LabelExcuse> {
     if (key.startsWith(Labels.WEAKENING_PREFIX)) {
       const control = key.slice(Labels.WEAKENING_PREFIX.length);
       const ignored = shortReason(value);
-      const e: LabelExcuse = {
-        kind: "weakening",
-        control,
-        reason: value,
-        ...(ignored === undefined ? {} : { ignored }),
-      };
+      let e: LabelExcuse = { kind: "weakening", control, reason: value, ...(ignored === undefined ? {} : { ignored }) };
+      if (EDGE_WEAKENINGS.includes(control)) e = edgeExcuse(r, e);
       for (const id of weakeningRules(control)) offer(out, id, e, true);
     } else if (key.startsWith(Labels.PLATFORM_LIMIT_PREFIX)) {
       platformLimitExcuses(out, r, key.slice(Labels.PLATFORM_LIMIT_PREFIX.length), value);
     }
   }
   if (r.labels[Labels.ROLE] === "edge") {
-    const e: LabelExcuse = {
-      kind: "edge",
-      control: "role=edge",
-      reason: "the TLS edge is the one workload designed to be reached publicly on 443",
-    };
+    const reason = "the TLS edge is the one workload designed to be reached publicly on 443";
+    const e = edgeExcuse(r, { kind: "edge", control: "role=edge", reason });
     for (const id of EDGE_RULES) offer(out, id, e, false);
   }
   return out;

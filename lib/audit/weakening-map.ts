@@ -1,11 +1,26 @@
 import type { WeakeningControl } from "../core/weakening";
 
 /**
- * The rules each recorded weakening (`cdktf-hardened.io/weakening.<control>` label or annotation)
- * suppresses, with the weakening's reason. Typed over every `WeakeningControl`: adding a control to
- * core without deciding what it covers is a compile error.
+ * The rules the TLS edge is excused from (`cdktf-hardened.io/role=edge`, or the weakening `edge-role`),
+ * on its published host ports {@link EDGE_HOST_PORTS} only and never on a resource of tier `data`.
  */
-export const WEAKENING_RULES: Readonly<Record<WeakeningControl, readonly string[]>> = {
+export const EDGE_RULES: readonly string[] = ["CIS-DOCKER-5.8", "CIS-DOCKER-5.14"];
+
+/** The host ports the TLS edge publishes by design: HTTPS, and HTTP for redirects and ACME challenges. */
+export const EDGE_HOST_PORTS: readonly number[] = [80, 443];
+
+/** The tier (`cdktf-hardened.io/tier`) that is never an edge, whatever its labels claim. */
+export const NEVER_EDGE_TIER = "data";
+
+/**
+ * Controls the audit maps beyond core's `WeakeningControl`: `edge-role`, recorded by the library on a
+ * workload that claims the edge role without being the TlsEdge. Once lib/core/weakening.ts lists it,
+ * this is `WeakeningControl` again.
+ */
+type MappedWeakening = WeakeningControl | "edge-role";
+
+/** Typed over every control: adding one to core without deciding what it covers is a compile error. */
+const RULES_OF_WEAKENING: Readonly<Record<MappedWeakening, readonly string[]>> = {
   "mutable-image-tag": ["CKV_K8S_43", "CKV_K8S_14", "IMAGE-DIGEST-DOCKER"],
   "writable-root-filesystem": ["CIS-DOCKER-5.13", "CKV_K8S_22"],
   "seeder-writable-root": ["CIS-DOCKER-5.13", "CKV_K8S_22"],
@@ -28,7 +43,21 @@ export const WEAKENING_RULES: Readonly<Record<WeakeningControl, readonly string[
   "restart-always": ["CIS-DOCKER-5.15"],
   // Judged by NET-DOCKER-HOST-RULES: the operator, not a keeper, applies the platform's host rules.
   "manual-host-rules": ["NET-DOCKER-HOST-RULES"],
+  // A workload that claims the edge role without being the TlsEdge: excused as the edge is, on host
+  // ports 80 and 443 only and never on tier data, with the weakening's reason.
+  "edge-role": EDGE_RULES,
 };
+
+/**
+ * The rules each recorded weakening (`cdktf-hardened.io/weakening.<control>` label or annotation)
+ * suppresses, with the weakening's reason. Typed over every `WeakeningControl`: adding a control to
+ * core without deciding what it covers is a compile error. It also holds `edge-role` (see
+ * {@link EDGE_RULES}), which core's type does not list yet.
+ */
+export const WEAKENING_RULES: Readonly<Record<WeakeningControl, readonly string[]>> = RULES_OF_WEAKENING;
+
+/** The weakenings whose excuse covers the edge's host ports only (and never a resource of tier data). */
+export const EDGE_WEAKENINGS: readonly string[] = ["edge-role"];
 
 /** One control a resource type cannot express: the rules it excuses, and where it is real. */
 export interface PlatformLimit {
@@ -63,6 +92,3 @@ export function platformLimitOf(control: string): PlatformLimit | undefined {
 export const PLATFORM_LIMIT_RULES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
   Object.entries(PLATFORM_LIMITS).map(([control, limit]) => [control, limit.rules]),
 );
-
-/** Edge resources (`cdktf-hardened.io/role=edge`) are public by design: these rules are reported suppressed on them. */
-export const EDGE_RULES: readonly string[] = ["CIS-DOCKER-5.8", "CIS-DOCKER-5.14"];
