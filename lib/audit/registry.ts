@@ -94,6 +94,8 @@ import { SecretEnvLiteral } from "./rules/secrets/secret-env-literal";
 import { SecretLiteralData } from "./rules/secrets/secret-literal-data";
 import { SecretPrivateKey } from "./rules/secrets/secret-private-key";
 import { SecretSensitiveInEnv } from "./rules/secrets/secret-sensitive-in-env";
+import { SecretSensitiveInArgv } from "./rules/secrets/secret-sensitive-in-argv";
+import { SecretSensitiveInLabels } from "./rules/secrets/secret-sensitive-in-labels";
 import { SecretStateUnencrypted } from "./rules/secrets/secret-state-unencrypted";
 import { SecretUrlPassword } from "./rules/secrets/secret-url-password";
 import { SecretVendorToken } from "./rules/secrets/secret-vendor-token";
@@ -210,6 +212,8 @@ export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly
     SecretLiteralData,
     SecretPrivateKey,
     SecretSensitiveInEnv,
+    SecretSensitiveInArgv,
+    SecretSensitiveInLabels,
     SecretStateUnencrypted,
     SecretUrlPassword,
     SecretVendorToken,

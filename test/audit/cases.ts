@@ -788,6 +788,47 @@ export const CASES: readonly RuleCase[] = [
     violate: (d) => (CS(d).env.REDIS_PASSWORD = "${random_password.redis.result}"),
   },
   {
+    rule: "SECRET-SENSITIVE-IN-ENV",
+    target: C1,
+    violate: (d) => {
+      (d.variable as any).db_env = { type: "string", sensitive: true };
+      C(d).env.push("${var.db_env}");
+    },
+  },
+  {
+    rule: "SECRET-SENSITIVE-IN-ARGV",
+    target: C1,
+    violate: (d) => (C(d).command = ["--db-password", "${var.db_password}"]),
+    passes: [(d) => (C(d).command = ["--db-password-file", "/run/secrets/db_password"])],
+  },
+  {
+    rule: "SECRET-SENSITIVE-IN-ARGV",
+    target: C1,
+    violate: (d) => (C(d).healthcheck.test = ["CMD", "/app/health", "--token=${var.db_password}"]),
+  },
+  { rule: "SECRET-SENSITIVE-IN-ARGV", target: SV, violate: (d) => (CS(d).args = ["${random_password.redis.result}"]) },
+  {
+    rule: "SECRET-SENSITIVE-IN-ARGV",
+    target: K,
+    violate: (d) => (CTR(d).liveness_probe = { exec: { command: ["/app/health", "${var.db_password}"] } }),
+    passes: [(d) => (CTR(d).args = ["--password-file=/run/secrets/db/password"])],
+  },
+  {
+    rule: "SECRET-SENSITIVE-IN-LABELS",
+    target: C1,
+    violate: (d) => C(d).labels.push({ label: "acme/db", value: "${var.db_password}" }),
+  },
+  {
+    rule: "SECRET-SENSITIVE-IN-LABELS",
+    target: SV,
+    violate: (d) => (CS(d).labels = [{ label: "acme/token", value: "${sha256(var.db_password)}" }]),
+  },
+  {
+    rule: "SECRET-SENSITIVE-IN-LABELS",
+    target: K,
+    violate: (d) => (DEP(d).spec.template.metadata.annotations = { "acme/token": "${var.db_password}" }),
+  },
+  {
     rule: "SECRET-PRIVATE-KEY",
     target: "kubernetes_config_map_v1.api",
     violate: (d) => (d.resource.kubernetes_config_map_v1.api.data = { "tls.key": fakePrivateKey() }),
