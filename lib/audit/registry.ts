@@ -85,6 +85,7 @@ import { KubeauditAllowAllEgress } from "./rules/network/kubeaudit-allow-all-egr
 import { KubeauditAllowAllIngress } from "./rules/network/kubeaudit-allow-all-ingress";
 import { KubeauditMissingDefaultDeny } from "./rules/network/kubeaudit-missing-default-deny";
 import { NetDockerEgressAnywhere } from "./rules/network/net-docker-egress-anywhere";
+import { NetDockerEgressPlatformNetworks } from "./rules/network/net-docker-egress-platform-networks";
 import { NetDockerIcc } from "./rules/network/net-docker-icc";
 import { NetDockerInternal } from "./rules/network/net-docker-internal";
 import { NetEgressMetadata } from "./rules/network/net-egress-metadata";
@@ -201,6 +202,7 @@ export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly
     KubeauditAllowAllIngress,
     KubeauditMissingDefaultDeny,
     NetDockerEgressAnywhere,
+    NetDockerEgressPlatformNetworks,
     NetDockerIcc,
     NetDockerInternal,
     NetEgressMetadata,

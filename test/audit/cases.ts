@@ -720,6 +720,21 @@ export const CASES: readonly RuleCase[] = [
     target: C1,
     violate: (d) => C(d).labels.push({ label: "cdktf-hardened.io/egress", value: "0.0.0.0/0:443/tcp" }),
   },
+  {
+    rule: "NET-DOCKER-EGRESS-PLATFORM-NETWORKS",
+    target: C1,
+    // docker_network.app of the hardened stack is 10.213.0.0/28.
+    violate: (d) => C(d).labels.push({ label: "cdktf-hardened.io/egress", value: "10.213.0.0/24:5432/tcp" }),
+    passes: [(d) => C(d).labels.push({ label: "cdktf-hardened.io/egress", value: "203.0.113.10/32:443/tcp" })],
+  },
+  {
+    rule: "NET-DOCKER-EGRESS-PLATFORM-NETWORKS",
+    target: SV,
+    violate: (d) => {
+      N(d, "overlay").ipam_config = [{ subnet: "10.214.5.0/26" }];
+      CS(d).labels = [{ label: "cdktf-hardened.io/egress", value: "10.214.5.10/32:6379/tcp" }];
+    },
+  },
 
   {
     rule: "NET-DOCKER-HOST-RULES",

@@ -78,6 +78,8 @@ export function insecureDockerStack(): Doc {
           "//": meta("insecure/tier/Resource"),
           name: "tier",
           internal: false,
+          // The service's egress allowlist (0.0.0.0/1, 128.0.0.0/1) covers it.
+          ipam_config: [{ subnet: "10.213.0.0/28" }],
           options: {
             "com.docker.network.bridge.enable_icc": "true",
             "com.docker.network.bridge.name": "hd-0123456789ab",
