@@ -2,7 +2,7 @@ import type { WeakeningControl } from "../core/weakening";
 
 /**
  * The rules the TLS edge is excused from (`cdktf-hardened.io/role=edge`, or the weakening `edge-role`),
- * on its published host ports {@link EDGE_HOST_PORTS} only and never on a resource of tier `data`.
+ * on its published host ports `EDGE_HOST_PORTS` only and never on a resource of tier `data`.
  */
 export const EDGE_RULES: readonly string[] = ["CIS-DOCKER-5.8", "CIS-DOCKER-5.14"];
 
@@ -52,7 +52,7 @@ const RULES_OF_WEAKENING: Readonly<Record<MappedWeakening, readonly string[]>> =
  * The rules each recorded weakening (`cdktf-hardened.io/weakening.<control>` label or annotation)
  * suppresses, with the weakening's reason. Typed over every `WeakeningControl`: adding a control to
  * core without deciding what it covers is a compile error. It also holds `edge-role` (see
- * {@link EDGE_RULES}), which core's type does not list yet.
+ * `EDGE_RULES`), which core's type does not list yet.
  */
 export const WEAKENING_RULES: Readonly<Record<WeakeningControl, readonly string[]>> = RULES_OF_WEAKENING;
 
@@ -86,7 +86,7 @@ export function platformLimitOf(control: string): PlatformLimit | undefined {
 }
 
 /**
- * The rules each platform limit of {@link PLATFORM_LIMITS} turns from `fail` into `platform-limit`
+ * The rules each platform limit of `PLATFORM_LIMITS` turns from `fail` into `platform-limit`
  * (on the resource types where the limit is real). No other control, and no rule ID, excuses anything.
  */
 export const PLATFORM_LIMIT_RULES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
