@@ -1,8 +1,8 @@
 import { STACK_SETTINGS_TYPE, buildContext, readResources, sensitiveVariables, stackSettings } from "./model";
 import type { StackDocument } from "./model";
 import { ALL_RULES } from "./registry";
-import { MIN_REASON_LENGTH } from "../core/errors";
 import { notAuditedBlocks, notAuditedReason } from "./not-audited";
+import { hostPortOf } from "./port-verdict";
 import { compileSuppressions, excuseFor, labelExcuses } from "./suppressions";
 import type { AuditSuppression, CompiledSuppression, LabelExcuse } from "./suppressions";
 import { RULE_PACKS, atLeast } from "./types";
@@ -155,7 +155,8 @@ function auditResource(
   let excuses: Map<string, LabelExcuse> | undefined;
   let judged = false;
   for (const rule of rules) {
-    const red = reduce(rule.check(r, ctx));
+    const verdicts = rule.check(r, ctx);
+    const red = reduce(verdicts);
     if (!red) continue;
     judged = true;
     if (red.outcome === "pass") {
@@ -163,7 +164,8 @@ function auditResource(
       continue;
     }
     excuses ??= labelExcuses(r);
-    const f = judge(rule, r, red, excuses, run.suppressions);
+    const scoped = scopeToHostPorts(red, verdicts, excuseFor(excuses, rule.id));
+    const f = judge(rule, r, scoped.red, scoped.excuse, run.suppressions);
     run.counts[f.outcome]++;
     run.findings.push(f);
   }
@@ -258,11 +260,40 @@ export function unknownBlocks(rule: AuditRule): boolean {
   return rule.severity === "critical" || rule.severity === "high";
 }
 
+/** How a finding names the label that excused it, or was ignored: `weakening writable-root-filesystem`. */
+function excuseName(e: LabelExcuse): string {
+  return e.kind === "edge" ? `edge exemption (${e.control})` : `${e.kind} ${e.control}`;
+}
+
+/** True for the outcomes an excuse turns into `suppressed` (or `platform-limit`). */
+function excusable(red: Reduced | undefined): boolean {
+  return red?.outcome === "fail" || red?.outcome === "unknown";
+}
+
+/**
+ * Applies an excuse that covers some published host ports only (the edge's 80 and 443): when a
+ * verdict about another port, or about no port, fails or is unknown, the finding is judged on those
+ * verdicts alone, without the excuse, and says what the excuse covers.
+ */
+function scopeToHostPorts(
+  red: Reduced,
+  verdicts: Verdict | readonly Verdict[] | undefined,
+  excuse: LabelExcuse | undefined,
+): { red: Reduced; excuse?: LabelExcuse } {
+  const ports = excuse?.ignored === undefined ? excuse?.hostPorts : undefined;
+  if (!excuse || !ports || !excusable(red)) return { red, excuse };
+  const list: readonly Verdict[] = Array.isArray(verdicts) ? verdicts : [verdicts as Verdict];
+  const rest = reduce(list.filter((v) => !ports.includes(hostPortOf(v) ?? -1)));
+  if (!rest || !excusable(rest)) return { red, excuse };
+  const covers = `; the ${excuseName(excuse)} covers host ports ${ports.join(" and ")} only`;
+  return { red: { ...rest, message: rest.message + covers } };
+}
+
 function judge(
   rule: AuditRule,
   r: AuditResource,
   red: Reduced,
-  excuses: Map<string, LabelExcuse>,
+  labelExcuse: LabelExcuse | undefined,
   suppressions: readonly CompiledSuppression[],
 ): Finding {
   const vars = r.variableDefaults?.map((v) => `var.${v}`).join(", ");
@@ -285,11 +316,9 @@ function judge(
       return { ...base, outcome: "suppressed", reason: s.suppression.reason, suppressedBy: "suppression" };
     }
   }
-  const excuse = red.outcome === "platform-limit" ? undefined : excuseFor(excuses, rule.id);
-  if (excuse?.ignored) {
-    const label = `${excuse.kind === "weakening" ? "weakening" : "platform-limit"} ${excuse.control}`;
-    const why = `its reason ${JSON.stringify(excuse.reason)} has fewer than ${MIN_REASON_LENGTH} non-blank characters`;
-    base.message += `; the ${label} was ignored: ${why}`;
+  const excuse = red.outcome === "platform-limit" ? undefined : labelExcuse;
+  if (excuse?.ignored !== undefined) {
+    base.message += `; the ${excuseName(excuse)} was ignored: ${excuse.ignored}`;
   } else if (excuse) {
     if (excuse.kind === "platform-limit")
       return {

@@ -85,6 +85,7 @@ import { KubeauditAllowAllEgress } from "./rules/network/kubeaudit-allow-all-egr
 import { KubeauditAllowAllIngress } from "./rules/network/kubeaudit-allow-all-ingress";
 import { KubeauditMissingDefaultDeny } from "./rules/network/kubeaudit-missing-default-deny";
 import { NetDockerEgressAnywhere } from "./rules/network/net-docker-egress-anywhere";
+import { NetDockerEgressPlatformNetworks } from "./rules/network/net-docker-egress-platform-networks";
 import { NetDockerIcc } from "./rules/network/net-docker-icc";
 import { NetDockerInternal } from "./rules/network/net-docker-internal";
 import { NetEgressMetadata } from "./rules/network/net-egress-metadata";
@@ -94,6 +95,8 @@ import { SecretEnvLiteral } from "./rules/secrets/secret-env-literal";
 import { SecretLiteralData } from "./rules/secrets/secret-literal-data";
 import { SecretPrivateKey } from "./rules/secrets/secret-private-key";
 import { SecretSensitiveInEnv } from "./rules/secrets/secret-sensitive-in-env";
+import { SecretSensitiveInArgv } from "./rules/secrets/secret-sensitive-in-argv";
+import { SecretSensitiveInLabels } from "./rules/secrets/secret-sensitive-in-labels";
 import { SecretStateUnencrypted } from "./rules/secrets/secret-state-unencrypted";
 import { SecretUrlPassword } from "./rules/secrets/secret-url-password";
 import { SecretVendorToken } from "./rules/secrets/secret-vendor-token";
@@ -199,6 +202,7 @@ export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly
     KubeauditAllowAllIngress,
     KubeauditMissingDefaultDeny,
     NetDockerEgressAnywhere,
+    NetDockerEgressPlatformNetworks,
     NetDockerIcc,
     NetDockerInternal,
     NetEgressMetadata,
@@ -210,6 +214,8 @@ export const RULES_BY_PACK: Readonly<Record<Exclude<RulePack, "audit">, readonly
     SecretLiteralData,
     SecretPrivateKey,
     SecretSensitiveInEnv,
+    SecretSensitiveInArgv,
+    SecretSensitiveInLabels,
     SecretStateUnencrypted,
     SecretUrlPassword,
     SecretVendorToken,

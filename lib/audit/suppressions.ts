@@ -3,7 +3,8 @@ import { Labels } from "../core/labels";
 import type { WeakeningControl } from "../core/weakening";
 import { AuditSuppressionError } from "./errors";
 import type { AuditResource } from "./types";
-import { EDGE_RULES, PLATFORM_LIMIT_RULES, WEAKENING_RULES } from "./weakening-map";
+import { EDGE_HOST_PORTS, EDGE_RULES, EDGE_WEAKENINGS, NEVER_EDGE_TIER, PLATFORM_LIMITS } from "./weakening-map";
+import { WEAKENING_RULES, platformLimitOf } from "./weakening-map";
 
 /**
  * An accepted finding: which rule, where, and why.
@@ -135,16 +136,22 @@ export interface LabelExcuse {
   readonly control: string;
   readonly reason: string;
   /**
-   * The label's reason is shorter than 10 non-blank characters: it excuses nothing, and the
-   * finding says it was ignored.
+   * Why the label excuses nothing, when it does not (a reason shorter than 10 non-blank characters,
+   * a platform limit that is not one of the list or not real on this resource type): the finding
+   * keeps its outcome and says the label was ignored, and why.
    */
-  readonly ignored?: boolean;
+  readonly ignored?: string;
+  /**
+   * The published host ports the excuse covers, when it covers only some (the edge's 80 and 443):
+   * the verdicts about any other port are judged without it.
+   */
+  readonly hostPorts?: readonly number[];
 }
 
 /** Sets an excuse unless a usable one is already there (a usable excuse beats an ignored one). */
 function offer(out: Map<string, LabelExcuse>, id: string, e: LabelExcuse, replaceUsable: boolean): void {
   const prev = out.get(ruleKey(id));
-  if (prev && !prev.ignored && (e.ignored || !replaceUsable)) return;
+  if (prev && prev.ignored === undefined && (e.ignored !== undefined || !replaceUsable)) return;
   out.set(ruleKey(id), e);
 }
 
@@ -152,30 +159,70 @@ function ruleKey(control: string): string {
   return control.toLowerCase();
 }
 
+/** Why a label with this reason is ignored for its reason alone, if it is. */
+function shortReason(value: string): string | undefined {
+  if (nonBlankLength(value) >= MIN_REASON_LENGTH) return undefined;
+  return `its reason ${JSON.stringify(value)} has fewer than ${MIN_REASON_LENGTH} non-blank characters`;
+}
+
+/** The rules a weakening covers: its mapping, else the control itself read as a rule ID (own keys only). */
+function weakeningRules(control: string): readonly string[] {
+  return Object.prototype.hasOwnProperty.call(WEAKENING_RULES, control)
+    ? WEAKENING_RULES[control as WeakeningControl]
+    : [control];
+}
+
+const LISTED_LIMITS = Object.keys(PLATFORM_LIMITS).sort().join(", ");
+
+/**
+ * The excuses of one `platform-limit.<control>` label. A listed limit excuses its rules on the
+ * resource types where it is real and is ignored elsewhere; any other control excuses nothing, and
+ * is offered as ignored under its own name, so a label that names a rule (`platform-limit.cis-docker-5.4`)
+ * leaves that rule's finding a failure that says why.
+ */
+function platformLimitExcuses(out: Map<string, LabelExcuse>, r: AuditResource, control: string, value: string): void {
+  const limit = platformLimitOf(control);
+  const e = { kind: "platform-limit" as const, control, reason: value };
+  if (!limit) {
+    const ignored = `it names a rule, and a platform-limit label names a limit of the closed list (${LISTED_LIMITS})`;
+    offer(out, control, { ...e, ignored }, false);
+    return;
+  }
+  const notReal = limit.resourceTypes.includes(r.type)
+    ? undefined
+    : `${r.type} can express it (a platform limit only on ${limit.resourceTypes.join(", ")})`;
+  const ignored = notReal ?? shortReason(value);
+  for (const id of limit.rules) offer(out, id, ignored === undefined ? e : { ...e, ignored }, false);
+}
+
+/**
+ * The excuse of the edge role (`role=edge`, or the weakening `edge-role`): the edge rules on the
+ * edge's host ports only, and nothing on a resource of tier data.
+ */
+function edgeExcuse(r: AuditResource, e: LabelExcuse): LabelExcuse {
+  const tier = r.labels[Labels.TIER];
+  const ignored = tier === NEVER_EDGE_TIER ? `a resource of tier ${tier} is never the edge` : e.ignored;
+  return { ...e, hostPorts: EDGE_HOST_PORTS, ...(ignored === undefined ? {} : { ignored }) };
+}
+
 /** The excuses the resource's labels give, by rule ID (memoized per label map by the caller). */
 export function labelExcuses(r: AuditResource): Map<string, LabelExcuse> {
   const out = new Map<string, LabelExcuse>();
   for (const [key, value] of Object.entries(r.labels)) {
-    const ignored = nonBlankLength(value) < MIN_REASON_LENGTH ? { ignored: true } : {};
     if (key.startsWith(Labels.WEAKENING_PREFIX)) {
       const control = key.slice(Labels.WEAKENING_PREFIX.length);
-      const rules = WEAKENING_RULES[control as WeakeningControl] ?? [control];
-      for (const id of rules) offer(out, id, { kind: "weakening", control, reason: value, ...ignored }, true);
+      const ignored = shortReason(value);
+      let e: LabelExcuse = { kind: "weakening", control, reason: value, ...(ignored === undefined ? {} : { ignored }) };
+      if (EDGE_WEAKENINGS.includes(control)) e = edgeExcuse(r, e);
+      for (const id of weakeningRules(control)) offer(out, id, e, true);
     } else if (key.startsWith(Labels.PLATFORM_LIMIT_PREFIX)) {
-      const control = key.slice(Labels.PLATFORM_LIMIT_PREFIX.length);
-      const rules = PLATFORM_LIMIT_RULES[control] ?? [control];
-      for (const id of rules) offer(out, id, { kind: "platform-limit", control, reason: value, ...ignored }, false);
+      platformLimitExcuses(out, r, key.slice(Labels.PLATFORM_LIMIT_PREFIX.length), value);
     }
   }
   if (r.labels[Labels.ROLE] === "edge") {
-    for (const id of EDGE_RULES) {
-      if (!out.has(ruleKey(id)))
-        out.set(ruleKey(id), {
-          kind: "edge",
-          control: "role=edge",
-          reason: "the TLS edge is the one workload designed to be reached publicly on 443",
-        });
-    }
+    const reason = "the TLS edge is the one workload designed to be reached publicly on 443";
+    const e = edgeExcuse(r, { kind: "edge", control: "role=edge", reason });
+    for (const id of EDGE_RULES) offer(out, id, e, false);
   }
   return out;
 }

@@ -719,6 +719,21 @@ export const CASES: readonly RuleCase[] = [
     target: C1,
     violate: (d) => C(d).labels.push({ label: "cdktf-hardened.io/egress", value: "0.0.0.0/0:443/tcp" }),
   },
+  {
+    rule: "NET-DOCKER-EGRESS-PLATFORM-NETWORKS",
+    target: C1,
+    // docker_network.app of the hardened stack is 10.213.0.0/28.
+    violate: (d) => C(d).labels.push({ label: "cdktf-hardened.io/egress", value: "10.213.0.0/24:5432/tcp" }),
+    passes: [(d) => C(d).labels.push({ label: "cdktf-hardened.io/egress", value: "203.0.113.10/32:443/tcp" })],
+  },
+  {
+    rule: "NET-DOCKER-EGRESS-PLATFORM-NETWORKS",
+    target: SV,
+    violate: (d) => {
+      N(d, "overlay").ipam_config = [{ subnet: "10.214.5.0/26" }];
+      CS(d).labels = [{ label: "cdktf-hardened.io/egress", value: "10.214.5.10/32:6379/tcp" }];
+    },
+  },
 
   {
     rule: "NET-DOCKER-HOST-RULES",
@@ -785,6 +800,47 @@ export const CASES: readonly RuleCase[] = [
     rule: "SECRET-SENSITIVE-IN-ENV",
     target: SV,
     violate: (d) => (CS(d).env.REDIS_PASSWORD = "${random_password.redis.result}"),
+  },
+  {
+    rule: "SECRET-SENSITIVE-IN-ENV",
+    target: C1,
+    violate: (d) => {
+      (d.variable as any).db_env = { type: "string", sensitive: true };
+      C(d).env.push("${var.db_env}");
+    },
+  },
+  {
+    rule: "SECRET-SENSITIVE-IN-ARGV",
+    target: C1,
+    violate: (d) => (C(d).command = ["--db-password", "${var.db_password}"]),
+    passes: [(d) => (C(d).command = ["--db-password-file", "/run/secrets/db_password"])],
+  },
+  {
+    rule: "SECRET-SENSITIVE-IN-ARGV",
+    target: C1,
+    violate: (d) => (C(d).healthcheck.test = ["CMD", "/app/health", "--token=${var.db_password}"]),
+  },
+  { rule: "SECRET-SENSITIVE-IN-ARGV", target: SV, violate: (d) => (CS(d).args = ["${random_password.redis.result}"]) },
+  {
+    rule: "SECRET-SENSITIVE-IN-ARGV",
+    target: K,
+    violate: (d) => (CTR(d).liveness_probe = { exec: { command: ["/app/health", "${var.db_password}"] } }),
+    passes: [(d) => (CTR(d).args = ["--password-file=/run/secrets/db/password"])],
+  },
+  {
+    rule: "SECRET-SENSITIVE-IN-LABELS",
+    target: C1,
+    violate: (d) => C(d).labels.push({ label: "acme/db", value: "${var.db_password}" }),
+  },
+  {
+    rule: "SECRET-SENSITIVE-IN-LABELS",
+    target: SV,
+    violate: (d) => (CS(d).labels = [{ label: "acme/token", value: "${sha256(var.db_password)}" }]),
+  },
+  {
+    rule: "SECRET-SENSITIVE-IN-LABELS",
+    target: K,
+    violate: (d) => (DEP(d).spec.template.metadata.annotations = { "acme/token": "${var.db_password}" }),
   },
   {
     rule: "SECRET-PRIVATE-KEY",

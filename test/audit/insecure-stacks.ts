@@ -15,6 +15,8 @@ export function insecureDockerStack(): Doc {
           "//": meta("insecure/bad/Resource"),
           name: "bad",
           image: "nginx:latest",
+          command: ["nginx", "-g", "env DB_PASSWORD=${var.db_password};"],
+          labels: [{ label: "acme/db-password", value: "${var.db_password}" }],
           privileged: true,
           group_add: ["docker"],
           tmpfs: { "/tmp": "rw,exec,size=4g" },
@@ -76,6 +78,8 @@ export function insecureDockerStack(): Doc {
           "//": meta("insecure/tier/Resource"),
           name: "tier",
           internal: false,
+          // The service's egress allowlist (0.0.0.0/1, 128.0.0.0/1) covers it.
+          ipam_config: [{ subnet: "10.213.0.0/28" }],
           options: {
             "com.docker.network.bridge.enable_icc": "true",
             "com.docker.network.bridge.name": "hd-0123456789ab",
@@ -106,6 +110,7 @@ export function insecureKubernetesStack(): Doc {
       {
         name: "bad",
         image: "nginx",
+        args: ["--db-password", "${var.db_password}"],
         image_pull_policy: "IfNotPresent",
         security_context: {
           privileged: true,
@@ -151,7 +156,10 @@ export function insecureKubernetesStack(): Doc {
             template: {
               metadata: {
                 labels: { app: "bad" },
-                annotations: { "container.apparmor.security.beta.kubernetes.io/bad": "unconfined" },
+                annotations: {
+                  "container.apparmor.security.beta.kubernetes.io/bad": "unconfined",
+                  "acme/db-password": "${var.db_password}",
+                },
               },
               spec: badPod,
             },
