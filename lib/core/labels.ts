@@ -99,3 +99,10 @@ export function sortedLabels(labels: Record<string, string>): Array<[string, str
     .sort()
     .map((k) => [k, escapeTerraformTemplate(labels[k])] as [string, string]);
 }
+
+/**
+ * Platform-limit ids the audit honours (each turns a failure of a rule into a platform limit on the
+ * resource types where the limit is real): only platforms set them, never a workload's props.
+ * lib/audit's `PLATFORM_LIMITS` is keyed by exactly these (a test checks it).
+ */
+export const PLATFORM_SET_LIMITS: readonly string[] = ["no-new-privileges", "pids-limit", "ulimits"];

@@ -5,6 +5,7 @@ import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, 
 import { PlatformCapabilities } from "./capabilities";
 import { SecureDefaults } from "./defaults";
 import { HardeningError } from "./errors";
+import { PLATFORM_SET_LIMITS } from "./labels";
 import { Identity, ResolvedIdentity } from "./identity";
 import { Exposure, ResolvedPort, resolvePorts } from "./port";
 import { ResourcesProps, resolveResources } from "./resources";
@@ -599,6 +600,15 @@ function resolvePlatformLimits(
   autoscaling: ResolvedAutoscaling | undefined,
   caps: PlatformCapabilities,
 ): Record<string, string> {
+  for (const k of Object.keys(props.platformLimits ?? {})) {
+    if (PLATFORM_SET_LIMITS.includes(k)) {
+      throw new HardeningError(
+        path,
+        `platform limit ${k} is one only the platform sets (the audit honours it as a limit of the target)`,
+        "drop it: the platform records it where its target really lacks the control",
+      );
+    }
+  }
   const limits: Record<string, string> = { ...(props.platformLimits ?? {}), ...caps.platformLimits };
   if (replicas > 1 && !caps.replicas) {
     limits.replicas = `a ${caps.target} host runs one container per workload: ${replicas} replicas were asked for, 1 runs; use SwarmPlatform or KubernetesPlatform to run more`;

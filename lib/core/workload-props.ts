@@ -246,7 +246,8 @@ export interface WorkloadProps {
   /**
    * Controls this workload cannot have on its platform or in its software (e.g. Caddy 2.6 cannot
    * rate-limit), recorded as `cdktf-hardened.io/platform-limit.<id>` so the audit reports them
-   * instead of passing silently.
+   * instead of passing silently. These are informational: the ids the audit honours as limits of
+   * the target (`pids-limit`, `no-new-privileges`, `ulimits`) only the platform sets, and are refused here.
    *
    * @default - none
    */

@@ -1,5 +1,13 @@
-import { platformLimitLabel, weakeningLabel } from "../../lib/core";
-import { AuditResource, Finding, PLATFORM_LIMIT_RULES, SecurityAudit, excuseFor, labelExcuses } from "../../lib/audit";
+import { PLATFORM_SET_LIMITS, platformLimitLabel, weakeningLabel } from "../../lib/core";
+import {
+  AuditResource,
+  Finding,
+  PLATFORM_LIMITS,
+  PLATFORM_LIMIT_RULES,
+  SecurityAudit,
+  excuseFor,
+  labelExcuses,
+} from "../../lib/audit";
 import { Doc, clone, hardenedStack } from "./fixtures";
 
 const C = (d: Doc): any => d.resource.docker_container.api;
@@ -197,3 +205,7 @@ test.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
     expect(finding(r, "CIS-DOCKER-5.5", "docker_container.api").outcome).toBe("fail");
   },
 );
+
+test("the audit's closed list is exactly the ids core lets only platforms set", () => {
+  expect(Object.keys(PLATFORM_LIMITS).sort()).toEqual([...PLATFORM_SET_LIMITS].sort());
+});

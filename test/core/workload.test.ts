@@ -342,3 +342,19 @@ describe("bounds: absurd sizes and host ports are refused", () => {
     expect(spec.ports[0].publishedPort).toBe(9090);
   });
 });
+
+describe("platform limits a workload records are informational", () => {
+  test.each(["pids-limit", "no-new-privileges", "ulimits"])("%s is one only the platform sets", (id) => {
+    expect(() => resolve({ platformLimits: { [id]: "the image forks a lot of helpers" } })).toThrow(
+      new RegExp(`^\\[prod/api\\] platform limit ${id} is one only the platform sets`),
+    );
+  });
+
+  test("any other id is recorded as given", () => {
+    expect(
+      resolve({ platformLimits: { "shared-credentials": "one token for the team's workers" } }).platformLimits,
+    ).toEqual({
+      "shared-credentials": "one token for the team's workers",
+    });
+  });
+});
