@@ -165,11 +165,9 @@ function shortReason(value: string): string | undefined {
   return `its reason ${JSON.stringify(value)} has fewer than ${MIN_REASON_LENGTH} non-blank characters`;
 }
 
-/** The rules a weakening covers: its mapping, else the control itself read as a rule ID (own keys only). */
-function weakeningRules(control: string): readonly string[] {
-  return Object.prototype.hasOwnProperty.call(WEAKENING_RULES, control)
-    ? WEAKENING_RULES[control as WeakeningControl]
-    : [control];
+/** Whether a weakening label names a control the library records (own keys only). */
+function isWeakeningControl(control: string): control is WeakeningControl {
+  return Object.prototype.hasOwnProperty.call(WEAKENING_RULES, control);
 }
 
 const LISTED_LIMITS = Object.keys(PLATFORM_LIMITS).sort().join(", ");
@@ -214,7 +212,14 @@ export function labelExcuses(r: AuditResource): Map<string, LabelExcuse> {
       const ignored = shortReason(value);
       let e: LabelExcuse = { kind: "weakening", control, reason: value, ...(ignored === undefined ? {} : { ignored }) };
       if (EDGE_WEAKENINGS.includes(control)) e = edgeExcuse(r, e);
-      for (const id of weakeningRules(control)) offer(out, id, e, true);
+      if (!isWeakeningControl(control)) {
+        // Only the library writes weakening labels, and only for its controls: a label naming a rule
+        // (written through an override) would be a forged excuse. It is shown, and excuses nothing.
+        const forged = `it is not a control the library records (a weakening names one of its controls, never a rule)`;
+        offer(out, control, { ...e, ignored: forged }, false);
+        continue;
+      }
+      for (const id of WEAKENING_RULES[control]) offer(out, id, e, true);
     } else if (key.startsWith(Labels.PLATFORM_LIMIT_PREFIX)) {
       platformLimitExcuses(out, r, key.slice(Labels.PLATFORM_LIMIT_PREFIX.length), value);
     }

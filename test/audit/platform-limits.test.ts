@@ -209,3 +209,19 @@ test.each(["constructor", "toString", "__proto__", "hasOwnProperty"])(
 test("the audit's closed list is exactly the ids core lets only platforms set", () => {
   expect(Object.keys(PLATFORM_LIMITS).sort()).toEqual([...PLATFORM_SET_LIMITS].sort());
 });
+
+describe("a weakening label naming a rule instead of a control excuses nothing", () => {
+  test.each<[string, string, (d: Doc) => void]>([
+    ["cis-docker-5.5", "docker_container.api", (d) => (C(d).privileged = true)],
+    ["CKV_K8S_16", "kubernetes_deployment_v1.api", (d) => (CTR(d).security_context.privileged = true)],
+  ])("weakening.%s on %s", (control, address, violate) => {
+    const r = audit((d) => {
+      violate(d);
+      if (address.startsWith("docker")) C(d).labels.push({ label: weakeningLabel(control), value: TEXT });
+      else DEP(d).spec.template.metadata.annotations = { [weakeningLabel(control)]: TEXT };
+    });
+    const f = finding(r, control.toUpperCase(), address);
+    expect([f.outcome, f.suppressedBy]).toEqual(["fail", undefined]);
+    expect(f.message).toMatch(/was ignored: it is not a control the library records/);
+  });
+});
