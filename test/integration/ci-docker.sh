@@ -2,8 +2,12 @@
 # Installs and runs the real Docker engine the integration tests apply the examples to.
 #   ci-docker.sh install   apt-get docker.io (20.10 on Debian 12), busybox-static, iproute2, iptables
 #   ci-docker.sh start     dockerd --storage-driver=vfs in the background; waits until `docker info` answers
+#   ci-docker.sh fresh     the same on an empty data root (CI): nothing of an earlier run survives
 #   ci-docker.sh stop      stops that dockerd by the PID written at start
-# Run as root. State: $CI_DOCKER_STATE (default /tmp/ci-docker): dockerd.pid, dockerd.log.
+# Run as root. State: $CI_DOCKER_STATE (default /tmp/ci-docker): dockerd.pid, dockerd.log, and with
+# `fresh` the engine's data root (data/, emptied first; `start` after it, as the tests' dockerd
+# restarts do, keeps it). A run killed half-way leaves its swarm, networks and services in the data
+# root, and a later run on the same machine then fails on names that already exist: CI uses `fresh`.
 set -eu
 
 STATE="${CI_DOCKER_STATE:-/tmp/ci-docker}"
@@ -26,7 +30,7 @@ case "${1:-}" in
     apt-get update
     apt-get install -y --no-install-recommends docker.io busybox-static iproute2 iptables
     ;;
-  start)
+  start | fresh)
     mkdir -p "$STATE"
     if engine_answers; then
       echo "ci-docker: an engine already answers on /var/run/docker.sock; not starting another" >&2
@@ -36,8 +40,19 @@ case "${1:-}" in
       echo "ci-docker: dockerd $(cat "$PIDFILE") is running but does not answer; see $LOG" >&2
       exit 1
     fi
+    if [ "$1" = fresh ]; then
+      # An empty data root, and no overlay vxlan device left by an earlier engine's swarm.
+      rm -rf "$STATE/data"
+      mkdir -p "$STATE/data"
+      echo "$STATE/data" >"$STATE/data-root"
+      for dev in $(ip -o link show type vxlan 2>/dev/null | sed -n 's/^[0-9]*: \(vx-[^:@]*\).*/\1/p'); do
+        ip link delete "$dev" 2>/dev/null || true
+      done
+    fi
+    root=/var/lib/docker
+    [ -f "$STATE/data-root" ] && root="$(cat "$STATE/data-root")"
     # vfs: works on any backing filesystem (overlay-on-overlay is refused in many sandboxes).
-    nohup dockerd --storage-driver=vfs >"$LOG" 2>&1 </dev/null &
+    nohup dockerd --storage-driver=vfs --data-root "$root" >"$LOG" 2>&1 </dev/null &
     echo $! >"$PIDFILE"
     i=0
     until engine_answers; do
@@ -75,7 +90,7 @@ case "${1:-}" in
     echo "ci-docker: dockerd $pid stopped"
     ;;
   *)
-    echo "usage: $0 install|start|stop" >&2
+    echo "usage: $0 install|start|fresh|stop" >&2
     exit 2
     ;;
 esac

@@ -967,13 +967,22 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     expect(await until(() => rules.every((r) => r.run("check")), 60_000)).toBeDefined();
     const lateTask = await taskContainer(late.serviceName);
     const { cid: edge, gw } = await edgeTask();
-    const got = [
-      `late -> declared ${(await reach(d, lateTask, LATE_DESTINATION, LATE_PORT)).stdout.includes(outside.token) ? "reached" : "blocked"}`,
-      `late -> outside ${(await reach(d, lateTask, outside.address, outside.port)).stdout.includes(outside.token) ? "reached" : "blocked"}`,
-      `late -> node ${(await reach(d, lateTask, gw, hostService.port)).stdout.includes(hostService.token) ? "reached" : "blocked"}`,
+    // All probes at once: each blocked one waits out its connect timeout.
+    const got = await Promise.all([
+      reach(d, lateTask, LATE_DESTINATION, LATE_PORT).then(
+        (r) => `late -> declared ${r.stdout.includes(outside.token) ? "reached" : "blocked"}`,
+      ),
+      reach(d, lateTask, outside.address, outside.port).then(
+        (r) => `late -> outside ${r.stdout.includes(outside.token) ? "reached" : "blocked"}`,
+      ),
+      reach(d, lateTask, gw, hostService.port).then(
+        (r) => `late -> node ${r.stdout.includes(hostService.token) ? "reached" : "blocked"}`,
+      ),
       // The platform limit egress-allowlist, recorded on the edge: the node rules judge docker_gwbridge, not a task.
-      `edge -> late's destination ${(await reach(d, edge, LATE_DESTINATION, LATE_PORT)).stdout.includes(outside.token) ? "reached" : "blocked"}`,
-    ];
+      reach(d, edge, LATE_DESTINATION, LATE_PORT).then(
+        (r) => `edge -> late's destination ${r.stdout.includes(outside.token) ? "reached" : "blocked"}`,
+      ),
+    ]);
     expect(got).toEqual([
       "late -> declared reached",
       "late -> outside blocked",
