@@ -248,6 +248,15 @@ function restoreText(r: HostRuleset, hash: string): string {
     `-A ${inp} ${mark}`,
     ...shared,
     "COMMIT",
+    // The same forward rules again in mangle FORWARD, which Docker never rewrites: on every network
+    // create Docker deletes and re-inserts FORWARD's jump to DOCKER-USER, and for that moment its own
+    // rules accept a LAN neighbour's connection to a published container port (engines before 28).
+    "*mangle",
+    `:${fwd} - [0:0]`,
+    ...r.forward.map((l) => `-A ${fwd} ${l}`),
+    `-A ${fwd} ${mark}`,
+    ...shared,
+    "COMMIT",
     "*raw",
     `:${raw} - [0:0]`,
     ...r.raw.map((l) => `-A ${raw} ${l}`),
@@ -303,7 +312,8 @@ export function hostRulesScript(r: HostRuleset): string {
     '  rules | "$ipt-restore" -w --noflush || { echo "cdktf-hardened: iptables-restore failed ($ipt)" >&2; return 1; }',
     `  hook filter FORWARD DOCKER-USER && ${r.shared ? 'hook_after filter DOCKER-USER "$shared" && ' : ""}` +
       'hook filter DOCKER-USER "$fwd" &&',
-    '    hook filter INPUT "$inp" && hook raw PREROUTING "$raw" ||',
+    '    hook filter INPUT "$inp" && hook raw PREROUTING "$raw" && hook mangle FORWARD "$fwd"' +
+      (r.shared ? ' &&\n    hook_after mangle FORWARD "$shared" ||' : " ||"),
     '    { echo "cdktf-hardened: hooking the chains failed ($ipt)" >&2; return 1; }',
     '  echo "cdktf-hardened: ruleset $hash applied ($ipt)"',
     "}",
@@ -312,10 +322,12 @@ export function hostRulesScript(r: HostRuleset): string {
     "  pick",
     `  filled "$fwd" filter ${r.forward.length + 1} "$hash" && filled "$inp" filter ${r.input.length + 1} "$hash" &&`,
     `    filled "$raw" raw ${r.raw.length + 1} "$hash" && ahead filter FORWARD DOCKER-USER &&`,
-    '    ahead filter DOCKER-USER "$fwd" && ahead filter INPUT "$inp" && ahead raw PREROUTING "$raw"' +
+    '    ahead filter DOCKER-USER "$fwd" && ahead filter INPUT "$inp" && ahead raw PREROUTING "$raw" &&',
+    `    filled "$fwd" mangle ${r.forward.length + 1} "$hash" && ahead mangle FORWARD "$fwd"` +
       (r.shared
         ? ` &&
-    filled "$shared" filter ${r.shared.forward.length + 1} "shared ${sharedHash}" && ahead filter DOCKER-USER "$shared"`
+    filled "$shared" filter ${r.shared.forward.length + 1} "shared ${sharedHash}" && ahead filter DOCKER-USER "$shared" &&
+    filled "$shared" mangle ${r.shared.forward.length + 1} "shared ${sharedHash}" && ahead mangle FORWARD "$shared"`
         : ""),
     "}",
     "",
@@ -335,12 +347,15 @@ function scriptHeader(r: HostRuleset, hash: string): string[] {
   return [
     "#!/bin/sh",
     `# cdktf-hardened host rules: ${r.description}. Generated; do not edit.`,
-    `# Ruleset ${hash}: chains ${r.chain} (from DOCKER-USER), ${r.chain}-IN (from INPUT), ${r.chain}-RAW (raw PREROUTING)` +
+    `# Ruleset ${hash}: chains ${r.chain} (from DOCKER-USER and mangle FORWARD), ${r.chain}-IN (from INPUT), ${r.chain}-RAW (raw PREROUTING)` +
       (r.shared
         ? `,\n# and ${r.shared.chain}, which every such platform writes alike, hooked after their own chains.`
         : "."),
     "# Idempotent: each apply replaces the chains' rules (iptables-restore --noflush, one table at a time)",
-    "# and hooks each chain ahead of every rule that is not another cdktf-hardened chain.",
+    "# and hooks each chain ahead of every rule that is not another cdktf-hardened chain. The forward",
+    "# chain is hooked twice: from DOCKER-USER, and from mangle FORWARD, which Docker never rewrites (on",
+    "# every network create it deletes and re-inserts FORWARD's jump to DOCKER-USER; for that moment",
+    "# its own rules accept forwarded connections to published container ports from any interface).",
     "#   sh <this file>            apply once, as root on the Docker host",
     "#   sh <this file> check      exit 0 only when every rule is in place",
     `#   sh <this file> keep [N]   apply, then check every N seconds (default ${KEEPER_INTERVAL_SECONDS}) and re-apply on drift`,
@@ -384,21 +399,36 @@ const HOOKS = [
   '  while "$ipt" -w -t "$1" -D "$2" -j "$3" 2>/dev/null; do :; done',
   "}",
   "",
+  "# dedupe TABLE PARENT CHAIN KEEP: deletes every jump to CHAIN in PARENT but the one at position KEEP,",
+  "# from the last up (so the numbers of those still to delete do not move).",
+  "dedupe() {",
+  '  del=$("$ipt" -w -t "$1" -S "$2" 2>/dev/null | {',
+  "    i=0; out=''",
+  "    while read -r a p rest; do",
+  '      [ "$a" = "-A" ] || continue',
+  "      i=$((i + 1))",
+  '      [ "$rest" = "-j $3" ] && [ "$i" != "$4" ] && out="$i $out"',
+  "    done",
+  '    echo "$out"',
+  "  })",
+  '  for n in $del; do "$ipt" -w -t "$1" -D "$2" "$n" || return 1; done',
+  "}",
+  "",
+  "# hook TABLE PARENT CHAIN: the new jump goes in first and the old one out after, so the chain is",
+  "# never unhooked, not even for a moment.",
   "hook() {",
   '  ahead "$1" "$2" "$3" && return 0',
-  '  unhook "$1" "$2" "$3"',
-  '  "$ipt" -w -t "$1" -I "$2" 1 -j "$3"',
+  '  "$ipt" -w -t "$1" -I "$2" 1 -j "$3" && dedupe "$1" "$2" "$3" 1',
   "}",
   "",
   "# hook_after TABLE PARENT CHAIN: the shared chain goes after the leading cdktf-hardened chains.",
   "hook_after() {",
   '  ahead "$1" "$2" "$3" && return 0',
-  '  unhook "$1" "$2" "$3"',
   "  at=1",
   "  for rule in $(\"$ipt\" -w -t \"$1\" -S \"$2\" | grep '^-A ' | grep -o -e '-j [^ ]*$' | grep -o '[^ ]*$'); do",
   '    case "$rule" in HD-*) at=$((at + 1)) ;; *) break ;; esac',
   "  done",
-  '  "$ipt" -w -t "$1" -I "$2" "$at" -j "$3"',
+  '  "$ipt" -w -t "$1" -I "$2" "$at" -j "$3" && dedupe "$1" "$2" "$3" "$at"',
   "}",
   "",
   "# filled CHAIN TABLE COUNT MARK: the chain holds exactly COUNT rules and ends with the fingerprint MARK.",
@@ -422,8 +452,12 @@ const REMOVE_AND_KEEP = [
   "remove() {",
   "  pick",
   '  drop_chain filter DOCKER-USER "$fwd"; drop_chain filter INPUT "$inp"; drop_chain raw PREROUTING "$raw"',
+  '  drop_chain mangle FORWARD "$fwd"',
   '  if [ -n "$shared" ] && ! "$ipt" -w -t filter -S DOCKER-USER 2>/dev/null | grep -q -e "-j HD-s-"; then',
   '    drop_chain filter DOCKER-USER "$shared"',
+  "  fi",
+  '  if [ -n "$shared" ] && ! "$ipt" -w -t mangle -S FORWARD 2>/dev/null | grep -q -e "-j HD-s-"; then',
+  '    drop_chain mangle FORWARD "$shared"',
   "  fi",
   "  return 0",
   "}",

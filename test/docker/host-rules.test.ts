@@ -309,6 +309,39 @@ describeNetns("the host rules script on a real iptables (a fresh network namespa
     expect(r.out).toMatch(/-A PREROUTING -j HD-test-RAW\n/);
   });
 
+  test("the forward chain is also hooked first in mangle FORWARD, which Docker never rewrites", () => {
+    // Docker deletes and re-inserts FORWARD's jump to DOCKER-USER on every network create; for that
+    // moment its own filter rules accept a LAN neighbour's connection to a published container port.
+    const r = inNetns(
+      `${A} apply >/dev/null || exit 1; iptables -t mangle -S FORWARD | grep -m1 '^-A'; ` +
+        `iptables -t mangle -S HD-test | grep -c -e '--ctstate NEW -m conntrack ! --ctstate DNAT -j DROP'; ` +
+        `iptables -D FORWARD -j DOCKER-USER; ${A} check && exit 2; ${A} apply >/dev/null; ${A} check || exit 3; ` +
+        `iptables -t mangle -D FORWARD -j HD-test; ${A} check && exit 4; exit 0`,
+      a,
+    );
+    expect(r.status).toBe(0);
+    const bridges = platformStack()
+      .platform.hostRuleset()
+      .forward.filter((l) => /! --ctstate DNAT -j DROP$/.test(l));
+    expect(r.out).toMatch(/^-A FORWARD -j HD-test\n/);
+    expect(Number(r.out.split("\n")[1])).toBe(bridges.length);
+    expect(bridges.length).toBeGreaterThan(0);
+  });
+
+  test("a displaced chain is hooked again without an unhooked moment: the new jump goes in before the old goes out", () => {
+    const script = a;
+    expect(script).toMatch(/-I "\$2" 1 -j "\$3" && dedupe "\$1" "\$2" "\$3" 1/);
+    const r = inNetns(
+      `${A} apply >/dev/null; iptables -I DOCKER-USER 1 -j ACCEPT; iptables -t mangle -I FORWARD 1 -j ACCEPT; ` +
+        `${A} apply >/dev/null; ${A} check || exit 1; iptables -S DOCKER-USER; iptables -t mangle -S FORWARD`,
+      a,
+    );
+    expect(r.status).toBe(0);
+    expect(r.out.match(/-A DOCKER-USER -j HD-test$/gm)).toHaveLength(1);
+    expect(r.out.match(/-A FORWARD -j HD-test$/gm)).toHaveLength(1);
+    expect(r.out).toMatch(/-A DOCKER-USER -j HD-test\n-A DOCKER-USER -j ACCEPT/);
+  });
+
   test("idempotent: a second apply leaves the same rules", () => {
     const r = inNetns(
       `${A} apply >/dev/null; iptables-save | grep -c '^-A' ; ${A} apply >/dev/null; iptables-save | grep -c '^-A'`,

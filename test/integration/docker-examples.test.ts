@@ -1198,6 +1198,53 @@ describeWithEngine("Docker examples on a real engine", () => {
         }
       });
 
+      test("while Docker's own rules accept ahead of DOCKER-USER (as for a moment on every network create), the LAN still reaches no container: the mangle FORWARD hook holds; positive control without it", async () => {
+        // A container on its exit network (non-internal: replies leave it), on a port it listens on.
+        const cases = (await targets())
+          .filter(({ w, net }) => exitOf(w) === net)
+          .flatMap(({ w, ip }) => listening(w).map((port) => ({ w, ip, port })));
+        expect(cases.length).toBeGreaterThan(0);
+        const { ip, port, w } = cases[0];
+        const rules = [
+          ["-s", `${outside.address}/32`, "-j", "ACCEPT"],
+          ["-d", `${outside.address}/32`, "-j", "ACCEPT"],
+        ];
+        const ipt = (...a: string[]) => spawnSync("iptables", ["-w", ...a], { encoding: "utf8" });
+        const head = () =>
+          ipt("-S", "FORWARD")
+            .stdout.split("\n")
+            .filter((l) => l.startsWith("-A "))
+            .slice(0, 2)
+            .join("\n");
+        const ours = rules.map((r) => `-A FORWARD ${r.join(" ")}`).join("\n");
+        const chain = ex.platforms[0].hostRuleset().chain;
+        // Docker's window, made to last: ACCEPTs ahead of FORWARD's jump to DOCKER-USER. The keeper
+        // puts its jump first again within an interval: a probe counts only while ours were still first.
+        const hooked = () => ipt("-t", "mangle", "-C", "FORWARD", "-j", chain).status === 0;
+        const probe = async (mangle: boolean): Promise<string | undefined> => {
+          for (let attempt = 0; attempt < 3; attempt++) {
+            if (!mangle) while (ipt("-t", "mangle", "-D", "FORWARD", "-j", chain).status === 0);
+            for (const r of [...rules].reverse()) expect(ipt("-I", "FORWARD", "1", ...r).status).toBe(0);
+            const open = await outside.connectsAsync(ip, port);
+            const held = head() === ours && hooked() === mangle;
+            for (const r of rules) while (ipt("-D", "FORWARD", ...r).status === 0);
+            if (held) return open ? "reached" : "blocked";
+          }
+          return undefined;
+        };
+        const withMangle = await probe(true);
+        const withoutMangle = await probe(false);
+        const back = await until(
+          () => ipt("-t", "mangle", "-C", "FORWARD", "-j", chain).status === 0,
+          KEEPER_INTERVAL_SECONDS * 1000 + 10_000,
+        );
+        expect(back).toBeDefined();
+        expect([`${w.name} ${ip}:${port} with the mangle hook: ${withMangle}`, `without: ${withoutMangle}`]).toEqual([
+          `${w.name} ${ip}:${port} with the mangle hook: blocked`,
+          "without: reached",
+        ]);
+      });
+
       test("each flow is narrowed to its port and direction", async () => {
         const cases = ex.flows.flatMap((f) => [
           { f, from: f.from, to: f.to.name, port: f.port, what: "declared", want: "reached" },
