@@ -51,5 +51,33 @@ export function checkReason(where: IConstruct | string, what: string, reasoned: 
       "say in `reason` why this weakening is acceptable here, so the audit and reviewers can check it",
     );
   }
+  checkReasonText(where, `the reason of ${what}`, reason);
   return reason;
+}
+
+// cdktf writes a string token as `${TfToken[TOKEN.<n>]}` (matched here without loading cdktf: the
+// audit loads this file). A Terraform value in a reason is checked where it reaches a file.
+const STRING_TOKEN = /\$\{TfToken\[[-a-zA-Z0-9_.]+\]\}/g;
+
+/**
+ * Throws when the literal text of a reason (a weakening's, a platform limit's) holds a control
+ * character or a Terraform template opener: reasons are copied into labels, annotations and config
+ * comments, where a newline starts a directive and `${` / `%{` would be read by Terraform.
+ */
+export function checkReasonText(where: IConstruct | string, what: string, text: string): void {
+  const literal = text.replace(STRING_TOKEN, " ");
+  const bad = /[\x00-\x1f\x7f]/.test(literal)
+    ? "a control character (newline, tab, ...)"
+    : literal.includes("${")
+      ? "'${'"
+      : literal.includes("%{")
+        ? "'%{'"
+        : undefined;
+  if (bad !== undefined) {
+    throw new HardeningError(
+      where,
+      `${what} holds ${bad}: ${JSON.stringify(text)}`,
+      "write it as one line of plain text, without '${' or '%{' (it is copied into labels and config comments)",
+    );
+  }
 }

@@ -19,3 +19,4 @@ export * from "./terraform-text";
 export * from "./platform-base";
 export * from "./egress";
 export * from "./cidr";
+export * from "./guards";

@@ -4,7 +4,7 @@ import { IConstruct } from "constructs";
 import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Tokenization } from "cdktf";
 import { PlatformCapabilities } from "./capabilities";
 import { SecureDefaults } from "./defaults";
-import { HardeningError } from "./errors";
+import { checkReasonText, HardeningError } from "./errors";
 import { PLATFORM_SET_LIMITS } from "./labels";
 import { Identity, ResolvedIdentity } from "./identity";
 import { Exposure, ResolvedPort, resolvePorts } from "./port";
@@ -601,6 +601,7 @@ function resolvePlatformLimits(
   caps: PlatformCapabilities,
 ): Record<string, string> {
   for (const k of Object.keys(props.platformLimits ?? {})) {
+    checkReasonText(path, `platform limit ${k}`, props.platformLimits![k]);
     if (PLATFORM_SET_LIMITS.includes(k)) {
       throw new HardeningError(
         path,

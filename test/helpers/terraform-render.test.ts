@@ -207,6 +207,33 @@ describeWithBinaries(["terraform"], "renderTerraformStrings (real terraform)", (
       renderTerraformString(stack, { path: `${holder}.mixed` }, { vars: { ...vars, domain: "a..example.test" } }),
     ).toThrow(/precondition failed[\s\S]*domain has an empty label/);
   });
+  test("the preconditions of what the string's resource depends on run too, as terraform plan checks them", () => {
+    // The library's shape: the stack's guards hold the preconditions; the file's resource waits for them.
+    const guarded = {
+      variable: { host: { type: "string" } },
+      resource: {
+        terraform_data: {
+          HardeningGuards: {
+            lifecycle: {
+              precondition: [
+                {
+                  condition: '${can(regex("^[a-z.]+$", var.host))}',
+                  error_message: "[s/edge] host is not a host name.",
+                },
+              ],
+            },
+          },
+          guards_b: { depends_on: ["terraform_data.HardeningGuards"] },
+          file: { input: { text: "server_name ${var.host};" }, depends_on: ["terraform_data.guards_b"] },
+        },
+      },
+    };
+    const at = { path: "resource.terraform_data.file.input.text" };
+    expect(renderTerraformString(guarded, at, { vars: { host: "a.example" } })).toBe("server_name a.example;");
+    expect(() => renderTerraformString(guarded, at, { vars: { host: "a;b" } })).toThrow(
+      /precondition failed[\s\S]*\[s\/edge\] host is not a host name/,
+    );
+  });
   test("stand-ins of sensitive variables are redacted from the error text", () => {
     const secret = `${rand()}\n${rand()}`;
     let message = "";

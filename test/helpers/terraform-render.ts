@@ -8,8 +8,9 @@
  *   `default` and `validation` kept, so a validation runs and fails the render);
  * - the `locals` they use;
  * - one `output` per string (all `sensitive`, read back with `terraform output -json`), carrying the
- *   `precondition` blocks of the resources the string belongs to, so a precondition that would
- *   stop `terraform apply` stops the render too.
+ *   `precondition` blocks of the resources the string belongs to and of the resources those wait
+ *   for (`depends_on`: the stack's guards, `terraform_data.HardeningGuards`), so a precondition that
+ *   would stop `terraform plan` stops the render too, with its error message.
  * References to resources, data sources and modules (`${docker_volume.v.name}`) cannot be
  * evaluated without providers: each is replaced by a stand-in value (`refs`), by default the
  * placeholder `tfref.<address>.<attributes>` (see `referencePlaceholder`).
@@ -175,7 +176,7 @@ function planRender(stack: any, items: readonly RenderItem[], options: RenderOpt
   resolved.forEach((r, i) => {
     const name = `render_${i}`;
     const preconditions: unknown[] = [];
-    for (const owner of r.owners) {
+    for (const owner of guardedBy(stack, r.owners)) {
       if (attached.has(owner)) continue;
       attached.add(owner);
       for (const p of preconditionsOf(stack, owner)) preconditions.push(rewriter.rewriteValue(p));
@@ -247,6 +248,24 @@ function ownersOfLocal(stack: any, name: string): string[] {
     owners.add(f.path[0] === "resource" ? `${f.path[1]}.${f.path[2]}` : `data.${f.path[1]}.${f.path[2]}`);
   }
   return [...owners].sort();
+}
+
+/**
+ * The owners and every resource they wait for (`depends_on`, transitively), in a stable order: the
+ * stack's guards (`terraform_data.HardeningGuards`) hold the preconditions of the values a rendered
+ * file carries, and `terraform plan` checks them before the file's resource is planned.
+ */
+function guardedBy(stack: any, owners: readonly string[]): string[] {
+  const seen: string[] = [];
+  const visit = (address: string) => {
+    if (seen.includes(address)) return;
+    seen.push(address);
+    const parts = address.split(".");
+    const body = parts[0] === "data" ? stack.data?.[parts[1]]?.[parts[2]] : stack.resource?.[parts[0]]?.[parts[1]];
+    for (const d of body?.depends_on ?? []) if (typeof d === "string") visit(d.replace(/^\$\{(.*)\}$/, "$1"));
+  };
+  owners.forEach(visit);
+  return seen;
 }
 
 function preconditionsOf(stack: any, address: string): unknown[] {

@@ -280,16 +280,16 @@ async function hostileRows(
     try {
       texts = renderFileTexts(files.docker, kinds, { vars });
     } catch (e) {
-      const why = e instanceof TerraformRenderError ? e.diagnostics.split("\n").slice(0, 3).join(" ") : String(e);
+      if (!(e instanceof TerraformRenderError)) throw e;
       for (const file of kinds)
         rows.push({
           file,
           source: sc.source,
           label: sc.label,
           value: sc.value,
-          verdict: `terraform refused: ${why}`,
+          verdict: planVerdict(e.diagnostics, file),
           injected: "no",
-          effect: "",
+          effect: "no file is rendered: the plan stops",
           excerpt: "",
         });
       continue;
@@ -309,6 +309,21 @@ async function hostileRows(
     process.stderr.write(".");
   }
   return { rows, mismatches };
+}
+
+/**
+ * What Terraform said when it refused: the library's guard message for this file's construct
+ * (`refused at plan: [files-docker/nginx] domains entry must be ...`), else its first diagnostic.
+ */
+function planVerdict(diagnostics: string, file: string): string {
+  const flat = diagnostics.replace(/\s+/g, " ");
+  const construct = FILE_KINDS.find((f) => f.kind === file)!.construct;
+  const guards = [...flat.matchAll(/ (\[files-docker\/[^\]]+\] [^│]*?\.)(?= Error:|$)/g)].map((m) => m[1].trim());
+  if (/precondition failed/.test(flat) && guards.length) {
+    const own = guards.find((g) => g.startsWith(`[files-docker/${construct}]`)) ?? guards[0];
+    return `refused at plan: ${own}`;
+  }
+  return `terraform refused: ${diagnostics.split("\n").slice(0, 3).join(" ")}`;
 }
 
 // --- markdown -----------------------------------------------------------------------------------
@@ -381,12 +396,15 @@ function summary(rows: Row[]): string[] {
   const out: string[] = [];
   for (const source of Object.keys(FILE_VARIABLES) as FileVariable[]) {
     const mine = rows.filter((r) => r.source === source);
-    const refused = mine.filter((r) => /^(refused|terraform refused)/.test(r.verdict)).length;
+    const atPlan = mine.filter((r) => /^refused at plan/.test(r.verdict)).length;
+    const refused = mine.filter((r) => /^(refused:|terraform refused)/.test(r.verdict)).length;
     const files = [...new Set(mine.map((r) => r.file))].join(", ");
     const yes = mine.filter((r) => r.injected === "yes");
     const altered = mine.filter((r) => r.injected === "altered");
     const head = `- \`var.${source}\` → ${files}: ${yes.length ? "**injectable**" : "not injectable"}`;
-    out.push(`${head}; ${refused} of ${mine.length} renders refused by the tool.`);
+    out.push(
+      `${head}; ${atPlan} of ${mine.length} renders refused at plan by the library's guards, ${refused} refused by the tool.`,
+    );
     for (const r of yes) out.push(`  - ${text(r.label)} in ${r.file}, accepted by the tool: ${text(r.effect)}`);
     for (const r of altered) out.push(`  - ${text(r.label)} in ${r.file}: value altered, ${text(r.effect)}`);
     for (const r of mine.filter((x) => x.value === "" && !/^refused/.test(x.verdict))) {
@@ -435,7 +453,9 @@ function writeReport(
     "render: *yes* means the value added or removed directives, keys or entries and the tool still accepts the",
     "file; *altered* means same structure but the format changed the value; *no* means the value stayed one word",
     "or string, or the tool refused the file (then the service does not start: a denial of service, not an",
-    "injection). `<random>` stands for the random part of a password.",
+    "injection). `<random>` stands for the random part of a password. *Refused at plan* means a guard of the",
+    "library (a `precondition` on `terraform_data.HardeningGuards`, which the file's resources depend on) stopped",
+    "Terraform before any file was rendered; the message is the guard's own.",
     "",
     "## Which Terraform values reach which file",
     "",

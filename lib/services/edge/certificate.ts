@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { HardeningError } from "../../core";
+import { HardeningError, matchesPattern, TextPatterns } from "../../core";
 
 /**
  * Where the edge's certificate comes from: files mounted into the container, or Caddy's automatic
@@ -62,10 +62,11 @@ export class EdgeCertificate {
 
   /** Caddy's automatic HTTPS: certificates from an ACME CA, renewed by Caddy. Not available on NGINX. */
   public static automatic(options: EdgeAcmeOptions): EdgeCertificate {
-    if (!Token.isUnresolved(options.email) && !/^[^\s@"'{}]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(options.email)) {
+    // A Terraform value is guarded at plan by the construct that renders it (TlsEdge).
+    if (!Token.isUnresolved(options.email) && !matchesPattern(options.email, TextPatterns.EMAIL)) {
       throw new HardeningError(
         "EdgeCertificate.automatic",
-        `email ${JSON.stringify(options.email)} is not an e-mail address`,
+        `email ${JSON.stringify(options.email)} is not ${TextPatterns.EMAIL.expected}`,
         "give the address the ACME CA should write to about expiry and revocation",
       );
     }

@@ -1,7 +1,10 @@
 import { Construct } from "constructs";
+import { Token } from "cdktf";
 import {
   Exposure,
+  guardText,
   HardeningError,
+  HardeningGuards,
   HealthCheck,
   Image,
   IWorkload,
@@ -11,6 +14,7 @@ import {
   SecretFile,
   TLS_EDGE_GRANT,
   Tier,
+  TextPatterns,
   Weakening,
 } from "../../core";
 import { HardenedService, IServiceTarget, workloadOf } from "../hardened-service";
@@ -178,6 +182,7 @@ export class TlsEdge extends Construct implements IServiceTarget {
       },
       this.node.path,
     );
+    this.guardTerraformValues(props);
     const rendered = this.render(edge, props);
     this.configText = rendered.content;
     this.limitations = rendered.limitations;
@@ -229,6 +234,8 @@ export class TlsEdge extends Construct implements IServiceTarget {
         this.limitations.map((l) => [l.id, `${l.detail} Mitigation: ${l.mitigation}`]),
       ),
     });
+    // Nothing of the edge is created before the Terraform values in its config pass their guards.
+    HardeningGuards.protect(this);
     for (const r of props.routes) this.service.connectTo(r.target, r.portName);
     if (!props.certificate.files) {
       // ACME CAs publish no fixed addresses: automatic HTTPS needs egress to any address on 443.
@@ -238,6 +245,49 @@ export class TlsEdge extends Construct implements IServiceTarget {
         anywhere: { reason: "automatic HTTPS: the ACME CA (Let's Encrypt) has no fixed addresses" },
       });
     }
+  }
+
+  /**
+   * Guards at plan time the Terraform values that reach the config file (literals were checked by
+   * `resolveEdgeConfig`): domains, the ACME e-mail, the reason of an unlimited edge.
+   */
+  private guardTerraformValues(props: TlsEdgeProps): void {
+    if (Token.isUnresolved(props.domains))
+      throw new HardeningError(
+        this,
+        "domains is one Terraform list",
+        "list the host names in code; each entry may be a Terraform value (checked at plan)",
+      );
+    const acme = !props.certificate.files;
+    for (const d of props.domains.filter((x) => Token.isUnresolved(x))) {
+      guardText(
+        this,
+        "domains entry",
+        d,
+        acme ? TextPatterns.HOST_NAME : TextPatterns.HOST_NAME_OR_WILDCARD,
+        acme
+          ? "give a DNS name such as 'iii.example.com' (no wildcard with automatic HTTPS)"
+          : "give a DNS name such as 'iii.example.com' (a leading '*.' is allowed with certificate files)",
+      );
+    }
+    const email = props.certificate.acmeEmail;
+    if (email !== undefined && Token.isUnresolved(email))
+      guardText(
+        this,
+        "certificate e-mail",
+        email,
+        TextPatterns.EMAIL,
+        "give the address the ACME CA should write to about expiry and revocation",
+      );
+    const reason = props.rateLimit?.unlimitedReason;
+    if (reason !== undefined && Token.isUnresolved(reason))
+      guardText(
+        this,
+        "rateLimit unlimited reason",
+        reason,
+        TextPatterns.REASON,
+        "say in one line where requests are limited instead",
+      );
   }
 
   /** The certificate the proxy serves: files from sensitive variables, or ACME (Caddy only). */
@@ -251,7 +301,11 @@ export class TlsEdge extends Construct implements IServiceTarget {
           "use TlsEdge.caddy, or give the certificate with TlsEdgeCertificate.fromSecrets",
         );
       }
-      return { secrets: [], certificate: EdgeCertificate.automatic({ email: props.certificate.acmeEmail! }) };
+      try {
+        return { secrets: [], certificate: EdgeCertificate.automatic({ email: props.certificate.acmeEmail! }) };
+      } catch (e) {
+        throw e instanceof HardeningError ? e.relocate(this) : e;
+      }
     }
     const secrets: SecretFile[] = [
       { secret: f.certificate, path: "/run/secrets/edge/tls.crt" },

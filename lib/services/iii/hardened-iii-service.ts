@@ -1,8 +1,10 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, Token } from "cdktf";
 import {
   EgressRule,
+  guardText,
   HardeningError,
+  HardeningGuards,
   HealthCheck,
   Identity,
   Image,
@@ -10,6 +12,7 @@ import {
   Platform,
   Reasoned,
   ResourcesProps,
+  TextPatterns,
   Tier,
   checkReason,
 } from "../../core";
@@ -194,6 +197,8 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
       stopGraceSeconds: 30,
       weakenings: props.streams ? [{ control: "stream-port-exposed", reason: props.streams.reason }] : undefined,
     });
+    // Nothing of the engine is created before the Terraform values in its config pass their guards.
+    HardeningGuards.protect(this);
     if (props.redis) this.service.connectTo(props.redis.service, props.redis.portName ?? "redis");
     for (const rule of props.egress ?? []) this.service.allowEgress(rule);
   }
@@ -208,21 +213,23 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
       );
     }
     const corsOrigins = props.corsOrigins ?? [`https://${props.domain}`];
+    this.checkLiteralList("corsOrigins", corsOrigins);
     if (corsOrigins.length === 0)
       throw new HardeningError(
         this,
         "corsOrigins is empty, which the engine reads as 'any origin'",
         "list the origins, or omit corsOrigins for https://<domain>",
       );
-    for (const o of corsOrigins) {
-      if (o === "*" || !/^https:\/\/[^/*\s]+$/.test(o)) {
-        throw new HardeningError(
-          this,
-          `CORS origin ${JSON.stringify(o)} is not an https origin`,
-          "write origins as https://host[:port]; '*' and plain http are refused",
-        );
-      }
-    }
+    // Each value below lands in config.yaml: a literal is checked now, a Terraform value at plan.
+    for (const o of corsOrigins)
+      guardText(
+        this,
+        "CORS origin",
+        o,
+        TextPatterns.HTTPS_ORIGIN,
+        "write origins as https://host[:port] with a lowercase host; '*' and plain http are refused",
+      );
+    this.checkRenderedValues(props);
     for (const h of props.httpFunctionsAllowlist ?? []) checkHostGlob(this.node.path, h);
     if (props.httpFunctionsAllowlist && props.httpFunctionsAllowlist.length === 0) {
       throw new HardeningError(
@@ -234,14 +241,46 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
     if (props.streams) checkReason(this, "iii-stream on 3112 (weakening 'stream-port-exposed')", props.streams);
     if (props.state === "file" && props.redis)
       throw new HardeningError(this, "state 'file' and redis are both set", "choose one place for the engine's state");
-    if (props.otlpEndpoint !== undefined && !/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(props.otlpEndpoint)) {
-      throw new HardeningError(
+    return corsOrigins;
+  }
+
+  /** The OTLP endpoint, log level and RBAC function ids: checked now, or guarded at plan. */
+  private checkRenderedValues(props: HardenedIiiServiceProps): void {
+    if (props.otlpEndpoint !== undefined)
+      guardText(
         this,
-        `otlpEndpoint ${JSON.stringify(props.otlpEndpoint)} is not an http(s) base URL`,
+        "otlpEndpoint",
+        props.otlpEndpoint,
+        TextPatterns.HTTP_BASE_URL,
         "give e.g. http://otel-collector:4318 (OTLP/HTTP)",
       );
-    }
-    return corsOrigins;
+    if (props.logLevel !== undefined)
+      guardText(this, "logLevel", props.logLevel, TextPatterns.LOG_LEVEL, "omit it for info");
+    const rbac = props.rbacListener;
+    if (!rbac) return;
+    const idFix = "name a function as the engine registers it, e.g. auth::check";
+    guardText(this, "rbacListener.authFunctionId", rbac.authFunctionId, TextPatterns.FUNCTION_ID, idFix);
+    if (rbac.middlewareFunctionId !== undefined)
+      guardText(this, "rbacListener.middlewareFunctionId", rbac.middlewareFunctionId, TextPatterns.FUNCTION_ID, idFix);
+    this.checkLiteralList("rbacListener.exposeFunctions", rbac.exposeFunctions);
+    for (const m of rbac.exposeFunctions)
+      guardText(
+        this,
+        "rbacListener.exposeFunctions entry",
+        m,
+        TextPatterns.FUNCTION_MATCH,
+        "give a function id or pattern such as api::*",
+      );
+  }
+
+  /** A list whose entries land in config.yaml one by one must be a list in code (entries may be Terraform values). */
+  private checkLiteralList(what: string, list: readonly string[]): void {
+    if (Token.isUnresolved(list))
+      throw new HardeningError(
+        this,
+        `${what} is one Terraform list`,
+        "list the entries in code; each entry may be a Terraform value (checked at plan)",
+      );
   }
 
   /** The engine's Redis URL: the password URL-encoded by Terraform at apply time, never in cdk.tf.json. */

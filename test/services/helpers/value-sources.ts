@@ -220,7 +220,9 @@ export function trySources(): SourceOutcome[] {
       a.build(stack, v, platform);
       const json = Testing.synth(stack, true);
       const uses = [...new Set(json.match(/(sha256|urlencode)\(var\.pw\)|\$\{var\.x\}/g) ?? [])];
-      return { prop: a.prop, file: a.file, accepted: true, detail: `accepted: ${uses.join(", ")} in cdk.tf.json` };
+      const guard = guardOf(JSON.parse(json), "var.x");
+      const detail = guard ? `guarded at plan: ${guard}` : `accepted, unguarded: ${uses.join(", ")} in cdk.tf.json`;
+      return { prop: a.prop, file: a.file, accepted: true, detail };
     } catch (e) {
       return {
         prop: a.prop,
@@ -230,4 +232,13 @@ export function trySources(): SourceOutcome[] {
       };
     }
   });
+}
+
+/** The error message of the stack's guard on a variable (`terraform_data.HardeningGuards`), if any. */
+function guardOf(json: any, variable: string): string | undefined {
+  const blocks = json.resource?.terraform_data?.HardeningGuards?.lifecycle?.precondition ?? [];
+  const mine = (Array.isArray(blocks) ? blocks : [blocks]).find((p: any) =>
+    new RegExp(`\\b${variable.replace(".", "\\.")}\\b`).test(p.condition),
+  );
+  return mine?.error_message;
 }
