@@ -10,6 +10,7 @@ import {
   Secret,
   SecretFile,
   TLS_EDGE_GRANT,
+  checkSecret,
   Tier,
   Weakening,
 } from "../../core";
@@ -57,6 +58,10 @@ export class TlsEdgeCertificate {
     key: Secret,
     options: { readonly trustedChain?: Secret } = {},
   ): TlsEdgeCertificate {
+    const where = "TlsEdgeCertificate.fromSecrets";
+    checkSecret(where, certificate, "certificate", "edge_certificate");
+    checkSecret(where, key, "key", "edge_key");
+    if (options.trustedChain !== undefined) checkSecret(where, options.trustedChain, "trustedChain", "edge_chain");
     return new TlsEdgeCertificate({ certificate, key, trustedChain: options.trustedChain });
   }
 
