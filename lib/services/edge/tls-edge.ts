@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import {
   Exposure,
   HardeningError,
@@ -168,7 +168,7 @@ export class TlsEdge extends Construct implements IServiceTarget {
         domains: props.domains,
         routes: props.routes.map((r) => ({
           pathPrefix: r.pathPrefix,
-          upstream: workloadOf(r.target).endpoint(r.portName),
+          upstream: this.forRoute(r, () => workloadOf(r.target).endpoint(r.portName)),
           stripPrefix: r.stripPrefix,
           websocket: r.websocket,
           readTimeoutSeconds: r.readTimeoutSeconds,
@@ -234,7 +234,7 @@ export class TlsEdge extends Construct implements IServiceTarget {
         this.limitations.map((l) => [l.id, `${l.detail} Mitigation: ${l.mitigation}`]),
       ),
     });
-    for (const r of props.routes) this.service.connectTo(r.target, r.portName);
+    for (const r of props.routes) this.forRoute(r, () => this.service.connectTo(r.target, r.portName));
     if (!props.certificate.files) {
       // ACME CAs publish no fixed addresses: automatic HTTPS needs egress to any address on 443.
       this.service.allowEgress({
@@ -242,6 +242,23 @@ export class TlsEdge extends Construct implements IServiceTarget {
         ports: [443],
         anywhere: { reason: "automatic HTTPS: the ACME CA (Let's Encrypt) has no fixed addresses" },
       });
+    }
+  }
+
+  /**
+   * Runs `f` for one route; an error about the route's target (a port it lacks, another platform)
+   * is reported at this edge, naming the route and the target the user wrote, not its inner parts.
+   */
+  private forRoute<T>(r: TlsEdgeRoute, f: () => T): T {
+    const route = `route ${JSON.stringify(r?.pathPrefix)}`;
+    if (!r?.target)
+      throw new HardeningError(this, `${route} has no target`, "give target: the service or workload behind the route");
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof HardeningError)) throw e;
+      const target = (r.target as Partial<IConstruct>).node?.path ?? workloadOf(r.target).spec?.path ?? e.where;
+      throw new HardeningError(this, `${route} to ${target} (port ${r.portName}): ${e.problem}`, e.fix);
     }
   }
 
