@@ -56,7 +56,8 @@ export interface DockerPlatformProps {
   readonly tls?: DockerTls;
   /**
    * Private IPv4 range the tier and flow networks are carved from. Give every platform on one
-   * host its own pool.
+   * host its own pool: two platforms of one stack on the same `host` with overlapping pools are
+   * refused.
    *
    * @default "10.213.0.0/16"
    */
@@ -68,7 +69,9 @@ export interface DockerPlatformProps {
    */
   readonly networkPrefix?: number;
   /**
-   * Prefix of container, network and volume names on the host.
+   * Prefix of container, network and volume names on the host. Two platforms of one app on the
+   * same `host` with the same prefix are refused (their objects would clash at apply): a second
+   * platform in a stack needs its own.
    *
    * @default - the stack's id, lowercased and shortened
    */

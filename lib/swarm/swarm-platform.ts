@@ -62,7 +62,8 @@ export interface SwarmPlatformProps {
    */
   readonly networkPrefix?: number;
   /**
-   * Prefix of service, network, secret and config names in the swarm.
+   * Prefix of service, network, secret and config names in the swarm. Two platforms of one app on
+   * the same `host` with the same prefix are refused (their objects would clash at apply).
    *
    * @default - the stack's id, lowercased and shortened
    */
