@@ -24,12 +24,31 @@ export class HardeningError extends Error {
     this.where = path;
     this.problem = own;
     this.fix = fix;
+    // Node prints an uncaught error's own fields after its stack: the message already holds them.
+    for (const field of ["name", "where", "problem", "fix"]) Object.defineProperty(this, field, { enumerable: false });
+    // The cdktf CLI shows a failed app's stderr (twice): a refusal reads as its one line, not a trace
+    // through the library; CDKTF_HARDENED_STACK=1 keeps the trace for whoever debugs the library.
+    if (!fullStacks()) this.stack = this.message;
+  }
+
+  /**
+   * The message for `node.addValidation` on `owner`: cdktf prefixes each validation message with
+   * the construct path itself, so the path is left out when the error is about `owner`.
+   */
+  public messageAt(owner: IConstruct): string {
+    return this.where === owner.node.path ? `${this.problem}: ${this.fix}` : this.message;
   }
 
   /** The same problem and fix, located at another construct (an error raised for a part, reported at the whole). */
   public relocate(where: IConstruct | string): HardeningError {
     return new HardeningError(where, this.problem, this.fix);
   }
+}
+
+/** True when the environment asks for full stack traces of refusals (`CDKTF_HARDENED_STACK=1`). */
+function fullStacks(): boolean {
+  const env = typeof process === "undefined" ? undefined : process.env.CDKTF_HARDENED_STACK;
+  return env !== undefined && env !== "" && env !== "0";
 }
 
 /** A reason a reviewer can check; weakenings and suppressions carry one. */

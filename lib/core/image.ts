@@ -1,6 +1,6 @@
 import { IConstruct } from "constructs";
 import { HardeningError, Reasoned, checkReason, MIN_REASON_LENGTH } from "./errors";
-import { Secret } from "./secret";
+import { Secret, checkSecret } from "./secret";
 import { Weakening } from "./weakening";
 
 /** Credentials for a private registry. The password is always a {@link Secret}, never a string. */
@@ -106,6 +106,8 @@ export class Image {
     tagReason: string | undefined,
     credentials: RegistryCredentials | undefined,
   ) {
+    if (credentials)
+      checkSecret(`Image ${repository}`, credentials.password, "credentials.password", "registry_password");
     this.reference = reference;
     this.digest = digest;
     this.tagReason = tagReason;

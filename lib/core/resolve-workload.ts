@@ -9,7 +9,7 @@ import { PLATFORM_SET_LIMITS } from "./labels";
 import { Identity, ResolvedIdentity } from "./identity";
 import { Exposure, ResolvedPort, resolvePorts } from "./port";
 import { ResourcesProps, resolveResources } from "./resources";
-import { Secret } from "./secret";
+import { checkSecret } from "./secret";
 import { SECRET_ENV_NAME } from "./secret-names";
 import { escapeTerraformTemplate, hasTokens } from "./terraform-text";
 import { Tier } from "./tier";
@@ -415,13 +415,8 @@ function resolveSecrets(
   claim: Claim,
   caps: PlatformCapabilities,
 ): ResolvedSecretFile[] {
-  return (props.secrets ?? []).map((s) => {
-    if (!(s.secret instanceof Secret))
-      throw new HardeningError(
-        path,
-        "a secret must be a Secret, not a literal",
-        "use Secret.fromVariable / fromHostFile / fromExistingSecret",
-      );
+  return (props.secrets ?? []).map((s, i) => {
+    checkSecret(path, s?.secret, `secrets[${i}].secret`, "name");
     if (s.secret.source === "existing" && !caps.existingSecrets) {
       throw new HardeningError(
         path,

@@ -156,6 +156,17 @@ export class Secret {
         "use Secret.fromVariable for secrets that Terraform must write",
       );
     }
+    const own = TerraformStack.of(this.variable);
+    const user = TerraformStack.of(where);
+    if (own !== user) {
+      // cdktf would pass the value on as an output of the declaring stack and a remote-state read in
+      // the other: the secret in one more state file, and both stacks tied together.
+      throw new HardeningError(
+        where,
+        `secret ${this.name} is the variable of stack ${own.node.path}, used in stack ${user.node.path}: cdktf would copy its value across stacks through an output`,
+        `declare it in each stack that uses it: Secret.fromVariable(<a construct of ${user.node.path}>, ${JSON.stringify(this.name)}), and give both variables the value`,
+      );
+    }
     return this.variable.stringValue;
   }
 
@@ -170,4 +181,23 @@ export class Secret {
         return `existing:${this.existingName}/${this.existingKey}`;
     }
   }
+}
+
+/**
+ * The value, if it is a {@link Secret}; otherwise a `HardeningError` at `where` naming the prop. Props
+ * typed `Secret` can still receive a string from JavaScript or through `as any`: this refuses it
+ * before a secret value could be written anywhere.
+ *
+ * @param what the prop, as the user wrote it (`appPassword`, `tls.key`)
+ * @param example a variable name for the fix, e.g. `redis_password`
+ */
+export function checkSecret(where: IConstruct | string, value: unknown, what: string, example: string): Secret {
+  if (value instanceof Secret) return value;
+  const given =
+    typeof value === "string" ? "a string" : value === undefined || value === null ? "nothing" : typeof value;
+  throw new HardeningError(
+    where,
+    `${what} must be a Secret, got ${given}`,
+    `pass Secret.fromVariable(scope, ${JSON.stringify(example)}) (or Secret.fromHostFile / Secret.fromExistingSecret): a literal would be written into cdk.tf.json`,
+  );
 }

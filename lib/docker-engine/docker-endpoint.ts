@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { HardeningError, Secret } from "../core";
+import { HardeningError, Secret, checkSecret } from "../core";
 
 /** TLS client material for a remote Docker daemon. */
 export class DockerTls {
@@ -17,7 +17,8 @@ export class DockerTls {
 
   /** PEM material from sensitive Terraform variables (`Secret.fromVariable`). */
   public static fromSecrets(material: { readonly ca: Secret; readonly cert: Secret; readonly key: Secret }): DockerTls {
-    for (const [k, s] of Object.entries(material)) {
+    for (const k of ["ca", "cert", "key"] as const) {
+      const s = checkSecret("DockerTls.fromSecrets", material?.[k], k, `docker_${k}`);
       if (s.source !== "variable") {
         throw new HardeningError(
           "DockerTls.fromSecrets",

@@ -78,12 +78,12 @@ export function judgeCritical(where: IConstruct, attributes: readonly CriticalAt
           where,
           `${a.key} is set to a Terraform expression (${preview(a.value)}): its value is known only at apply time, where no check sees it`,
           `write ${a.key} as a literal value the library can judge, or remove the override`,
-        ).message,
+        ).messageAt(where),
       );
       continue;
     }
     const problem = a.judge(a.value);
-    if (problem) errors.push(new HardeningError(where, problem, a.fix).message);
+    if (problem) errors.push(new HardeningError(where, problem, a.fix).messageAt(where));
   }
   return errors;
 }

@@ -25,6 +25,7 @@ import {
 } from "../core";
 import { DockerTls } from "../docker-engine/docker-endpoint";
 import { DockerEngineProvider, namePrefixOf } from "../docker-engine/docker-provider";
+import { EngineClaims } from "../docker-engine/engine-claims";
 import { HostRules } from "../docker-engine/host-rules-keeper";
 import { HostRuleset, hostRulesScript } from "../docker-engine/host-rules";
 import { SubnetPool } from "../docker-engine/subnet-pool";
@@ -55,7 +56,8 @@ export interface DockerPlatformProps {
   readonly tls?: DockerTls;
   /**
    * Private IPv4 range the tier and flow networks are carved from. Give every platform on one
-   * host its own pool.
+   * host its own pool: two platforms of one stack on the same `host` with overlapping pools are
+   * refused.
    *
    * @default "10.213.0.0/16"
    */
@@ -67,7 +69,9 @@ export interface DockerPlatformProps {
    */
   readonly networkPrefix?: number;
   /**
-   * Prefix of container, network and volume names on the host.
+   * Prefix of container, network and volume names on the host. Two platforms of one app on the
+   * same `host` with the same prefix are refused (their objects would clash at apply): a second
+   * platform in a stack needs its own.
    *
    * @default - the stack's id, lowercased and shortened
    */
@@ -137,6 +141,7 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
   /** The host firewall keeper, unless the operator keeps the host rules. */
   public readonly keeper?: HostFirewallKeeper;
   private readonly engine: DockerEngineProvider;
+  private readonly claims: EngineClaims;
   private readonly networks: DockerNetworks;
   private readonly pool: SubnetPool;
   private readonly defaultResources?: ResourcesProps;
@@ -144,8 +149,9 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
 
   constructor(scope: Construct, id: string, props: DockerPlatformProps = {}) {
     super(scope, id);
+    const host = props.host ?? "unix:///var/run/docker.sock";
     this.engine = new DockerEngineProvider(this, "Provider", {
-      host: props.host ?? "unix:///var/run/docker.sock",
+      host,
       tls: props.tls,
       role: "daemon",
     });
@@ -156,6 +162,8 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
       props.subnetPool ?? DockerDefaults.subnetPool,
       props.networkPrefix ?? DockerDefaults.subnetPrefix,
     ));
+    // Another platform of the app on this engine with the same names or pool would clash at apply.
+    this.claims = EngineClaims.register(this, { host, namePrefix: this.namePrefix, pool: pool.cidr });
     this.defaultResources = props.resourceDefaults;
     if (props.publicAddress !== undefined && parseAddress(props.publicAddress)?.family !== 4) {
       throw new HardeningError(
@@ -275,6 +283,18 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
 
   /** Renders a resolved workload: a HardenedContainer on its tier network, and its exit network when it publishes. */
   protected renderWorkload(site: WorkloadSite, spec: WorkloadSpec): DockerWorkload {
+    // LOOPBACK ports bind 127.0.0.1, PUBLIC ones the public address (as HardenedContainer renders them).
+    this.claims.publish(
+      spec.path,
+      spec.ports
+        .filter((p) => p.exposure !== Exposure.INTERNAL)
+        .map((p) => ({
+          name: p.name,
+          port: p.publishedPort!,
+          protocol: p.protocol,
+          address: p.exposure === Exposure.PUBLIC ? (this.publicAddress ?? "0.0.0.0") : "127.0.0.1",
+        })),
+    );
     const container = this.renderContainer(site, spec);
     const workload = new DockerWorkload(container, "Workload", this, container);
     // Docker publishes ports only on a non-internal network: the workload's own exit network.

@@ -403,7 +403,7 @@ export class HardenedContainer extends Construct {
           this,
           "upload into a read-only container: Docker refuses it ('container rootfs is marked read-only') whatever volume covers the path",
           "declare the file as configFiles or secrets: a seeder fills a volume that is mounted read-only",
-        ).message,
+        ).messageAt(this),
       );
     }
     return errors;

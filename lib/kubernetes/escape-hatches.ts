@@ -38,7 +38,7 @@ export function judgePodEscapeHatches(
   const pod = podSpecOf(attributes ?? {}, kind);
   if (!pod) return [];
   const errors: string[] = [];
-  const fail = (problem: string, fix: string) => errors.push(new HardeningError(where, problem, fix).message);
+  const fail = (problem: string, fix: string) => errors.push(new HardeningError(where, problem, fix).messageAt(where));
   const judged: Array<[string, unknown]> = [
     ["host_network", pod.host_network],
     ["host_pid", pod.host_pid],

@@ -27,6 +27,7 @@ import {
   sitePath,
   terraformArgv,
   weaken,
+  checkSecret,
 } from "../core";
 import { IngressAllowPolicy } from "./allow-policy";
 import { judgePodEscapeHatches } from "./escape-hatches";
@@ -237,6 +238,7 @@ export abstract class HardenedWorkload extends Construct {
     if (!envSecrets.variables?.length)
       throw new HardeningError(this, "secretEnv lists no variables", "name at least one, or drop secretEnv");
     for (const v of envSecrets.variables) {
+      checkSecret(this, v.secret, `secretEnv ${v.name}`, String(v.name).toLowerCase());
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.name))
         throw new HardeningError(
           this,

@@ -294,7 +294,7 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
           this,
           `${lbs} LoadBalancer Services exceed the namespace quota of ${q.loadBalancers}`,
           "raise namespaceOptions.quota.loadBalancers, or route through one edge",
-        ).message,
+        ).messageAt(this),
       );
     }
     if (nodePorts > q.nodePorts) {
@@ -303,7 +303,7 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
           this,
           `${nodePorts} public ports need ${nodePorts} node ports, above the namespace quota of ${q.nodePorts}`,
           "raise namespaceOptions.quota.nodePorts",
-        ).message,
+        ).messageAt(this),
       );
     }
     return errors;

@@ -483,7 +483,7 @@ export class HardenedSwarmService extends Construct {
           this,
           `${socket} (and, on a manager, the swarm)`,
           "remove the mount; a workload never talks to the Docker daemon",
-        ).message,
+        ).messageAt(this),
       );
     const networks = task.networks_advanced ?? o["task_spec.networks_advanced"];
     if (networks !== undefined && /"name":"host"/.test(JSON.stringify(networks))) {
@@ -492,7 +492,7 @@ export class HardenedSwarmService extends Construct {
           this,
           "the service joins the host network: it shares the node's network stack",
           "remove the networks_advanced override; workloads talk through declared flows",
-        ).message,
+        ).messageAt(this),
       );
     }
     return errors;

@@ -21,6 +21,7 @@ import {
 } from "../core";
 import { DockerTls } from "../docker-engine/docker-endpoint";
 import { DockerEngineProvider, namePrefixOf } from "../docker-engine/docker-provider";
+import { EngineClaims } from "../docker-engine/engine-claims";
 import { HostRules } from "../docker-engine/host-rules-keeper";
 import { HostRuleset, hostRulesScript, swarmHostRules } from "../docker-engine/host-rules";
 import { SubnetPool } from "../docker-engine/subnet-pool";
@@ -61,7 +62,8 @@ export interface SwarmPlatformProps {
    */
   readonly networkPrefix?: number;
   /**
-   * Prefix of service, network, secret and config names in the swarm.
+   * Prefix of service, network, secret and config names in the swarm. Two platforms of one app on
+   * the same `host` with the same prefix are refused (their objects would clash at apply).
    *
    * @default - the stack's id, lowercased and shortened
    */
@@ -138,14 +140,16 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
   private readonly pool: SubnetPool;
   private readonly props: SwarmPlatformProps;
   private readonly engine: DockerEngineProvider;
+  private readonly claims: EngineClaims;
   private readonly egressRules: Array<{ workload: string; rule: EgressRule }> = [];
   private readonly hostRules: HostRules;
 
   constructor(scope: Construct, id: string, props: SwarmPlatformProps = {}) {
     super(scope, id);
     this.props = props;
+    const host = props.host ?? "unix:///var/run/docker.sock";
     this.engine = new DockerEngineProvider(this, "Provider", {
-      host: props.host ?? "unix:///var/run/docker.sock",
+      host,
       tls: props.tls,
       role: "manager",
     });
@@ -156,6 +160,8 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
       props.subnetPool ?? SwarmDefaults.subnetPool,
       props.networkPrefix ?? SwarmDefaults.networkPrefix,
     );
+    // Another platform of the app on this engine with the same names or pool would clash at apply.
+    this.claims = EngineClaims.register(this, { host, namePrefix: this.namePrefix, pool: this.pool.cidr });
     if (props.publishMode !== undefined && !Object.values(SwarmPublishMode).includes(props.publishMode)) {
       throw new HardeningError(
         this,
@@ -233,6 +239,14 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
 
   /** Renders a resolved workload: its own encrypted overlay and a HardenedSwarmService. */
   protected renderWorkload(site: WorkloadSite, spec: WorkloadSpec): SwarmWorkload {
+    // A published port is the swarm's (ingress: every node) or the node's (host mode): one taker
+    // either way, as two services of one platform share its placement and may land on one node.
+    this.claims.publish(
+      spec.path,
+      spec.ports
+        .filter((p) => p.exposure !== Exposure.INTERNAL)
+        .map((p) => ({ name: p.name, port: p.publishedPort!, protocol: p.protocol, address: "0.0.0.0" })),
+    );
     const name = spec.name;
     const netName = `${this.namePrefix}-${spec.tier.name}-${name}`.slice(0, 63);
     const { subnet, gateway } = this.pool.allocate(netName);

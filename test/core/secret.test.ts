@@ -1,5 +1,6 @@
 import { TerraformOutput, TerraformStack, Testing, Token } from "cdktf";
-import { Secret } from "../../lib/core";
+import { HealthCheck, Image, Secret } from "../../lib/core";
+import { DockerPlatform } from "../../lib/docker";
 import { newStack } from "../helpers/synth";
 
 describe("Secret", () => {
@@ -57,5 +58,38 @@ describe("Secret", () => {
     const { TerraformVariable } = require("cdktf");
     new TerraformVariable(stack as TerraformStack, "db_password", { type: "string" });
     expect(() => Secret.fromVariable(stack, "db_password")).toThrow(/exists but is not sensitive/);
+  });
+});
+
+describe("a Secret used in another stack", () => {
+  test("is refused at synth, naming both stacks and how to declare it per stack", () => {
+    const app = Testing.app();
+    const network = new TerraformStack(app, "network");
+    const prod = new TerraformStack(app, "prod");
+    const password = Secret.fromVariable(network, "db_password");
+    const platform = new DockerPlatform(prod, "host");
+    expect(() =>
+      platform.place(prod, "api", {
+        image: Image.fromDigest("ghcr.io/acme/api", "sha256:" + "12".repeat(32)),
+        health: HealthCheck.exec(["/app/healthcheck"]),
+        secrets: [{ secret: password }],
+      }),
+    ).toThrow(
+      /^\[prod\/api\] secret db_password is the variable of stack network, used in stack prod: cdktf would copy its value across stacks through an output: declare it in each stack that uses it: Secret\.fromVariable\(<a construct of prod>, "db_password"\)/,
+    );
+  });
+
+  test("declared per stack, each stack reads its own variable and no output is written", () => {
+    const app = Testing.app();
+    const stacks = ["blue", "green"].map((id) => new TerraformStack(app, id));
+    for (const stack of stacks) {
+      const s = Secret.fromVariable(stack, "db_password");
+      new TerraformOutput(stack, "probe", { value: s.valueExpression(stack), sensitive: true });
+    }
+    for (const stack of stacks) {
+      const json = JSON.parse(Testing.synth(stack));
+      expect(Object.keys(json.output)).toEqual(["probe"]);
+      expect(json.output.probe.value).toBe("${var.db_password}");
+    }
   });
 });

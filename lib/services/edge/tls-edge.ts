@@ -1,4 +1,4 @@
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { Token } from "cdktf";
 import {
   Exposure,
@@ -13,6 +13,7 @@ import {
   Secret,
   SecretFile,
   TLS_EDGE_GRANT,
+  checkSecret,
   Tier,
   TextPatterns,
   Weakening,
@@ -61,6 +62,10 @@ export class TlsEdgeCertificate {
     key: Secret,
     options: { readonly trustedChain?: Secret } = {},
   ): TlsEdgeCertificate {
+    const where = "TlsEdgeCertificate.fromSecrets";
+    checkSecret(where, certificate, "certificate", "edge_certificate");
+    checkSecret(where, key, "key", "edge_key");
+    if (options.trustedChain !== undefined) checkSecret(where, options.trustedChain, "trustedChain", "edge_chain");
     return new TlsEdgeCertificate({ certificate, key, trustedChain: options.trustedChain });
   }
 
@@ -167,7 +172,7 @@ export class TlsEdge extends Construct implements IServiceTarget {
         domains: props.domains,
         routes: props.routes.map((r) => ({
           pathPrefix: r.pathPrefix,
-          upstream: workloadOf(r.target).endpoint(r.portName),
+          upstream: this.forRoute(r, () => workloadOf(r.target).endpoint(r.portName)),
           stripPrefix: r.stripPrefix,
           websocket: r.websocket,
           readTimeoutSeconds: r.readTimeoutSeconds,
@@ -236,7 +241,7 @@ export class TlsEdge extends Construct implements IServiceTarget {
     });
     // Nothing of the edge is created before the Terraform values in its config pass their guards.
     HardeningGuards.protect(this);
-    for (const r of props.routes) this.service.connectTo(r.target, r.portName);
+    for (const r of props.routes) this.forRoute(r, () => this.service.connectTo(r.target, r.portName));
     if (!props.certificate.files) {
       // ACME CAs publish no fixed addresses: automatic HTTPS needs egress to any address on 443.
       this.service.allowEgress({
@@ -288,6 +293,23 @@ export class TlsEdge extends Construct implements IServiceTarget {
         TextPatterns.REASON,
         "say in one line where requests are limited instead",
       );
+  }
+
+  /**
+   * Runs `f` for one route; an error about the route's target (a port it lacks, another platform)
+   * is reported at this edge, naming the route and the target the user wrote, not its inner parts.
+   */
+  private forRoute<T>(r: TlsEdgeRoute, f: () => T): T {
+    const route = `route ${JSON.stringify(r?.pathPrefix)}`;
+    if (!r?.target)
+      throw new HardeningError(this, `${route} has no target`, "give target: the service or workload behind the route");
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof HardeningError)) throw e;
+      const target = (r.target as Partial<IConstruct>).node?.path ?? workloadOf(r.target).spec?.path ?? e.where;
+      throw new HardeningError(this, `${route} to ${target} (port ${r.portName}): ${e.problem}`, e.fix);
+    }
   }
 
   /** The certificate the proxy serves: files from sensitive variables, or ACME (Caddy only). */

@@ -15,6 +15,7 @@ import {
   TextPatterns,
   Tier,
   checkReason,
+  checkSecret,
 } from "../../core";
 import { HardenedService, IServiceTarget, workloadOf } from "../hardened-service";
 import { IiiPorts, checkHostGlob, renderIiiConfig } from "./iii-config";
@@ -287,6 +288,7 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
   private redisUrlOf(props: HardenedIiiServiceProps): string | undefined {
     if (!props.redis) return undefined;
     const r = props.redis;
+    checkSecret(this, r.password, "redis.password", "redis_password");
     const endpoint = workloadOf(r.service).endpoint(r.portName ?? "redis");
     if (!/^[a-z][-a-z0-9_]*$/.test(r.username))
       throw new HardeningError(

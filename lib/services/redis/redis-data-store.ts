@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
-import { HealthCheck, Image, IWorkload, Platform, ResourcesProps, Secret, Tier } from "../../core";
+import { HealthCheck, Image, IWorkload, Platform, ResourcesProps, Secret, Tier, checkSecret } from "../../core";
 import { HardenedService, IServiceTarget } from "../hardened-service";
 import { RedisEvictionPolicy, renderRedisAcl, renderRedisConfig } from "./redis-config";
 
@@ -59,6 +59,7 @@ export class RedisDataStore extends Construct implements IServiceTarget {
 
   constructor(scope: Construct, id: string, props: RedisDataStoreProps) {
     super(scope, id);
+    checkSecret(this, props.appPassword, "appPassword", "redis_password");
     const memoryMiB = props.resources?.memoryMiB ?? 256;
     this.configText = renderRedisConfig(
       {

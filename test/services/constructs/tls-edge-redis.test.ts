@@ -1,6 +1,13 @@
 import { DockerPlatform } from "../../../lib/docker";
 import { HealthCheck, Image, Secret } from "../../../lib/core";
-import { EdgeRateLimit, HardenedIiiService, RedisDataStore, TlsEdge, TlsEdgeCertificate } from "../../../lib/services";
+import {
+  EdgeRateLimit,
+  HardenedIiiService,
+  HardenedService,
+  RedisDataStore,
+  TlsEdge,
+  TlsEdgeCertificate,
+} from "../../../lib/services";
 import { blocks, dockerLabels, newStack, resourceAt, synthJson } from "../../helpers/synth";
 
 const IMG = (n: string) => Image.fromDigest(`acme/${n}`, "sha256:" + "c3".repeat(32));
@@ -149,4 +156,47 @@ describe("RedisDataStore", () => {
   });
 
   void HealthCheck;
+});
+
+describe("TlsEdge route errors name the edge and the route", () => {
+  function edgeTo(route: { target: any; portName: string }, other?: "other platform") {
+    const { stack } = newStack("prod");
+    const platform = new DockerPlatform(stack, "host");
+    const api = new HardenedService(stack, "api", {
+      platform:
+        other === "other platform"
+          ? new DockerPlatform(stack, "host2", { namePrefix: "other", subnetPool: "10.215.0.0/16" })
+          : platform,
+      image: IMG("api"),
+      health: HealthCheck.exec(["/app/healthcheck"]),
+      ports: [{ name: "http", port: 8080 }],
+    });
+    return () =>
+      TlsEdge.nginx(stack, "edge", {
+        platform,
+        image: IMG("nginx"),
+        domains: ["api.example.com"],
+        routes: [{ pathPrefix: "/api", ...route, target: route.target === "api" ? api : route.target }],
+        certificate: TlsEdgeCertificate.fromSecrets(
+          Secret.fromVariable(stack, "tls_crt"),
+          Secret.fromVariable(stack, "tls_key"),
+        ),
+      });
+  }
+
+  test("a port the target does not declare", () => {
+    expect(edgeTo({ target: "api", portName: "htp" })).toThrow(
+      /^\[prod\/edge\] route "\/api" to prod\/api \(port htp\): api has no port "htp": name one of: http$/,
+    );
+  });
+
+  test("a target on another platform", () => {
+    expect(edgeTo({ target: "api", portName: "http" }, "other platform")).toThrow(
+      /^\[prod\/edge\] route "\/api" to prod\/api \(port http\): workload api was not placed by prod\/host: place both ends/,
+    );
+  });
+
+  test("no target at all", () => {
+    expect(edgeTo({ target: undefined, portName: "http" })).toThrow(/^\[prod\/edge\] route "\/api" has no target: /);
+  });
 });

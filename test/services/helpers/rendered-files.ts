@@ -12,6 +12,7 @@ import { KubernetesPlatform } from "../../../lib/kubernetes";
 import {
   EdgeRateLimit,
   HardenedIiiService,
+  HardenedService,
   HardenedWorker,
   IiiWorker,
   RedisDataStore,
@@ -61,7 +62,8 @@ export interface FileStack {
 }
 
 function platformOf(stack: TerraformStack, kind: PlatformKind): Platform {
-  if (kind === "docker") return new DockerPlatform(stack, "host");
+  // Each edge binds its own public address (see buildEdges).
+  if (kind === "docker") return new DockerPlatform(stack, "host", { publicAddress: "192.0.2.10" });
   if (kind === "swarm") return new SwarmPlatform(stack, "swarm");
   return new KubernetesPlatform(stack, "cluster", {
     namespace: "files",
@@ -122,18 +124,50 @@ function buildEdges(stack: TerraformStack, platform: Platform, iii: HardenedIiiS
     Secret.fromVariable(stack, "tls_crt"),
     Secret.fromVariable(stack, "tls_key"),
   );
-  const common = {
-    platform,
-    domains: [domain],
-    routes: [{ pathPrefix: "/api", target: iii, portName: "http" }],
-    certificate,
+  // One Docker host publishes 443 once: on Docker, each further edge gets a platform of its own (own
+  // names, pool and public address) with an upstream named iii on port 3111, so its text is the same.
+  let n = 0;
+  const common = (id: string) => {
+    if (!(platform instanceof DockerPlatform) || n++ === 0)
+      return {
+        platform,
+        domains: [domain],
+        routes: [{ pathPrefix: "/api", target: iii, portName: "http" }],
+        certificate,
+      };
+    const own = new DockerPlatform(stack, `host-${id}`, {
+      namePrefix: `files-${id}`,
+      subnetPool: `10.${220 + n}.0.0/16`,
+      publicAddress: `192.0.2.${n}`,
+    });
+    const upstream = new HardenedService(stack, `${id}-iii`, {
+      platform: own,
+      name: "iii",
+      image: IMG("iii"),
+      health: HEALTH,
+      ports: [{ name: "http", port: 3111 }],
+    });
+    return {
+      platform: own,
+      domains: [domain],
+      routes: [{ pathPrefix: "/api", target: upstream, portName: "http" }],
+      certificate,
+    };
   };
-  TlsEdge.nginx(stack, "nginx", { ...common, image: IMG("nginx") });
+  TlsEdge.nginx(stack, "nginx", { ...common("nginx"), image: IMG("nginx") });
   const reason = new TerraformVariable(stack, "edge_unlimited_reason", { type: "string" }).stringValue;
-  TlsEdge.nginx(stack, "nginxfree", { ...common, image: IMG("nginx"), rateLimit: EdgeRateLimit.unlimited({ reason }) });
-  TlsEdge.caddy(stack, "caddy", { ...common, image: IMG("caddy") });
+  TlsEdge.nginx(stack, "nginxfree", {
+    ...common("nginxfree"),
+    image: IMG("nginx"),
+    rateLimit: EdgeRateLimit.unlimited({ reason }),
+  });
+  TlsEdge.caddy(stack, "caddy", { ...common("caddy"), image: IMG("caddy") });
   const email = new TerraformVariable(stack, "acme_email", { type: "string" }).stringValue;
-  TlsEdge.caddy(stack, "acme", { ...common, image: IMG("caddy"), certificate: TlsEdgeCertificate.automatic(email) });
+  TlsEdge.caddy(stack, "acme", {
+    ...common("acme"),
+    image: IMG("caddy"),
+    certificate: TlsEdgeCertificate.automatic(email),
+  });
 }
 
 /** One config file kind: the construct that renders it and how its text starts. */
