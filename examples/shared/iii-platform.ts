@@ -46,7 +46,7 @@ export function iiiPlatform(scope: Construct, platform: Platform): IiiPlatform {
     platform,
     image: EXAMPLE_IMAGES.iii,
     domain: "iii.example.com",
-    redis: { service: redis, username: "iii", password: Secret.fromVariable(scope, "redis_iii_password") },
+    redis,
   });
   const edge = TlsEdge.caddy(scope, "edge", {
     platform,

@@ -192,7 +192,7 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
     if (props.firewallOutput ?? true) {
       new TerraformOutput(this, "HostFirewall", {
         description:
-          "The platform's host rules as a shell script (iptables: DOCKER-USER, INPUT, raw PREROUTING), the same rules the keeper " +
+          "The platform's host rules as a shell script (iptables: DOCKER-USER and mangle FORWARD, INPUT, raw PREROUTING), the same rules the keeper " +
           "container applies; for operators who manage iptables themselves: run as root on the Docker host, and at every boot after dockerd",
         value: Lazy.stringValue({ produce: () => escapeTerraformTemplate(this.hostFirewallScript()) }),
       });

@@ -182,7 +182,7 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
     }
     new TerraformOutput(this, "HostFirewall", {
       description:
-        "The platform's node rules as a shell script (iptables: DOCKER-USER, INPUT, raw PREROUTING), the same rules the keeper " +
+        "The platform's node rules as a shell script (iptables: DOCKER-USER and mangle FORWARD, INPUT, raw PREROUTING), the same rules the keeper " +
         "service applies on every node; for operators who manage iptables themselves: run as root on every node, and at every boot",
       value: Lazy.stringValue({ produce: () => escapeTerraformTemplate(this.hostFirewallScript()) }),
     });

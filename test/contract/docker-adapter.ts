@@ -45,10 +45,18 @@ interface Rule {
   readonly comment: string;
 }
 
-/** The NEW-connection RETURN rules of the host rules script (flows and egress). */
+/**
+ * The NEW-connection RETURN rules of the host rules script (flows and egress), from its filter
+ * table (the mangle table holds the same forward chain again).
+ */
 function allowRules(json: any): Rule[] {
   const re = /(?:-s (\S+)\/32 )?-d (\S+) -p (\w+) --dport (\d+) .*--comment "([^"]+)" -j RETURN$/;
-  return hostRulesOutput(json)
+  const script = hostRulesOutput(json);
+  const filter = script.slice(
+    script.indexOf("\n*filter\n"),
+    script.indexOf("\nCOMMIT\n", script.indexOf("\n*filter\n")),
+  );
+  return filter
     .split("\n")
     .map((l) => re.exec(l.trim()))
     .filter((m): m is RegExpExecArray => m !== null)

@@ -18,6 +18,7 @@ import {
   checkSecret,
 } from "../../core";
 import { HardenedService, IServiceTarget, workloadOf } from "../hardened-service";
+import { RedisDataStore } from "../redis/redis-data-store";
 import { IiiPorts, checkHostGlob, renderIiiConfig } from "./iii-config";
 
 /** A Redis the engine keeps its state, streams, pub/sub and cron locks in. */
@@ -60,9 +61,13 @@ export interface HardenedIiiServiceProps {
    * for Redis and logs the full URL on connection errors: keep Redis on the internal data tier with
    * a least-privilege ACL user.
    *
+   * Give the `RedisDataStore` itself: the engine then logs in as its app user with its password,
+   * so nothing is repeated. An {@link IiiRedisConnection} is for any other Redis; naming a
+   * `RedisDataStore` there with another user or password is refused (the engine could never log in).
+   *
    * @default - no Redis
    */
-  readonly redis?: IiiRedisConnection;
+  readonly redis?: RedisDataStore | IiiRedisConnection;
   /**
    * Enable `iii-stream` on 3112 (deprecated upstream, authenticated only by an optional function).
    * A weakening: it opens a second externally routable surface.
@@ -200,7 +205,8 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
     });
     // Nothing of the engine is created before the Terraform values in its config pass their guards.
     HardeningGuards.protect(this);
-    if (props.redis) this.service.connectTo(props.redis.service, props.redis.portName ?? "redis");
+    const redis = this.redisConnectionOf(props);
+    if (redis) this.service.connectTo(redis.service, redis.portName ?? "redis");
     for (const rule of props.egress ?? []) this.service.allowEgress(rule);
   }
 
@@ -286,9 +292,8 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
 
   /** The engine's Redis URL: the password URL-encoded by Terraform at apply time, never in cdk.tf.json. */
   private redisUrlOf(props: HardenedIiiServiceProps): string | undefined {
-    if (!props.redis) return undefined;
-    const r = props.redis;
-    checkSecret(this, r.password, "redis.password", "redis_password");
+    const r = this.redisConnectionOf(props);
+    if (!r) return undefined;
     const endpoint = workloadOf(r.service).endpoint(r.portName ?? "redis");
     if (!/^[a-z][-a-z0-9_]*$/.test(r.username))
       throw new HardeningError(
@@ -300,6 +305,34 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
     // urlencode writes a space as "+", which in a URL's userinfo is a literal plus: use %20
     // (found on a real engine: a password with a space failed Redis's login).
     return `redis://${r.username}:${Fn.replace(Fn.urlencode(r.password.valueExpression(this)), "+", "%20")}@${endpoint.host}:${endpoint.port}`;
+  }
+
+  /**
+   * The engine's Redis login: a `RedisDataStore`'s own app user and password, or the connection
+   * given, which must agree with the store it names.
+   */
+  private redisConnectionOf(props: HardenedIiiServiceProps): IiiRedisConnection | undefined {
+    const r = props.redis;
+    if (!r) return undefined;
+    if (r instanceof RedisDataStore) return { service: r, username: r.appUser, password: r.appPassword };
+    checkSecret(this, r.password, "redis.password", "redis_password");
+    if (r.service instanceof RedisDataStore) {
+      const store = r.service;
+      const fix = `pass the store itself, redis: ${store.node.id}, and the engine logs in as its app user with its password`;
+      if (r.username !== store.appUser)
+        throw new HardeningError(
+          this,
+          `redis.username ${JSON.stringify(r.username)} is not the app user ${JSON.stringify(store.appUser)} of ${store.node.path}: the engine could never log in`,
+          fix,
+        );
+      if (r.password.fingerprint !== store.appPassword.fingerprint)
+        throw new HardeningError(
+          this,
+          `redis.password (${r.password.fingerprint}) is not the app password (${store.appPassword.fingerprint}) of ${store.node.path}: the engine could never log in`,
+          fix,
+        );
+    }
+    return r;
   }
 
   /** The placed engine workload. */

@@ -56,10 +56,16 @@ export class RedisDataStore extends Construct implements IServiceTarget {
   public readonly service: HardenedService;
   /** redis.conf (no secret). */
   public readonly configText: string;
+  /** The application user's name: what a client such as the iii engine logs in as. */
+  public readonly appUser: string;
+  /** The application user's password, as given (only its SHA-256 reaches the ACL file). */
+  public readonly appPassword: Secret;
 
   constructor(scope: Construct, id: string, props: RedisDataStoreProps) {
     super(scope, id);
     checkSecret(this, props.appPassword, "appPassword", "redis_password");
+    this.appUser = props.appUser;
+    this.appPassword = props.appPassword;
     const memoryMiB = props.resources?.memoryMiB ?? 256;
     this.configText = renderRedisConfig(
       {

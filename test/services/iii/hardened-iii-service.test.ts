@@ -214,3 +214,60 @@ describe("HardenedIiiService on Docker", () => {
     ).toThrow(/is PUBLIC but x is not the TLS edge/);
   });
 });
+
+describe("Redis for the engine comes from the RedisDataStore: nothing repeated, nothing that disagrees", () => {
+  const { RedisDataStore } = require("../../../lib/services/redis") as typeof import("../../../lib/services/redis");
+  const REDIS = Image.fromDigest("redis", "sha256:" + "c3".repeat(32));
+  const build = (redisOf: (store: any, stack: any) => any) => {
+    let yaml = "";
+    const json = synthJson((stack) => {
+      const platform = new DockerPlatform(stack, "host");
+      const store = new RedisDataStore(stack, "redis", {
+        platform,
+        image: REDIS,
+        appUser: "engine",
+        appPassword: Secret.fromVariable(stack, "redis_app_password"),
+      });
+      yaml = new HardenedIiiService(stack, "iii", {
+        platform,
+        image: IMAGE,
+        domain: "iii.example.com",
+        redis: redisOf(store, stack),
+      }).configYaml;
+    });
+    return `${yaml}\n${JSON.stringify(json)}`;
+  };
+
+  test("the store itself: the engine logs in as its app user with its password variable", () => {
+    const yaml = build((store) => store);
+    expect(yaml).toMatch(/redis:\/\/engine:\$\{replace\(urlencode\(var\.redis_app_password\)/);
+    expect(yaml).toMatch(/redis:\/\/engine:\$\{TfToken/);
+  });
+
+  test("a connection naming the store with another user is refused: the engine could never log in", () => {
+    expect(() =>
+      build((store, stack) => ({
+        service: store,
+        username: "iii",
+        password: Secret.fromVariable(stack, "redis_app_password"),
+      })),
+    ).toThrow(
+      /\[.*iii\] redis\.username "iii" is not the app user "engine" of .*redis: the engine could never log in.*pass the store itself/,
+    );
+  });
+
+  test("a connection naming the store with another password is refused", () => {
+    expect(() =>
+      build((store, stack) => ({ service: store, username: "engine", password: Secret.fromVariable(stack, "other") })),
+    ).toThrow(/redis\.password \(var\.other\) is not the app password \(var\.redis_app_password\)/);
+  });
+
+  test("a connection that agrees with the store is accepted as before", () => {
+    const yaml = build((store, stack) => ({
+      service: store,
+      username: "engine",
+      password: Secret.fromVariable(stack, "redis_app_password"),
+    }));
+    expect(yaml).toMatch(/redis:\/\/engine:/);
+  });
+});

@@ -59,10 +59,10 @@ describe("workers-docker example", () => {
   });
 
   test("egress only to declared targets: the host firewall allowlists exactly them", () => {
-    const script: string = (stack as WorkersDockerStack).platform.hostFirewallScript();
-    const allowed = script
-      .split("\n")
-      .filter((l) => /--comment "egress /.test(l))
+    // The ruleset's forward chain (the script writes it twice: from DOCKER-USER and from mangle FORWARD).
+    const allowed = (stack as WorkersDockerStack).platform
+      .hostRuleset()
+      .forward.filter((l) => /--comment "egress /.test(l))
       .map((l) => /-d (\S+) -p tcp --dport (\d+) .*--comment "egress ([^"]+)"/.exec(l)!.slice(1).join(":"))
       .sort();
     // Each from its own workload's exit address (-s): the thumbnails worker, the report task, the Temporal pool.
