@@ -83,7 +83,7 @@ describeWithRegistry("a consumer project installs the packed package", () => {
     expect(files).toContain("package/docs/topology/iii-docker.svg");
   });
 
-  describe("with @cdktf/provider-kubernetes installed (a required peer today)", () => {
+  describe("with @cdktf/provider-kubernetes installed (the project lists the optional peer)", () => {
     let app: string;
 
     beforeAll(() => {
@@ -108,6 +108,14 @@ describeWithRegistry("a consumer project installs the packed package", () => {
       expect(out.version).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
       expect(out.exports).toBeGreaterThan(50);
       expect(out.deep).toBe("ERR_PACKAGE_PATH_NOT_EXPORTED");
+      // cdktf-hardened/kubernetes: the Kubernetes target, through its own entry point.
+      const k8s = run(
+        process.execPath,
+        ["-e", `process.stdout.write(typeof require("cdktf-hardened/kubernetes").KubernetesPlatform)`],
+        app,
+      );
+      expectSuccess(k8s);
+      expect(k8s.stdout).toBe("function");
       // cdktf-hardened/audit: the rule kit judges JSON without loading cdktf or constructs.
       const kit = run(
         process.execPath,
@@ -189,15 +197,12 @@ describeWithRegistry("a consumer project installs the packed package", () => {
   });
 
   /*
-   * KNOWN FAILURE, clearly marked: a Docker-only consumer without @cdktf/provider-kubernetes.
-   * Today the package's entry point loads lib/kubernetes, which requires the kubernetes provider,
-   * so the provider is a required peer: npm (≥ 7) installs it by itself (~145 MB), and where it is
-   * absent (npm --legacy-peer-deps, a package manager that does not add peers, or a removed copy)
-   * `require("cdktf-hardened")` fails. The `test.failing` cases below pass while that is so, and
-   * each logs exactly what fails. When the provider becomes an optional peer they start to pass:
-   * jest then reports them, and `.failing` is to be removed.
+   * A Docker-only consumer: the project does not list @cdktf/provider-kubernetes, an optional peer.
+   * npm does not install it, the package root never loads it, and README's Docker stack synthesizes
+   * without it. The copy is also removed by hand in case npm did add it, so the last three cases
+   * hold for any package manager (npm --legacy-peer-deps, pnpm, yarn).
    */
-  describe("Docker-only, WITHOUT @cdktf/provider-kubernetes (KNOWN FAILURE until it is an optional peer)", () => {
+  describe("Docker-only, WITHOUT @cdktf/provider-kubernetes (an optional peer)", () => {
     let app: string;
     let npmAddedKubernetes = false;
 
@@ -217,33 +222,25 @@ describeWithRegistry("a consumer project installs the packed package", () => {
       expect(r.stdout).toMatch(/CIS-DOCKER-5\.5/);
     });
 
-    test.failing("npm does not install @cdktf/provider-kubernetes for a project that does not list it", () => {
-      if (npmAddedKubernetes) {
-        console.warn("[consumer] KNOWN: npm installed @cdktf/provider-kubernetes by itself (a required peer)");
-      }
+    test("npm does not install @cdktf/provider-kubernetes for a project that does not list it", () => {
       expect(npmAddedKubernetes).toBe(false);
     });
 
-    test.failing("require('cdktf-hardened') loads without @cdktf/provider-kubernetes", () => {
+    test("require('cdktf-hardened') loads without @cdktf/provider-kubernetes", () => {
       const load = loadPackage(app);
-      if (!load.ok) {
-        console.warn(
-          `[consumer] KNOWN: require("cdktf-hardened") fails without @cdktf/provider-kubernetes\n` +
-            `  missing module: ${load.missing}\n` +
-            `  import chain: ${[...(load.chain ?? []), load.missing].join("\n    -> ")}`,
-        );
-      }
+      // On failure, the missing module and the import chain to it say which file still loads it.
       expect(load).toEqual({ ok: true });
     });
 
-    test.failing("npx cdktf synth synthesizes README's Docker stack without @cdktf/provider-kubernetes", () => {
-      const r = timed("npx cdktf synth (docker only)", run("npx", ["cdktf", "synth"], app));
-      if (r.status !== 0) {
-        const missing = /Cannot find module '([^']+)'/.exec(r.stdout + r.stderr)?.[1];
+    test("require('cdktf-hardened/kubernetes') fails with the npm install command that fixes it", () => {
+      const r = run(process.execPath, ["-e", `require("cdktf-hardened/kubernetes")`], app);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/@cdktf\/provider-kubernetes is not installed/);
+      expect(r.stderr).toMatch(/npm install @cdktf\/provider-kubernetes@\^12\.\d+\.\d+/);
+    });
 
-        console.warn(`[consumer] KNOWN: cdktf synth fails without @cdktf/provider-kubernetes: cannot find ${missing}`);
-      }
-      expectSuccess(r);
+    test("npx cdktf synth synthesizes README's Docker stack without @cdktf/provider-kubernetes", () => {
+      expectSuccess(timed("npx cdktf synth (docker only)", run("npx", ["cdktf", "synth"], app)));
     });
   });
 });
