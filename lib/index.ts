@@ -159,7 +159,17 @@ export type { InputErrorDetails } from "./audit/errors";
 export type { AuditOptions } from "./audit/engine";
 export type { AuditSuppression } from "./audit/suppressions";
 export type { StackDocument } from "./audit/model";
-export type { AuditReport, AuditRule, Finding, NotAudited, Outcome, RulePack, Severity, Verdict } from "./audit/types";
+export type {
+  AuditDisabled,
+  AuditReport,
+  AuditRule,
+  Finding,
+  NotAudited,
+  Outcome,
+  RulePack,
+  Severity,
+  Verdict,
+} from "./audit/types";
 /** The audit's building blocks for custom rules (verdicts, the resource model, the rule registry). */
 export * as audit from "./audit/rule-kit";
 

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { registerDefault } from "../audit/security-audit";
 import { PlatformCapabilities } from "./capabilities";
 import { CheckedEgressRule, checkEgressRule } from "./egress";
 import { Cidr, containsBlock } from "./cidr";
@@ -34,6 +35,16 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
   private readonly flowList: Flow[] = [];
   private readonly flowKeys = new Set<string>();
   private readonly egressKeys = new Set<string>();
+
+  /**
+   * Registers the security audit on the app (once per app, however many platforms): every stack
+   * with a platform of ours is judged at synth and fails it on findings, as `SecurityAudit.of`
+   * does, unless `SecurityAudit.disable` turned it off with a recorded reason.
+   */
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    registerDefault(this);
+  }
 
   /** Every flow declared so far, once each. */
   public get flows(): readonly Flow[] {

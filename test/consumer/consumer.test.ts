@@ -26,9 +26,14 @@ function expectSuccess(r: RunResult): void {
   if (r.status !== 0) throw new Error(`exit ${r.status}\n${r.log}`);
 }
 
-/** A raw privileged container written by hand next to README's stack: the audit must fail on it. */
+/**
+ * A raw privileged container written by hand next to README's stack: the audit must fail on it.
+ * The platform audits at synth by default; `DISABLE_AUDIT` turns that off (with its recorded reason)
+ * so the CLI gets the files to judge.
+ */
 const INSECURE_APP = `import { App } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
+import { SecurityAudit } from "cdktf-hardened";
 import { ShopStack } from "./stack";
 
 const app = new App();
@@ -38,6 +43,7 @@ new Container(stack, "debug", {
   image: "busybox@sha256:6f4978590346bd40ccf6441076369cff9ff92fc06976ce57306b93d7fcad03e0",
   privileged: true,
 });
+if (process.env.DISABLE_AUDIT) SecurityAudit.disable(app, { reason: process.env.DISABLE_AUDIT });
 app.synth();
 `;
 
@@ -183,16 +189,27 @@ describeWithRegistry("a consumer project installs the packed package", () => {
       expect(r.stdout).toMatch(/PASS: \d+ resources in 1 stack\(s\), \d+ passed, 0 failed/);
     });
 
-    test("npx cdktf-hardened audit exits 1 when a raw privileged docker_container is added by hand", () => {
+    test("the synth fails by default when a raw privileged docker_container is added by hand", () => {
       fs.writeFileSync(path.join(app, "insecure.ts"), INSECURE_APP);
       // ts-node without type checks and no CLI: about 1 s instead of the CLI's 8 to 14 s.
       const synth = run("npx", ["ts-node", "--transpile-only", "insecure.ts"], app, {
-        env: { CDKTF_OUTDIR: "cdktf.insecure" },
+        env: { CDKTF_OUTDIR: "cdktf.insecure-default" },
+      });
+      expect({ status: synth.status === 0 ? synth.log : "failed" }).toEqual({ status: "failed" });
+      expect(synth.stderr).toMatch(/CIS-DOCKER-5\.5 docker_container\.debug/);
+    });
+
+    test("npx cdktf-hardened audit exits 1 when a raw privileged docker_container is added by hand", () => {
+      fs.writeFileSync(path.join(app, "insecure.ts"), INSECURE_APP);
+      const reason = "judged by the audit CLI in this test";
+      const synth = run("npx", ["ts-node", "--transpile-only", "insecure.ts"], app, {
+        env: { CDKTF_OUTDIR: "cdktf.insecure", DISABLE_AUDIT: reason },
       });
       expectSuccess(timed("ts-node --transpile-only insecure.ts", synth));
       const r = run("npx", ["cdktf-hardened", "audit", "cdktf.insecure"], app);
       expect({ status: r.status, log: r.status === 1 ? "" : r.log }).toEqual({ status: 1, log: "" });
       expect(r.stdout).toMatch(/CIS-DOCKER-5\.5 docker_container\.debug/);
+      expect(r.stdout).toContain(`AUDIT-DISABLED shop: the synth-time audit was turned off for <app>: ${reason}`);
     });
   });
 
