@@ -200,17 +200,26 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
   /** Renders a checked egress rule of a workload of this platform. */
   protected abstract renderEgress(from: W, rule: CheckedEgressRule): void;
 
-  /** The workload, if this platform placed it; an error naming it otherwise. */
-  protected own(w: IWorkload): W {
+  /**
+   * The workload, if this platform placed it; an error naming it otherwise.
+   *
+   * @param fix - how to fix a workload of another platform
+   */
+  protected own(w: IWorkload, fix = "place both ends of a flow with the same platform (platform.place)"): W {
     const mine = w?.spec?.name !== undefined ? this.registry.get(w.spec.name) : undefined;
     if (mine !== w || w.platform !== this) {
       throw new HardeningError(
         w?.spec?.path ?? (w?.node ? w : this),
         `workload ${w?.spec?.name ?? w?.node?.path} was not placed by ${this.node.path}`,
-        "place both ends of a flow with the same platform (platform.place)",
+        fix,
       );
     }
     return mine as W;
+  }
+
+  /** The workload, for a target's `resourceOf`: an error naming the fix when another platform placed it. */
+  protected ownForResourceOf(w: IWorkload): W {
+    return this.own(w, "call resourceOf on the platform that placed it (workload.platform)");
   }
 
   private claimName(site: WorkloadSite, name: string): string {

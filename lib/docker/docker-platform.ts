@@ -24,6 +24,7 @@ import {
   parseCidr,
 } from "../core";
 import { DockerTls } from "../docker-engine/docker-endpoint";
+import { TrackedContainer } from "../docker-engine/escape-hatches";
 import { DockerEngineProvider, namePrefixOf } from "../docker-engine/docker-provider";
 import { HostRules } from "../docker-engine/host-rules-keeper";
 import { HostRuleset, hostRulesScript } from "../docker-engine/host-rules";
@@ -253,6 +254,25 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
   /** The placed container of a workload. */
   public containerOf(workload: IWorkload): HardenedContainer {
     return this.own(workload).container;
+  }
+
+  /**
+   * The escape hatch of a workload this platform placed: its `docker_container` resource, typed,
+   * for what the library has no option for (`addOverride`, or a property set directly). Works for
+   * any `IWorkload` of this platform, e.g. `HardenedService.workload` or `IiiWorker.workload`.
+   *
+   * Whatever is changed through it is still judged: hardening-critical attributes at synth (see
+   * {@link TrackedContainer}: a weakening literal or any Terraform expression fails), and the whole
+   * written `cdk.tf.json` by the security audit.
+   *
+   * @example
+   * ```ts
+   * platform.resourceOf(api).addOverride("log_opts.max-file", "5");
+   * ```
+   * @throws HardeningError when another platform placed the workload
+   */
+  public resourceOf(workload: IWorkload): TrackedContainer {
+    return this.ownForResourceOf(workload).container.container;
   }
 
   /** The subnet pool: egress into it would bypass the flows. */

@@ -2,6 +2,10 @@ import { createHash } from "crypto";
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import type { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
+import type { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import type { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
+import type { StatefulSetV1 } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
 import {
   CheckedEgressRule,
   EgressRule,
@@ -139,6 +143,29 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
    */
   public placeTask(scope: Construct, id: string, options: KubernetesTaskOptions): KubernetesTask {
     return super.placeTask(scope, id, options) as KubernetesTask;
+  }
+
+  /**
+   * The escape hatch of a workload this platform placed: its controller resource, typed —
+   * `kubernetes_deployment_v1` (`place`), `kubernetes_stateful_set_v1` (`place` with volumes),
+   * `kubernetes_job_v1` or `kubernetes_cron_job_v1` (`placeTask`) — for what the library has no
+   * option for. `addOverride` needs no narrowing; for a typed property, narrow with `instanceof`.
+   * Works for any `IWorkload` of this platform, e.g. `HardenedService.workload`.
+   *
+   * Whatever is changed through it is still judged: the pod's host namespaces, privileges and
+   * security settings at synth (an override that weakens them, or any Terraform expression there,
+   * fails the synth), and the whole written `cdk.tf.json` by the security audit.
+   *
+   * @example
+   * ```ts
+   * platform.resourceOf(api).addOverride("spec.revision_history_limit", 3);
+   * ```
+   * @throws HardeningError when another platform placed the workload
+   */
+  public resourceOf(workload: IWorkload): DeploymentV1 | StatefulSetV1 | JobV1 | CronJobV1 {
+    const controller = this.ownForResourceOf(workload).controller as
+      HardenedDeployment | HardenedStatefulSet | HardenedJob | HardenedCronJob;
+    return controller.resource;
   }
 
   /**

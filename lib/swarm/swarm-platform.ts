@@ -20,6 +20,7 @@ import {
   weakeningLabel,
 } from "../core";
 import { DockerTls } from "../docker-engine/docker-endpoint";
+import { TrackedService } from "../docker-engine/escape-hatches";
 import { DockerEngineProvider, namePrefixOf } from "../docker-engine/docker-provider";
 import { HostRules } from "../docker-engine/host-rules-keeper";
 import { HostRuleset, hostRulesScript, swarmHostRules } from "../docker-engine/host-rules";
@@ -214,6 +215,25 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
   /** The placed service of a workload. */
   public serviceOf(workload: IWorkload): HardenedSwarmService {
     return this.own(workload).service;
+  }
+
+  /**
+   * The escape hatch of a workload this platform placed: its `docker_service` resource, typed, for
+   * what the library has no option for (`addOverride`, or a property set directly). Works for any
+   * `IWorkload` of this platform, e.g. `HardenedService.workload` or `IiiWorker.workload`.
+   *
+   * Whatever is changed through it is still judged: hardening-critical attributes at synth (see
+   * {@link TrackedService}: a weakening literal or any Terraform expression fails), and the whole
+   * written `cdk.tf.json` by the security audit.
+   *
+   * @example
+   * ```ts
+   * platform.resourceOf(api).addOverride("update_config.parallelism", 2);
+   * ```
+   * @throws HardeningError when another platform placed the workload
+   */
+  public resourceOf(workload: IWorkload): TrackedService {
+    return this.ownForResourceOf(workload).service.service;
   }
 
   /** The subnet pool of the overlays: egress into it would bypass the flows. */
