@@ -117,14 +117,16 @@ export interface DockerPlatformProps {
  * container installs and keeps as part of the deployment (see {@link HostRules}).
  *
  * @example
- * const platform = new DockerPlatform(stack, "Docker");
- * const api = platform.place(stack, "api", {
- *   image,
- *   health: HealthCheck.exec(["/bin/check"]),
- *   ports: [{ name: "http", port: 8080 }],
- * });
- * const worker = platform.place(stack, "worker", { image, health: HealthCheck.exec(["/bin/check"]) });
- * platform.connect(worker, api, "http");
+ * ```ts
+ * const platform = new DockerPlatform(stack, "host"); // the local socket; DockerTls.* for tcp://…:2376
+ * const image = Image.fromDigest("ghcr.io/acme/api",
+ *   "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa");
+ * const health = HealthCheck.exec(["/app/healthcheck"]);
+ * const api = platform.place(stack, "api", { image, health, ports: [{ name: "http", port: 8080 }] });
+ * const worker = platform.place(stack, "worker", { image, health });
+ * platform.connect(worker, api, "http"); // the only path between the two
+ * platform.resourceOf(api).addOverride("log_opts.max-file", "5"); // typed escape hatch, still judged
+ * ```
  */
 export class DockerPlatform extends PlatformBase<DockerWorkload> {
   /** Target family: `docker` (for docs and labels; services ask `capabilities`). */

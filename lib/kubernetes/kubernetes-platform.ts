@@ -79,12 +79,20 @@ export interface KubernetesTaskOptions extends TaskOptions, KubernetesWorkloadOp
  * pods on that port. Workloads with volumes become StatefulSets, the others Deployments.
  *
  * @example
- * const k8s = new KubernetesPlatform(stack, "Cluster", { namespace: "shop" });
- * const api = k8s.place(stack, "api", {
- *   image,
- *   health: HealthCheck.tcp("http"),
- *   ports: [{ name: "http", port: 8080 }],
+ * ```ts
+ * // import { KubernetesConnection, KubernetesPlatform } from "cdktf-hardened/kubernetes";
+ * const platform = new KubernetesPlatform(stack, "cluster", {
+ *   namespace: "shop",
+ *   connection: KubernetesConnection.kubeconfig("~/.kube/config", { context: "prod" }),
  * });
+ * const image = Image.fromDigest("ghcr.io/acme/api",
+ *   "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa");
+ * const health = HealthCheck.exec(["/app/healthcheck"]);
+ * const api = platform.place(stack, "api", { image, health, ports: [{ name: "http", port: 8080 }] });
+ * const worker = platform.place(stack, "worker", { image, health });
+ * platform.connect(worker, api, "http"); // an egress and an ingress NetworkPolicy, nothing more
+ * ```
+ *
  * @see seed 004 "Container networking", DESIGN.md "Layers"
  */
 export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {

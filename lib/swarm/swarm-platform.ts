@@ -119,6 +119,17 @@ export interface SwarmPlatformProps {
  * mounted from memory, owned by the workload's uid, mode 0400, versioned so a rotation rolls the
  * service.
  *
+ * @example
+ * ```ts
+ * const platform = new SwarmPlatform(stack, "swarm"); // talks to a manager: local socket or DockerTls
+ * const image = Image.fromDigest("ghcr.io/acme/api",
+ *   "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa");
+ * const health = HealthCheck.exec(["/app/healthcheck"]);
+ * const api = platform.place(stack, "api", { image, health, ports: [{ name: "http", port: 8080 }], replicas: 2 });
+ * const worker = platform.place(stack, "worker", { image, health });
+ * platform.connect(worker, api, "http"); // a two-member encrypted overlay
+ * ```
+ *
  * @see docs/swarm.md, seed 002
  */
 export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
