@@ -189,7 +189,6 @@ export interface Finding {
   readonly treatedAsFailure?: boolean;
 }
 
-/** A resource (or module, or external program) that no rule judged and that could weaken a host. */
 /**
  * Where a stack records that its synth-time audit was turned off (`SecurityAudit.disable`): a key
  * of the comment block (`"//"`) of its `cdk.tf.json`, which Terraform ignores and the audit reads.
@@ -209,6 +208,7 @@ export interface AuditDisabled {
   readonly reason: string;
 }
 
+/** A resource (or module, or external program) that no rule judged and that could weaken a host. */
 export interface NotAudited {
   /** `type.name`, `module.name` or `data.external.name`. */
   readonly address: string;
