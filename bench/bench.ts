@@ -5,7 +5,7 @@
  * its own temp directory:
  * - `lib`: the library app (N `HardenedService`s on a `DockerPlatform` stack and the same N on a
  *   `KubernetesPlatform` stack) with `SecurityAudit.of(app)`;
- * - `lib-noaudit`: the same app without the audit;
+ * - `lib-noaudit`: the same app with the audit turned off (`SecurityAudit.disable`: platforms audit by default);
  * - `raw`: plain cdktf writing the same resources with the same attributes (`raw-app.ts`);
  * for both platforms in one app (the issue's figures) and for each platform alone.
  *

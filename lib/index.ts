@@ -8,6 +8,7 @@
  * every change to it is a visible diff in review.
  *
  * @packageDocumentation
+ * @module cdktf-hardened
  */
 
 // Core: the workload description, its building blocks, and the Platform contract.
@@ -107,58 +108,8 @@ export type { SwarmHostFirewallKeeperProps } from "./swarm/swarm-host-firewall-k
 export { SWARM_SERVICE_PLATFORM_LIMITS } from "./swarm/platform-limits";
 export type { LimitOwner, SwarmPlatformLimit } from "./swarm/platform-limits";
 
-// Kubernetes.
-export { KubernetesPlatform } from "./kubernetes/kubernetes-platform";
-export type {
-  KubernetesPlaceOptions,
-  KubernetesPlatformProps,
-  KubernetesTaskOptions,
-} from "./kubernetes/kubernetes-platform";
-export { KubernetesTask, KubernetesWorkload } from "./kubernetes/kubernetes-workload";
-export { KubernetesConnection } from "./kubernetes/kubernetes-connection";
-export type { KubeconfigOptions } from "./kubernetes/kubernetes-connection";
-export { FsGroupChangePolicy, SeccompProfile } from "./kubernetes/pod-defaults";
-export type { PodDefaults } from "./kubernetes/pod-defaults";
-export { PublicServiceType } from "./kubernetes/kubernetes-workload-options";
-export type {
-  KubernetesWorkloadOptions,
-  SecretEnvOptions,
-  SecretEnvVar,
-} from "./kubernetes/kubernetes-workload-options";
-export { NetworkPeer } from "./kubernetes/network-peer";
-export type { CidrPeerOptions, IngressControllerPeerOptions, RenderedPeer } from "./kubernetes/network-peer";
-export { AllowPolicy, EgressAllowPolicy, IngressAllowPolicy } from "./kubernetes/allow-policy";
-export type { AllowPolicyProps, PolicyPort } from "./kubernetes/allow-policy";
-export { DefaultDenyPolicy } from "./kubernetes/default-deny-policy";
-export type { DefaultDenyPolicyProps } from "./kubernetes/default-deny-policy";
-export { DnsEgressPolicy } from "./kubernetes/dns-egress-policy";
-export type { ClusterDnsOptions, DnsEgressPolicyProps } from "./kubernetes/dns-egress-policy";
-export { HardenedNamespace } from "./kubernetes/hardened-namespace";
-export type { HardenedNamespaceProps, NamespaceQuota } from "./kubernetes/hardened-namespace";
-export { HardenedWorkload } from "./kubernetes/hardened-workload";
-export type {
-  HardenedWorkloadKind,
-  HardenedWorkloadProps,
-  KubernetesRenderProps,
-  PodTemplateOverrides,
-  ResolvedWorkloadProps,
-} from "./kubernetes/hardened-workload";
-export { HardenedDeployment } from "./kubernetes/hardened-deployment";
-export type { HardenedDeploymentProps } from "./kubernetes/hardened-deployment";
-export { HardenedStatefulSet } from "./kubernetes/hardened-stateful-set";
-export type { HardenedStatefulSetProps } from "./kubernetes/hardened-stateful-set";
-export { HardenedJob } from "./kubernetes/hardened-job";
-export type { HardenedJobProps, KubernetesTaskSettings, ResolvedTaskProps } from "./kubernetes/hardened-job";
-export { HardenedCronJob } from "./kubernetes/hardened-cron-job";
-export type { HardenedCronJobProps, ResolvedCronJobProps } from "./kubernetes/hardened-cron-job";
-export { ImagePullSecret } from "./kubernetes/image-pull-secret";
-export type { ImagePullSecretProps } from "./kubernetes/image-pull-secret";
-export { WorkloadConfig } from "./kubernetes/workload-config";
-export type { WorkloadConfigProps } from "./kubernetes/workload-config";
-export { WorkloadSecrets } from "./kubernetes/workload-secrets";
-export type { SecretKeyRef, WorkloadSecretsProps } from "./kubernetes/workload-secrets";
-export { WorkloadService } from "./kubernetes/workload-service";
-export type { WorkloadServiceProps } from "./kubernetes/workload-service";
+// Kubernetes lives in its own entry point, `cdktf-hardened/kubernetes` (lib/kubernetes/api.ts), so that
+// importing this root never loads @cdktf/provider-kubernetes, an optional peer.
 
 // Services: the edge, iii, Redis, workers and tasks, on any platform.
 export { HardenedService } from "./services/hardened-service";
@@ -208,7 +159,17 @@ export type { InputErrorDetails } from "./audit/errors";
 export type { AuditOptions } from "./audit/engine";
 export type { AuditSuppression } from "./audit/suppressions";
 export type { StackDocument } from "./audit/model";
-export type { AuditReport, AuditRule, Finding, NotAudited, Outcome, RulePack, Severity, Verdict } from "./audit/types";
+export type {
+  AuditDisabled,
+  AuditReport,
+  AuditRule,
+  Finding,
+  NotAudited,
+  Outcome,
+  RulePack,
+  Severity,
+  Verdict,
+} from "./audit/types";
 /** The audit's building blocks for custom rules (verdicts, the resource model, the rule registry). */
 export * as audit from "./audit/rule-kit";
 

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { LocalBackend, TerraformStack } from "cdktf";
-import { KubernetesConnection, KubernetesPlatform } from "../../lib";
+import { KubernetesConnection, KubernetesPlatform } from "../../lib/kubernetes/api"; // cdktf-hardened/kubernetes
 import { iiiPlatform } from "../shared/iii-platform";
 
 /** The iii platform on a Kubernetes cluster: the same function as the Docker stack, another platform. */

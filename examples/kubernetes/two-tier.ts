@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { LocalBackend, TerraformStack } from "cdktf";
-import { KubernetesConnection, KubernetesPlatform } from "../../lib";
+import { KubernetesConnection, KubernetesPlatform } from "../../lib/kubernetes/api"; // cdktf-hardened/kubernetes
 import { twoTierWorkloads } from "../shared/two-tier-workloads";
 
 /**

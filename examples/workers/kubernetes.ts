@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { LocalBackend, TerraformStack } from "cdktf";
-import { KubernetesConnection, KubernetesPlatform } from "../../lib";
+import { KubernetesConnection, KubernetesPlatform } from "../../lib/kubernetes/api"; // cdktf-hardened/kubernetes
 import { WorkerFleet, workerFleet } from "./worker-fleet";
 
 /** The same worker fleet as the Docker stack, on a Kubernetes cluster; the task runs under gVisor. */

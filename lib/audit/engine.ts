@@ -5,8 +5,18 @@ import { notAuditedBlocks, notAuditedReason } from "./not-audited";
 import { hostPortOf } from "./port-verdict";
 import { compileSuppressions, excuseFor, labelExcuses } from "./suppressions";
 import type { AuditSuppression, CompiledSuppression, LabelExcuse } from "./suppressions";
-import { RULE_PACKS, atLeast } from "./types";
-import type { AuditContext, AuditReport, AuditResource, AuditRule, Finding, NotAudited, Outcome } from "./types";
+import { AUDIT_DISABLED_KEY, RULE_PACKS, atLeast } from "./types";
+import { isObject } from "./values";
+import type {
+  AuditDisabled,
+  AuditContext,
+  AuditReport,
+  AuditResource,
+  AuditRule,
+  Finding,
+  NotAudited,
+  Outcome,
+} from "./types";
 import type { RulePack, Severity, Verdict } from "./types";
 
 /** Options of an audit run. */
@@ -246,6 +256,7 @@ export function auditStacks(stacks: readonly StackDocument[], options: AuditOpti
     rules: unused.length > 0 ? [...rules, UNUSED_SUPPRESSION_RULE] : rules,
     resourceCount,
     notAudited: run.notAudited,
+    auditDisabled: stacks.flatMap((s) => auditDisabledRecord(s)),
     durationMs: performance.now() - started,
     failures: findings.filter((f) => f.outcome === "fail" || f.treatedAsFailure === true),
   };
@@ -336,4 +347,13 @@ function judge(
   }
   if (red.outcome === "unknown" && unknownBlocks(rule)) return { ...base, outcome: "unknown", treatedAsFailure: true };
   return { ...base, outcome: red.outcome as Exclude<Outcome, "pass" | "suppressed"> };
+}
+
+/** The `SecurityAudit.disable` record a stack's `cdk.tf.json` carries under `"//"`, if any. */
+function auditDisabledRecord(stack: StackDocument): AuditDisabled[] {
+  const comment = stack.doc["//"];
+  const record = isObject(comment) ? comment[AUDIT_DISABLED_KEY] : undefined;
+  if (!isObject(record)) return [];
+  const text = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
+  return [{ stack: stack.name, scope: text(record.scope), reason: text(record.reason) }];
 }

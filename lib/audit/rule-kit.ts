@@ -7,6 +7,7 @@
 export { PASS, RULE_PACKS, SEVERITIES, atLeast, fail, platformLimit, unknown, warning } from "./types";
 export type {
   AuditContext,
+  AuditDisabled,
   AuditReport,
   AuditResource,
   AuditRule,

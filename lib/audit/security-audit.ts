@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, ISynthesisSession, IStackSynthesizer, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
+import { HardeningError, Reasoned, checkReason } from "../core/errors";
 import { AuditJsonOptions, auditFiles, auditJson } from "./audit-json";
 import { AuditOptions, auditStacks, checkSuppressions } from "./engine";
 import { SecurityAuditError } from "./errors";
@@ -9,13 +10,28 @@ import { parseStack } from "./load";
 import { StackDocument } from "./model";
 import { REPORT_FILES, ReportFormat, renderReport } from "./report";
 import { renderText } from "./reporters/text";
-import { AuditReport, JsonObject } from "./types";
+import { AUDIT_DISABLED_KEY, AuditReport, JsonObject } from "./types";
 
 /*
  * The cdktf hook of the audit, and the only file of lib/audit that imports cdktf: everything that
  * judges and reports JSON (engine, rules, model, loader, reporters, CLI) loads no cdktf and no
  * constructs, so `cdktf-hardened audit` starts without them.
  */
+
+/** The record of {@link SecurityAudit.disable} in a stack's `cdk.tf.json` (under `"//"`). */
+interface DisabledRecord {
+  readonly scope: string;
+  readonly reason: string;
+}
+
+/** Every audit by the scope it judges; one per scope. */
+const INSTANCES = new WeakMap<IConstruct, SecurityAudit>();
+/** The audits a platform registered by itself, until the user's own `SecurityAudit.of` adopts one. */
+const IMPLICIT = new WeakSet<SecurityAudit>();
+/** Scopes whose default audit was turned off, with the recorded reason. */
+const DISABLED = new WeakMap<IConstruct, DisabledRecord>();
+/** True while a platform registers the default audit (which a disabled scope still gets, to record why). */
+let registering = false;
 
 /** Options of {@link SecurityAudit.of}. */
 export interface SecurityAuditOptions extends AuditOptions {
@@ -53,6 +69,14 @@ export interface SecurityAuditOptions extends AuditOptions {
  * `synth()` is wrapped too, so every stack is audited before the first error is thrown and the
  * error lists the failures of all stacks.
  *
+ * **On by default.** Every `DockerPlatform`, `SwarmPlatform` and `KubernetesPlatform` registers
+ * this audit on its app by itself (options at their defaults), so synth fails on findings whether or
+ * not the program calls `SecurityAudit.of`. Calling `SecurityAudit.of(app, options)` gives that same
+ * audit its options (the stacks are judged once, not twice); `SecurityAudit.of(stack)` takes the
+ * stack over from it. Turning it off is {@link SecurityAudit.disable}, with a reason that is
+ * recorded in each stack's `cdk.tf.json`.
+ *
+ * @example
  * ```ts
  * SecurityAudit.of(app, { suppressions: [{ ruleId: "CIS-DOCKER-5.12", path: "prod/batch/**", reason: "…" }] });
  * ```
@@ -63,11 +87,53 @@ export class SecurityAudit {
    * stack under it, on `app.synth()`). Calling it twice for the same scope returns the same audit.
    */
   public static of(scope: IConstruct, options: SecurityAuditOptions = {}): SecurityAudit {
-    const existing = SecurityAudit.instances.get(scope);
+    const disabled = DISABLED.get(scope);
+    if (disabled && !registering) {
+      throw new HardeningError(
+        scope,
+        `SecurityAudit.of on a scope whose audit was turned off (SecurityAudit.disable: ${disabled.reason})`,
+        "keep one of the two: remove SecurityAudit.disable to audit, or SecurityAudit.of to keep it off",
+      );
+    }
+    const existing = INSTANCES.get(scope);
+    if (existing && IMPLICIT.has(existing)) {
+      // The audit a platform registered: the user's call gives it options; it still runs once.
+      checkSuppressions(options);
+      existing.options = options;
+      IMPLICIT.delete(existing);
+      return existing;
+    }
     if (existing) return existing;
     const audit = new SecurityAudit(scope, options);
-    SecurityAudit.instances.set(scope, audit);
+    INSTANCES.set(scope, audit);
     return audit;
+  }
+
+  /**
+   * Turns off the audit that platforms run by default, for every stack under `scope` (an app, a
+   * stack, or any construct): an explicit choice, with a reason a reviewer can check, recorded in
+   * each such stack's `cdk.tf.json` under `"//"` (key `cdktf-hardened:securityAuditDisabled`), where
+   * `cdktf-hardened audit` reports it. A stack that has an audit of its own (`SecurityAudit.of`
+   * on the stack) is still judged by that one.
+   *
+   * @example
+   * ```ts
+   * SecurityAudit.disable(app, { reason: "judged in CI by npx cdktf-hardened audit cdktf.out" });
+   * ```
+   */
+  public static disable(scope: IConstruct, options: Reasoned): void {
+    const reason = checkReason(scope, "SecurityAudit.disable", options);
+    const existing = INSTANCES.get(scope);
+    if (existing && !IMPLICIT.has(existing)) {
+      throw new HardeningError(
+        scope,
+        "SecurityAudit.disable on a scope that SecurityAudit.of audits",
+        "keep one of the two: remove SecurityAudit.of to turn the audit off, or SecurityAudit.disable to keep it",
+      );
+    }
+    DISABLED.set(scope, { scope: scope.node.path || "<app>", reason });
+    // The default audit records the choice in each stack it skips, even before any platform exists.
+    registerDefault(scope);
   }
 
   /**
@@ -83,14 +149,12 @@ export class SecurityAudit {
     return auditFiles(inputs, options);
   }
 
-  private static readonly instances = new WeakMap<IConstruct, SecurityAudit>();
-
   /** The report of the last synth (undefined before the first). */
   public lastReport?: AuditReport;
   /** Wall time of the last audit, reading the written files included (milliseconds). */
   public lastDurationMs?: number;
 
-  private readonly options: SecurityAuditOptions;
+  private options: SecurityAuditOptions;
   private pending: Array<{ stack: StackDocument; workingDirectory: string }> = [];
   private deferring = false;
   private readonly wrapped = new WeakSet<TerraformStack>();
@@ -127,10 +191,32 @@ export class SecurityAudit {
     const audit = this;
     stack.synthesizer = {
       synthesize(session: ISynthesisSession): void {
+        if (!audit.judges(stack)) {
+          inner.synthesize(session);
+          return;
+        }
         inner.synthesize(session);
         audit.collect(stack, session);
       },
     };
+  }
+
+  /**
+   * Whether this audit judges `stack` at synth: always for one the user asked for; for a platform's
+   * default audit, unless another audit covers the stack (a `SecurityAudit.of` on it or on a scope
+   * between it and the app: it is judged there, once) or the audit was turned off for it (then the
+   * reason is recorded in the stack's `cdk.tf.json`).
+   */
+  private judges(stack: TerraformStack): boolean {
+    if (!IMPLICIT.has(this)) return true;
+    const scopes = stack.node.scopes.filter((s) => s !== this.scope);
+    if (scopes.some((s) => INSTANCES.has(s))) return false;
+    const disabled = [this.scope, ...scopes].map((s) => DISABLED.get(s)).find((d) => d !== undefined);
+    if (disabled) {
+      stack.addOverride(`//.${AUDIT_DISABLED_KEY}`, { scope: disabled.scope, reason: disabled.reason });
+      return false;
+    }
+    return true;
   }
 
   private collect(stack: TerraformStack, session: ISynthesisSession): void {
@@ -175,5 +261,24 @@ export class SecurityAudit {
       (this.options.log ?? ((t: string) => process.stderr.write(t)))(renderText(report));
     }
     if (report.failures.length > 0 && this.options.failOnFindings !== false) throw new SecurityAuditError(report);
+  }
+}
+
+/**
+ * Registers the default audit of the app `scope` belongs to (of its stack when it is in no app),
+ * once: what a platform does when it is created. A scope with an audit already (the user's, or an
+ * earlier platform's) is left as it is, so the stacks are judged once.
+ *
+ * @param scope - a construct of the app, e.g. the platform
+ */
+export function registerDefault(scope: IConstruct): void {
+  const root = scope.node.root;
+  const target = App.isApp(root) ? root : scope.node.scopes.find((s) => TerraformStack.isStack(s));
+  if (!target || INSTANCES.has(target)) return;
+  registering = true;
+  try {
+    IMPLICIT.add(SecurityAudit.of(target));
+  } finally {
+    registering = false;
   }
 }

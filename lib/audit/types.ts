@@ -189,6 +189,25 @@ export interface Finding {
   readonly treatedAsFailure?: boolean;
 }
 
+/**
+ * Where a stack records that its synth-time audit was turned off (`SecurityAudit.disable`): a key
+ * of the comment block (`"//"`) of its `cdk.tf.json`, which Terraform ignores and the audit reads.
+ */
+export const AUDIT_DISABLED_KEY = "cdktf-hardened:securityAuditDisabled";
+
+/**
+ * A stack whose synth-time audit was turned off with `SecurityAudit.disable`: the record its
+ * `cdk.tf.json` carries under `"//"`. Reported, never a failure: the stack is still judged here.
+ */
+export interface AuditDisabled {
+  /** Stack name. */
+  readonly stack: string;
+  /** Construct path of the scope `SecurityAudit.disable` was given (`<app>` for the app). */
+  readonly scope: string;
+  /** The reason given. */
+  readonly reason: string;
+}
+
 /** A resource (or module, or external program) that no rule judged and that could weaken a host. */
 export interface NotAudited {
   /** `type.name`, `module.name` or `data.external.name`. */
@@ -224,6 +243,8 @@ export interface AuditReport {
    * failure: every report lists them.
    */
   readonly notAudited: readonly NotAudited[];
+  /** Stacks whose synth-time audit was turned off (`SecurityAudit.disable`), with the reason recorded. */
+  readonly auditDisabled: readonly AuditDisabled[];
   /** Wall time of the audit, in milliseconds. */
   readonly durationMs: number;
   /**

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { registerDefault } from "../audit/security-audit";
 import { PlatformCapabilities } from "./capabilities";
 import { CheckedEgressRule, checkEgressRule } from "./egress";
 import { Cidr, containsBlock } from "./cidr";
@@ -34,6 +35,16 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
   private readonly flowList: Flow[] = [];
   private readonly flowKeys = new Set<string>();
   private readonly egressKeys = new Set<string>();
+
+  /**
+   * Registers the security audit on the app (once per app, however many platforms): every stack
+   * with a platform of ours is judged at synth and fails it on findings, as `SecurityAudit.of`
+   * does, unless `SecurityAudit.disable` turned it off with a recorded reason.
+   */
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    registerDefault(this);
+  }
 
   /** Every flow declared so far, once each. */
   public get flows(): readonly Flow[] {
@@ -189,17 +200,26 @@ export abstract class PlatformBase<W extends IWorkload> extends Construct implem
   /** Renders a checked egress rule of a workload of this platform. */
   protected abstract renderEgress(from: W, rule: CheckedEgressRule): void;
 
-  /** The workload, if this platform placed it; an error naming it otherwise. */
-  protected own(w: IWorkload): W {
+  /**
+   * The workload, if this platform placed it; an error naming it otherwise.
+   *
+   * @param fix - how to fix a workload of another platform
+   */
+  protected own(w: IWorkload, fix = "place both ends of a flow with the same platform (platform.place)"): W {
     const mine = w?.spec?.name !== undefined ? this.registry.get(w.spec.name) : undefined;
     if (mine !== w || w.platform !== this) {
       throw new HardeningError(
         w?.spec?.path ?? (w?.node ? w : this),
         `workload ${w?.spec?.name ?? w?.node?.path} was not placed by ${this.node.path}`,
-        "place both ends of a flow with the same platform (platform.place)",
+        fix,
       );
     }
     return mine as W;
+  }
+
+  /** The workload, for a target's `resourceOf`: an error naming the fix when another platform placed it. */
+  protected ownForResourceOf(w: IWorkload): W {
+    return this.own(w, "call resourceOf on the platform that placed it (workload.platform)");
   }
 
   private claimName(site: WorkloadSite, name: string): string {

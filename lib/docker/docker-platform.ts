@@ -24,6 +24,7 @@ import {
   parseCidr,
 } from "../core";
 import { DockerTls } from "../docker-engine/docker-endpoint";
+import { TrackedContainer } from "../docker-engine/escape-hatches";
 import { DockerEngineProvider, namePrefixOf } from "../docker-engine/docker-provider";
 import { EngineClaims } from "../docker-engine/engine-claims";
 import { HostRules } from "../docker-engine/host-rules-keeper";
@@ -120,14 +121,16 @@ export interface DockerPlatformProps {
  * container installs and keeps as part of the deployment (see {@link HostRules}).
  *
  * @example
- * const platform = new DockerPlatform(stack, "Docker");
- * const api = platform.place(stack, "api", {
- *   image,
- *   health: HealthCheck.exec(["/bin/check"]),
- *   ports: [{ name: "http", port: 8080 }],
- * });
- * const worker = platform.place(stack, "worker", { image, health: HealthCheck.exec(["/bin/check"]) });
- * platform.connect(worker, api, "http");
+ * ```ts
+ * const platform = new DockerPlatform(stack, "host"); // the local socket; DockerTls.* for tcp://…:2376
+ * const image = Image.fromDigest("ghcr.io/acme/api",
+ *   "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa");
+ * const health = HealthCheck.exec(["/app/healthcheck"]);
+ * const api = platform.place(stack, "api", { image, health, ports: [{ name: "http", port: 8080 }] });
+ * const worker = platform.place(stack, "worker", { image, health });
+ * platform.connect(worker, api, "http"); // the only path between the two
+ * platform.resourceOf(api).addOverride("log_opts.max-file", "5"); // typed escape hatch, still judged
+ * ```
  */
 export class DockerPlatform extends PlatformBase<DockerWorkload> {
   /** Target family: `docker` (for docs and labels; services ask `capabilities`). */
@@ -261,6 +264,25 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
   /** The placed container of a workload. */
   public containerOf(workload: IWorkload): HardenedContainer {
     return this.own(workload).container;
+  }
+
+  /**
+   * The escape hatch of a workload this platform placed: its `docker_container` resource, typed,
+   * for what the library has no option for (`addOverride`, or a property set directly). Works for
+   * any `IWorkload` of this platform, e.g. `HardenedService.workload` or `IiiWorker.workload`.
+   *
+   * Whatever is changed through it is still judged: hardening-critical attributes at synth (see
+   * {@link TrackedContainer}: a weakening literal or any Terraform expression fails), and the whole
+   * written `cdk.tf.json` by the security audit.
+   *
+   * @example
+   * ```ts
+   * platform.resourceOf(api).addOverride("log_opts.max-file", "5");
+   * ```
+   * @throws HardeningError when another platform placed the workload
+   */
+  public resourceOf(workload: IWorkload): TrackedContainer {
+    return this.ownForResourceOf(workload).container.container;
   }
 
   /** The subnet pool: egress into it would bypass the flows. */

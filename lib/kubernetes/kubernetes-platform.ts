@@ -2,6 +2,10 @@ import { createHash } from "crypto";
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import type { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
+import type { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import type { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
+import type { StatefulSetV1 } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
 import {
   CheckedEgressRule,
   EgressRule,
@@ -75,12 +79,20 @@ export interface KubernetesTaskOptions extends TaskOptions, KubernetesWorkloadOp
  * pods on that port. Workloads with volumes become StatefulSets, the others Deployments.
  *
  * @example
- * const k8s = new KubernetesPlatform(stack, "Cluster", { namespace: "shop" });
- * const api = k8s.place(stack, "api", {
- *   image,
- *   health: HealthCheck.tcp("http"),
- *   ports: [{ name: "http", port: 8080 }],
+ * ```ts
+ * // import { KubernetesConnection, KubernetesPlatform } from "cdktf-hardened/kubernetes";
+ * const platform = new KubernetesPlatform(stack, "cluster", {
+ *   namespace: "shop",
+ *   connection: KubernetesConnection.kubeconfig("~/.kube/config", { context: "prod" }),
  * });
+ * const image = Image.fromDigest("ghcr.io/acme/api",
+ *   "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa");
+ * const health = HealthCheck.exec(["/app/healthcheck"]);
+ * const api = platform.place(stack, "api", { image, health, ports: [{ name: "http", port: 8080 }] });
+ * const worker = platform.place(stack, "worker", { image, health });
+ * platform.connect(worker, api, "http"); // an egress and an ingress NetworkPolicy, nothing more
+ * ```
+ *
  * @see seed 004 "Container networking", DESIGN.md "Layers"
  */
 export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
@@ -139,6 +151,29 @@ export class KubernetesPlatform extends PlatformBase<KubernetesWorkload> {
    */
   public placeTask(scope: Construct, id: string, options: KubernetesTaskOptions): KubernetesTask {
     return super.placeTask(scope, id, options) as KubernetesTask;
+  }
+
+  /**
+   * The escape hatch of a workload this platform placed: its controller resource, typed —
+   * `kubernetes_deployment_v1` (`place`), `kubernetes_stateful_set_v1` (`place` with volumes),
+   * `kubernetes_job_v1` or `kubernetes_cron_job_v1` (`placeTask`) — for what the library has no
+   * option for. `addOverride` needs no narrowing; for a typed property, narrow with `instanceof`.
+   * Works for any `IWorkload` of this platform, e.g. `HardenedService.workload`.
+   *
+   * Whatever is changed through it is still judged: the pod's host namespaces, privileges and
+   * security settings at synth (an override that weakens them, or any Terraform expression there,
+   * fails the synth), and the whole written `cdk.tf.json` by the security audit.
+   *
+   * @example
+   * ```ts
+   * platform.resourceOf(api).addOverride("spec.revision_history_limit", 3);
+   * ```
+   * @throws HardeningError when another platform placed the workload
+   */
+  public resourceOf(workload: IWorkload): DeploymentV1 | StatefulSetV1 | JobV1 | CronJobV1 {
+    const controller = this.ownForResourceOf(workload).controller as
+      HardenedDeployment | HardenedStatefulSet | HardenedJob | HardenedCronJob;
+    return controller.resource;
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   weakeningLabel,
 } from "../core";
 import { DockerTls } from "../docker-engine/docker-endpoint";
+import { TrackedService } from "../docker-engine/escape-hatches";
 import { DockerEngineProvider, namePrefixOf } from "../docker-engine/docker-provider";
 import { EngineClaims } from "../docker-engine/engine-claims";
 import { HostRules } from "../docker-engine/host-rules-keeper";
@@ -119,6 +120,17 @@ export interface SwarmPlatformProps {
  * Secrets and config files are swarm secrets and configs: encrypted in the managers' Raft log,
  * mounted from memory, owned by the workload's uid, mode 0400, versioned so a rotation rolls the
  * service.
+ *
+ * @example
+ * ```ts
+ * const platform = new SwarmPlatform(stack, "swarm"); // talks to a manager: local socket or DockerTls
+ * const image = Image.fromDigest("ghcr.io/acme/api",
+ *   "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa");
+ * const health = HealthCheck.exec(["/app/healthcheck"]);
+ * const api = platform.place(stack, "api", { image, health, ports: [{ name: "http", port: 8080 }], replicas: 2 });
+ * const worker = platform.place(stack, "worker", { image, health });
+ * platform.connect(worker, api, "http"); // a two-member encrypted overlay
+ * ```
  *
  * @see docs/swarm.md, seed 002
  */
@@ -220,6 +232,25 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
   /** The placed service of a workload. */
   public serviceOf(workload: IWorkload): HardenedSwarmService {
     return this.own(workload).service;
+  }
+
+  /**
+   * The escape hatch of a workload this platform placed: its `docker_service` resource, typed, for
+   * what the library has no option for (`addOverride`, or a property set directly). Works for any
+   * `IWorkload` of this platform, e.g. `HardenedService.workload` or `IiiWorker.workload`.
+   *
+   * Whatever is changed through it is still judged: hardening-critical attributes at synth (see
+   * {@link TrackedService}: a weakening literal or any Terraform expression fails), and the whole
+   * written `cdk.tf.json` by the security audit.
+   *
+   * @example
+   * ```ts
+   * platform.resourceOf(api).addOverride("update_config.parallelism", 2);
+   * ```
+   * @throws HardeningError when another platform placed the workload
+   */
+  public resourceOf(workload: IWorkload): TrackedService {
+    return this.ownForResourceOf(workload).service.service;
   }
 
   /** The subnet pool of the overlays: egress into it would bypass the flows. */

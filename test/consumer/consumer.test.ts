@@ -26,9 +26,14 @@ function expectSuccess(r: RunResult): void {
   if (r.status !== 0) throw new Error(`exit ${r.status}\n${r.log}`);
 }
 
-/** A raw privileged container written by hand next to README's stack: the audit must fail on it. */
+/**
+ * A raw privileged container written by hand next to README's stack: the audit must fail on it.
+ * The platform audits at synth by default; `DISABLE_AUDIT` turns that off (with its recorded reason)
+ * so the CLI gets the files to judge.
+ */
 const INSECURE_APP = `import { App } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
+import { SecurityAudit } from "cdktf-hardened";
 import { ShopStack } from "./stack";
 
 const app = new App();
@@ -38,6 +43,7 @@ new Container(stack, "debug", {
   image: "busybox@sha256:6f4978590346bd40ccf6441076369cff9ff92fc06976ce57306b93d7fcad03e0",
   privileged: true,
 });
+if (process.env.DISABLE_AUDIT) SecurityAudit.disable(app, { reason: process.env.DISABLE_AUDIT });
 app.synth();
 `;
 
@@ -83,7 +89,7 @@ describeWithRegistry("a consumer project installs the packed package", () => {
     expect(files).toContain("package/docs/topology/iii-docker.svg");
   });
 
-  describe("with @cdktf/provider-kubernetes installed (a required peer today)", () => {
+  describe("with @cdktf/provider-kubernetes installed (the project lists the optional peer)", () => {
     let app: string;
 
     beforeAll(() => {
@@ -108,6 +114,14 @@ describeWithRegistry("a consumer project installs the packed package", () => {
       expect(out.version).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
       expect(out.exports).toBeGreaterThan(50);
       expect(out.deep).toBe("ERR_PACKAGE_PATH_NOT_EXPORTED");
+      // cdktf-hardened/kubernetes: the Kubernetes target, through its own entry point.
+      const k8s = run(
+        process.execPath,
+        ["-e", `process.stdout.write(typeof require("cdktf-hardened/kubernetes").KubernetesPlatform)`],
+        app,
+      );
+      expectSuccess(k8s);
+      expect(k8s.stdout).toBe("function");
       // cdktf-hardened/audit: the rule kit judges JSON without loading cdktf or constructs.
       const kit = run(
         process.execPath,
@@ -175,29 +189,37 @@ describeWithRegistry("a consumer project installs the packed package", () => {
       expect(r.stdout).toMatch(/PASS: \d+ resources in 1 stack\(s\), \d+ passed, 0 failed/);
     });
 
-    test("npx cdktf-hardened audit exits 1 when a raw privileged docker_container is added by hand", () => {
+    test("the synth fails by default when a raw privileged docker_container is added by hand", () => {
       fs.writeFileSync(path.join(app, "insecure.ts"), INSECURE_APP);
       // ts-node without type checks and no CLI: about 1 s instead of the CLI's 8 to 14 s.
       const synth = run("npx", ["ts-node", "--transpile-only", "insecure.ts"], app, {
-        env: { CDKTF_OUTDIR: "cdktf.insecure" },
+        env: { CDKTF_OUTDIR: "cdktf.insecure-default" },
+      });
+      expect({ status: synth.status === 0 ? synth.log : "failed" }).toEqual({ status: "failed" });
+      expect(synth.stderr).toMatch(/CIS-DOCKER-5\.5 docker_container\.debug/);
+    });
+
+    test("npx cdktf-hardened audit exits 1 when a raw privileged docker_container is added by hand", () => {
+      fs.writeFileSync(path.join(app, "insecure.ts"), INSECURE_APP);
+      const reason = "judged by the audit CLI in this test";
+      const synth = run("npx", ["ts-node", "--transpile-only", "insecure.ts"], app, {
+        env: { CDKTF_OUTDIR: "cdktf.insecure", DISABLE_AUDIT: reason },
       });
       expectSuccess(timed("ts-node --transpile-only insecure.ts", synth));
       const r = run("npx", ["cdktf-hardened", "audit", "cdktf.insecure"], app);
       expect({ status: r.status, log: r.status === 1 ? "" : r.log }).toEqual({ status: 1, log: "" });
       expect(r.stdout).toMatch(/CIS-DOCKER-5\.5 docker_container\.debug/);
+      expect(r.stdout).toContain(`AUDIT-DISABLED shop: the synth-time audit was turned off for <app>: ${reason}`);
     });
   });
 
   /*
-   * KNOWN FAILURE, clearly marked: a Docker-only consumer without @cdktf/provider-kubernetes.
-   * Today the package's entry point loads lib/kubernetes, which requires the kubernetes provider,
-   * so the provider is a required peer: npm (≥ 7) installs it by itself (~145 MB), and where it is
-   * absent (npm --legacy-peer-deps, a package manager that does not add peers, or a removed copy)
-   * `require("cdktf-hardened")` fails. The `test.failing` cases below pass while that is so, and
-   * each logs exactly what fails. When the provider becomes an optional peer they start to pass:
-   * jest then reports them, and `.failing` is to be removed.
+   * A Docker-only consumer: the project does not list @cdktf/provider-kubernetes, an optional peer.
+   * npm does not install it, the package root never loads it, and README's Docker stack synthesizes
+   * without it. The copy is also removed by hand in case npm did add it, so the last three cases
+   * hold for any package manager (npm --legacy-peer-deps, pnpm, yarn).
    */
-  describe("Docker-only, WITHOUT @cdktf/provider-kubernetes (KNOWN FAILURE until it is an optional peer)", () => {
+  describe("Docker-only, WITHOUT @cdktf/provider-kubernetes (an optional peer)", () => {
     let app: string;
     let npmAddedKubernetes = false;
 
@@ -217,33 +239,25 @@ describeWithRegistry("a consumer project installs the packed package", () => {
       expect(r.stdout).toMatch(/CIS-DOCKER-5\.5/);
     });
 
-    test.failing("npm does not install @cdktf/provider-kubernetes for a project that does not list it", () => {
-      if (npmAddedKubernetes) {
-        console.warn("[consumer] KNOWN: npm installed @cdktf/provider-kubernetes by itself (a required peer)");
-      }
+    test("npm does not install @cdktf/provider-kubernetes for a project that does not list it", () => {
       expect(npmAddedKubernetes).toBe(false);
     });
 
-    test.failing("require('cdktf-hardened') loads without @cdktf/provider-kubernetes", () => {
+    test("require('cdktf-hardened') loads without @cdktf/provider-kubernetes", () => {
       const load = loadPackage(app);
-      if (!load.ok) {
-        console.warn(
-          `[consumer] KNOWN: require("cdktf-hardened") fails without @cdktf/provider-kubernetes\n` +
-            `  missing module: ${load.missing}\n` +
-            `  import chain: ${[...(load.chain ?? []), load.missing].join("\n    -> ")}`,
-        );
-      }
+      // On failure, the missing module and the import chain to it say which file still loads it.
       expect(load).toEqual({ ok: true });
     });
 
-    test.failing("npx cdktf synth synthesizes README's Docker stack without @cdktf/provider-kubernetes", () => {
-      const r = timed("npx cdktf synth (docker only)", run("npx", ["cdktf", "synth"], app));
-      if (r.status !== 0) {
-        const missing = /Cannot find module '([^']+)'/.exec(r.stdout + r.stderr)?.[1];
+    test("require('cdktf-hardened/kubernetes') fails with the npm install command that fixes it", () => {
+      const r = run(process.execPath, ["-e", `require("cdktf-hardened/kubernetes")`], app);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/@cdktf\/provider-kubernetes is not installed/);
+      expect(r.stderr).toMatch(/npm install @cdktf\/provider-kubernetes@\^12\.\d+\.\d+/);
+    });
 
-        console.warn(`[consumer] KNOWN: cdktf synth fails without @cdktf/provider-kubernetes: cannot find ${missing}`);
-      }
-      expectSuccess(r);
+    test("npx cdktf synth synthesizes README's Docker stack without @cdktf/provider-kubernetes", () => {
+      expectSuccess(timed("npx cdktf synth (docker only)", run("npx", ["cdktf", "synth"], app)));
     });
   });
 });

@@ -78,7 +78,10 @@ export function virtualPath(block: CodeBlock): string {
   return path.join(dir, block.fileName ?? `block-L${block.line}.ts`);
 }
 
-/** The compiler options: the library's own, `cdktf-hardened` mapped to its source, each block a module. */
+/**
+ * The compiler options: the library's own, `cdktf-hardened` and `cdktf-hardened/kubernetes` mapped to
+ * their source, each block a module.
+ */
 export function compilerOptions(): ts.CompilerOptions {
   const configPath = path.join(ROOT, "tsconfig.json");
   const config = ts.readConfigFile(configPath, ts.sys.readFile);
@@ -93,7 +96,10 @@ export function compilerOptions(): ts.CompilerOptions {
     noUnusedParameters: true,
     types: ["jest", "node"],
     baseUrl: ROOT,
-    paths: { "cdktf-hardened": [path.join(ROOT, "lib", "index.ts")] },
+    paths: {
+      "cdktf-hardened": [path.join(ROOT, "lib", "index.ts")],
+      "cdktf-hardened/kubernetes": [path.join(ROOT, "lib", "kubernetes", "api.ts")],
+    },
     moduleDetection: ts.ModuleDetectionKind.Force,
   };
 }

@@ -26,7 +26,11 @@ function runExample(code: string): Map<string, TerraformJson> {
   const previous = process.env.CDKTF_OUTDIR;
   process.env.CDKTF_OUTDIR = outdir;
   try {
-    const load = (name: string): unknown => (name === "cdktf-hardened" ? require("../../lib") : require(name));
+    const entries: Record<string, () => unknown> = {
+      "cdktf-hardened": () => require("../../lib"),
+      "cdktf-hardened/kubernetes": () => require("../../lib/kubernetes/api"),
+    };
+    const load = (name: string): unknown => (entries[name] ?? (() => require(name)))();
     const module = { exports: {} };
     new Function("require", "module", "exports", js)(load, module, module.exports);
     const stacksDir = path.join(outdir, "stacks");

@@ -3,7 +3,8 @@ import * as path from "path";
 
 /**
  * package.json's `exports`: the root entry (require and types), `./audit` (the audit's rule kit,
- * which loads no cdktf) and `./package.json`, the root the same files as `main` and `types`; the
+ * which loads no cdktf), `./kubernetes` (the Kubernetes target, which alone loads the optional
+ * kubernetes provider) and `./package.json`, the root the same files as `main` and `types`; the
  * bin is untouched by it. test/consumer proves it in an
  * installed project (require, node16 type resolution, deep imports refused).
  */
@@ -12,7 +13,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
 const dot = (p: string): string => `./${path.posix.normalize(p)}`;
 
 test("exports the root entry with types first, then require, then default", () => {
-  expect(Object.keys(pkg.exports)).toEqual([".", "./audit", "./package.json"]);
+  expect(Object.keys(pkg.exports)).toEqual([".", "./audit", "./kubernetes", "./package.json"]);
   expect(pkg.exports["."]).toEqual({ types: dot(pkg.types), require: dot(pkg.main), default: dot(pkg.main) });
   // Conditions match in object order: `types` must come before `require`/`default`.
   expect(Object.keys(pkg.exports["."])).toEqual(["types", "require", "default"]);
@@ -23,6 +24,17 @@ test("exports ./audit: the rule kit, emitted by tsc, inside `files`, types first
   expect(pkg.exports["./audit"]).toEqual({ types: `./${kit}.d.ts`, require: `./${kit}.js`, default: `./${kit}.js` });
   expect(fs.existsSync(path.join(ROOT, "lib/audit/rule-kit.ts"))).toBe(true);
   expect(pkg.files.some((entry: string) => `${kit}.js`.startsWith(`${entry}/`))).toBe(true);
+});
+
+test("exports ./kubernetes: the Kubernetes target's entry point, emitted by tsc, inside `files`, types first", () => {
+  const entry = "dist/lib/kubernetes/api";
+  expect(pkg.exports["./kubernetes"]).toEqual({
+    types: `./${entry}.d.ts`,
+    require: `./${entry}.js`,
+    default: `./${entry}.js`,
+  });
+  expect(fs.existsSync(path.join(ROOT, "lib/kubernetes/api.ts"))).toBe(true);
+  expect(pkg.files.some((entry: string) => "dist/lib/kubernetes/api.js".startsWith(`${entry}/`))).toBe(true);
 });
 
 test("exports ./package.json", () => {

@@ -24,6 +24,7 @@ export function renderJson(report: AuditReport): string {
         })),
         findings: report.findings,
         notAudited: report.notAudited,
+        auditDisabled: report.auditDisabled,
       },
       null,
       2,

@@ -37,6 +37,14 @@ export function renderMarkdown(report: AuditReport): string {
     }
     out.push("");
   }
+  if (report.auditDisabled.length > 0) {
+    out.push("## Synth-time audit turned off");
+    out.push("");
+    out.push("| stack | scope | reason |");
+    out.push("|---|---|---|");
+    for (const d of report.auditDisabled) out.push(`| \`${d.stack}\` | ${cell(d.scope)} | ${cell(d.reason)} |`);
+    out.push("");
+  }
   if (report.notAudited.length > 0) {
     out.push("## Not audited");
     out.push("");

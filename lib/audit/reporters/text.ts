@@ -1,4 +1,4 @@
-import { AuditReport, Finding, NotAudited } from "../types";
+import { AuditDisabled, AuditReport, Finding, NotAudited } from "../types";
 
 const ORDER: Record<Finding["outcome"], number> = {
   fail: 0,
@@ -34,13 +34,19 @@ function pad(s: string, n: number): string {
  * The terminal report: the finding lines (failures first), then a table of outcomes per pack and a
  * summary line.
  */
+/** `AUDIT-DISABLED stack: turned off at synth for <scope>: <reason>` */
+export function auditDisabledLine(d: AuditDisabled): string {
+  return `AUDIT-DISABLED ${d.stack}: the synth-time audit was turned off for ${d.scope}: ${d.reason}`;
+}
+
 export function renderText(report: AuditReport): string {
   const lines: string[] = [];
   const rank = (f: Finding) => (f.treatedAsFailure ? ORDER.fail : ORDER[f.outcome]);
   const sorted = [...report.findings].sort((a, b) => rank(a) - rank(b));
   for (const f of sorted) lines.push(findingLine(f));
   for (const n of report.notAudited) lines.push(notAuditedLine(n));
-  if (sorted.length > 0 || report.notAudited.length > 0) lines.push("");
+  for (const d of report.auditDisabled) lines.push(auditDisabledLine(d));
+  if (sorted.length > 0 || report.notAudited.length > 0 || report.auditDisabled.length > 0) lines.push("");
   const packs = [...new Set(report.rules.map((r) => r.pack))];
   const header = ["pack", "rules", "fail", "unknown", "warning", "platform-limit", "suppressed"];
   const rows = packs.map((p) => {

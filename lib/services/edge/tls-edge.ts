@@ -136,6 +136,20 @@ export type EdgeKind = "caddy" | "nginx";
  * listening on unprivileged ports published as 443 (and 80 for redirects), routing path prefixes to
  * internal workloads through declared flows, with TLS 1.2/1.3 only, the seed 002 ciphers and
  * headers, request-size and rate limits, allowlists, and access logs without secrets.
+ *
+ * @example
+ * ```ts
+ * const edge = TlsEdge.caddy(stack, "edge", { // or TlsEdge.nginx(...)
+ *   platform,
+ *   image: Image.fromDigest("caddy", "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa"),
+ *   domains: ["iii.example.com"],
+ *   routes: [{ pathPrefix: "/api", target: engine, portName: "http" }],
+ *   certificate: TlsEdgeCertificate.fromSecrets(
+ *     Secret.fromVariable(stack, "edge_tls_certificate"),
+ *     Secret.fromVariable(stack, "edge_tls_key"),
+ *   ),
+ * });
+ * ```
  */
 export class TlsEdge extends Construct implements IServiceTarget {
   /** An NGINX edge: the one that can rate-limit (`limit_req`, `429`). */

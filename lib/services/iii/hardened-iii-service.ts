@@ -126,6 +126,17 @@ export const III_CONFIG_STORE = "/run/iii/config";
  * config rendered from typed props as a secret file (never environment values), the configuration
  * store on a memory tmpfs, telemetry off, the unauthenticated worker port reachable only from
  * declared workers, the REST API only through the edge, no metrics port, dangerous workers off.
+ *
+ * @example
+ * ```ts
+ * const engine = new HardenedIiiService(stack, "iii", {
+ *   platform, // any Platform: DockerPlatform, SwarmPlatform or KubernetesPlatform
+ *   image: Image.fromDigest("iiidev/iii", "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa"),
+ *   domain: "iii.example.com",
+ *   redis: { service: redis, username: "iii", password: Secret.fromVariable(stack, "redis_iii_password") },
+ * });
+ * engine.allowWorker(worker); // the unauthenticated worker port, for this worker only
+ * ```
  */
 export class HardenedIiiService extends Construct implements IServiceTarget {
   /** The underlying service. */

@@ -50,6 +50,16 @@ export const REDIS_CONF_PATH = "/etc/redis-hardened/redis.conf";
  * Redis on the internal data tier: ACL users from secrets (default user off, an app user without
  * dangerous commands, a health user that may only `PING`), `protected-mode yes`, persistence on a
  * volume the workload can write, kept on destroy; non-root, read-only root.
+ *
+ * @example
+ * ```ts
+ * const redis = new RedisDataStore(stack, "redis", {
+ *   platform,
+ *   image: Image.fromDigest("redis", "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa"),
+ *   appUser: "iii",
+ *   appPassword: Secret.fromVariable(stack, "redis_iii_password"), // the app user's ACL password
+ * });
+ * ```
  */
 export class RedisDataStore extends Construct implements IServiceTarget {
   /** The Redis server, as a hardened service. */

@@ -67,6 +67,17 @@ export const WorkerLimitDefaults = { maxConcurrency: 10, maxPerSecond: 10 } as c
  *
  * `IiiWorker` and `TemporalWorker` build on it.
  *
+ * @example
+ * ```ts
+ * const worker = new HardenedWorker(stack, "thumbnails", {
+ *   platform,
+ *   image: Image.fromDigest("ghcr.io/acme/thumbnails",
+ *     "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa"),
+ *   health: HealthCheck.exec(["/usr/local/bin/healthcheck"]),
+ *   egress: [{ cidrs: ["198.51.100.20/32"], ports: [443] }], // the object store, nothing else
+ * });
+ * ```
+ *
  * @see seed 003 (IronWorker security), docs/workers.md
  */
 export class HardenedWorker extends Construct implements IServiceTarget {

@@ -80,6 +80,18 @@ export const III_CREDENTIALS_PATH = `${WORKER_SECRETS_DIR}/iii-credentials`;
  * `III_URL=ws://<engine>:49134`; outside, exactly the flow to 49135 (`engine.allowRbacWorker`), its
  * credentials as a file (`III_CREDENTIALS_FILE`) and `III_URL=ws://<engine>:49135`. The engine
  * never terminates TLS: the flow stays on the platform's private network.
+ *
+ * @example
+ * ```ts
+ * const orders = new IiiWorker(stack, "iii-orders", {
+ *   platform,
+ *   engine, // a HardenedIiiService: the worker may reach its worker port, nothing else inside
+ *   image: Image.fromDigest("ghcr.io/acme/iii-worker",
+ *     "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa"),
+ *   health: HealthCheck.exec(["/usr/local/bin/healthcheck"]),
+ *   command: ["node", "dist/worker.js", "orders"],
+ * });
+ * ```
  */
 export class IiiWorker extends HardenedWorker {
   /** How it reaches the engine. */

@@ -92,6 +92,20 @@ export interface TaskRunnerProps extends WorkerBaseProps, TaskSettingsProps {
  * Kubernetes places a Job or CronJob (`concurrencyPolicy: Forbid`, `restartPolicy: Never`); a
  * Docker host a container with `restart = "no"`, removed after a one-off run, or created for a
  * host systemd timer (see {@link TaskRunner.hostTimer}). A platform without `placeTask` is refused.
+ *
+ * @example
+ * ```ts
+ * const report = new TaskRunner(stack, "usage-report", {
+ *   platform,
+ *   image: Image.fromDigest("ghcr.io/acme/usage-report",
+ *     "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa"),
+ *   schedule: "0 3 * * *", // omit it for a one-off task
+ *   activeDeadlineSeconds: 900,
+ *   payload: TaskPayload.fromJson({ report: "daily-usage", format: "csv" }),
+ *   credentials: [{ secret: Secret.fromVariable(stack, "report_api_token"), pathEnv: "REPORT_API_TOKEN_FILE" }],
+ *   egress: [{ cidrs: ["198.51.100.30/32"], ports: [443] }],
+ * });
+ * ```
  */
 export class TaskRunner extends Construct implements IServiceTarget {
   /** The placed task. */

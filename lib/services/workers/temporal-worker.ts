@@ -174,6 +174,24 @@ export interface TemporalWorkerProps extends HardenedWorkerProps {
  * queue, with the seed 004 limits typed and checked (a per-worker rate above the task-queue rate is
  * an error) and written to the config file. A frontend on the platform is a flow; an external one
  * an egress rule to its CIDRs and port — the worker's only way off the platform.
+ *
+ * @example
+ * ```ts
+ * const payments = new TemporalWorker(stack, "payments-worker", {
+ *   platform,
+ *   image: Image.fromDigest("ghcr.io/acme/temporal-worker",
+ *     "sha256:ded0673c90a5607e0107ca7f7ca18c33ac5a9f3c216bfc9923cb4546550a05aa"),
+ *   health: HealthCheck.exec(["/usr/local/bin/healthcheck"]),
+ *   frontend: TemporalFrontend.external({ host: "payments.acme.tmprl.cloud", cidrs: ["203.0.113.50/32"] }),
+ *   mtls: {
+ *     clientCertificate: Secret.fromVariable(stack, "temporal_client_cert"),
+ *     clientKey: Secret.fromVariable(stack, "temporal_client_key"),
+ *     serverCa: Secret.fromVariable(stack, "temporal_server_ca"),
+ *   },
+ *   namespace: "payments.acme",
+ *   taskQueue: "payments",
+ * });
+ * ```
  */
 export class TemporalWorker extends HardenedWorker {
   /** The validated worker options. */
