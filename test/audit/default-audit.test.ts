@@ -120,7 +120,7 @@ test("two platforms in one app register one audit", () => {
   const audits = jest.spyOn(engine, "auditStacks");
   const app = Testing.app();
   const stack = prodStack(app, "prod");
-  new DockerPlatform(stack, "other");
+  new DockerPlatform(stack, "other", { namePrefix: "prod-other", subnetPool: "10.214.0.0/16" });
   expect(synthError(app)).toBeUndefined();
   expect(audits).toHaveBeenCalledTimes(1);
 });

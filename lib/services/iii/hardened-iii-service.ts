@@ -16,6 +16,10 @@ import {
   Tier,
   checkReason,
   checkSecret,
+  containsAddress,
+  Flow,
+  parseAddress,
+  parseCidr,
 } from "../../core";
 import { HardenedService, IServiceTarget, workloadOf } from "../hardened-service";
 import { RedisDataStore } from "../redis/redis-data-store";
@@ -123,7 +127,8 @@ export const III_CONFIG_STORE = "/run/iii/config";
 /**
  * The iii engine (0.22.x), hardened on any platform from one description (seed 000 corrected by
  * research/iii-engine.md): distroless image run as its own non-root uid with a read-only root, the
- * config rendered from typed props as a secret file (never environment values), the configuration
+ * config rendered from typed props as a file (a secret file when it carries the Redis password; never
+ * environment values), the configuration
  * store on a memory tmpfs, telemetry off, the unauthenticated worker port reachable only from
  * declared workers, the REST API only through the edge, no metrics port, dangerous workers off.
  *
@@ -189,8 +194,16 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
         ...(props.streams ? [{ name: "stream", port: IiiPorts.STREAM }] : []),
         ...(props.rbacListener ? [{ name: "rbac", port: IiiPorts.RBAC }] : []),
       ],
-      // Always a secret file: the config may carry the Redis password, and it is the engine's only input.
-      configFiles: [{ path: III_CONFIG_PATH, content: this.configYaml, sensitive: true }],
+      // A secret file when it carries a Terraform value (the Redis password, a guarded variable);
+      // all literal, it holds no secret, and a Kubernetes Secret with literal data would fail the
+      // library's own audit (SECRET-LITERAL-DATA).
+      configFiles: [
+        {
+          path: III_CONFIG_PATH,
+          content: this.configYaml,
+          sensitive: redisUrl !== undefined || Token.isUnresolved(this.configYaml),
+        },
+      ],
       writablePaths: [{ path: III_CONFIG_STORE, sizeMiB: 16 }],
       volumes: props.state === "file" ? [{ name: "data", path: dataDir, sizeGiB: 1 }] : undefined,
       resources: props.resources ?? { memoryMiB: 512, cpuMillis: 1000 },
@@ -219,6 +232,47 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
     const redis = this.redisConnectionOf(props);
     if (redis) this.service.connectTo(redis.service, redis.portName ?? "redis");
     for (const rule of props.egress ?? []) this.service.allowEgress(rule);
+    this.reachOtlp(props);
+  }
+
+  /**
+   * Telemetry must get out through default-deny egress. A collector at an IPv4 address gets its
+   * egress rule (unless one given covers it); one named by host name (or by a Terraform value)
+   * must be reached by a declared egress rule on its port or, for a name, by a flow to the
+   * platform's workload of that name: checked at synth, when every flow is known.
+   */
+  private reachOtlp(props: HardenedIiiServiceProps): void {
+    const endpoint = props.otlpEndpoint;
+    if (endpoint === undefined) return;
+    const rules = props.egress ?? [];
+    const m = Token.isUnresolved(endpoint) ? null : /^(https?):\/\/([^/:]+)(?::(\d+))?/.exec(endpoint);
+    const port = m ? (m[3] ? Number(m[3]) : m[1] === "https" ? 443 : 80) : undefined;
+    const host = m?.[2];
+    if (host !== undefined && port !== undefined && parseAddress(host)?.family === 4) {
+      const covered = rules.some(
+        (r) => r.ports.includes(port) && r.cidrs.some((c) => containsAddress(parseCidr(c)!, host)),
+      );
+      if (!covered) this.service.allowEgress({ cidrs: [`${host}/32`], ports: [port] });
+      return;
+    }
+    this.node.addValidation({
+      validate: () => {
+        const declared = rules.some((r) => port === undefined || r.ports.includes(port));
+        const flows = (props.platform as { readonly flows?: readonly Flow[] }).flows ?? [];
+        const flowed = flows.some((f) => f.from === this.service.workload && f.to.spec.name === host);
+        if (declared || flowed) return [];
+        const where = host !== undefined ? `${host}:${port}` : "a Terraform value";
+        return [
+          new HardeningError(
+            this,
+            `otlpEndpoint (${where}) is reached by no declared egress and no flow: default-deny egress would drop every export`,
+            host !== undefined
+              ? `declare egress: [{ cidrs: ["<the collector's address>/32"], ports: [${port}] }], or run the collector on the platform as "${host}" and connect the engine to it (engine.service.connectTo(collector, "<its OTLP port>"))`
+              : 'declare egress: [{ cidrs: ["<the collector\'s address>/32"], ports: [<its port>] }]',
+          ).messageAt(this),
+        ];
+      },
+    });
   }
 
   /** Validates the props that land in config.yaml; returns the CORS origins. */

@@ -91,6 +91,8 @@ export function buildFileStack(kind: PlatformKind): FileStack {
       redis: { service: redis, username: "iii", password: redisPassword },
       corsOrigins: [`https://${v("iii_cors_host")}`],
       otlpEndpoint: `http://${v("iii_otlp_host")}`,
+      // The collector's address: telemetry gets out through default-deny egress.
+      egress: [{ cidrs: ["198.51.100.60/32"], ports: [80] }],
       logLevel: v("iii_log_level") as "info",
       rbacListener: {
         authFunctionId: v("iii_auth_function"),

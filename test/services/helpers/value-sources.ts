@@ -155,7 +155,8 @@ export const SOURCE_ATTEMPTS: readonly SourceAttempt[] = [
   {
     prop: "HardenedIiiService otlpEndpoint = http://<value>",
     file: "iii config.yaml",
-    build: (s, v, p) => iii(s, p, { otlpEndpoint: `http://${v}` }),
+    build: (s, v, p) =>
+      iii(s, p, { otlpEndpoint: `http://${v}`, egress: [{ cidrs: ["198.51.100.60/32"], ports: [80] }] }),
   },
   { prop: "HardenedIiiService logLevel", file: "iii config.yaml", build: (s, v, p) => iii(s, p, { logLevel: v }) },
   {
