@@ -114,8 +114,8 @@ export type { LimitOwner, SwarmPlatformLimit } from "./swarm/platform-limits";
 // Services: the edge, iii, Redis, workers and tasks, on any platform.
 export { HardenedService } from "./services/hardened-service";
 export type { HardenedServiceProps, IServiceTarget } from "./services/hardened-service";
-export { TlsEdge, TlsEdgeCertificate } from "./services/edge/tls-edge";
-export type { EdgeKind, TlsEdgeProps, TlsEdgeRoute } from "./services/edge/tls-edge";
+export { ACME_STORAGE_PATH, TlsEdge, TlsEdgeCertificate } from "./services/edge/tls-edge";
+export type { AcmeStorage, EdgeKind, TlsEdgeProps, TlsEdgeRoute } from "./services/edge/tls-edge";
 export { EdgeCertificate, EdgeRateLimit } from "./services/edge/edge-config";
 export type {
   EdgeAcmeOptions,

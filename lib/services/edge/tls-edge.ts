@@ -70,11 +70,14 @@ export class TlsEdgeCertificate {
   }
 
   /**
-   * Caddy's automatic HTTPS (ACME). The account and certificates live on a memory tmpfs: they are re-obtained after a
-   * restart.
+   * Caddy's automatic HTTPS (ACME). The ACME account and the certificates live on a data volume
+   * kept across restarts and destroys (at {@link ACME_STORAGE_PATH}), so a restart does not fetch
+   * them again (the CA's rate limits would follow). On Kubernetes a PersistentVolumeClaim the edge's
+   * uid can write (`fsGroup`); on a Docker host or a swarm a fresh named volume is root-owned, so
+   * give `storage.hostDirectory`: a directory the operator prepared, owned by the edge's uid.
    */
-  public static automatic(email: string): TlsEdgeCertificate {
-    return new TlsEdgeCertificate(undefined, email);
+  public static automatic(email: string, options: { readonly storage?: AcmeStorage } = {}): TlsEdgeCertificate {
+    return new TlsEdgeCertificate(undefined, email, options.storage ?? {});
   }
 
   private constructor(
@@ -82,8 +85,30 @@ export class TlsEdgeCertificate {
     public readonly files?: { readonly certificate: Secret; readonly key: Secret; readonly trustedChain?: Secret },
     /** The ACME account's contact, when Caddy obtains the certificate itself. */
     public readonly acmeEmail?: string,
+    /** Where Caddy keeps the ACME account and certificates, when it obtains them itself. */
+    public readonly acmeStorage?: AcmeStorage,
   ) {}
 }
+
+/** Where Caddy's automatic HTTPS keeps its ACME account and certificates: a volume kept across restarts. */
+export interface AcmeStorage {
+  /**
+   * On a Docker host or a swarm: a host directory prepared by the operator, owned by the edge's
+   * uid, bind-mounted at {@link ACME_STORAGE_PATH} (on a swarm, on every node the edge may run on).
+   *
+   * @default - none: refused on Docker and Swarm (a fresh named volume is root-owned); a PersistentVolumeClaim on Kubernetes
+   */
+  readonly hostDirectory?: string;
+  /**
+   * Requested size (Kubernetes).
+   *
+   * @default 1
+   */
+  readonly sizeGiB?: number;
+}
+
+/** Where Caddy keeps the ACME account and certificates with automatic HTTPS (a kept data volume). */
+export const ACME_STORAGE_PATH = "/var/lib/caddy-acme";
 
 /** Props common to both edges. */
 export interface TlsEdgeProps {
@@ -212,6 +237,7 @@ export class TlsEdge extends Construct implements IServiceTarget {
       kind === "nginx"
         ? [serverBinary, "-c", configPath, "-e", "stderr"]
         : [serverBinary, "run", "--config", configPath];
+    const acme = props.certificate.files ? undefined : this.acmeStorageOf(props);
     const weakenings: Weakening[] = [];
     if (props.rateLimit?.unlimitedReason)
       weakenings.push({ control: "edge-rate-limit", reason: props.rateLimit.unlimitedReason });
@@ -231,14 +257,17 @@ export class TlsEdge extends Construct implements IServiceTarget {
       ],
       secrets,
       configFiles: [{ path: configPath, content: this.configText }],
-      env: kind === "caddy" ? { XDG_CONFIG_HOME: "/run/caddy/config", XDG_DATA_HOME: "/run/caddy/data" } : undefined,
+      env:
+        kind === "caddy"
+          ? { XDG_CONFIG_HOME: "/run/caddy/config", XDG_DATA_HOME: acme ? ACME_STORAGE_PATH : "/run/caddy/data" }
+          : undefined,
       writablePaths:
         kind === "caddy"
-          ? [
-              { path: "/run/caddy/data", sizeMiB: 16 },
-              { path: "/run/caddy/config", sizeMiB: 4 },
-            ]
+          ? [...(acme ? [] : [{ path: "/run/caddy/data", sizeMiB: 16 }]), { path: "/run/caddy/config", sizeMiB: 4 }]
           : [],
+      volumes: acme
+        ? [{ name: "acme", path: ACME_STORAGE_PATH, sizeGiB: acme.sizeGiB, hostDirectory: acme.hostDirectory }]
+        : undefined,
       resources: props.resources ?? { memoryMiB: 128, cpuMillis: 500 },
       health:
         props.health ??
@@ -356,6 +385,21 @@ export class TlsEdge extends Construct implements IServiceTarget {
     return { secrets, certificate };
   }
 
+  /**
+   * The kept volume of automatic HTTPS. Where a fresh volume is root-owned (Docker, Swarm) only a
+   * host directory the operator prepared is writable for the edge's uid.
+   */
+  private acmeStorageOf(props: TlsEdgeProps): AcmeStorage {
+    const storage = props.certificate.acmeStorage ?? {};
+    if (props.platform.capabilities.volumeOwnership === "image-owner" && storage.hostDirectory === undefined)
+      throw new HardeningError(
+        this,
+        `automatic HTTPS keeps its ACME account and certificates on a volume kept across restarts (else every restart fetches them again, and the CA's rate limits follow), and on ${props.platform.capabilities.target} a fresh volume is root-owned, unwritable for the edge's uid`,
+        `give TlsEdgeCertificate.automatic(email, { storage: { hostDirectory: "/srv/${this.node.id}-acme" } }), a directory you prepared owned by the edge's uid, or certificate files (TlsEdgeCertificate.fromSecrets)`,
+      );
+    return storage;
+  }
+
   /** The proxy's configuration file and what it cannot do. */
   private render(edge: EdgeConfig, props: TlsEdgeProps): RenderedEdgeConfig {
     return this.kind === "nginx"
@@ -365,8 +409,13 @@ export class TlsEdge extends Construct implements IServiceTarget {
           { runtimeDir: "/tmp", resolvers: [...props.platform.capabilities.dnsResolvers] },
           this.node.path,
         )
-      : // Storage and XDG dirs under /run: the image's /data and /config would stay root-owned on Swarm.
-        renderCaddyConfig(edge, { storageDir: "/run/caddy/data" }, this.node.path);
+      : // Storage and XDG dirs under /run: the image's /data and /config would stay root-owned on
+        // Swarm; with automatic HTTPS the storage is the kept ACME volume.
+        renderCaddyConfig(
+          edge,
+          { storageDir: props.certificate.files ? "/run/caddy/data" : ACME_STORAGE_PATH },
+          this.node.path,
+        );
   }
 
   /** The placed edge workload. */

@@ -107,6 +107,57 @@ describe("TlsEdge", () => {
   });
 });
 
+describe("automatic HTTPS keeps its ACME account and certificates on a volume kept across restarts", () => {
+  test("on a Docker host without a host directory it is refused, naming the edge and the fix", () => {
+    expect(() => build("caddy", { certificate: TlsEdgeCertificate.automatic("ops@example.com") })).toThrow(
+      /\[test\/edge\] automatic HTTPS keeps its ACME account and certificates on a volume kept across restarts.*on Docker a fresh volume is root-owned.*hostDirectory: "\/srv\/edge-acme"/,
+    );
+  });
+
+  test("with the operator's host directory: bind-mounted at the storage path, which Caddy's storage and XDG data use; no tmpfs for it", () => {
+    const json = build("caddy", {
+      certificate: TlsEdgeCertificate.automatic("ops@example.com", { storage: { hostDirectory: "/srv/edge-acme" } }),
+    });
+    const edge = resourceAt(json, "docker_container", "edge/Proxy/Resource/Resource");
+    const mounts = blocks<any>(edge.mounts).filter((m) => m.target === "/var/lib/caddy-acme");
+    expect(mounts).toEqual([expect.objectContaining({ type: "bind", source: "/srv/edge-acme" })]);
+    expect(mounts[0].read_only).not.toBe(true);
+    expect(edge.tmpfs["/run/caddy/data"]).toBeUndefined();
+    expect(edge.env).toContain("XDG_DATA_HOME=/var/lib/caddy-acme");
+    const seeder = resourceAt(json, "docker_container", "edge/Proxy/Resource/Seeder/Resource");
+    const caddy = JSON.parse(blocks<any>(seeder.upload).find((u) => u.file.endsWith("caddy.json")).content);
+    expect(caddy.storage).toEqual({ module: "file_system", root: "/var/lib/caddy-acme" });
+  });
+
+  test("on Kubernetes: a PersistentVolumeClaim the edge's uid can write (fsGroup), mounted at the storage path", () => {
+    const { KubernetesPlatform } = require("../../../lib/kubernetes") as typeof import("../../../lib/kubernetes");
+    const json = synthJson((stack) => {
+      const platform = new KubernetesPlatform(stack, "cluster", { namespace: "edge" });
+      const iii = new HardenedIiiService(stack, "iii", { platform, image: IMG("iii"), domain: "iii.example.com" });
+      TlsEdge.caddy(stack, "edge", {
+        platform,
+        image: IMG("caddy"),
+        domains: ["iii.example.com"],
+        routes: [{ pathPrefix: "/api", target: iii, portName: "http" }],
+        certificate: TlsEdgeCertificate.automatic("ops@example.com"),
+      });
+    });
+    const text = JSON.stringify(json.resource);
+    expect(text).toMatch(/"mount_path":"\/var\/lib\/caddy-acme"/);
+    const claims = Object.keys(json.resource.kubernetes_persistent_volume_claim_v1 ?? {}).concat(
+      JSON.stringify(json.resource.kubernetes_stateful_set_v1 ?? {}).includes("caddy-acme") ? ["statefulset"] : [],
+    );
+    expect(claims.length).toBeGreaterThan(0);
+    expect(text).toMatch(/"fs_group":/);
+  });
+
+  test("certificate files keep Caddy's storage on a tmpfs: nothing to keep", () => {
+    const json = build("caddy");
+    const edge = resourceAt(json, "docker_container", "edge/Proxy/Resource/Resource");
+    expect(blocks<any>(edge.mounts ?? []).some((m) => m.target === "/var/lib/caddy-acme")).toBe(false);
+  });
+});
+
 describe("RedisDataStore", () => {
   const json = synthJson((stack) => {
     const platform = new DockerPlatform(stack, "host");

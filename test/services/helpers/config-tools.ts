@@ -98,7 +98,9 @@ export function caddyVerdict(json: string, names: string[] = ["edge.test"]): Too
   return withTempDir("caddy-validate", (dir) => {
     const pki = makeTestPki(dir, names);
     for (const sub of ["home", "xdg-data", "xdg-config", "storage"]) mkdirSync(path.join(dir, sub));
-    const moves: Array<[string, string]> = [["/run/caddy/data", path.join(dir, "storage")]];
+    // Storage: a tmpfs with certificate files, the kept ACME volume with automatic HTTPS.
+    const storage = json.includes('"/run/caddy/data"') ? "/run/caddy/data" : "/var/lib/caddy-acme";
+    const moves: Array<[string, string]> = [[storage, path.join(dir, "storage")]];
     if (json.includes("/run/secrets/edge/")) {
       moves.push(["/run/secrets/edge/tls.crt", pki.certPath], ["/run/secrets/edge/tls.key", pki.keyPath]);
     }

@@ -168,7 +168,11 @@ function buildEdges(stack: TerraformStack, platform: Platform, iii: HardenedIiiS
   TlsEdge.caddy(stack, "acme", {
     ...common("acme"),
     image: IMG("caddy"),
-    certificate: TlsEdgeCertificate.automatic(email),
+    // Docker and Swarm keep the ACME volume in a host directory; Kubernetes in a claim of its own.
+    certificate: TlsEdgeCertificate.automatic(
+      email,
+      platform.capabilities.volumeOwnership === "image-owner" ? { storage: { hostDirectory: "/srv/acme-edge" } } : {},
+    ),
   });
 }
 

@@ -95,7 +95,10 @@ export const SOURCE_ATTEMPTS: readonly SourceAttempt[] = [
   {
     prop: "TlsEdgeCertificate.automatic(email)",
     file: "caddy.json",
-    build: (s, v, p) => edge("caddy", s, p, { certificate: TlsEdgeCertificate.automatic(v) }),
+    build: (s, v, p) =>
+      edge("caddy", s, p, {
+        certificate: TlsEdgeCertificate.automatic(v, { storage: { hostDirectory: "/srv/acme-edge" } }),
+      }),
   },
   {
     prop: "TlsEdge rateLimit: EdgeRateLimit.unlimited({ reason })",
