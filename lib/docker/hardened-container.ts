@@ -120,6 +120,8 @@ const SECRET_FILE_OWNER_TEXT =
 /** A network the container joins besides its tier (a flow network or its exit network). */
 interface ExtraNetwork {
   readonly network: PrivateTierNetwork;
+  /** Its name as a reference, read once per network ({@link nameRef}). */
+  readonly nameRef: string;
   readonly ipv4Address?: string;
   readonly alias: boolean;
 }
@@ -204,7 +206,7 @@ export class HardenedContainer extends Construct {
       destroyGraceSeconds: spec.stopGraceSeconds,
       // The tier network is the container's primary network: with no network_mode the container
       // would also join the default bridge. A reference, not a name: Terraform creates it first.
-      networkMode: props.network.network.name,
+      networkMode: nameRef(props.network),
       // Re-put whenever a flow network or label is added (cheaper to synthesize than Lazy values).
       networksAdvanced: this.renderNetworks(),
       ports: this.renderPorts(props.publicAddress),
@@ -220,7 +222,7 @@ export class HardenedContainer extends Construct {
   /** Joins an additional network (a flow or exit network), optionally with a fixed address. */
   public attachNetwork(network: PrivateTierNetwork, ipv4Address?: string, options: AttachNetworkOptions = {}): void {
     if (this.extraNetworks.some((n) => n.network === network)) return;
-    this.extraNetworks.push({ network, ipv4Address, alias: options.alias ?? true });
+    this.extraNetworks.push({ network, nameRef: nameRef(network), ipv4Address, alias: options.alias ?? true });
     this.container.putNetworksAdvanced(this.renderNetworks());
   }
 
@@ -356,11 +358,11 @@ export class HardenedContainer extends Construct {
       // No alias on the tier network: with ICC off there, a peer on the same tier that resolved the
       // workload's name to its tier address could not connect (found on a real engine); the name
       // resolves only on flow networks, where the pair may talk.
-      { name: this.tierNetwork.network.name },
+      { name: nameRef(this.tierNetwork) },
       ...[...this.extraNetworks]
         .sort((a, b) => a.network.name.localeCompare(b.network.name))
         .map((n) => ({
-          name: n.network.network.name,
+          name: n.nameRef,
           aliases: n.alias ? [this.spec.name] : undefined,
           ipv4Address: n.ipv4Address,
         })),
@@ -551,6 +553,21 @@ function privilegedGroups(v: unknown): string | undefined {
 function unconfined(v: unknown): string | undefined {
   const bad = stringLeaves(v).filter((o) => /unconfined|^label[:=]disable$|no-new-privileges[:=]false/.test(o));
   return bad.length ? `security_opts ${bad.join(", ")} switch off a confinement of the container` : undefined;
+}
+
+/**
+ * The reference to a network's name, read once per network: each read of a provider attribute makes
+ * a new token, and cdktf records a full stack trace for every token. One token serves every container
+ * on the network (a reference resolves to the same expression wherever it is used).
+ */
+const nameRefs = new WeakMap<PrivateTierNetwork, string>();
+function nameRef(network: PrivateTierNetwork): string {
+  let ref = nameRefs.get(network);
+  if (ref === undefined) {
+    ref = network.network.name;
+    nameRefs.set(network, ref);
+  }
+  return ref;
 }
 
 /** A container used on its own resolves its description with the Docker host's capabilities. */
