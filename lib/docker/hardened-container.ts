@@ -181,6 +181,18 @@ export class HardenedContainer extends Construct {
     }
     // A platform checked its tasks when it resolved them; a task container used on its own is checked here.
     if (props.task && !("spec" in props)) checkTaskSpec(this, spec);
+    // The seeder is created here rather than in a helper: cdktf records the whole call stack of each
+    // of its output references, and every frame between the user's call and the provider class is
+    // kept in each of them.
+    const seeded = this.seededFiles();
+    if (seeded.length > 0) {
+      this.seeder = new SecretSeeder(this, "Seeder", {
+        spec,
+        containerName: `${this.containerName}-seed`,
+        files: seeded,
+        provider: props.provider,
+      });
+    }
     const mounts = this.renderMounts(props.provider);
     this.staticLabels = workloadLabels(spec, spec.edge ? "edge" : "workload");
     if (this.seeder?.holdsSecrets)
@@ -289,26 +301,8 @@ export class HardenedContainer extends Construct {
   private renderMounts(provider: TerraformProvider | undefined): ContainerMounts[] {
     const spec = this.spec;
     const mounts: ContainerMounts[] = [];
-    const seeded: SeededFile[] = [
-      ...spec.secrets
-        .filter((s) => s.secret.source === "variable")
-        .map((s) => ({ path: s.path, content: s.secret.valueExpression(this), secret: true })),
-      ...spec.configFiles.map((f) => ({
-        path: f.path,
-        content: escapeTerraformTemplate(f.content),
-        secret: f.sensitive,
-      })),
-    ];
-    if (seeded.length > 0) {
-      (this as { seeder?: SecretSeeder }).seeder = new SecretSeeder(this, "Seeder", {
-        spec,
-        containerName: `${this.containerName}-seed`,
-        files: seeded,
-        provider,
-      });
-      for (const v of this.seeder!.volumes)
-        mounts.push({ type: "volume", source: v.volume.name, target: v.directory, readOnly: true });
-    }
+    for (const v of this.seeder?.volumes ?? [])
+      mounts.push({ type: "volume", source: v.volume.name, target: v.directory, readOnly: true });
     for (const s of spec.secrets.filter((x) => x.secret.source === "host-file")) {
       // `mounts` type bind fails when the file is missing; `volumes.host_path` would create a
       // root-owned directory in its place.
@@ -329,6 +323,21 @@ export class HardenedContainer extends Construct {
       mounts.push({ type: "volume", source: vol.name, target: v.path, readOnly: false });
     }
     return mounts;
+  }
+
+  /** The files a seeder writes: secrets from variables, and config files (see {@link SecretSeeder}). */
+  private seededFiles(): SeededFile[] {
+    const spec = this.spec;
+    return [
+      ...spec.secrets
+        .filter((s) => s.secret.source === "variable")
+        .map((s) => ({ path: s.path, content: s.secret.valueExpression(this), secret: true })),
+      ...spec.configFiles.map((f) => ({
+        path: f.path,
+        content: escapeTerraformTemplate(f.content),
+        secret: f.sensitive,
+      })),
+    ];
   }
 
   /** `/tmp` and the writable paths: size-limited tmpfs, noexec, owned by the workload. */
