@@ -6,9 +6,11 @@
  * Usage: node dist-bench/bench/census.js <lib|lib-noaudit|raw> <n> [both|docker|kubernetes] [snapshot-dir]
  *
  * It wraps cdktf's `captureStackTrace` in memory (the module's export is replaced for this process;
- * nothing under node_modules is written) and counts top-level `stack.resolve` and `toTerraform`
- * calls. With a snapshot directory it also writes a V8 heap snapshot after construction and one
- * after synth.
+ * nothing under node_modules is written) and counts the resources' `toTerraform` calls. With a
+ * snapshot directory it writes a V8 heap snapshot after construction (run with --expose-gc, so it
+ * holds live data only). CENSUS_CHAINS=1 prints, per call site, the chain of constructors and
+ * library frames above one capture; CENSUS_SAMPLE=<text> prints the first whole stack whose first
+ * app or library frame contains the text.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -73,13 +75,7 @@ function main(): void {
     return frames;
   };
   const cdktf = require("cdktf");
-  let resolves = 0;
   let toTerraforms = 0;
-  const stackResolve = cdktf.TerraformStack.prototype.resolve;
-  cdktf.TerraformStack.prototype.resolve = function (this: unknown, ...args: unknown[]) {
-    resolves++;
-    return stackResolve.apply(this, args);
-  };
   const resourceToTerraform = cdktf.TerraformResource.prototype.toTerraform;
   cdktf.TerraformResource.prototype.toTerraform = function (this: unknown, ...args: unknown[]) {
     toTerraforms++;
@@ -98,7 +94,6 @@ function main(): void {
     global.gc?.();
     v8.writeHeapSnapshot(path.join(snapDir, `${variant}-${platforms}-${n}-construct.heapsnapshot`));
   }
-  const constructResolves = resolves;
   phase = "synth";
   app.synth();
   const resources = countResources(path.join(outdir, "stacks"));
@@ -109,9 +104,7 @@ function main(): void {
   console.log(`census: variant=${variant} n=${n} platforms=${platforms} resources=${resources}`);
   console.log(`census: construct ${fmt(byPhase.construct)}`);
   console.log(`census: synth ${fmt(byPhase.synth)}`);
-  console.log(
-    `census: resolve calls construct=${constructResolves} synth=${resolves - constructResolves}; toTerraform=${toTerraforms}`,
-  );
+  console.log(`census: resource toTerraform calls ${toTerraforms} (synth renders each resource twice)`);
   const top = (m: Map<string, Tally>, k: number) =>
     [...m.entries()]
       .sort((a, b) => b[1].count - a[1].count)
