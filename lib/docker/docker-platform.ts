@@ -34,7 +34,7 @@ import { DOCKER_CAPABILITIES, DockerDefaults } from "./docker-defaults";
 import { DockerNetworks } from "./docker-networks";
 import { dockerTaskLimits } from "./docker-tasks";
 import { DockerTask, DockerWorkload } from "./docker-workload";
-import { HardenedContainer } from "./hardened-container";
+import { HardenedContainer, ResolvedContainerProps } from "./hardened-container";
 import { HostFirewallKeeper } from "./host-firewall-keeper";
 import { PrivateTierNetwork } from "./private-tier-network";
 import { renderTaskUnits } from "./systemd-timer";
@@ -317,7 +317,9 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
           address: p.exposure === Exposure.PUBLIC ? (this.publicAddress ?? "0.0.0.0") : "127.0.0.1",
         })),
     );
-    const container = this.renderContainer(site, spec);
+    // Constructed here, not in a helper: every frame between the user's call and the provider class
+    // is recorded in each token and output reference cdktf creates (see docs/benchmark.md).
+    const container = this.started(new HardenedContainer(site.scope as Construct, site.id, this.containerProps(spec)));
     const workload = new DockerWorkload(container, "Workload", this, container);
     // Docker publishes ports only on a non-internal network: the workload's own exit network.
     if (spec.ports.some((p) => p.exposure !== Exposure.INTERNAL)) this.networks.exit(container);
@@ -336,10 +338,13 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
 
   /** Renders a resolved task: a container that runs once, or one a host timer starts. */
   protected renderTask(site: WorkloadSite, spec: WorkloadSpec, task: TaskSettings): DockerWorkload & ITask {
-    const container = this.renderContainer(site, spec, {
-      scheduled: task.schedule !== undefined,
-      runtime: task.runtimeClassName,
-    });
+    const container = this.started(
+      new HardenedContainer(
+        site.scope as Construct,
+        site.id,
+        this.containerProps(spec, { scheduled: task.schedule !== undefined, runtime: task.runtimeClassName }),
+      ),
+    );
     let hostTimer;
     if (task.schedule !== undefined) {
       hostTimer = renderTaskUnits(container, {
@@ -371,22 +376,21 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
     if (rule.anywhereReason) from.container.recordWeakening("egress-anywhere", rule.anywhereReason);
   }
 
-  /** The container of a workload or task on its tier network, started after the keeper. */
-  private renderContainer(
-    site: WorkloadSite,
-    spec: WorkloadSpec,
-    task?: { scheduled: boolean; runtime?: string },
-  ): HardenedContainer {
-    const network = this.networks.tier(spec.tier);
-    const container = new HardenedContainer(site.scope as Construct, site.id, {
+  /** How the container of a workload or task is rendered: on its tier network. */
+  private containerProps(spec: WorkloadSpec, task?: { scheduled: boolean; runtime?: string }): ResolvedContainerProps {
+    return {
       spec,
-      network,
+      network: this.networks.tier(spec.tier),
       containerName: `${this.namePrefix}-${spec.name}`,
       publicAddress: this.publicAddress,
       task,
       provider: this.provider,
-    });
-    this.engine.addImage(container, spec.image);
+    };
+  }
+
+  /** A placed container's image, and its start after the keeper. */
+  private started(container: HardenedContainer): HardenedContainer {
+    this.engine.addImage(container, container.spec.image);
     // It starts only once the host rules are in place.
     if (this.keeper)
       container.container.dependsOn = [...(container.container.dependsOn ?? []), dependable(this.keeper.container)];

@@ -120,6 +120,8 @@ const SECRET_FILE_OWNER_TEXT =
 /** A network the container joins besides its tier (a flow network or its exit network). */
 interface ExtraNetwork {
   readonly network: PrivateTierNetwork;
+  /** Its name as a reference, read once per network ({@link nameRef}). */
+  readonly nameRef: string;
   readonly ipv4Address?: string;
   readonly alias: boolean;
 }
@@ -179,6 +181,18 @@ export class HardenedContainer extends Construct {
     }
     // A platform checked its tasks when it resolved them; a task container used on its own is checked here.
     if (props.task && !("spec" in props)) checkTaskSpec(this, spec);
+    // The seeder is created here rather than in a helper: cdktf records the whole call stack of each
+    // of its output references, and every frame between the user's call and the provider class is
+    // kept in each of them.
+    const seeded = this.seededFiles();
+    if (seeded.length > 0) {
+      this.seeder = new SecretSeeder(this, "Seeder", {
+        spec,
+        containerName: `${this.containerName}-seed`,
+        files: seeded,
+        provider: props.provider,
+      });
+    }
     const mounts = this.renderMounts(props.provider);
     this.staticLabels = workloadLabels(spec, spec.edge ? "edge" : "workload");
     if (this.seeder?.holdsSecrets)
@@ -204,7 +218,7 @@ export class HardenedContainer extends Construct {
       destroyGraceSeconds: spec.stopGraceSeconds,
       // The tier network is the container's primary network: with no network_mode the container
       // would also join the default bridge. A reference, not a name: Terraform creates it first.
-      networkMode: props.network.network.name,
+      networkMode: nameRef(props.network),
       // Re-put whenever a flow network or label is added (cheaper to synthesize than Lazy values).
       networksAdvanced: this.renderNetworks(),
       ports: this.renderPorts(props.publicAddress),
@@ -220,7 +234,7 @@ export class HardenedContainer extends Construct {
   /** Joins an additional network (a flow or exit network), optionally with a fixed address. */
   public attachNetwork(network: PrivateTierNetwork, ipv4Address?: string, options: AttachNetworkOptions = {}): void {
     if (this.extraNetworks.some((n) => n.network === network)) return;
-    this.extraNetworks.push({ network, ipv4Address, alias: options.alias ?? true });
+    this.extraNetworks.push({ network, nameRef: nameRef(network), ipv4Address, alias: options.alias ?? true });
     this.container.putNetworksAdvanced(this.renderNetworks());
   }
 
@@ -287,26 +301,8 @@ export class HardenedContainer extends Construct {
   private renderMounts(provider: TerraformProvider | undefined): ContainerMounts[] {
     const spec = this.spec;
     const mounts: ContainerMounts[] = [];
-    const seeded: SeededFile[] = [
-      ...spec.secrets
-        .filter((s) => s.secret.source === "variable")
-        .map((s) => ({ path: s.path, content: s.secret.valueExpression(this), secret: true })),
-      ...spec.configFiles.map((f) => ({
-        path: f.path,
-        content: escapeTerraformTemplate(f.content),
-        secret: f.sensitive,
-      })),
-    ];
-    if (seeded.length > 0) {
-      (this as { seeder?: SecretSeeder }).seeder = new SecretSeeder(this, "Seeder", {
-        spec,
-        containerName: `${this.containerName}-seed`,
-        files: seeded,
-        provider,
-      });
-      for (const v of this.seeder!.volumes)
-        mounts.push({ type: "volume", source: v.volume.name, target: v.directory, readOnly: true });
-    }
+    for (const v of this.seeder?.volumes ?? [])
+      mounts.push({ type: "volume", source: v.volume.name, target: v.directory, readOnly: true });
     for (const s of spec.secrets.filter((x) => x.secret.source === "host-file")) {
       // `mounts` type bind fails when the file is missing; `volumes.host_path` would create a
       // root-owned directory in its place.
@@ -327,6 +323,21 @@ export class HardenedContainer extends Construct {
       mounts.push({ type: "volume", source: vol.name, target: v.path, readOnly: false });
     }
     return mounts;
+  }
+
+  /** The files a seeder writes: secrets from variables, and config files (see {@link SecretSeeder}). */
+  private seededFiles(): SeededFile[] {
+    const spec = this.spec;
+    return [
+      ...spec.secrets
+        .filter((s) => s.secret.source === "variable")
+        .map((s) => ({ path: s.path, content: s.secret.valueExpression(this), secret: true })),
+      ...spec.configFiles.map((f) => ({
+        path: f.path,
+        content: escapeTerraformTemplate(f.content),
+        secret: f.sensitive,
+      })),
+    ];
   }
 
   /** `/tmp` and the writable paths: size-limited tmpfs, noexec, owned by the workload. */
@@ -356,11 +367,11 @@ export class HardenedContainer extends Construct {
       // No alias on the tier network: with ICC off there, a peer on the same tier that resolved the
       // workload's name to its tier address could not connect (found on a real engine); the name
       // resolves only on flow networks, where the pair may talk.
-      { name: this.tierNetwork.network.name },
+      { name: nameRef(this.tierNetwork) },
       ...[...this.extraNetworks]
         .sort((a, b) => a.network.name.localeCompare(b.network.name))
         .map((n) => ({
-          name: n.network.network.name,
+          name: n.nameRef,
           aliases: n.alias ? [this.spec.name] : undefined,
           ipv4Address: n.ipv4Address,
         })),
@@ -551,6 +562,21 @@ function privilegedGroups(v: unknown): string | undefined {
 function unconfined(v: unknown): string | undefined {
   const bad = stringLeaves(v).filter((o) => /unconfined|^label[:=]disable$|no-new-privileges[:=]false/.test(o));
   return bad.length ? `security_opts ${bad.join(", ")} switch off a confinement of the container` : undefined;
+}
+
+/**
+ * The reference to a network's name, read once per network: each read of a provider attribute makes
+ * a new token, and cdktf records a full stack trace for every token. One token serves every container
+ * on the network (a reference resolves to the same expression wherever it is used).
+ */
+const nameRefs = new WeakMap<PrivateTierNetwork, string>();
+function nameRef(network: PrivateTierNetwork): string {
+  let ref = nameRefs.get(network);
+  if (ref === undefined) {
+    ref = network.network.name;
+    nameRefs.set(network, ref);
+  }
+  return ref;
 }
 
 /** A container used on its own resolves its description with the Docker host's capabilities. */

@@ -122,11 +122,11 @@ test("failures of every stack are listed before the synth fails", () => {
 });
 
 test("overhead on the synth of 1,000 containers is small (printed; bound kept generous)", () => {
-  const build = (withAudit: boolean): { ms: number; auditMs?: number } => {
+  const build = (n: number, withAudit: boolean): { ms: number; auditMs?: number } => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(require("os").tmpdir(), "audit-bench-")) });
     const s = new TerraformStack(app, "bench");
     new DockerProvider(s, "docker");
-    for (let i = 0; i < 1000; i++) hardened(s, `api${i}`);
+    for (let i = 0; i < n; i++) hardened(s, `api${i}`);
     const audit = withAudit ? SecurityAudit.of(app, { log: () => undefined, reports: [] }) : undefined;
     const t = performance.now();
     app.synth();
@@ -134,12 +134,15 @@ test("overhead on the synth of 1,000 containers is small (printed; bound kept ge
     fs.rmSync(app.outdir, { recursive: true, force: true });
     return { ms, auditMs: audit?.lastDurationMs };
   };
-  build(false); // warm-up
-  const plain = build(false);
-  const audited = build(true);
+  build(100, true); // warm-up, the audit's code included
+  // One synth of 1,000 containers: the audit's own time against the rest of the same synth (the
+  // plain synth's work, measured under the same load), instead of a second synth without the audit.
+  const audited = build(1000, true);
+  const plainMs = audited.ms - audited.auditMs!;
 
   console.log(
-    `synth of 2,000 resources: ${plain.ms.toFixed(0)} ms plain, ${audited.ms.toFixed(0)} ms with SecurityAudit.of (audit itself ${audited.auditMs?.toFixed(0)} ms = ${((100 * (audited.auditMs ?? 0)) / plain.ms).toFixed(1)}% of the plain synth)`,
+    `synth of 2,000 resources: ${plainMs.toFixed(0)} ms without the audit's own time, ${audited.ms.toFixed(0)} ms with SecurityAudit.of (audit itself ${audited.auditMs?.toFixed(0)} ms = ${((100 * (audited.auditMs ?? 0)) / plainMs).toFixed(1)}% of the plain synth)`,
   );
-  expect(audited.auditMs!).toBeLessThan(plain.ms);
+  expect(audited.auditMs!).toBeGreaterThan(0);
+  expect(audited.auditMs!).toBeLessThan(plainMs);
 });

@@ -1,6 +1,12 @@
 import * as path from "path";
 import * as ts from "typescript";
 
+// Every file but the probe is parsed once for the whole file (the default libraries, cdktf's and
+// the library's sources), and each program reuses the previous one: each probe is still checked
+// whole, by a program of its own.
+const parsed = new Map<string, ts.SourceFile | undefined>();
+let previous: ts.Program | undefined;
+
 // The promise "a plain string where a Secret is expected is a compile error" is about the type
 // checker, so it is tested with the type checker.
 function diagnostics(source: string): string[] {
@@ -10,6 +16,12 @@ function diagnostics(source: string): string[] {
   host.readFile = (f) => (path.resolve(f) === file ? source : original(f));
   const exists = host.fileExists;
   host.fileExists = (f) => path.resolve(f) === file || exists(f);
+  const getSourceFile = host.getSourceFile;
+  host.getSourceFile = (f, ...rest) => {
+    if (path.resolve(f) === file) return getSourceFile(f, ...rest);
+    if (!parsed.has(f)) parsed.set(f, getSourceFile(f, ...rest));
+    return parsed.get(f);
+  };
   const program = ts.createProgram(
     [file],
     {
@@ -21,7 +33,9 @@ function diagnostics(source: string): string[] {
       esModuleInterop: true,
     },
     host,
+    previous,
   );
+  previous = program;
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
 }
 
