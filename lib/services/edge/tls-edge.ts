@@ -96,7 +96,7 @@ export interface AcmeStorage {
    * On a Docker host or a swarm: a host directory prepared by the operator, owned by the edge's
    * uid, bind-mounted at {@link ACME_STORAGE_PATH} (on a swarm, on every node the edge may run on).
    *
-   * @default - none: refused on Docker and Swarm (a fresh named volume is root-owned); a PersistentVolumeClaim on Kubernetes
+   * @default - none: refused on Docker and Swarm (a fresh named volume is root-owned); a claim on Kubernetes
    */
   readonly hostDirectory?: string;
   /**
