@@ -1218,24 +1218,32 @@ describeWithEngine("Docker examples on a real engine", () => {
             .join("\n");
         const ours = rules.map((r) => `-A FORWARD ${r.join(" ")}`).join("\n");
         const chain = ex.platforms[0].hostRuleset().chain;
-        // Docker's window, made to last: ACCEPTs ahead of FORWARD's jump to DOCKER-USER. The keeper
-        // puts its jump first again within an interval: a probe counts only while ours were still first.
+        // Docker's window, made to last: ACCEPTs ahead of FORWARD's jump to DOCKER-USER. Every keeper
+        // on the host (one per example) would put its jump first again within its interval, so they
+        // are paused (cgroup freezer) while the window stands; a probe counts only if it held.
         const hooked = () => ipt("-t", "mangle", "-C", "FORWARD", "-j", chain).status === 0;
+        const keepers = await docker.listContainers({
+          filters: { label: ["cdktf-hardened.io/role=firewall-keeper"], status: ["running"] },
+        });
+        expect(keepers.length).toBeGreaterThan(0);
         const probe = async (mangle: boolean): Promise<string | undefined> => {
-          for (let attempt = 0; attempt < 3; attempt++) {
-            if (!mangle) while (ipt("-t", "mangle", "-D", "FORWARD", "-j", chain).status === 0);
-            for (const r of [...rules].reverse()) expect(ipt("-I", "FORWARD", "1", ...r).status).toBe(0);
-            const open = await outside.connectsAsync(ip, port);
-            const held = head() === ours && hooked() === mangle;
-            for (const r of rules) while (ipt("-D", "FORWARD", ...r).status === 0);
-            if (held) return open ? "reached" : "blocked";
-          }
-          return undefined;
+          if (!mangle) while (ipt("-t", "mangle", "-D", "FORWARD", "-j", chain).status === 0);
+          for (const r of [...rules].reverse()) expect(ipt("-I", "FORWARD", "1", ...r).status).toBe(0);
+          const open = await outside.connectsAsync(ip, port);
+          const held = head() === ours && hooked() === mangle;
+          for (const r of rules) while (ipt("-D", "FORWARD", ...r).status === 0);
+          return held ? (open ? "reached" : "blocked") : undefined;
         };
-        const withMangle = await probe(true);
-        const withoutMangle = await probe(false);
-        // Hooked again here (the positive controls below show the keeper repairs every chain by itself).
-        if (!hooked()) expect(ipt("-t", "mangle", "-I", "FORWARD", "1", "-j", chain).status).toBe(0);
+        let withMangle: string | undefined;
+        let withoutMangle: string | undefined;
+        await Promise.all(keepers.map((k) => docker.getContainer(k.Id).pause()));
+        try {
+          withMangle = await probe(true);
+          withoutMangle = await probe(false);
+        } finally {
+          if (!hooked()) expect(ipt("-t", "mangle", "-I", "FORWARD", "1", "-j", chain).status).toBe(0);
+          await Promise.all(keepers.map((k) => docker.getContainer(k.Id).unpause()));
+        }
         expect([`${w.name} ${ip}:${port} with the mangle hook: ${withMangle}`, `without: ${withoutMangle}`]).toEqual([
           `${w.name} ${ip}:${port} with the mangle hook: blocked`,
           "without: reached",
