@@ -72,8 +72,9 @@ export const TextPatterns = {
   },
   /** An iii function match pattern: a function id whose parts may hold `*` (`api::*`). */
   FUNCTION_MATCH: {
-    source: "^[A-Za-z0-9_*][A-Za-z0-9_.*-]*(::[A-Za-z0-9_*][A-Za-z0-9_.*-]*)*$",
-    expected: "a function id pattern (letters, digits, '_.-*' between '::', e.g. api::*)",
+    // The first part is literal: `*` or `*::*` would expose every function on the RBAC listener.
+    source: "^[A-Za-z0-9_][A-Za-z0-9_.-]*(::[A-Za-z0-9_*][A-Za-z0-9_.*-]*)*$",
+    expected: "a function id pattern (a literal namespace, then '::' and letters, digits, '_.-*', e.g. api::*)",
   },
   /**
    * A reason on one line, in a config comment: at least 10 characters, no control character,

@@ -11,7 +11,7 @@ import { Exposure, ResolvedPort, resolvePorts } from "./port";
 import { ResourcesProps, resolveResources } from "./resources";
 import { checkSecret } from "./secret";
 import { SECRET_ENV_NAME } from "./secret-names";
-import { escapeTerraformTemplate, hasTokens } from "./terraform-text";
+import { escapeTerraformTemplate, hasExpression, hasTokens } from "./terraform-text";
 import { Tier } from "./tier";
 import { Weakening, weaken } from "./weakening";
 import { AutoscalingProps, DataVolume, TLS_EDGE_GRANT, WorkloadProps } from "./workload-props";
@@ -65,7 +65,10 @@ const SYSTEM_HOST_DIRECTORIES = [
   "/usr",
   "/var/lib/containerd",
   "/var/lib/docker",
+  "/var/lib/kubelet",
+  "/var/log",
   "/var/run",
+  "/var/spool",
 ];
 const RESERVED_PATHS = [
   "/",
@@ -505,6 +508,13 @@ function resolveVolumes(
  * whitespace), and outside the host's system directories and the engines' state and sockets.
  */
 function checkHostDirectory(path: string, volume: string, dir: string): void {
+  if (typeof dir === "string" && hasExpression(dir)) {
+    throw new HardeningError(
+      path,
+      `hostDirectory ${JSON.stringify(dir)} of volume ${volume} holds a Terraform value: the path it binds is only known at apply, past every check (a value such as ../var/lib/docker would escape)`,
+      "write the host directory literally, e.g. /srv/<app>/<volume>",
+    );
+  }
   const normalised =
     typeof dir === "string" &&
     dir.startsWith("/") &&
@@ -521,7 +531,8 @@ function checkHostDirectory(path: string, volume: string, dir: string): void {
   const system =
     dir === "/" ||
     /^\/lib(32|64|x32)?(\/|$)/.test(dir) ||
-    SYSTEM_HOST_DIRECTORIES.some((p) => dir === p || dir.startsWith(`${p}/`)) ||
+    // The directory itself or below one, or a directory that holds one (/var holds /var/lib/docker).
+    SYSTEM_HOST_DIRECTORIES.some((p) => dir === p || dir.startsWith(`${p}/`) || p.startsWith(`${dir}/`)) ||
     /(^|\/)(docker|containerd)\.sock$/.test(dir);
   if (system) {
     throw new HardeningError(

@@ -67,6 +67,15 @@ export class Secret {
         "declare it with `sensitive: true`, or use another name",
       );
     }
+    // An existing variable's default is a value written in cdk.tf.json (and known to everyone who
+    // reads it); a nullable or non-string one may reach the file as no secret at all.
+    if (variable.default !== undefined || variable.nullable !== false || (variable.type ?? "string") !== "string") {
+      throw new HardeningError(
+        scope,
+        `Terraform variable ${JSON.stringify(name)} exists with ${variable.default !== undefined ? "a default (a value written in cdk.tf.json)" : variable.nullable !== false ? "nullable not false (it may be null)" : `type ${variable.type}`}`,
+        "declare it with type string, sensitive: true, nullable: false and no default, or let Secret.fromVariable declare it",
+      );
+    }
     return new Secret("variable", name, { variable });
   }
 

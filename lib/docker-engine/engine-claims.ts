@@ -22,6 +22,8 @@ export interface EngineClaimProps {
   readonly namePrefix: string;
   /** The platform's subnet pool (CIDR). */
   readonly pool: string;
+  /** The iptables chain of the platform's host rules (one per platform on a host). */
+  readonly chain: string;
 }
 
 interface Claimant extends EngineClaimProps {
@@ -64,6 +66,13 @@ export class EngineClaims {
     };
     const others = platformsOf.get(root) ?? [];
     for (const other of others.filter((o) => o.host === props.host)) {
+      if (other.chain === props.chain && other.namePrefix !== props.namePrefix) {
+        throw new HardeningError(
+          platform,
+          `${other.path} already keeps its host rules in the iptables chain ${props.chain} on ${props.host}: the two keepers would overwrite each other's rules`,
+          `give this platform a namePrefix that names another chain (e.g. namePrefix: "${props.namePrefix.slice(0, 17)}-b")`,
+        );
+      }
       if (other.namePrefix === props.namePrefix) {
         throw new HardeningError(
           platform,

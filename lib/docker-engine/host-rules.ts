@@ -85,9 +85,15 @@ export interface DockerHostRulesInput {
 
 const ESTABLISHED = "-m conntrack --ctstate RELATED,ESTABLISHED";
 
-/** Chain name of a platform (iptables allows 28 characters; `-RAW` is appended). */
+/**
+ * Chain name of a platform (iptables allows 28 characters; `-RAW` is appended). A suffix too long
+ * for 24 characters keeps its head and ends in a hash of the whole, so two long prefixes that differ
+ * only at the end never share a chain (one platform's keeper would overwrite the other's rules).
+ */
 export function hostChainName(suffix: string): string {
-  return `${HOST_CHAIN_PREFIX}${suffix}`.slice(0, 24);
+  const name = `${HOST_CHAIN_PREFIX}${suffix}`;
+  if (name.length <= 24) return name;
+  return `${name.slice(0, 17)}-${createHash("sha256").update(suffix).digest("hex").slice(0, 6)}`;
 }
 
 /**
@@ -159,6 +165,9 @@ export interface SwarmHostRulesInput {
   readonly egress: ReadonlyArray<EgressAllow & { readonly workload: string }>;
 }
 
+/** The prefixes of the Linux bridges a Docker-host platform names (see `bridgeName`). */
+const DOCKER_BRIDGE_KINDS = ["hd", "hf", "hs", "hx"] as const;
+
 /** The bridge every swarm task with a route off its overlays (egress, published ports) leaves a node through. */
 export const SWARM_GATEWAY_BRIDGE = "docker_gwbridge";
 
@@ -188,11 +197,15 @@ export function swarmHostRules(input: SwarmHostRulesInput): HostRuleset {
     }
   }
   const metadata = metadataIn(input.egress).map((m) => `-i ${b} ! -o ${b} -d ${m}/32 -j DROP`);
+  // The ACCEPTs end the table's FORWARD walk: a connection into a Docker-host platform's bridge on
+  // the same node returns first, so that platform's own chain (and the shared drop) still judge it.
+  const dockerBridges = DOCKER_BRIDGE_KINDS.map((k) => `-i ${b} -o ${k}-+ -j RETURN`);
   return {
     chain: hostChainName(`s-${input.chainSuffix}`),
     forward: [
       `-o ${b} ! -i ${b} -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -j DROP`,
       ...metadata,
+      ...(allow.length ? dockerBridges : []),
       ...allow,
     ],
     input: [`-i ${b} ${ESTABLISHED} -j RETURN`, `-i ${b} -j DROP`],

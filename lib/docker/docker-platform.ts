@@ -28,7 +28,7 @@ import { TrackedContainer } from "../docker-engine/escape-hatches";
 import { DockerEngineProvider, namePrefixOf } from "../docker-engine/docker-provider";
 import { EngineClaims } from "../docker-engine/engine-claims";
 import { HostRules } from "../docker-engine/host-rules-keeper";
-import { HostRuleset, hostRulesScript } from "../docker-engine/host-rules";
+import { HostRuleset, hostChainName, hostRulesScript } from "../docker-engine/host-rules";
 import { SubnetPool } from "../docker-engine/subnet-pool";
 import { DOCKER_CAPABILITIES, DockerDefaults } from "./docker-defaults";
 import { DockerNetworks } from "./docker-networks";
@@ -160,13 +160,25 @@ export class DockerPlatform extends PlatformBase<DockerWorkload> {
     });
     this.provider = this.engine.provider;
     this.namePrefix = namePrefixOf(this, props.namePrefix);
+    // Swarm platforms' chains are HD-s-<prefix>, and HD-gwbridge is the swarms' shared chain.
+    if (this.namePrefix.startsWith("s-") || this.namePrefix === "gwbridge")
+      throw new HardeningError(
+        this,
+        `namePrefix ${JSON.stringify(this.namePrefix)} would name host rules chains a swarm platform on the same host uses`,
+        "give a namePrefix that does not start with 's-' and is not 'gwbridge'",
+      );
     const pool = (this.pool = new SubnetPool(
       this.node.path,
       props.subnetPool ?? DockerDefaults.subnetPool,
       props.networkPrefix ?? DockerDefaults.subnetPrefix,
     ));
     // Another platform of the app on this engine with the same names or pool would clash at apply.
-    this.claims = EngineClaims.register(this, { host, namePrefix: this.namePrefix, pool: pool.cidr });
+    this.claims = EngineClaims.register(this, {
+      host,
+      namePrefix: this.namePrefix,
+      pool: pool.cidr,
+      chain: hostChainName(this.namePrefix),
+    });
     this.defaultResources = props.resourceDefaults;
     if (props.publicAddress !== undefined && parseAddress(props.publicAddress)?.family !== 4) {
       throw new HardeningError(

@@ -24,7 +24,7 @@ import { TrackedService } from "../docker-engine/escape-hatches";
 import { DockerEngineProvider, namePrefixOf } from "../docker-engine/docker-provider";
 import { EngineClaims } from "../docker-engine/engine-claims";
 import { HostRules } from "../docker-engine/host-rules-keeper";
-import { HostRuleset, hostRulesScript, swarmHostRules } from "../docker-engine/host-rules";
+import { HostRuleset, hostChainName, hostRulesScript, swarmHostRules } from "../docker-engine/host-rules";
 import { SubnetPool } from "../docker-engine/subnet-pool";
 import { EncryptedOverlayNetwork } from "./encrypted-overlay-network";
 import { HardenedSwarmService, SwarmPublishMode } from "./hardened-swarm-service";
@@ -173,7 +173,12 @@ export class SwarmPlatform extends PlatformBase<SwarmWorkload> {
       props.networkPrefix ?? SwarmDefaults.networkPrefix,
     );
     // Another platform of the app on this engine with the same names or pool would clash at apply.
-    this.claims = EngineClaims.register(this, { host, namePrefix: this.namePrefix, pool: this.pool.cidr });
+    this.claims = EngineClaims.register(this, {
+      host,
+      namePrefix: this.namePrefix,
+      pool: this.pool.cidr,
+      chain: hostChainName(`s-${this.namePrefix}`),
+    });
     if (props.publishMode !== undefined && !Object.values(SwarmPublishMode).includes(props.publishMode)) {
       throw new HardeningError(
         this,

@@ -61,6 +61,11 @@ describe("swarm node rules and their keeper", () => {
     const r = platform.hostRuleset();
     expect(r.forward).toEqual([
       "-o docker_gwbridge ! -i docker_gwbridge -m conntrack --ctstate NEW -m conntrack ! --ctstate DNAT -j DROP",
+      // Into a Docker-host platform's bridge on the same node: that platform's own chain judges it.
+      "-i docker_gwbridge -o hd-+ -j RETURN",
+      "-i docker_gwbridge -o hf-+ -j RETURN",
+      "-i docker_gwbridge -o hs-+ -j RETURN",
+      "-i docker_gwbridge -o hx-+ -j RETURN",
       '-i docker_gwbridge ! -o docker_gwbridge -d 203.0.113.10/32 -p tcp --dport 443 -m conntrack --ctstate NEW -m comment --comment "egress api" -j ACCEPT',
     ]);
     expect(r.shared).toEqual({

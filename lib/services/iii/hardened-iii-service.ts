@@ -117,6 +117,9 @@ export interface HardenedIiiServiceProps {
   readonly concurrencyRequestLimit?: number;
 }
 
+/** Addresses an OTLP endpoint never gets a generated egress rule to (RFC 6890 special purpose, cloud metadata). */
+const OTLP_NEVER = ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "100.100.100.200/32", "224.0.0.0/4", "240.0.0.0/4"];
+
 /** Where the generated config is mounted: its own directory, so the mount never hides /app/iii. */
 export const III_CONFIG_PATH = "/etc/iii/config.yaml";
 /** The engine's configuration store: a memory tmpfs so expanded secrets never reach disk. */
@@ -249,6 +252,13 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
     const port = m ? (m[3] ? Number(m[3]) : m[1] === "https" ? 443 : 80) : undefined;
     const host = m?.[2];
     if (host !== undefined && port !== undefined && parseAddress(host)?.family === 4) {
+      const special = OTLP_NEVER.find((c) => containsAddress(parseCidr(c)!, host));
+      if (special)
+        throw new HardeningError(
+          this,
+          `otlpEndpoint ${JSON.stringify(endpoint)} is in ${special} (this host, loopback, link-local and metadata, multicast, reserved or broadcast): no egress rule is generated to it`,
+          "give the collector's own unicast address (or its name, with declared egress)",
+        );
       const covered = rules.some(
         (r) => r.ports.includes(port) && r.cidrs.some((c) => containsAddress(parseCidr(c)!, host)),
       );
@@ -328,6 +338,17 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
       );
     if (props.logLevel !== undefined)
       guardText(this, "logLevel", props.logLevel, TextPatterns.LOG_LEVEL, "omit it for info");
+    for (const [what, value, max] of [
+      ["requestTimeoutMs", props.requestTimeoutMs, 600_000],
+      ["concurrencyRequestLimit", props.concurrencyRequestLimit, 65_536],
+    ] as const) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= 1 && value <= max))
+        throw new HardeningError(
+          this,
+          `${what} ${JSON.stringify(value)} is not a whole number from 1 to ${max}`,
+          `omit it for the default, or give a bound the engine can enforce (1..${max})`,
+        );
+    }
     const rbac = props.rbacListener;
     if (!rbac) return;
     const idFix = "name a function as the engine registers it, e.g. auth::check";
@@ -335,6 +356,12 @@ export class HardenedIiiService extends Construct implements IServiceTarget {
     if (rbac.middlewareFunctionId !== undefined)
       guardText(this, "rbacListener.middlewareFunctionId", rbac.middlewareFunctionId, TextPatterns.FUNCTION_ID, idFix);
     this.checkLiteralList("rbacListener.exposeFunctions", rbac.exposeFunctions);
+    if (rbac.exposeFunctions.length === 0)
+      throw new HardeningError(
+        this,
+        "rbacListener.exposeFunctions is empty",
+        "name the functions workers outside the trust boundary may call, e.g. ['api::*']; without any, leave rbacListener off",
+      );
     for (const m of rbac.exposeFunctions)
       guardText(
         this,

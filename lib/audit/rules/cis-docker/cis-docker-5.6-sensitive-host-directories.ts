@@ -20,7 +20,10 @@ const SENSITIVE = [
   "/usr",
   "/var/lib/containerd",
   "/var/lib/docker",
+  "/var/lib/kubelet",
+  "/var/log",
   "/var/run",
+  "/var/spool",
 ];
 
 /** Files below /etc that are host credentials or engine configuration: never exempt as a secret file. */
@@ -43,7 +46,8 @@ function sensitiveRoot(p: string): string | undefined {
   if (p === "/") return "/";
   const lib = /^\/lib[^/]*/.exec(p);
   if (lib) return `${lib[0]}`;
-  return SENSITIVE.find((d) => p === d || p.startsWith(`${d}/`));
+  // The directory itself or below one, or a directory that holds one (/var holds /var/lib/docker).
+  return SENSITIVE.find((d) => p === d || p.startsWith(`${d}/`) || d.startsWith(`${p}/`));
 }
 
 /**
