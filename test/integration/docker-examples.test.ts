@@ -61,7 +61,8 @@ const PROBE_LABELS = {
   "cdktf-hardened.io/role": "integration-probe",
 };
 /** A non-internal test network for the egress positive control (outside the platform's 10.213.0.0/16 pool). */
-const EGRESS_NET = { name: "hd-it-egress", subnet: "10.254.250.0/28", gateway: "10.254.250.1", bridge: "hd-it-egress" };
+// Not hd-*: the library names its bridges hd-/hf-/hs-/hx- (a swarm chain returns connections into them).
+const EGRESS_NET = { name: "it-egress", subnet: "10.254.250.0/28", gateway: "10.254.250.1", bridge: "it-egress" };
 /** A port of the fake outside host no example allows (the egress negative control). */
 const UNLISTED_PORT = 18080;
 

@@ -33,9 +33,9 @@ export class OutsideHost {
   private readonly extraListeners: ChildProcess[] = [];
 
   constructor(
-    private readonly ns = "hd-it-outside",
-    private readonly hostIf = "hd-it-out0",
-    private readonly peerIf = "hd-it-out1",
+    private readonly ns = "it-outside",
+    private readonly hostIf = "it-out0",
+    private readonly peerIf = "it-out1",
   ) {}
 
   public start(): void {
