@@ -1223,17 +1223,22 @@ describeWithEngine("Docker examples on a real engine", () => {
         // on the host (one per example) would put its jump first again within its interval, so they
         // are paused (cgroup freezer) while the window stands; a probe counts only if it held.
         const hooked = () => ipt("-t", "mangle", "-C", "FORWARD", "-j", chain).status === 0;
+        // Docker re-inserts its own jump on every network create: no example may still be applying.
+        await Promise.all(RUNS.map((r) => r.start()));
         const keepers = await docker.listContainers({
           filters: { label: ["cdktf-hardened.io/role=firewall-keeper"], status: ["running"] },
         });
         expect(keepers.length).toBeGreaterThan(0);
         const probe = async (mangle: boolean): Promise<string | undefined> => {
-          if (!mangle) while (ipt("-t", "mangle", "-D", "FORWARD", "-j", chain).status === 0);
-          for (const r of [...rules].reverse()) expect(ipt("-I", "FORWARD", "1", ...r).status).toBe(0);
-          const open = await outside.connectsAsync(ip, port);
-          const held = head() === ours && hooked() === mangle;
-          for (const r of rules) while (ipt("-D", "FORWARD", ...r).status === 0);
-          return held ? (open ? "reached" : "blocked") : undefined;
+          for (let attempt = 0; attempt < 3; attempt++) {
+            if (!mangle) while (ipt("-t", "mangle", "-D", "FORWARD", "-j", chain).status === 0);
+            for (const r of [...rules].reverse()) expect(ipt("-I", "FORWARD", "1", ...r).status).toBe(0);
+            const open = await outside.connectsAsync(ip, port);
+            const held = head() === ours && hooked() === mangle;
+            for (const r of rules) while (ipt("-D", "FORWARD", ...r).status === 0);
+            if (held) return open ? "reached" : "blocked";
+          }
+          return undefined;
         };
         let withMangle: string | undefined;
         let withoutMangle: string | undefined;
