@@ -328,18 +328,61 @@ describeNetns("the host rules script on a real iptables (a fresh network namespa
     expect(bridges.length).toBeGreaterThan(0);
   });
 
-  test("a displaced chain is hooked again without an unhooked moment: the new jump goes in before the old goes out", () => {
+  test("a displaced chain is hooked again without an unhooked moment: a marked jump goes in before the old goes out, by its text", () => {
     const script = a;
-    expect(script).toMatch(/-I "\$2" 1 -j "\$3" && dedupe "\$1" "\$2" "\$3" 1/);
+    expect(script).toMatch(/-I "\$2" "\$4" -m comment --comment "cdktf-hardened-hook-\$m" -j "\$3" &&\n\s+unhook_but/);
+    expect(script).not.toMatch(/-D "\$2" "\$n"/); // never a delete by rule number
     const r = inNetns(
       `${A} apply >/dev/null; iptables -I DOCKER-USER 1 -j ACCEPT; iptables -t mangle -I FORWARD 1 -j ACCEPT; ` +
-        `${A} apply >/dev/null; ${A} check || exit 1; iptables -S DOCKER-USER; iptables -t mangle -S FORWARD`,
+        `${A} apply >/dev/null; ${A} check || exit 1; iptables -S DOCKER-USER; iptables -t mangle -S FORWARD; ` +
+        // Displaced again: the mark alternates, and still one jump each.
+        `iptables -I DOCKER-USER 1 -j RETURN; ${A} apply >/dev/null; ${A} check || exit 2; iptables -S DOCKER-USER`,
       a,
     );
     expect(r.status).toBe(0);
-    expect(r.out.match(/-A DOCKER-USER -j HD-test$/gm)).toHaveLength(1);
-    expect(r.out.match(/-A FORWARD -j HD-test$/gm)).toHaveLength(1);
-    expect(r.out).toMatch(/-A DOCKER-USER -j HD-test\n-A DOCKER-USER -j ACCEPT/);
+    expect(r.out).toMatch(
+      /-A DOCKER-USER -m comment --comment cdktf-hardened-hook-a -j HD-test\n-A DOCKER-USER -j ACCEPT/,
+    );
+    expect(r.out).toMatch(/-A FORWARD -m comment --comment cdktf-hardened-hook-a -j HD-test\n-A FORWARD -j ACCEPT/);
+    expect(r.out).toMatch(
+      /-A DOCKER-USER -m comment --comment cdktf-hardened-hook-b -j HD-test\n-A DOCKER-USER -j RETURN\n-A DOCKER-USER -j ACCEPT/,
+    );
+    const last = r.out.slice(r.out.lastIndexOf("-N DOCKER-USER"));
+    expect(last.match(/-j HD-test$/gm)).toHaveLength(1);
+  });
+
+  test("three keepers re-hooking at once delete no one else's rule and leave every chain hooked", () => {
+    const c = platformStack({ namePrefix: "third", subnetPool: "10.215.0.0/16" }).platform.hostFirewallScript();
+    // Foreign rules in every parent, displaced jumps, then three applies at once, ten times over.
+    const r = spawnSync(
+      "unshare",
+      [
+        "--net",
+        "sh",
+        "-c",
+        `iptables -N FOREIGN; iptables -t mangle -N FOREIGN; iptables -N DOCKER-USER; iptables -A DOCKER-USER -j RETURN
+        iptables -A FORWARD -j FOREIGN; iptables -A INPUT -j FOREIGN; iptables -t mangle -A FORWARD -j FOREIGN
+        for i in 1 2 3 4 5 6 7 8 9 10; do
+          iptables -I DOCKER-USER 1 -j ACCEPT; iptables -I INPUT 1 -j ACCEPT; iptables -t mangle -I FORWARD 1 -j ACCEPT
+          sh -c "$1" a >/dev/null & sh -c "$2" b >/dev/null & sh -c "$3" c >/dev/null & wait
+          while iptables -D DOCKER-USER -j ACCEPT 2>/dev/null; do :; done
+          while iptables -D INPUT -j ACCEPT 2>/dev/null; do :; done
+          while iptables -t mangle -D FORWARD -j ACCEPT 2>/dev/null; do :; done
+        done
+        sh -c "$1" a >/dev/null; sh -c "$2" b >/dev/null; sh -c "$3" c >/dev/null
+        sh -c "$1" a check && sh -c "$2" b check && sh -c "$3" c check || exit 7
+        iptables -S FORWARD | grep -c -e '-j FOREIGN$'; iptables -S INPUT | grep -c -e '-j FOREIGN$'
+        iptables -t mangle -S FORWARD | grep -c -e '-j FOREIGN$'; iptables -S DOCKER-USER | grep -c -e '-j RETURN$'
+        for t in filter mangle; do iptables -t $t -S | grep -c -e '-j HD-'; done`,
+        "netns",
+        a,
+        b,
+        c,
+      ],
+      { encoding: "utf8", timeout: 60000 },
+    );
+    // Filter: three DOCKER-USER and three INPUT jumps; mangle: three FORWARD jumps.
+    expect(`${r.status} ${r.stdout.trim().split("\n").join(" ")}`).toBe("0 1 1 1 1 6 3");
   });
 
   test("idempotent: a second apply leaves the same rules", () => {
@@ -360,7 +403,7 @@ describeNetns("the host rules script on a real iptables (a fresh network namespa
       a,
     );
     expect(r.status).toBe(0);
-    expect(r.out).toMatch(/-A DOCKER-USER -j HD-test\n/);
+    expect(r.out).toMatch(/-A DOCKER-USER (-m comment --comment cdktf-hardened-hook-a )?-j HD-test\n/);
   });
 
   test("two platforms on one host keep their own chains without displacing each other", () => {

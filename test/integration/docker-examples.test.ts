@@ -1222,7 +1222,15 @@ describeWithEngine("Docker examples on a real engine", () => {
         // Docker's window, made to last: ACCEPTs ahead of FORWARD's jump to DOCKER-USER. Every keeper
         // on the host (one per example) would put its jump first again within its interval, so they
         // are paused (cgroup freezer) while the window stands; a probe counts only if it held.
-        const hooked = () => ipt("-t", "mangle", "-C", "FORWARD", "-j", chain).status === 0;
+        // The keeper's jump is plain, or marked (cdktf-hardened-hook-a/b) when it re-hooked a displaced one.
+        const hooked = () =>
+          ipt("-t", "mangle", "-S", "FORWARD")
+            .stdout.split("\n")
+            .some((l) => l.endsWith(` -j ${chain}`));
+        const unhookMangle = () => {
+          for (const mark of [[], ...["a", "b"].map((m) => ["-m", "comment", "--comment", `cdktf-hardened-hook-${m}`])])
+            while (ipt("-t", "mangle", "-D", "FORWARD", ...mark, "-j", chain).status === 0);
+        };
         // Docker re-inserts its own jump on every network create: no example may still be applying.
         await Promise.all(RUNS.map((r) => r.start()));
         const keepers = await docker.listContainers({
@@ -1231,7 +1239,7 @@ describeWithEngine("Docker examples on a real engine", () => {
         expect(keepers.length).toBeGreaterThan(0);
         const probe = async (mangle: boolean): Promise<string | undefined> => {
           for (let attempt = 0; attempt < 3; attempt++) {
-            if (!mangle) while (ipt("-t", "mangle", "-D", "FORWARD", "-j", chain).status === 0);
+            if (!mangle) unhookMangle();
             for (const r of [...rules].reverse()) expect(ipt("-I", "FORWARD", "1", ...r).status).toBe(0);
             const open = await outside.connectsAsync(ip, port);
             const held = head() === ours && hooked() === mangle;
