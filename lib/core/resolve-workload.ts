@@ -6,6 +6,7 @@ import { PlatformCapabilities } from "./capabilities";
 import { SecureDefaults } from "./defaults";
 import { checkReasonText, HardeningError } from "./errors";
 import { PLATFORM_SET_LIMITS } from "./labels";
+import { systemHostDirectoryOf } from "./host-paths";
 import { Identity, ResolvedIdentity } from "./identity";
 import { Exposure, ResolvedPort, resolvePorts } from "./port";
 import { ResourcesProps, resolveResources } from "./resources";
@@ -46,30 +47,6 @@ export interface ResolveOptions {
 const NAME = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
 const CAPABILITY = /^[A-Z_]+$/;
 const REFUSED_CAPABILITIES = new Set(["ALL", "SYS_ADMIN", "SYS_PTRACE", "SYS_MODULE", "NET_ADMIN", "DAC_READ_SEARCH"]);
-/**
- * Host directories a volume may never bind (the directory itself or anything below it): the host's
- * system, its users' homes, the container engines' state and their sockets. `/lib` covers lib32,
- * lib64 and libx32.
- */
-const SYSTEM_HOST_DIRECTORIES = [
-  "/bin",
-  "/boot",
-  "/dev",
-  "/etc",
-  "/home",
-  "/proc",
-  "/root",
-  "/run",
-  "/sbin",
-  "/sys",
-  "/usr",
-  "/var/lib/containerd",
-  "/var/lib/docker",
-  "/var/lib/kubelet",
-  "/var/log",
-  "/var/run",
-  "/var/spool",
-];
 const RESERVED_PATHS = [
   "/",
   "/proc",
@@ -531,8 +508,7 @@ function checkHostDirectory(path: string, volume: string, dir: string): void {
   const system =
     dir === "/" ||
     /^\/lib(32|64|x32)?(\/|$)/.test(dir) ||
-    // The directory itself or below one, or a directory that holds one (/var holds /var/lib/docker).
-    SYSTEM_HOST_DIRECTORIES.some((p) => dir === p || dir.startsWith(`${p}/`) || p.startsWith(`${dir}/`)) ||
+    systemHostDirectoryOf(dir) !== undefined ||
     /(^|\/)(docker|containerd)\.sock$/.test(dir);
   if (system) {
     throw new HardeningError(

@@ -369,6 +369,22 @@ export const CASES: readonly RuleCase[] = [
     target: C1,
     violate: (d) => (C(d).volumes = [{ host_path: "/var/lib/docker/volumes", container_path: "/v" }]),
   },
+  // A directory that holds one: /var holds /var/lib/docker; and the kubelet's state and the logs.
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => (C(d).volumes = [{ host_path: "/var", container_path: "/v", read_only: true }]),
+  },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => (C(d).volumes = [{ host_path: "/var/lib/kubelet/pods", container_path: "/v" }]),
+  },
+  {
+    rule: "CIS-DOCKER-5.6",
+    target: C1,
+    violate: (d) => C(d).mounts.push({ type: "bind", source: "/var/log", target: "/logs", read_only: true }),
+  },
   // The secret-file exemption needs all of: a container the library made, a read-only mounts bind of a file below
   // /etc that is no host credential, into the workload's secret paths.
   { rule: "CIS-DOCKER-5.6", target: C1, violate: (d) => (C(d).labels = []) },

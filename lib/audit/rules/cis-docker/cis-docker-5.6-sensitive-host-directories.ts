@@ -1,30 +1,10 @@
 import * as path from "path";
+import { systemHostDirectoryOf } from "../../../core/host-paths";
 import { Labels, MANAGED_BY_VALUE } from "../../../core/labels";
 import { cisDockerRule } from "../../docker-rule";
 import { DockerMount, dockerEnv, mountsOf } from "../../docker-model";
 import { AuditResource, PASS, Verdict, fail, unknown } from "../../types";
 import { isRef, isTrue, refsIn, stringMap } from "../../values";
-
-/** Host system directories (and everything below them) a container must not see. `/` itself only. */
-const SENSITIVE = [
-  "/bin",
-  "/boot",
-  "/dev",
-  "/etc",
-  "/home",
-  "/proc",
-  "/root",
-  "/run",
-  "/sbin",
-  "/sys",
-  "/usr",
-  "/var/lib/containerd",
-  "/var/lib/docker",
-  "/var/lib/kubelet",
-  "/var/log",
-  "/var/run",
-  "/var/spool",
-];
 
 /** Files below /etc that are host credentials or engine configuration: never exempt as a secret file. */
 const CREDENTIAL_PATHS = ["shadow", "gshadow", "sudoers", "sudoers\\.d", "ssh", "docker", "containerd", "kubernetes"];
@@ -46,8 +26,13 @@ function sensitiveRoot(p: string): string | undefined {
   if (p === "/") return "/";
   const lib = /^\/lib[^/]*/.exec(p);
   if (lib) return `${lib[0]}`;
-  // The directory itself or below one, or a directory that holds one (/var holds /var/lib/docker).
-  return SENSITIVE.find((d) => p === d || p.startsWith(`${d}/`) || d.startsWith(`${p}/`));
+  return systemHostDirectoryOf(p);
+}
+
+/** How a path stands to the system directory it hit: itself, below it, or holding it. */
+function relation(p: string, hit: string): string {
+  if (p === hit) return "";
+  return hit.startsWith(`${p}/`) ? ` (it holds ${hit})` : ` (under ${hit})`;
 }
 
 /**
@@ -71,7 +56,7 @@ function judgeMount(r: AuditResource, m: DockerMount): Verdict | undefined {
   if ("problem" in n) return fail(n.problem);
   const hit = sensitiveRoot(n.path);
   if (!hit) return undefined;
-  const under = n.path === hit ? "" : ` (under ${hit})`;
+  const under = relation(n.path, hit);
   if (isRef(m.readOnly)) return unknown(`read_only of the ${n.path} mount is computed`, refsIn(m.readOnly));
   if (!isTrue(m.readOnly)) return fail(`bind-mounts ${n.path}${under} writable`);
   if (librarySecretFile(r, m, n.path)) return undefined;
@@ -98,7 +83,7 @@ function judgeVolume(r: AuditResource): Verdict {
   if ("problem" in n) return fail(`the volume ${n.problem.replace("bind-mounts", "binds")}`);
   const hit = sensitiveRoot(n.path);
   if (!hit) return PASS;
-  const under = n.path === hit ? "" : ` (under ${hit})`;
+  const under = relation(n.path, hit);
   return fail(`the volume binds ${n.path}${under}: any container mounting it sees it`);
 }
 
@@ -116,7 +101,8 @@ export const CisDocker56SensitiveHostDirectories = cisDockerRule({
     "docker-bench matches the directory itself mounted read-write; we fail any bind (mounts type bind, volumes " +
     "host_path, service mounts, and a local docker_volume with o=bind) of /, or of a path at or below /bin, " +
     "/boot, /dev, /etc, /home, /lib*, /proc, /root, /run, /sbin, /sys, /usr, /var/run, /var/lib/docker, " +
-    "/var/lib/containerd, read-only or not, after normalising the path (/srv/../var/run is /var/run); a relative " +
+    "/var/lib/containerd, /var/lib/kubelet, /var/log, /var/spool, or of a directory that holds one (/var, " +
+    "/var/lib), read-only or not, after normalising the path (/srv/../var/run is /var/run); a relative " +
     "source fails. One exemption: a secret file the library bound (Secret.fromHostFile) on a container it made " +
     "(label managed-by), i.e. a read-only `mounts` bind of a file below /etc (not /etc/shadow, sudoers, ssh, " +
     "docker, containerd, kubernetes, ssl/private) into /run/secrets/<name> or the path a *_FILE variable names.",
