@@ -7,7 +7,16 @@ import Docker from "dockerode";
 import { HardenedIiiService, RedisDataStore, TlsEdge } from "../../lib";
 import { KEEPER_INTERVAL_SECONDS } from "../../lib/docker-engine/host-rules";
 import { AppliedStack, blocks } from "./applier";
-import { connect, describeWithEngine, dockerMessage, engineSocket, exec, ExecResult, sleep } from "./engine";
+import {
+  connect,
+  describeWithEngine,
+  dockerMessage,
+  engineSocket,
+  exec,
+  ExecResult,
+  sleep,
+  whilePaused,
+} from "./engine";
 import {
   capabilityMask,
   DeclaredWorkload,
@@ -1233,10 +1242,6 @@ describeWithEngine("Docker examples on a real engine", () => {
         };
         // Docker re-inserts its own jump on every network create: no example may still be applying.
         await Promise.all(RUNS.map((r) => r.start()));
-        const keepers = await docker.listContainers({
-          filters: { label: ["cdktf-hardened.io/role=firewall-keeper"], status: ["running"] },
-        });
-        expect(keepers.length).toBeGreaterThan(0);
         const probe = async (mangle: boolean): Promise<string | undefined> => {
           for (let attempt = 0; attempt < 3; attempt++) {
             if (!mangle) unhookMangle();
@@ -1248,16 +1253,17 @@ describeWithEngine("Docker examples on a real engine", () => {
           }
           return undefined;
         };
-        let withMangle: string | undefined;
-        let withoutMangle: string | undefined;
-        await Promise.all(keepers.map((k) => docker.getContainer(k.Id).pause()));
-        try {
-          withMangle = await probe(true);
-          withoutMangle = await probe(false);
-        } finally {
-          if (!hooked()) expect(ipt("-t", "mangle", "-I", "FORWARD", "1", "-j", chain).status).toBe(0);
-          await Promise.all(keepers.map((k) => docker.getContainer(k.Id).unpause()));
-        }
+        const [withMangle, withoutMangle] = await whilePaused(
+          docker,
+          "cdktf-hardened.io/role=firewall-keeper",
+          async () => {
+            try {
+              return [await probe(true), await probe(false)];
+            } finally {
+              if (!hooked()) expect(ipt("-t", "mangle", "-I", "FORWARD", "1", "-j", chain).status).toBe(0);
+            }
+          },
+        );
         expect([`${w.name} ${ip}:${port} with the mangle hook: ${withMangle}`, `without: ${withoutMangle}`]).toEqual([
           `${w.name} ${ip}:${port} with the mangle hook: blocked`,
           "without: reached",

@@ -129,3 +129,19 @@ export function dockerMessage(e: unknown): string {
   const x = e as { json?: { message?: string }; message?: string };
   return x?.json?.message ?? x?.message ?? String(e);
 }
+
+/**
+ * Runs `fn` with every running container that carries `label` paused (cgroup freezer), unpausing
+ * them after, also on a failure: the host-rules keepers, while a test holds open a window they
+ * would close within their interval. Fails when no such container runs.
+ */
+export async function whilePaused<T>(docker: Docker, label: string, fn: () => Promise<T>): Promise<T> {
+  const list = await docker.listContainers({ filters: JSON.stringify({ label: [label], status: ["running"] }) });
+  if (list.length === 0) throw new Error(`no running container carries the label ${label}`);
+  await Promise.all(list.map((c) => docker.getContainer(c.Id).pause()));
+  try {
+    return await fn();
+  } finally {
+    await Promise.all(list.map((c) => docker.getContainer(c.Id).unpause()));
+  }
+}

@@ -11,7 +11,7 @@ import { HardenedSwarmService, HealthCheck, Image, SwarmPlatform } from "../../l
 import { KEEPER_INTERVAL_SECONDS } from "../../lib/docker-engine/host-rules";
 import { AppliedStack, blocks, StackJson } from "./applier";
 import { reapply, replicasRunning, SWARM_APPLY, TMPFS_SIZE_DEFECT, UpdateReport } from "./applier-swarm";
-import { connect, describeWithEngine, dockerMessage, exec, ExecResult, sleep } from "./engine";
+import { connect, describeWithEngine, dockerMessage, exec, ExecResult, sleep, whilePaused } from "./engine";
 import { capabilityMask } from "./examples";
 import { ciDockerdRestartable, HostRulesScript, HostService, OutsideHost, restartCiDockerd, until } from "./host";
 import { standInFor } from "./standins";
@@ -938,18 +938,10 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     expect(await look()).toEqual(["node blocked", "outside blocked"]);
     // The keeper tasks are paused (cgroup freezer) while the rules are off and the paths probed: a
     // keeper re-applying between two probes closed the second one (seen in CI).
-    const keepers = await d.listContainers({
-      filters: JSON.stringify({ label: ["cdktf-hardened.io/host-ruleset"], status: ["running"] }),
-    });
-    expect(keepers.length).toBeGreaterThan(0);
-    await Promise.all(keepers.map((k) => d.getContainer(k.Id).pause()));
-    let open: string[];
-    try {
+    const open = await whilePaused(d, "cdktf-hardened.io/host-ruleset", async () => {
       for (const r of nodeRules()) expect(r.run("remove")).toBe(true);
-      open = await look();
-    } finally {
-      await Promise.all(keepers.map((k) => d.getContainer(k.Id).unpause()));
-    }
+      return look();
+    });
     const repaired = await until(
       () => nodeRules().every((r) => r.run("check")),
       KEEPER_INTERVAL_SECONDS * 1000 + 10_000,
