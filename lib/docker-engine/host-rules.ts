@@ -165,8 +165,11 @@ export interface SwarmHostRulesInput {
   readonly egress: ReadonlyArray<EgressAllow & { readonly workload: string }>;
 }
 
-/** The prefixes of the Linux bridges a Docker-host platform names (see `bridgeName`). */
-const DOCKER_BRIDGE_KINDS = ["hd", "hf", "hs", "hx"] as const;
+/** Prefixes of the Linux bridges a Docker-host platform names (`bridgeName`): hd tier, hf flow, hx exit, hs spare. */
+export const DOCKER_BRIDGE_KINDS = ["hd", "hf", "hs", "hx"] as const;
+
+/** One of {@link DOCKER_BRIDGE_KINDS}. */
+export type DockerBridgeKind = (typeof DOCKER_BRIDGE_KINDS)[number];
 
 /** The bridge every swarm task with a route off its overlays (egress, published ports) leaves a node through. */
 export const SWARM_GATEWAY_BRIDGE = "docker_gwbridge";

@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import { WorkloadSpec, sortedLabels, terraformArgv } from "../core";
+import { DockerBridgeKind } from "./host-rules";
 
 /** A label map as the docker provider's list of `{ label, value }` blocks, sorted by key. */
 export function labelBlocks(labels: Record<string, string>): Array<{ label: string; value: string }> {
@@ -22,7 +23,7 @@ export function engineHealthcheck(
 }
 
 /** Linux bridge names are at most 15 characters: a 2-letter kind and 12 hex of the network name. */
-export function bridgeName(kind: "hd" | "hf" | "hs" | "hx", networkName: string): string {
+export function bridgeName(kind: DockerBridgeKind, networkName: string): string {
   return `${kind}-${createHash("sha256").update(networkName).digest("hex").slice(0, 12)}`;
 }
 
