@@ -119,6 +119,7 @@ describe("imports of lib/audit and lib/graph", () => {
     "lib/core/secret-names.ts",
     "lib/core/cidr.ts",
     "lib/core/template-escape.ts",
+    "lib/core/host-paths.ts",
   ];
   /** The hook, and the barrels that re-export it. */
   const CDKTF_SIDE = ["lib/audit/security-audit.ts", "lib/audit/index.ts"];
