@@ -1017,6 +1017,9 @@ describeWithEngine("Swarm examples on a single-node swarm", () => {
     );
     restartCiDockerd(() => {
       for (const r of current) r.run("remove");
+      // A reboot also clears the kernel's overlay vxlan devices; dockerd 20.10 sometimes leaves them
+      // behind when it stops, and a task's sandbox join then fails with "file exists" (seen in CI).
+      removeStaleVxlans();
     });
     const t0 = Date.now();
     const back = await until(() => current.every((r) => r.run("check")), 90_000);
